@@ -1,0 +1,36 @@
+// Builds every bundle of the project. Runtime, CLI and (later) worker and server are built without
+// `external: ["vscode"]`, so an import of vscode there fails the build: the boundary guard of STYLE.md.
+import * as esbuild from "esbuild";
+import { readFileSync } from "node:fs";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const watch = process.argv.includes("--watch");
+
+/** @type {esbuild.BuildOptions} */
+const node = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  define: { TSFLOW_VERSION: JSON.stringify(version) },
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  // The `tsflow` command line.
+  { ...node, entryPoints: ["runtime/src/cli/bin.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
+  // The authoring API that flow files import as "tsflow".
+  { ...node, entryPoints: ["runtime/src/index.ts"], outfile: "dist/index.js" },
+];
+
+if (watch) {
+  for (const options of bundles) await (await esbuild.context(options)).watch();
+  console.log("esbuild: watching for changes");
+} else {
+  const started = Date.now();
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+  console.log(`esbuild: ${bundles.length} bundles in ${Date.now() - started} ms`);
+}

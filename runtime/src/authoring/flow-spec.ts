@@ -1,0 +1,71 @@
+/** Any method `this.next` may name; steps take nothing, or `inputs` when they are joins. */
+export type StepMethod = (...args: never[]) => unknown;
+
+/** The names of a flow's own fields: what `foreach` and `condition` may name. */
+export type ArtifactName<F> = Exclude<keyof F, keyof FlowSpec> & string;
+
+/** The names of a flow's step methods. */
+export type StepName<F> = { [K in keyof F]: F[K] extends StepMethod ? K : never }[Exclude<keyof F, keyof FlowSpec>] & string;
+
+/**
+ * What a join step receives: one entry per incoming task, iterable and indexable (`inputs[0].x`),
+ * and by step name after a static branch (`inputs.a.x`).
+ */
+export type Inputs<F> = ReadonlyArray<Readonly<F>> & { readonly [K in StepName<F>]: Readonly<F> };
+
+export interface MergeOptions {
+  /** Artifacts not to merge, for example those the join sets itself. */
+  exclude?: string[];
+  /** Merge only these artifacts. */
+  include?: string[];
+}
+
+/** The transition a step chose, kept on the instance for the runtime to read after the step. */
+export interface ChosenTransition {
+  targets: StepMethod[] | Record<string, StepMethod>;
+  foreach?: string;
+  condition?: string;
+}
+
+export const TRANSITION = Symbol("tsflow.transition");
+
+/**
+ * The base class of every flow. Steps are methods marked `@step`; each but `end` finishes with one
+ * `this.next(...)`. Artifacts are plain fields (`declare x: number`), parameters are fields set to
+ * `param(...)`.
+ */
+export abstract class FlowSpec {
+  /** Inside a foreach task: the element of the foreach artifact this task handles. */
+  declare readonly input: unknown;
+  /** Inside a foreach task: the position of `input` in the foreach artifact. */
+  declare readonly index: number;
+  [TRANSITION]?: ChosenTransition;
+
+  /** Linear (`this.next(this.a)`) or static branch (`this.next(this.a, this.b)`). */
+  protected next(...steps: [StepMethod, ...StepMethod[]]): void;
+  /** Foreach: one task of `step` per element of the artifact named by `foreach`. */
+  protected next<K extends keyof this & string>(step: StepMethod, options: { foreach: K }): void;
+  /** Switch: the case whose label equals the string artifact named by `condition` runs. */
+  protected next<K extends keyof this & string>(cases: Record<string, StepMethod>, options: { condition: K }): void;
+  protected next(...args: unknown[]): void {
+    const [first, options] = args as [StepMethod | Record<string, StepMethod>, { foreach?: string; condition?: string } | undefined];
+    if (typeof first === "object") this[TRANSITION] = { targets: first, condition: options?.condition };
+    else if (options && typeof options === "object" && "foreach" in options) this[TRANSITION] = { targets: [first], foreach: options.foreach };
+    else this[TRANSITION] = { targets: args as StepMethod[] };
+  }
+
+  /**
+   * In a join: copies every artifact whose value agrees across `inputs` onto this task. Defined by
+   * the runtime, which alone holds the inputs' stored values.
+   */
+  protected mergeArtifacts(inputs: Inputs<this>, options?: MergeOptions): void {
+    mergeHook.current(this, inputs, options);
+  }
+}
+
+/** Set by the runtime's task executor; outside a running join there is nothing to merge. */
+export const mergeHook = {
+  current: (_flow: FlowSpec, _inputs: unknown, _options?: MergeOptions): void => {
+    throw new Error("mergeArtifacts() works only inside a join step run by `tsflow run`");
+  },
+};

@@ -1,0 +1,56 @@
+import type { StepFacts } from "../facts";
+import type { Diagnostic, VariableRef } from "../model";
+import type { FlowStructure } from "../structure";
+import { diagnostic, type Check } from "./check";
+
+/** foreach-var-missing, switch-var-missing and artifact-never-set: is each artifact set before use? */
+export const checkArtifacts: Check = (facts, structure) => {
+  const available = availableArtifacts(structure);
+  const always = new Set([...facts.parameters.map((p) => p.parameter.name), ...facts.initializedFields]);
+  const isSet = (step: string, name: string) => always.has(name) || available.get(step)!.has(name);
+  const found: Diagnostic[] = [];
+  for (const step of facts.steps) {
+    const name = step.step.name;
+    const { foreach, condition } = step.step.transition ?? {};
+    if (foreach && !isSet(name, foreach.name)) found.push(variableMissing("foreach-var-missing", "foreach", foreach, name));
+    if (condition && !isSet(name, condition.name)) found.push(variableMissing("switch-var-missing", "condition", condition, name));
+    const reported = new Set<string>();
+    for (const read of step.step.reads) {
+      if (isSet(name, read.name) || reported.has(read.name)) continue;
+      reported.add(read.name);
+      found.push(
+        diagnostic("artifact-never-set", `\`this.${read.name}\` is read in \`${name}\` but no step on a path from \`start\` to it assigns it: assign it in \`${name}\` or a step before it`, read.range, { step: name }),
+      );
+    }
+  }
+  return found;
+};
+
+function variableMissing(code: "foreach-var-missing" | "switch-var-missing", option: string, variable: VariableRef, step: string): Diagnostic {
+  const example = option === "foreach" ? "[...]" : '"..."';
+  return diagnostic(code, `\`${option}: "${variable.name}"\` names an artifact that is assigned neither in \`${step}\` nor before it: set \`this.${variable.name} = ${example}\` in \`${step}\` before \`this.next\``, variable.range, { step });
+}
+
+/** For each step, the artifacts assigned in it or in any step on a path from `start` to it. */
+function availableArtifacts(structure: FlowStructure): Map<string, Set<string>> {
+  const available = new Map<string, Set<string>>();
+  for (const name of structure.order) {
+    const step = structure.byName.get(name)!;
+    const set = new Set(assignedIn(step));
+    for (const previous of step.step.previous) for (const artifact of available.get(previous) ?? []) set.add(artifact);
+    available.set(name, set);
+  }
+  return available;
+}
+
+/** What a step sets: its assignments, and the @catchError variable it fills when it fails. */
+export function assignedIn(step: StepFacts): string[] {
+  const names = step.step.assigns.map((a) => a.name);
+  for (const decorator of step.step.decorators) {
+    const options = decorator.args[0];
+    if (decorator.name === "catchError" && options && typeof options === "object" && !Array.isArray(options) && typeof options.var === "string") {
+      names.push(options.var);
+    }
+  }
+  return names;
+}

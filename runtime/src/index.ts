@@ -1,0 +1,15 @@
+/**
+ * The authoring API, module "tsflow": what a flow file imports.
+ *
+ * @example
+ * import { FlowSpec, step } from "tsflow";
+ * export class HelloFlow extends FlowSpec {
+ *   @step start() { this.next(this.end); }
+ *   @step end() {}
+ * }
+ */
+export { FlowSpec, type Inputs, type MergeOptions, type StepMethod, type ArtifactName, type StepName } from "./authoring/flow-spec";
+export { step, retry, catchError, timeout, resources, environment } from "./authoring/decorators";
+export type { RetryOptions, CatchErrorOptions, TimeoutOptions, ResourcesOptions, EnvironmentOptions } from "./authoring/decorators";
+export { param, type ParamOptions, type ParamType } from "./authoring/param";
+export { current, type Current } from "./authoring/current";
