@@ -33,7 +33,7 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: st
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`${command}: unexpected argument '${parsed.positionals[maxPositionals]}'`);
   }
-  return parsed as ParsedArgs<O>;
+  return parsed;
 }
 
 function describeParseError(error: unknown): string {
