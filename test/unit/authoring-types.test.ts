@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import ts from "typescript";
+import { invalidExamples, validExamples } from "../support/examples";
+
+const AUTHORING_API = join(__dirname, "..", "..", "runtime", "src", "index.ts");
+
+/** Type-checks flow files against the authoring API as a user's editor would; returns errors per file. */
+function typeErrors(files: Record<string, string>): Map<string, ts.Diagnostic[]> {
+  const dir = mkdtempSync(join(tmpdir(), "tsflow-types-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const paths = Object.entries(files).map(([name, text]) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  });
+  const program = ts.createProgram(paths, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Preserve,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    allowUnreachableCode: true,
+    types: [],
+    paths: { tsflow: [AUTHORING_API] },
+  });
+  const byFile = new Map<string, ts.Diagnostic[]>();
+  for (const [i, name] of Object.keys(files).entries()) {
+    byFile.set(name, [...ts.getPreEmitDiagnostics(program, program.getSourceFile(paths[i]))]);
+  }
+  return byFile;
+}
+
+const flowFile = (body: string) => `import { FlowSpec, step, param, retry, catchError, timeout, Inputs } from "tsflow";
+export class F extends FlowSpec {
+  declare grid: number[];
+  declare x: number;
+  alpha = param({ default: 0.5, help: "a number" });
+${body}
+  @step end() {}
+}
+`;
+
+describe("the authoring API's types", () => {
+  const errors = typeErrors({
+    ...Object.fromEntries(validExamples().map((e) => [`valid-${e.name}.ts`, e.text])),
+    "typo.ts": invalidExamples().find((e) => e.name === "unknown-step")!.text,
+    "foreach-typo.ts": flowFile(`  @step start() { this.grid = [1]; this.next(this.a, { foreach: "gird" }); }
+  @step a() { this.next(this.join); }
+  @step join(inputs: Inputs<F>) { this.next(this.end); }`),
+    "param-type.ts": flowFile(`  @step start() { const s: string = this.alpha; this.x = s.length; this.next(this.end); }`),
+    "timeout-needs-options.ts": flowFile(`  @timeout() @step start() { this.next(this.end); }`),
+    "good-shapes.ts": flowFile(`  @retry @catchError({ var: "err" }) @step start() { this.x = this.alpha * 2; this.next(this.a, this.b); }
+  @retry({ times: 2 }) @step a() { this.next(this.join); }
+  @timeout({ seconds: 5 }) @step b() { this.next(this.join); }
+  @step join(inputs: Inputs<F>) { this.x = inputs.a.x + inputs[1].x + inputs.map((i) => i.alpha).length; this.next(this.choose); }
+  declare mode: string;
+  @step choose() { this.mode = "fast"; this.next({ fast: this.end, slow: this.end }, { condition: "mode" }); }`),
+  });
+  const messages = (file: string) => errors.get(file)!.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+
+  test("every valid example type-checks", () => {
+    for (const example of validExamples()) assert.deepEqual(messages(`valid-${example.name}.ts`), [], example.name);
+  });
+
+  test("a misspelt step is TypeScript's own error too", () => {
+    const found = errors.get("typo.ts")!;
+    assert.equal(found.length, 1, messages("typo.ts").join("\n"));
+    assert.equal(found[0].code, 2551);
+    assert.match(messages("typo.ts")[0], /Property 'trian' does not exist on type 'TypoFlow'\. Did you mean 'train'\?/);
+  });
+
+  test("a misspelt foreach artifact is a type error", () => {
+    assert.ok(messages("foreach-typo.ts").some((m) => m.includes(`'"gird"' is not assignable`)), messages("foreach-typo.ts").join("\n"));
+  });
+
+  test("parameters are typed by their default", () => {
+    assert.ok(messages("param-type.ts").some((m) => m.includes("Type 'number' is not assignable to type 'string'")), messages("param-type.ts").join("\n"));
+  });
+
+  test("@timeout needs its options", () => {
+    assert.equal(errors.get("timeout-needs-options.ts")!.length, 1, messages("timeout-needs-options.ts").join("\n"));
+  });
+
+  test("decorators, joins by index and by step name, and switches type-check", () => {
+    assert.deepEqual(messages("good-shapes.ts"), []);
+  });
+});
