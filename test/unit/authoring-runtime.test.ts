@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/unbound-method -- flows name steps by reference (`this.next(this.a)`), and so does this test */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FlowSpec, current, param, resources, retry, step, timeout, catchError } from "../../runtime/src";
