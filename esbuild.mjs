@@ -21,7 +21,12 @@ const node = {
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   // The `tsflow` executable: a small launcher that loads the CLI bundle through V8's code cache.
-  { ...node, entryPoints: ["runtime/src/launcher/cli.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
+  {
+    ...node,
+    entryPoints: ["runtime/src/launcher/cli.ts"],
+    outfile: "dist/cli.js",
+    banner: { js: "#!/usr/bin/env node" },
+  },
   // The command line itself, analyzer and TypeScript included.
   { ...node, entryPoints: ["runtime/src/cli/bin.ts"], outfile: "dist/tsflow-cli.js" },
   // The authoring API that flow files import as "tsflow".

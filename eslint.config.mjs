@@ -4,8 +4,14 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 const vscode = { name: "vscode", message: "Only client/ may import vscode." };
-const languageServer = { group: ["vscode-languageserver*", "vscode-languageclient*"], message: "The runtime knows nothing of the editor." };
-const runtimeExec = { group: ["**/runtime/src/exec/**", "**/runtime/src/exec"], message: "User code never runs in the editor: use the read-only client API." };
+const languageServer = {
+  group: ["vscode-languageserver*", "vscode-languageclient*"],
+  message: "The runtime knows nothing of the editor.",
+};
+const runtimeExec = {
+  group: ["**/runtime/src/exec/**", "**/runtime/src/exec"],
+  message: "User code never runs in the editor: use the read-only client API.",
+};
 
 export default defineConfig(
   { ignores: ["dist/", "build/", "node_modules/", "examples/", "test/snapshots/", "test/fixtures/", ".tsflow/"] },
@@ -17,7 +23,11 @@ export default defineConfig(
       // node:test's describe/test return promises the runner itself awaits.
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "test", "it", "suite"] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["describe", "test", "it", "suite"] },
+          ],
+        },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
@@ -29,7 +39,10 @@ export default defineConfig(
         "error",
         {
           paths: [vscode],
-          patterns: [languageServer, { group: ["**/server/**", "**/client/**"], message: "runtime/ imports nothing from server/ or client/." }],
+          patterns: [
+            languageServer,
+            { group: ["**/server/**", "**/client/**"], message: "runtime/ imports nothing from server/ or client/." },
+          ],
         },
       ],
     },
@@ -37,7 +50,13 @@ export default defineConfig(
   {
     files: ["server/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [vscode], patterns: [runtimeExec, { group: ["**/client/**"], message: "server/ never imports client/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [vscode],
+          patterns: [runtimeExec, { group: ["**/client/**"], message: "server/ never imports client/." }],
+        },
+      ],
     },
   },
   {
@@ -45,7 +64,15 @@ export default defineConfig(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [runtimeExec, { group: ["**/server/src/**", "!**/server/src/protocol"], message: "client/ talks to the server only through server/src/protocol.ts." }] },
+        {
+          patterns: [
+            runtimeExec,
+            {
+              group: ["**/server/src/**", "!**/server/src/protocol"],
+              message: "client/ talks to the server only through server/src/protocol.ts.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -26,9 +26,17 @@ export function reanalysisFigures(): Figure[] {
     const started = performance.now();
     const result = analyze("bench.ts", source);
     times.push(performance.now() - started);
-    if (result.flows[0].diagnostics.length > 0) throw new Error(`the bench flow should be clean: ${result.flows[0].diagnostics[0].message}`);
+    if (result.flows[0].diagnostics.length > 0)
+      throw new Error(`the bench flow should be clean: ${result.flows[0].diagnostics[0].message}`);
   }
-  return [{ name: `re-analysis of a ${lines.length - 1}-line flow after an edit (median)`, value: median(times), unit: "ms", target: 10 }];
+  return [
+    {
+      name: `re-analysis of a ${lines.length - 1}-line flow after an edit (median)`,
+      value: median(times),
+      unit: "ms",
+      target: 10,
+    },
+  ];
 }
 
 /**
@@ -43,15 +51,30 @@ export function coldCheckFigures(): Figure[] {
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const started = performance.now();
-        const result = spawnSync(process.execPath, [CLI, "check", "flow.ts"], { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } });
+        const result = spawnSync(process.execPath, [CLI, "check", "flow.ts"], {
+          cwd: dir,
+          encoding: "utf8",
+          env: { ...process.env, ...env },
+        });
         times.push((performance.now() - started) / 1000);
-        if (result.status !== 0) throw new Error(`tsflow check failed on the bench flow: ${result.stdout}${result.stderr}`);
+        if (result.status !== 0)
+          throw new Error(`tsflow check failed on the bench flow: ${result.stdout}${result.stderr}`);
       }
       return median(times);
     };
     return [
-      { name: "cold `tsflow check` of that flow, whole process (median of 7)", value: check({ TSFLOW_CACHE_DIR: join(dir, "cache") }), unit: "s", target: 0.8 },
-      { name: "the same without the V8 code cache (first run after install)", value: check({ TSFLOW_NO_COMPILE_CACHE: "1" }), unit: "s", target: 0.8 },
+      {
+        name: "cold `tsflow check` of that flow, whole process (median of 7)",
+        value: check({ TSFLOW_CACHE_DIR: join(dir, "cache") }),
+        unit: "s",
+        target: 0.8,
+      },
+      {
+        name: "the same without the V8 code cache (first run after install)",
+        value: check({ TSFLOW_NO_COMPILE_CACHE: "1" }),
+        unit: "s",
+        target: 0.8,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

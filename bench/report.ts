@@ -11,10 +11,22 @@ export interface Figure {
 
 /** Prints the figures as a table beside their targets; returns whether every target was met. */
 export function report(figures: Figure[]): boolean {
-  const rows = figures.map((f) => [f.name, `${format(f.value)} ${f.unit}`, `≤ ${format(f.target)} ${f.unit}`, f.peer ?? "", f.value <= f.target ? "ok" : "MISSED"]);
+  const rows = figures.map((f) => [
+    f.name,
+    `${format(f.value)} ${f.unit}`,
+    `≤ ${format(f.target)} ${f.unit}`,
+    f.peer ?? "",
+    f.value <= f.target ? "ok" : "MISSED",
+  ]);
   const header = ["figure", "value", "target", "Metaflow", ""];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    );
   return figures.every((f) => f.value <= f.target);
 }
 

@@ -8,8 +8,21 @@
  *   @step end() {}
  * }
  */
-export { FlowSpec, type Inputs, type MergeOptions, type StepMethod, type ArtifactName, type StepName } from "./authoring/flow-spec";
+export {
+  FlowSpec,
+  type Inputs,
+  type MergeOptions,
+  type StepMethod,
+  type ArtifactName,
+  type StepName,
+} from "./authoring/flow-spec";
 export { step, retry, catchError, timeout, resources, environment } from "./authoring/decorators";
-export type { RetryOptions, CatchErrorOptions, TimeoutOptions, ResourcesOptions, EnvironmentOptions } from "./authoring/decorators";
+export type {
+  RetryOptions,
+  CatchErrorOptions,
+  TimeoutOptions,
+  ResourcesOptions,
+  EnvironmentOptions,
+} from "./authoring/decorators";
 export { param, type ParamOptions, type ParamType } from "./authoring/param";
 export { current, type Current } from "./authoring/current";

@@ -46,7 +46,10 @@ describe("tsflow check", () => {
     const cwd = workspace(t, { "flow.ts": invalidExamples().find((e) => e.name === "missing-transition")!.path });
     const result = runCli(["check", "flow.ts", "--json"], cwd);
     assert.equal(result.code, 1);
-    const report = JSON.parse(result.stdout) as { errorCount: number; diagnostics: Array<{ flow: string; code: string; severity: string; range: { start: { line: number } } }> };
+    const report = JSON.parse(result.stdout) as {
+      errorCount: number;
+      diagnostics: Array<{ flow: string; code: string; severity: string; range: { start: { line: number } } }>;
+    };
     assert.equal(report.errorCount, 2);
     assert.deepEqual(
       report.diagnostics.map((d) => [d.flow, d.code, d.severity, d.range.start.line + 1]),

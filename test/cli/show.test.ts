@@ -35,12 +35,19 @@ describe("tsflow show", () => {
       const cwd = workspace(t, { [name]: flow.path });
       const result = runCli(["show", name, "--json"], cwd);
       assert.equal(result.code, 0);
-      assert.deepEqual(JSON.parse(result.stdout), JSON.parse(JSON.stringify(analyze(name, readFileSync(flow.path, "utf8")))));
+      assert.deepEqual(
+        JSON.parse(result.stdout),
+        JSON.parse(JSON.stringify(analyze(name, readFileSync(flow.path, "utf8")))),
+      );
     });
   }
 
   test("a flow with errors still shows, and says where to look", (t) => {
-    const cwd = workspace(t, { "typo.ts": { text: `import { FlowSpec, step } from "tsflow";\nexport class T extends FlowSpec {\n  @step start() { this.next(this.ned); }\n  @step end() {}\n}\n` } });
+    const cwd = workspace(t, {
+      "typo.ts": {
+        text: `import { FlowSpec, step } from "tsflow";\nexport class T extends FlowSpec {\n  @step start() { this.next(this.ned); }\n  @step end() {}\n}\n`,
+      },
+    });
     const result = runCli(["show", "typo.ts"], cwd);
     assert.equal(result.code, 0);
     assert.match(result.stdout, /start +start +line 3 +→ ned/);

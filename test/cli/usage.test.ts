@@ -9,7 +9,9 @@ const hello = () => validExamples().find((e) => e.name === "hello")!.path;
 
 describe("tsflow usage and errors", () => {
   test("--version prints package.json's version", (t) => {
-    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      version: string;
+    };
     const result = runCli(["--version"], tempDir(t));
     assert.equal(result.code, 0);
     assert.equal(result.stdout, `tsflow ${version}\n`);
@@ -22,7 +24,11 @@ describe("tsflow usage and errors", () => {
     assert.match(overview.stdout, /^ {2}check {2}/m);
     assert.match(overview.stdout, /^ {2}show {3}/m);
     for (const command of ["check", "show"]) {
-      for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
+      for (const args of [
+        [command, "--help"],
+        [command, "-h"],
+        ["help", command],
+      ]) {
         const result = runCli(args, cwd);
         assert.equal(result.code, 0, args.join(" "));
         assert.match(result.stdout, new RegExp(`^Usage: tsflow ${command} FILE`), args.join(" "));
@@ -48,7 +54,10 @@ describe("tsflow usage and errors", () => {
 
   test("a flag without its value names the flag", (t) => {
     const cwd = workspace(t, { "hello.ts": hello() });
-    assertOneLineError(runCli(["show", "hello.ts", "--flow"], cwd), /^tsflow: show: option '--flow <value>' argument missing$/);
+    assertOneLineError(
+      runCli(["show", "hello.ts", "--flow"], cwd),
+      /^tsflow: show: option '--flow <value>' argument missing$/,
+    );
   });
 
   test("a missing FILE argument, a missing file and a directory are named", (t) => {
@@ -60,19 +69,34 @@ describe("tsflow usage and errors", () => {
   });
 
   test("a file without a flow is named", (t) => {
-    const cwd = workspace(t, { "plain.ts": { text: "export const x = 1;\n" }, "broken.ts": { text: "export class {{{\n" } });
-    assertOneLineError(runCli(["check", "plain.ts"], cwd), /^tsflow: plain\.ts: no flow found: a flow is a class that extends FlowSpec/);
-    assertOneLineError(runCli(["show", "broken.ts"], cwd), /^tsflow: broken\.ts: no flow found \(line 1 does not parse: .+\)/);
+    const cwd = workspace(t, {
+      "plain.ts": { text: "export const x = 1;\n" },
+      "broken.ts": { text: "export class {{{\n" },
+    });
+    assertOneLineError(
+      runCli(["check", "plain.ts"], cwd),
+      /^tsflow: plain\.ts: no flow found: a flow is a class that extends FlowSpec/,
+    );
+    assertOneLineError(
+      runCli(["show", "broken.ts"], cwd),
+      /^tsflow: broken\.ts: no flow found \(line 1 does not parse: .+\)/,
+    );
   });
 
   test("--flow naming no flow lists the flows there are", (t) => {
     const cwd = workspace(t, { "hello.ts": hello() });
-    assertOneLineError(runCli(["check", "hello.ts", "--flow", "Nope"], cwd), /^tsflow: hello\.ts: no flow named 'Nope': the file defines HelloFlow$/);
+    assertOneLineError(
+      runCli(["check", "hello.ts", "--flow", "Nope"], cwd),
+      /^tsflow: hello\.ts: no flow named 'Nope': the file defines HelloFlow$/,
+    );
   });
 
   test("too many arguments are named", (t) => {
     const cwd = workspace(t, { "hello.ts": hello() });
-    assertOneLineError(runCli(["check", "hello.ts", "extra.ts"], cwd), /^tsflow: check: unexpected argument 'extra\.ts'$/);
+    assertOneLineError(
+      runCli(["check", "hello.ts", "extra.ts"], cwd),
+      /^tsflow: check: unexpected argument 'extra\.ts'$/,
+    );
   });
 
   test("a file outside the working directory is shown by its absolute path", (t) => {

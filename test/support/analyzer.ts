@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { analyze, DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type FileAnalysis, type SourceRange } from "../../runtime/src/graph";
+import {
+  analyze,
+  DIAGNOSTIC_CODES,
+  type Diagnostic,
+  type DiagnosticCode,
+  type FileAnalysis,
+  type SourceRange,
+} from "../../runtime/src/graph";
 
 /** One diagnostic a source must raise: its code and the exact source text its range covers. */
 export interface Expected {
@@ -21,7 +28,9 @@ export function check(source: string, expected: Expected[], fileName = "flow.ts"
   const actual = [...result.diagnostics, ...result.flows.flatMap((f) => f.diagnostics)];
   const describe = (d: Diagnostic) => `${d.code} at \`${textOf(source, d.range)}\`: ${d.message}`;
   const sortKey = (code: string, text: string) => `${code}\u0000${text}`;
-  const got = actual.map((d) => ({ key: sortKey(d.code, textOf(source, d.range)), d })).sort((a, b) => a.key.localeCompare(b.key));
+  const got = actual
+    .map((d) => ({ key: sortKey(d.code, textOf(source, d.range)), d }))
+    .sort((a, b) => a.key.localeCompare(b.key));
   const want = [...expected].sort((a, b) => sortKey(a.code, a.text).localeCompare(sortKey(b.code, b.text)));
   assert.deepEqual(
     got.map((g) => g.key),

@@ -15,7 +15,11 @@ export interface CliResult {
 /** Runs the built `tsflow` CLI as a real process, as a user's shell would. */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
   assert.ok(existsSync(CLI), `${CLI} is missing: run \`npm run build\` first`);
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    encoding: "utf8",
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -27,7 +31,10 @@ export function tempDir(t: { after(fn: () => void): void }): string {
 }
 
 /** A temp directory holding a copy of `files` (name → path) or inline texts (name → { text }). */
-export function workspace(t: { after(fn: () => void): void }, files: Record<string, string | { text: string }>): string {
+export function workspace(
+  t: { after(fn: () => void): void },
+  files: Record<string, string | { text: string }>,
+): string {
   const dir = tempDir(t);
   for (const [name, source] of Object.entries(files)) {
     if (typeof source === "string") cpSync(source, join(dir, name));

@@ -65,7 +65,17 @@ describe("the authoring API at run time", () => {
 
   test("current is readable only while a step runs", () => {
     assert.throws(() => current.runId, /only set while a step runs/);
-    setCurrent({ flowName: "SampleFlow", runId: "1", stepName: "start", taskId: "1", retryCount: 0, pathspec: "SampleFlow/1/start/1", namespace: "user:me", username: "me", tags: [] });
+    setCurrent({
+      flowName: "SampleFlow",
+      runId: "1",
+      stepName: "start",
+      taskId: "1",
+      retryCount: 0,
+      pathspec: "SampleFlow/1/start/1",
+      namespace: "user:me",
+      username: "me",
+      tags: [],
+    });
     try {
       assert.equal(current.pathspec, "SampleFlow/1/start/1");
     } finally {

@@ -51,9 +51,12 @@ describe("the authoring API's types", () => {
     "foreach-typo.ts": flowFile(`  @step start() { this.grid = [1]; this.next(this.a, { foreach: "gird" }); }
   @step a() { this.next(this.join); }
   @step join(inputs: Inputs<F>) { this.next(this.end); }`),
-    "param-type.ts": flowFile(`  @step start() { const s: string = this.alpha; this.x = s.length; this.next(this.end); }`),
+    "param-type.ts": flowFile(
+      `  @step start() { const s: string = this.alpha; this.x = s.length; this.next(this.end); }`,
+    ),
     "timeout-needs-options.ts": flowFile(`  @timeout() @step start() { this.next(this.end); }`),
-    "good-shapes.ts": flowFile(`  @retry @catchError({ var: "err" }) @step start() { this.x = this.alpha * 2; this.next(this.a, this.b); }
+    "good-shapes.ts":
+      flowFile(`  @retry @catchError({ var: "err" }) @step start() { this.x = this.alpha * 2; this.next(this.a, this.b); }
   @retry({ times: 2 }) @step a() { this.next(this.join); }
   @timeout({ seconds: 5 }) @step b() { this.next(this.join); }
   @step join(inputs: Inputs<F>) { this.x = inputs.a.x + inputs[1].x + inputs.map((i) => i.alpha).length; this.next(this.choose); }
@@ -74,11 +77,17 @@ describe("the authoring API's types", () => {
   });
 
   test("a misspelt foreach artifact is a type error", () => {
-    assert.ok(messages("foreach-typo.ts").some((m) => m.includes(`'"gird"' is not assignable`)), messages("foreach-typo.ts").join("\n"));
+    assert.ok(
+      messages("foreach-typo.ts").some((m) => m.includes(`'"gird"' is not assignable`)),
+      messages("foreach-typo.ts").join("\n"),
+    );
   });
 
   test("parameters are typed by their default", () => {
-    assert.ok(messages("param-type.ts").some((m) => m.includes("Type 'number' is not assignable to type 'string'")), messages("param-type.ts").join("\n"));
+    assert.ok(
+      messages("param-type.ts").some((m) => m.includes("Type 'number' is not assignable to type 'string'")),
+      messages("param-type.ts").join("\n"),
+    );
   });
 
   test("@timeout needs its options", () => {

@@ -27,13 +27,31 @@ function read<K extends keyof Current>(key: K): Current[K] {
 
 /** The running task's identity; reading it outside a running step throws. */
 export const current: Current = {
-  get flowName() { return read("flowName"); },
-  get runId() { return read("runId"); },
-  get stepName() { return read("stepName"); },
-  get taskId() { return read("taskId"); },
-  get retryCount() { return read("retryCount"); },
-  get pathspec() { return read("pathspec"); },
-  get namespace() { return read("namespace"); },
-  get username() { return read("username"); },
-  get tags() { return read("tags"); },
+  get flowName() {
+    return read("flowName");
+  },
+  get runId() {
+    return read("runId");
+  },
+  get stepName() {
+    return read("stepName");
+  },
+  get taskId() {
+    return read("taskId");
+  },
+  get retryCount() {
+    return read("retryCount");
+  },
+  get pathspec() {
+    return read("pathspec");
+  },
+  get namespace() {
+    return read("namespace");
+  },
+  get username() {
+    return read("username");
+  },
+  get tags() {
+    return read("tags");
+  },
 };

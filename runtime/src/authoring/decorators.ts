@@ -80,7 +80,10 @@ export function retry(first?: RetryOptions | StepMethod, context?: ClassMethodDe
 /** Lets the flow go on when the step fails for good, storing the error in the artifact `var`. */
 export function catchError(method: StepMethod, context: ClassMethodDecoratorContext): void;
 export function catchError(options?: CatchErrorOptions): StepDecorator;
-export function catchError(first?: CatchErrorOptions | StepMethod, context?: ClassMethodDecoratorContext): StepDecorator | void {
+export function catchError(
+  first?: CatchErrorOptions | StepMethod,
+  context?: ClassMethodDecoratorContext,
+): StepDecorator | void {
   if (typeof first === "function") return optionDecorator("catchError")({})(first, context!);
   return optionDecorator("catchError")(first ?? {});
 }

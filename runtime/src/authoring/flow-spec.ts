@@ -5,7 +5,8 @@ export type StepMethod = (...args: never[]) => unknown;
 export type ArtifactName<F> = Exclude<keyof F, keyof FlowSpec> & string;
 
 /** The names of a flow's step methods. */
-export type StepName<F> = { [K in keyof F]: F[K] extends StepMethod ? K : never }[Exclude<keyof F, keyof FlowSpec>] & string;
+export type StepName<F> = { [K in keyof F]: F[K] extends StepMethod ? K : never }[Exclude<keyof F, keyof FlowSpec>] &
+  string;
 
 /**
  * What a join step receives: one entry per incoming task, iterable and indexable (`inputs[0].x`),
@@ -48,9 +49,13 @@ export abstract class FlowSpec {
   /** Switch: the case whose label equals the string artifact named by `condition` runs. */
   protected next<K extends keyof this & string>(cases: Record<string, StepMethod>, options: { condition: K }): void;
   protected next(...args: unknown[]): void {
-    const [first, options] = args as [StepMethod | Record<string, StepMethod>, { foreach?: string; condition?: string } | undefined];
+    const [first, options] = args as [
+      StepMethod | Record<string, StepMethod>,
+      { foreach?: string; condition?: string } | undefined,
+    ];
     if (typeof first === "object") this[TRANSITION] = { targets: first, condition: options?.condition };
-    else if (options && typeof options === "object" && "foreach" in options) this[TRANSITION] = { targets: [first], foreach: options.foreach };
+    else if (options && typeof options === "object" && "foreach" in options)
+      this[TRANSITION] = { targets: [first], foreach: options.foreach };
     else this[TRANSITION] = { targets: args as StepMethod[] };
   }
 
@@ -63,9 +68,12 @@ export abstract class FlowSpec {
   }
 }
 
-/** Set by the runtime's task executor; outside a running join there is nothing to merge. */
-export const mergeHook = {
-  current: (_flow: FlowSpec, _inputs: unknown, _options?: MergeOptions): void => {
-    throw new Error("mergeArtifacts() works only inside a join step run by `tsflow run`");
-  },
+type MergeFn = (flow: FlowSpec, inputs: unknown, options?: MergeOptions) => void;
+
+/** What mergeArtifacts does outside a join run by the runtime: explain. */
+export const noMerge: MergeFn = () => {
+  throw new Error("mergeArtifacts() works only inside a join step run by `tsflow run`");
 };
+
+/** Set by the runtime's task runner while a join runs. */
+export const mergeHook: { current: MergeFn } = { current: noMerge };

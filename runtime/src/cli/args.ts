@@ -4,8 +4,12 @@ import { TsflowError } from "../errors";
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 type OptionValue<S> = S extends { type: "boolean" }
-  ? S extends { multiple: true } ? boolean[] : boolean
-  : S extends { multiple: true } ? string[] : string;
+  ? S extends { multiple: true }
+    ? boolean[]
+    : boolean
+  : S extends { multiple: true }
+    ? string[]
+    : string;
 
 export interface ParsedArgs<O extends OptionSpec> {
   values: { [K in keyof O]?: OptionValue<O[K]> };
@@ -23,7 +27,12 @@ export class UsageError extends TsflowError {
  * Parses a command's arguments strictly: unknown flags, missing values and surplus positionals are
  * usage errors that name the argument, never a stack trace.
  */
-export function parseCommandArgs<O extends OptionSpec>(command: string, argv: string[], options: O, maxPositionals: number): ParsedArgs<O> {
+export function parseCommandArgs<O extends OptionSpec>(
+  command: string,
+  argv: string[],
+  options: O,
+  maxPositionals: number,
+): ParsedArgs<O> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

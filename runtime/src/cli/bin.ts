@@ -7,7 +7,9 @@ main(process.argv.slice(2), processIO()).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`tsflow: internal error, please report it with this trace:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `tsflow: internal error, please report it with this trace:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 70;
   },
 );

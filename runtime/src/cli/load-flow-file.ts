@@ -14,7 +14,12 @@ export interface LoadedFlowFile {
 }
 
 /** Reads and analyzes FILE; a missing file, a file without a flow or an unknown `--flow` is a usage error. */
-export function loadFlowFile(command: string, file: string | undefined, flowName: string | undefined, io: CliIO): LoadedFlowFile {
+export function loadFlowFile(
+  command: string,
+  file: string | undefined,
+  flowName: string | undefined,
+  io: CliIO,
+): LoadedFlowFile {
   if (!file) throw new UsageError(`${command}: missing FILE: run \`tsflow ${command} FILE\` with a flow file`);
   const path = resolve(io.cwd, file);
   const rel = relative(io.cwd, path);
@@ -24,7 +29,9 @@ export function loadFlowFile(command: string, file: string | undefined, flowName
   if (analysis.flows.length === 0) {
     const syntax = analysis.diagnostics[0];
     const why = syntax ? ` (line ${syntax.range.start.line + 1} does not parse: ${syntax.message})` : "";
-    throw new UsageError(`${displayPath}: no flow found${why}: a flow is a class that extends FlowSpec (import { FlowSpec } from "tsflow")`);
+    throw new UsageError(
+      `${displayPath}: no flow found${why}: a flow is a class that extends FlowSpec (import { FlowSpec } from "tsflow")`,
+    );
   }
   const flows = flowName === undefined ? analysis.flows : analysis.flows.filter((f) => f.graph.name === flowName);
   if (flows.length === 0) {

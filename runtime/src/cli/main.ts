@@ -59,6 +59,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 function unknownCommand(name: string): string {
   if (name.startsWith("-")) return `unknown option '${name}': run \`tsflow --help\``;
-  const guess = closestName(name, COMMANDS.map((c) => c.name));
+  const guess = closestName(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
   return `unknown command '${name}'${guess ? `: did you mean '${guess}'?` : ""} Run \`tsflow --help\` for the commands.`;
 }

@@ -42,10 +42,15 @@ function analyzeFlow(facts: FlowFacts): FlowAnalysis {
   return { graph: facts.graph, diagnostics: diagnostics.sort(byPosition) };
 }
 
+/** TypeScript's terse parse errors ("'}' expected."), with what they mean for the flow. */
 function syntaxErrors(file: ts.SourceFile, source: SourceText): Diagnostic[] {
   const parsed = (file as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   return parsed.map((d) =>
-    diagnostic("syntax-error", ts.flattenDiagnosticMessageText(d.messageText, "\n"), source.range(d.start, d.start + d.length)),
+    diagnostic(
+      "syntax-error",
+      `${ts.flattenDiagnosticMessageText(d.messageText, "\n")} (the flow's graph and checks may be incomplete until the file parses)`,
+      source.range(d.start, d.start + d.length),
+    ),
   );
 }
 

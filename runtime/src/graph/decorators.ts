@@ -5,7 +5,11 @@ import { literalValue, propertyNameText, skipParentheses } from "./literals";
 import type { SourceText } from "./source";
 
 /** Reads the decorators of a class member in source order, noting which stand below `@step`. */
-export function readDecorators(member: ts.ClassElement, bindings: TsflowBindings, source: SourceText): DecoratorFacts[] {
+export function readDecorators(
+  member: ts.ClassElement,
+  bindings: TsflowBindings,
+  source: SourceText,
+): DecoratorFacts[] {
   const decorators = ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : [];
   let stepSeen = false;
   return decorators.map((decorator) => {
@@ -15,7 +19,12 @@ export function readDecorators(member: ts.ClassElement, bindings: TsflowBindings
   });
 }
 
-function readDecorator(decorator: ts.Decorator, bindings: TsflowBindings, source: SourceText, belowStep: boolean): DecoratorFacts {
+function readDecorator(
+  decorator: ts.Decorator,
+  bindings: TsflowBindings,
+  source: SourceText,
+  belowStep: boolean,
+): DecoratorFacts {
   const expr = skipParentheses(decorator.expression);
   const call = ts.isCallExpression(expr) ? expr : undefined;
   const callee = call ? call.expression : expr;

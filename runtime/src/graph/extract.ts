@@ -2,8 +2,8 @@ import { ts } from "./typescript";
 import { readDecorators } from "./decorators";
 import { FLOWSPEC_MEMBERS, type DecoratorFacts, type FlowFacts, type Problem, type StepFacts } from "./facts";
 import type { TsflowBindings } from "./imports";
-import { propertyNameText } from "./literals";
-import type { ArtifactUse } from "./model";
+import { propertyNameText, skipParentheses } from "./literals";
+import type { ArtifactUse, SourceRange } from "./model";
 import { paramCall, readParameter } from "./parameters";
 import type { SourceText } from "./source";
 import { readStepBody } from "./step-body";
@@ -27,12 +27,18 @@ export function extractFlows(source: SourceText, bindings: TsflowBindings): Flow
 }
 
 /** The class and its local ancestors, base first, when the chain ends at FlowSpec. */
-function flowChain(declaration: ts.ClassDeclaration, classes: Map<string, ts.ClassDeclaration>, bindings: TsflowBindings): ts.ClassDeclaration[] | undefined {
+function flowChain(
+  declaration: ts.ClassDeclaration,
+  classes: Map<string, ts.ClassDeclaration>,
+  bindings: TsflowBindings,
+): ts.ClassDeclaration[] | undefined {
   const chain: ts.ClassDeclaration[] = [];
-  for (let current: ts.ClassDeclaration | undefined = declaration; current; ) {
+  for (let current: ts.ClassDeclaration | undefined = declaration; current;) {
     if (chain.includes(current)) return undefined;
     chain.unshift(current);
-    const base: ts.Expression | undefined = current.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const base: ts.Expression | undefined = current.heritageClauses?.find(
+      (c) => c.token === ts.SyntaxKind.ExtendsKeyword,
+    )?.types[0]?.expression;
     if (!base) return undefined;
     if (bindings.resolve(base) === "FlowSpec") return chain;
     current = ts.isIdentifier(base) ? classes.get(base.text) : undefined;
@@ -63,10 +69,11 @@ function extractFlow(chain: ts.ClassDeclaration[], source: SourceText, bindings:
     parameters: [],
     strayDecorators: [],
     duplicates: [],
+    parameterClashes: [],
   };
   for (const owner of chain) {
-    const stepsOfThisClass = new Map<string, StepFacts>();
-    for (const member of owner.members) readMember(member, facts, stepsOfThisClass, source, bindings);
+    const ownMembers: OwnMembers = { steps: new Map(), fields: new Map() };
+    for (const member of owner.members) readMember(member, facts, ownMembers, source, bindings);
   }
   facts.graph.steps = facts.steps.map((s) => s.step);
   facts.graph.parameters = facts.parameters.map((p) => p.parameter);
@@ -74,53 +81,99 @@ function extractFlow(chain: ts.ClassDeclaration[], source: SourceText, bindings:
   return facts;
 }
 
-function readMember(member: ts.ClassElement, facts: FlowFacts, stepsOfThisClass: Map<string, StepFacts>, source: SourceText, bindings: TsflowBindings) {
+/**
+ * What one class of the chain declares itself. A name repeated within one class is a mistake; the
+ * same name in a subclass overrides the base.
+ */
+interface OwnMembers {
+  steps: Map<string, StepFacts>;
+  fields: Map<string, { nameRange: SourceRange; isParameter: boolean }>;
+}
+
+function readMember(
+  member: ts.ClassElement,
+  facts: FlowFacts,
+  ownMembers: OwnMembers,
+  source: SourceText,
+  bindings: TsflowBindings,
+) {
   const name = member.name && propertyNameText(member.name);
   if (name === undefined || ts.isConstructorDeclaration(member)) return;
   const decorators = readDecorators(member, bindings, source);
   const stepDecorator = decorators.find((d) => d.tsflowName === "step");
   if (stepDecorator) {
-    const earlier = stepsOfThisClass.get(name);
+    const earlier = ownMembers.steps.get(name);
     if (earlier) {
       facts.duplicates.push({ name, range: source.rangeOf(member.name!), firstRange: earlier.step.nameRange });
       return;
     }
     const step = readStep(member, name, decorators, stepDecorator, source);
-    stepsOfThisClass.set(name, step);
+    ownMembers.steps.set(name, step);
     replaceByName(facts.steps, step, (s) => s.step.name);
     return;
   }
+  // An unknown decorator counts too: `@stepp start()` is a typo for `@step`, not a helper method.
   for (const decorator of decorators) {
-    if (decorator.tsflowName) facts.strayDecorators.push({ member: name, decorator });
+    if (decorator.tsflowName || decorator.unknown) facts.strayDecorators.push({ member: name, decorator });
   }
   if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) {
-    facts.methods.set(name, source.rangeOf(member.name!));
+    facts.methods.set(name, source.rangeOf(member.name));
   } else if (ts.isPropertyDeclaration(member)) {
-    readField(member, name, facts, source, bindings);
+    readField(member, name, facts, ownMembers, source, bindings);
   }
 }
 
-function readField(member: ts.PropertyDeclaration, name: string, facts: FlowFacts, source: SourceText, bindings: TsflowBindings) {
+function readField(
+  member: ts.PropertyDeclaration,
+  name: string,
+  facts: FlowFacts,
+  ownMembers: OwnMembers,
+  source: SourceText,
+  bindings: TsflowBindings,
+) {
   const call = paramCall(member, bindings);
+  const nameRange = source.rangeOf(member.name);
+  const earlier = ownMembers.fields.get(name);
+  // Only the later declaration survives, so a parameter declared twice, or as a field too, would silently lose one.
+  if (earlier && (earlier.isParameter || call)) {
+    facts.parameterClashes.push({
+      name,
+      range: nameRange,
+      firstRange: earlier.nameRange,
+      bothParameters: earlier.isParameter && call !== undefined,
+    });
+  }
+  ownMembers.fields.set(name, { nameRange, isParameter: call !== undefined });
   if (call) {
     replaceByName(facts.parameters, readParameter(member, name, call, source), (p) => p.parameter.name);
     return;
   }
   if (member.initializer) facts.initializedFields.add(name);
-  const artifact = { name, ...optional("type", member.type && source.textOf(member.type)), range: source.rangeOf(member) };
+  const artifact = {
+    name,
+    ...optional("type", member.type && source.textOf(member.type)),
+    range: source.rangeOf(member),
+  };
   replaceByName(facts.graph.artifacts, artifact, (a) => a.name);
 }
 
-function readStep(member: ts.ClassElement, name: string, decorators: DecoratorFacts[], stepDecorator: DecoratorFacts, source: SourceText): StepFacts {
+function readStep(
+  member: ts.ClassElement,
+  name: string,
+  decorators: DecoratorFacts[],
+  stepDecorator: DecoratorFacts,
+  source: SourceText,
+): StepFacts {
   const method = ts.isMethodDeclaration(member) ? member : undefined;
-  const body = readStepBody(method?.body, source);
+  const body = readStepBody(bodyOf(member), source);
   const parameters = (method?.parameters ?? []).map((p) => ({
     name: source.textOf(p.name),
     range: source.rangeOf(p),
     rest: p.dotDotDotToken !== undefined,
     optional: p.questionToken !== undefined || p.initializer !== undefined,
   }));
-  const transition = chooseTransition(body.nextCalls);
+  // `end` has no transition (model.ts): a stray `this.next` there is reported, not drawn as an edge.
+  const transition = name === "end" ? null : chooseTransition(body.nextCalls);
   const first = parameters[0];
   return {
     step: {
@@ -146,6 +199,17 @@ function readStep(member: ts.ClassElement, name: string, decorators: DecoratorFa
   };
 }
 
+/**
+ * The code a step runs: a method's body, and also a getter's or an arrow field's, so that a step
+ * declared the wrong way is reported for its signature alone and not also for a missing `this.next`.
+ */
+function bodyOf(member: ts.ClassElement): ts.Block | undefined {
+  if (ts.isMethodDeclaration(member) || ts.isAccessor(member)) return member.body;
+  const init = ts.isPropertyDeclaration(member) && member.initializer && skipParentheses(member.initializer);
+  if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) && ts.isBlock(init.body)) return init.body;
+  return undefined;
+}
+
 /** The transition that draws the graph: the tail call when it parses, else the last that does. */
 function chooseTransition(calls: StepFacts["nextCalls"]) {
   const tail = calls.find((c) => c.isTail && c.transition);
@@ -156,21 +220,34 @@ function signatureProblems(member: ts.ClassElement, name: string, source: Source
   const range = source.rangeOf(member.name!);
   if (!ts.isMethodDeclaration(member)) {
     const what = ts.isGetAccessor(member) ? "a getter" : ts.isSetAccessor(member) ? "a setter" : "a property";
-    return [{ message: `@step decorates methods, but \`${name}\` is ${what}: write \`@step ${name}() { ... }\``, range }];
+    return [
+      { message: `@step decorates methods, but \`${name}\` is ${what}: write \`@step ${name}() { ... }\``, range },
+    ];
   }
   const problems: Problem[] = [];
   if (member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
     problems.push({ message: `step \`${name}\` is static: steps are instance methods`, range });
   }
   if (ts.isPrivateIdentifier(member.name)) {
-    problems.push({ message: `step \`#${name}\` is #private: the runtime must call steps by name, use a plain name`, range });
+    problems.push({
+      message: `step \`${name}\` is #private: the runtime must call steps by name, use a plain name`,
+      range,
+    });
   }
-  if (member.asteriskToken) problems.push({ message: `step \`${name}\` is a generator: write a plain or async method`, range });
+  if (member.asteriskToken)
+    problems.push({ message: `step \`${name}\` is a generator: write a plain or async method`, range });
   if (member.parameters.length > 1) {
-    problems.push({ message: `step \`${name}\` takes ${member.parameters.length} parameters: a step takes none, or only \`inputs\` when it is a join`, range: source.rangeOf(member.parameters[1]) });
+    problems.push({
+      message: `step \`${name}\` takes ${member.parameters.length} parameters: a step takes none, or only \`inputs\` when it is a join`,
+      range: source.rangeOf(member.parameters[1]),
+    });
   }
   const rest = member.parameters.find((p) => p.dotDotDotToken);
-  if (rest) problems.push({ message: `step \`${name}\` takes a rest parameter: a join takes \`inputs: Inputs<Flow>\``, range: source.rangeOf(rest) });
+  if (rest)
+    problems.push({
+      message: `step \`${name}\` takes a rest parameter: a join takes \`inputs: Inputs<Flow>\``,
+      range: source.rangeOf(rest),
+    });
   return problems;
 }
 

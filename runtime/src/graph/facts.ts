@@ -13,10 +13,12 @@ export interface FlowFacts {
   /** Class fields with an initializer that is not `param(...)`: constants every step can read. */
   initializedFields: Set<string>;
   parameters: ParameterFacts[];
-  /** tsflow decorators on members that are not steps. */
+  /** tsflow decorators, and unknown ones, on members that are not steps. */
   strayDecorators: Array<{ member: string; decorator: DecoratorFacts }>;
   /** Steps declared twice: the later declaration and the first one's name range. */
   duplicates: Array<{ name: string; range: SourceRange; firstRange: SourceRange }>;
+  /** A parameter whose name one class declares twice, as two parameters or as a parameter and a field. */
+  parameterClashes: Array<{ name: string; range: SourceRange; firstRange: SourceRange; bothParameters: boolean }>;
 }
 
 export interface Problem {

@@ -1,14 +1,7 @@
 import { ts } from "./typescript";
 import type { JsonValue } from "./model";
 
-/** What a source expression holds when it is not a literal: its text, kept for display. */
-export interface ExpressionValue {
-  $expr: string;
-}
-
-export function isExpressionValue(value: JsonValue): value is { $expr: string } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "$expr" in value;
-}
+export { isExpressionValue } from "./model";
 
 /**
  * The JSON value of a literal expression (numbers, strings, booleans, null, arrays and object

@@ -24,6 +24,11 @@ export type TransitionType = "linear" | "split" | "foreach" | "switch";
 /** Any value a JSON document can hold: decorator arguments and parameter defaults are kept this way. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/** A decorator argument or default that is not a literal is kept as `{ $expr: "source text" }`. */
+export function isExpressionValue(value: JsonValue | undefined): value is { $expr: string } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "$expr" in value;
+}
+
 export interface TransitionTarget {
   /** The step named by the argument (`this.train` → "train"), even when no such step exists. */
   step: string;

@@ -15,17 +15,28 @@ export function paramCall(member: ts.PropertyDeclaration, bindings: TsflowBindin
 }
 
 /** Reads `name = param({ default, help, type, required })` into a parameter and its problems. */
-export function readParameter(member: ts.PropertyDeclaration, name: string, call: ts.CallExpression, source: SourceText): ParameterFacts {
+export function readParameter(
+  member: ts.PropertyDeclaration,
+  name: string,
+  call: ts.CallExpression,
+  source: SourceText,
+): ParameterFacts {
   const problems: Problem[] = [];
   const options: Record<string, { value: JsonValue; node: ts.Expression }> = {};
   const arg = call.arguments[0] && skipParentheses(call.arguments[0]);
   if (!arg || !ts.isObjectLiteralExpression(arg) || call.arguments.length > 1) {
-    problems.push({ message: `parameter \`${name}\` takes one options object: \`param({ default: ..., help: "..." })\``, range: source.rangeOf(call) });
+    problems.push({
+      message: `parameter \`${name}\` takes one options object: \`param({ default: ..., help: "..." })\``,
+      range: source.rangeOf(call),
+    });
   } else {
     for (const property of arg.properties) {
       const key = property.name && propertyNameText(property.name);
       if (key === undefined || !OPTION_KEYS.has(key) || !ts.isPropertyAssignment(property)) {
-        problems.push({ message: `unknown option \`${source.textOf(property)}\` of parameter \`${name}\`: use default, help, type or required`, range: source.rangeOf(property) });
+        problems.push({
+          message: `unknown option \`${source.textOf(property)}\` of parameter \`${name}\`: use default, help, type or required`,
+          range: source.rangeOf(property),
+        });
       } else {
         options[key] = { value: literalValue(property.initializer, source.file), node: property.initializer };
       }
@@ -34,7 +45,17 @@ export function readParameter(member: ts.PropertyDeclaration, name: string, call
   const type = parameterType(name, options, member, source, problems);
   const help = options.help?.value;
   if (options.help && typeof help !== "string") {
-    problems.push({ message: `the help of parameter \`${name}\` must be a string literal`, range: source.rangeOf(options.help.node) });
+    problems.push({
+      message: `the help of parameter \`${name}\` must be a string literal`,
+      range: source.rangeOf(options.help.node),
+    });
+  }
+  const required = options.required;
+  if (required && typeof required.value !== "boolean" && !isExpressionValue(required.value)) {
+    problems.push({
+      message: `\`required\` of parameter \`${name}\` must be true or false`,
+      range: source.rangeOf(required.node),
+    });
   }
   const defaultValue = options.default?.value;
   const literalDefault = defaultValue === undefined || isExpressionValue(defaultValue) ? undefined : defaultValue;
@@ -63,11 +84,16 @@ function parameterType(
 ): ParameterType {
   const declared = options.type;
   if (declared) {
-    if (typeof declared.value === "string" && PARAMETER_TYPES.has(declared.value)) return declared.value as ParameterType;
-    problems.push({ message: `the type of parameter \`${name}\` must be "number", "string", "boolean" or "json"`, range: source.rangeOf(declared.node) });
+    if (typeof declared.value === "string" && PARAMETER_TYPES.has(declared.value))
+      return declared.value as ParameterType;
+    problems.push({
+      message: `the type of parameter \`${name}\` must be "number", "string", "boolean" or "json"`,
+      range: source.rangeOf(declared.node),
+    });
   }
   const value = options.default?.value;
-  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return typeof value as ParameterType;
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean")
+    return typeof value as ParameterType;
   if (value !== undefined && value !== null && !isExpressionValue(value)) return "json";
   return annotatedType(member) ?? "string";
 }
@@ -88,9 +114,19 @@ function annotatedType(member: ts.PropertyDeclaration): ParameterType | undefine
   }
 }
 
-function checkDefaultType(name: string, type: ParameterType, value: JsonValue | undefined, node: ts.Expression | undefined, source: SourceText, problems: Problem[]) {
+function checkDefaultType(
+  name: string,
+  type: ParameterType,
+  value: JsonValue | undefined,
+  node: ts.Expression | undefined,
+  source: SourceText,
+  problems: Problem[],
+) {
   if (value === undefined || value === null || !node || type === "json") return;
   if (typeof value !== type) {
-    problems.push({ message: `the default of parameter \`${name}\` is a ${typeof value}, but its type is ${type}`, range: source.rangeOf(node) });
+    problems.push({
+      message: `the default of parameter \`${name}\` is a ${typeof value}, but its type is ${type}`,
+      range: source.rangeOf(node),
+    });
   }
 }

@@ -30,7 +30,12 @@ export function analyzeStructure(facts: FlowFacts): FlowStructure {
     }
   }
   const backEdges = findBackEdges(facts.steps, byName);
-  return { byName, reachable: reachableFrom("start", byName), backEdges, order: topologicalOrder(facts.steps, byName, backEdges) };
+  return {
+    byName,
+    reachable: reachableFrom("start", byName),
+    backEdges,
+    order: topologicalOrder(facts.steps, byName, backEdges),
+  };
 }
 
 function kindOf(step: StepFacts["step"]): StepKind {
@@ -57,31 +62,47 @@ function reachableFrom(root: string, byName: Map<string, StepFacts>): Set<string
   return seen;
 }
 
-/** Depth-first from `start`, then from every step not yet seen, so loops off the main path count too. */
+/**
+ * Depth-first from `start`, then from every step not yet seen, so loops off the main path count too.
+ * The walk keeps its own stack: recursion would overflow on a flow of a few thousand steps.
+ */
 function findBackEdges(steps: StepFacts[], byName: Map<string, StepFacts>): BackEdge[] {
   const state = new Map<string, "open" | "done">();
-  const path: string[] = [];
+  const path: Array<{ name: string; targets: TransitionTarget[]; next: number }> = [];
   const edges: BackEdge[] = [];
-  const visit = (name: string) => {
+  const open = (name: string) => {
     state.set(name, "open");
-    path.push(name);
-    for (const target of successors(byName.get(name)!, byName)) {
-      const seen = state.get(target.step);
-      if (seen === "open") edges.push({ from: name, target, loop: path.slice(path.indexOf(target.step)) });
-      else if (seen === undefined) visit(target.step);
-    }
-    path.pop();
-    state.set(name, "done");
+    path.push({ name, targets: successors(byName.get(name)!, byName), next: 0 });
   };
   const roots = [...(byName.has("start") ? ["start"] : []), ...steps.map((s) => s.step.name)];
-  for (const root of roots) if (!state.has(root)) visit(root);
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    open(root);
+    while (path.length > 0) {
+      const top = path[path.length - 1];
+      const target = top.targets[top.next++];
+      if (!target) {
+        path.pop();
+        state.set(top.name, "done");
+        continue;
+      }
+      const seen = state.get(target.step);
+      if (seen === "open") {
+        const names = path.map((frame) => frame.name);
+        edges.push({ from: top.name, target, loop: names.slice(names.indexOf(target.step)) });
+      } else if (seen === undefined) {
+        open(target.step);
+      }
+    }
+  }
   return edges;
 }
 
 function topologicalOrder(steps: StepFacts[], byName: Map<string, StepFacts>, backEdges: BackEdge[]): string[] {
   const skipped = new Set(backEdges.map((e) => `${e.from}\u0000${e.target.step}`));
   const indegree = new Map(steps.map((s) => [s.step.name, 0]));
-  const forward = (step: StepFacts) => successors(step, byName).filter((t) => !skipped.has(`${step.step.name}\u0000${t.step}`));
+  const forward = (step: StepFacts) =>
+    successors(step, byName).filter((t) => !skipped.has(`${step.step.name}\u0000${t.step}`));
   for (const step of steps) for (const t of forward(step)) indegree.set(t.step, indegree.get(t.step)! + 1);
   const ready = steps.filter((s) => indegree.get(s.step.name) === 0).map((s) => s.step.name);
   const order: string[] = [];

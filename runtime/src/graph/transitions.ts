@@ -41,11 +41,17 @@ interface Parsed {
  * Reads a `this.next(...)` call into a transition. Every way the call departs from the four forms
  * of SPEC.md §1 becomes a problem; whatever targets could be read are kept so the graph still draws.
  */
-export function parseTransition(call: ts.CallExpression, source: SourceText): { transition?: Transition; problems: Problem[] } {
+export function parseTransition(
+  call: ts.CallExpression,
+  source: SourceText,
+): { transition?: Transition; problems: Problem[] } {
   const problems: Problem[] = [];
   const args = [...call.arguments];
   if (args.length === 0) {
-    problems.push({ message: "`this.next()` names no step: write `this.next(this.end)` or another step", range: source.rangeOf(call) });
+    problems.push({
+      message: "`this.next()` names no step: write `this.next(this.end)` or another step",
+      range: source.rangeOf(call),
+    });
     return { problems };
   }
   const first = skipParentheses(args[0]);
@@ -59,23 +65,43 @@ export function parseTransition(call: ts.CallExpression, source: SourceText): { 
   return { transition, problems };
 }
 
-function parseSwitchCases(cases: ts.ObjectLiteralExpression, rest: ts.Expression[], source: SourceText, problems: Problem[]): Parsed {
+function parseSwitchCases(
+  cases: ts.ObjectLiteralExpression,
+  rest: ts.Expression[],
+  source: SourceText,
+  problems: Problem[],
+): Parsed {
   const targets: TransitionTarget[] = [];
   for (const property of cases.properties) {
     const label = property.name && propertyNameText(property.name);
     const step = ts.isPropertyAssignment(property) ? stepReferenceName(property.initializer) : undefined;
     if (label === undefined || step === undefined || !ts.isPropertyAssignment(property)) {
-      problems.push({ message: "each switch case maps a label to a step: `{ label: this.step }`", range: source.rangeOf(property) });
+      problems.push({
+        message: "each switch case maps a label to a step: `{ label: this.step }`",
+        range: source.rangeOf(property),
+      });
     } else {
-      pushTarget(targets, { step, label, range: source.rangeOf(property.initializer) }, property.initializer, source, problems);
+      pushTarget(
+        targets,
+        { step, label, range: source.rangeOf(property.initializer) },
+        property.initializer,
+        source,
+        problems,
+      );
     }
   }
   const options = rest[0] && skipParentheses(rest[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) {
-    problems.push({ message: 'a switch needs its condition: `this.next({ ... }, { condition: "artifact" })`', range: source.rangeOf(cases) });
+    problems.push({
+      message: 'a switch needs its condition: `this.next({ ... }, { condition: "artifact" })`',
+      range: source.rangeOf(cases),
+    });
   }
   for (const extra of rest.slice(1)) {
-    problems.push({ message: "a switch takes the cases and one options object, nothing more", range: source.rangeOf(extra) });
+    problems.push({
+      message: "a switch takes the cases and one options object, nothing more",
+      range: source.rangeOf(extra),
+    });
   }
   return { targets, isSwitch: true, options: options && ts.isObjectLiteralExpression(options) ? options : undefined };
 }
@@ -89,7 +115,10 @@ function parseStepList(args: ts.Expression[], source: SourceText, problems: Prob
     const step = stepReferenceName(arg);
     if (step === undefined) {
       const hint = ts.isStringLiteralLike(arg) ? ` (write \`this.${arg.text}\`)` : "";
-      problems.push({ message: `\`${source.textOf(arg)}\` is not a step: pass steps as \`this.name\`${hint}`, range: source.rangeOf(arg) });
+      problems.push({
+        message: `\`${source.textOf(arg)}\` is not a step: pass steps as \`this.name\`${hint}`,
+        range: source.rangeOf(arg),
+      });
     } else {
       pushTarget(targets, { step, range: source.rangeOf(arg) }, arg, source, problems);
     }
@@ -97,7 +126,13 @@ function parseStepList(args: ts.Expression[], source: SourceText, problems: Prob
   return { targets, options, isSwitch: false };
 }
 
-function pushTarget(targets: TransitionTarget[], target: TransitionTarget, node: ts.Node, source: SourceText, problems: Problem[]) {
+function pushTarget(
+  targets: TransitionTarget[],
+  target: TransitionTarget,
+  node: ts.Node,
+  source: SourceText,
+  problems: Problem[],
+) {
   if (target.step === "") {
     problems.push({ message: "a step name is missing after `this.`", range: source.rangeOf(node) });
   } else if (targets.some((t) => t.step === target.step)) {
@@ -116,25 +151,44 @@ function readOptions(parsed: Parsed, source: SourceText, problems: Problem[]) {
       if (ts.isStringLiteralLike(value) && value.text !== "") {
         variables[key] = { name: value.text, range: source.rangeOf(value) };
       } else {
-        problems.push({ message: `\`${key}\` takes an artifact's name as a string literal, e.g. \`${key}: "items"\``, range: source.rangeOf(property.initializer) });
+        problems.push({
+          message: `\`${key}\` takes an artifact's name as a string literal, e.g. \`${key}: "items"\``,
+          range: source.rangeOf(property.initializer),
+        });
       }
     } else {
-      problems.push({ message: `unknown transition option \`${source.textOf(property)}\`: use \`foreach\` or \`condition\``, range: source.rangeOf(property) });
+      problems.push({
+        message: `unknown transition option \`${source.textOf(property)}\`: use \`foreach\` or \`condition\``,
+        range: source.rangeOf(property),
+      });
     }
   }
   return variables;
 }
 
-function transitionType(parsed: Parsed, variables: { foreach?: VariableRef; condition?: VariableRef }, source: SourceText, call: ts.CallExpression, problems: Problem[]): TransitionType {
+function transitionType(
+  parsed: Parsed,
+  variables: { foreach?: VariableRef; condition?: VariableRef },
+  source: SourceText,
+  call: ts.CallExpression,
+  problems: Problem[],
+): TransitionType {
   if (parsed.isSwitch) {
-    if (variables.foreach) problems.push({ message: "a switch cannot also be a foreach", range: variables.foreach.range });
+    if (variables.foreach)
+      problems.push({ message: "a switch cannot also be a foreach", range: variables.foreach.range });
     if (!variables.condition && parsed.options) {
-      problems.push({ message: 'a switch needs `condition: "artifact"` in its options', range: source.rangeOf(parsed.options) });
+      problems.push({
+        message: 'a switch needs `condition: "artifact"` in its options',
+        range: source.rangeOf(parsed.options),
+      });
     }
     return "switch";
   }
   if (variables.condition) {
-    problems.push({ message: "`condition` needs switch cases: `this.next({ a: this.a, b: this.b }, { condition: ... })`", range: variables.condition.range });
+    problems.push({
+      message: "`condition` needs switch cases: `this.next({ a: this.a, b: this.b }, { condition: ... })`",
+      range: variables.condition.range,
+    });
   }
   if (variables.foreach) {
     if (parsed.targets.length > 1) {

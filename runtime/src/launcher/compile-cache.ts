@@ -29,7 +29,10 @@ export function requireWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = pr
 
 function cachePath(bundle: string, env: NodeJS.ProcessEnv): string {
   const { size, mtimeMs } = statSync(bundle);
-  const key = createHash("sha256").update(`${bundle}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`).digest("hex").slice(0, 24);
+  const key = createHash("sha256")
+    .update(`${bundle}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
+    .digest("hex")
+    .slice(0, 24);
   const base = env.TSFLOW_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "tsflow");
   return join(base, "v8", `${key}.bin`);
 }

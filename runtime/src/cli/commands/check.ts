@@ -22,7 +22,12 @@ Options:
 Exit codes: 0 no errors (warnings are printed), 1 at least one error, 2 a usage error.
 `,
   run(argv, io) {
-    const { values, positionals } = parseCommandArgs("check", argv, { flow: { type: "string" }, json: { type: "boolean" } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      "check",
+      argv,
+      { flow: { type: "string" }, json: { type: "boolean" } },
+      1,
+    );
     const loaded = loadFlowFile("check", positionals[0], values.flow, io);
     const diagnostics: Array<Diagnostic & { flow?: string }> = [
       ...loaded.analysis.diagnostics,
@@ -31,13 +36,24 @@ Exit codes: 0 no errors (warnings are printed), 1 at least one error, 2 a usage 
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const warnings = diagnostics.filter((d) => d.severity === "warning").length;
     if (values.json) {
-      const report = { schemaVersion: loaded.analysis.schemaVersion, file: loaded.displayPath, flows: loaded.flows.map((f) => f.graph.name), errorCount: errors, warningCount: warnings, diagnostics };
+      const report = {
+        schemaVersion: loaded.analysis.schemaVersion,
+        file: loaded.displayPath,
+        flows: loaded.flows.map((f) => f.graph.name),
+        errorCount: errors,
+        warningCount: warnings,
+        diagnostics,
+      };
       io.stdout(JSON.stringify(report, null, 2) + "\n");
     } else {
       const paint = painter(io.color);
       for (const d of diagnostics) io.stdout(formatDiagnostic(loaded.displayPath, loaded.text, d, paint));
       const flows = loaded.flows.map((f) => `${f.graph.name} (${f.graph.steps.length} steps)`).join(", ");
-      const verdict = errors ? paint("red", countText(errors, warnings)) : warnings ? paint("yellow", countText(errors, warnings)) : paint("green", "no problems");
+      const verdict = errors
+        ? paint("red", countText(errors, warnings))
+        : warnings
+          ? paint("yellow", countText(errors, warnings))
+          : paint("green", "no problems");
       io.stdout(`${loaded.displayPath}: ${flows}: ${verdict}\n`);
     }
     return errors > 0 ? EXIT.failed : EXIT.ok;

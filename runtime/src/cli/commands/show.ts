@@ -20,7 +20,12 @@ Options:
   -h, --help    show this help
 `,
   run(argv, io) {
-    const { values, positionals } = parseCommandArgs("show", argv, { flow: { type: "string" }, json: { type: "boolean" } }, 1);
+    const { values, positionals } = parseCommandArgs(
+      "show",
+      argv,
+      { flow: { type: "string" }, json: { type: "boolean" } },
+      1,
+    );
     const loaded = loadFlowFile("show", positionals[0], values.flow, io);
     if (values.json) {
       io.stdout(JSON.stringify({ ...loaded.analysis, flows: loaded.flows }, null, 2) + "\n");
@@ -32,7 +37,9 @@ Options:
       const errors = flow.diagnostics.filter((d) => d.severity === "error").length;
       const warnings = flow.diagnostics.length - errors;
       if (flow.diagnostics.length > 0) {
-        io.stderr(`${flow.graph.name} has ${countText(errors, warnings)}: run \`tsflow check ${loaded.displayPath}\` for details\n`);
+        io.stderr(
+          `${flow.graph.name} has ${countText(errors, warnings)}: run \`tsflow check ${loaded.displayPath}\` for details\n`,
+        );
       }
     }
     return EXIT.ok;

@@ -10,14 +10,32 @@ export function formatGraph(file: string, graph: FlowGraph, paint: Paint): strin
     out.push(...table(graph.parameters.map(parameterRow)).map((row) => `  ${row}`));
   }
   out.push("", "Steps");
-  const rows = table(graph.steps.map((step) => [step.name, step.kind, `line ${step.nameRange.start.line + 1}`, transitionText(step), decoratorText(step)]));
-  out.push(...rows.map((row, i) => `  ${paint(graph.steps[i].kind === "start" || graph.steps[i].kind === "end" ? "green" : "cyan", row)}`));
+  const rows = table(
+    graph.steps.map((step) => [
+      step.name,
+      step.kind,
+      `line ${step.nameRange.start.line + 1}`,
+      transitionText(step),
+      decoratorText(step),
+    ]),
+  );
+  out.push(
+    ...rows.map(
+      (row, i) =>
+        `  ${paint(graph.steps[i].kind === "start" || graph.steps[i].kind === "end" ? "green" : "cyan", row)}`,
+    ),
+  );
   return out.join("\n") + "\n";
 }
 
 function parameterRow(parameter: Parameter): string[] {
   const value = parameter.default !== undefined ? JSON.stringify(parameter.default) : parameter.defaultText;
-  return [`--${parameter.name}`, parameter.type, value === undefined ? "required" : `default ${value}`, parameter.help ?? ""];
+  return [
+    `--${parameter.name}`,
+    parameter.type,
+    value === undefined ? "required" : `default ${value}`,
+    parameter.help ?? "",
+  ];
 }
 
 /** "→ a, b", "→ fit (foreach over grid)", "→ yes: a | no: b (switch on choice)". */
@@ -31,11 +49,18 @@ export function transitionText(step: Step): string {
 }
 
 function decoratorText(step: Step): string {
-  return step.decorators.map((d) => `@${d.name}${d.args.length ? `(${d.args.map((a) => JSON.stringify(a)).join(", ")})` : ""}`).join(" ");
+  return step.decorators
+    .map((d) => `@${d.name}${d.args.length ? `(${d.args.map((a) => JSON.stringify(a)).join(", ")})` : ""}`)
+    .join(" ");
 }
 
 /** Pads each column to its widest cell; trailing empty cells leave no trailing spaces. */
 function table(rows: string[][]): string[] {
   const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
 }

@@ -11,24 +11,43 @@ export const checkArtifacts: Check = (facts, structure) => {
   const found: Diagnostic[] = [];
   for (const step of facts.steps) {
     const name = step.step.name;
+    // No path from `start` reaches the step (reported as unreachable, or explained by a typo): nothing to judge.
+    if (structure.byName.has("start") && !structure.reachable.has(name)) continue;
     const { foreach, condition } = step.step.transition ?? {};
-    if (foreach && !isSet(name, foreach.name)) found.push(variableMissing("foreach-var-missing", "foreach", foreach, name));
-    if (condition && !isSet(name, condition.name)) found.push(variableMissing("switch-var-missing", "condition", condition, name));
+    if (foreach && !isSet(name, foreach.name))
+      found.push(variableMissing("foreach-var-missing", "foreach", foreach, name));
+    if (condition && !isSet(name, condition.name))
+      found.push(variableMissing("switch-var-missing", "condition", condition, name));
     const reported = new Set<string>();
     for (const read of step.step.reads) {
       if (isSet(name, read.name) || reported.has(read.name)) continue;
       reported.add(read.name);
       found.push(
-        diagnostic("artifact-never-set", `\`this.${read.name}\` is read in \`${name}\` but no step on a path from \`start\` to it assigns it: assign it in \`${name}\` or a step before it`, read.range, { step: name }),
+        diagnostic(
+          "artifact-never-set",
+          `\`this.${read.name}\` is read in \`${name}\` but no step on a path from \`start\` to it assigns it: assign it in \`${name}\` or a step before it`,
+          read.range,
+          { step: name },
+        ),
       );
     }
   }
   return found;
 };
 
-function variableMissing(code: "foreach-var-missing" | "switch-var-missing", option: string, variable: VariableRef, step: string): Diagnostic {
+function variableMissing(
+  code: "foreach-var-missing" | "switch-var-missing",
+  option: string,
+  variable: VariableRef,
+  step: string,
+): Diagnostic {
   const example = option === "foreach" ? "[...]" : '"..."';
-  return diagnostic(code, `\`${option}: "${variable.name}"\` names an artifact that is assigned neither in \`${step}\` nor before it: set \`this.${variable.name} = ${example}\` in \`${step}\` before \`this.next\``, variable.range, { step });
+  return diagnostic(
+    code,
+    `\`${option}: "${variable.name}"\` names an artifact that is assigned neither in \`${step}\` nor before it: set \`this.${variable.name} = ${example}\` in \`${step}\` before \`this.next\``,
+    variable.range,
+    { step },
+  );
 }
 
 /** For each step, the artifacts assigned in it or in any step on a path from `start` to it. */
@@ -48,7 +67,13 @@ export function assignedIn(step: StepFacts): string[] {
   const names = step.step.assigns.map((a) => a.name);
   for (const decorator of step.step.decorators) {
     const options = decorator.args[0];
-    if (decorator.name === "catchError" && options && typeof options === "object" && !Array.isArray(options) && typeof options.var === "string") {
+    if (
+      decorator.name === "catchError" &&
+      options &&
+      typeof options === "object" &&
+      !Array.isArray(options) &&
+      typeof options.var === "string"
+    ) {
       names.push(options.var);
     }
   }

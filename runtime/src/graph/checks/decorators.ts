@@ -16,18 +16,40 @@ interface Shape {
 
 /** The argument each step decorator takes (SPEC.md §1). */
 const SHAPES: Record<string, Shape> = {
-  retry: { bare: true, keys: { times: "count", minutesBetweenRetries: "nonNegative" }, example: "@retry({ times: 3, minutesBetweenRetries: 0 })" },
-  catchError: { bare: true, keys: { var: "identifier", printException: "boolean" }, example: '@catchError({ var: "err" })' },
-  timeout: { bare: false, keys: { seconds: "nonNegative", minutes: "nonNegative", hours: "nonNegative" }, requireOne: ["seconds", "minutes", "hours"], example: "@timeout({ seconds: 60 })" },
-  resources: { bare: false, keys: { cpu: "positive", memory: "positive", gpu: "count" }, example: "@resources({ cpu: 2, memory: 4096 })" },
-  environment: { bare: false, keys: { vars: "stringRecord" }, requireOne: ["vars"], example: '@environment({ vars: { KEY: "value" } })' },
+  retry: {
+    bare: true,
+    keys: { times: "count", minutesBetweenRetries: "nonNegative" },
+    example: "@retry({ times: 3, minutesBetweenRetries: 0 })",
+  },
+  catchError: {
+    bare: true,
+    keys: { var: "identifier", printException: "boolean" },
+    example: '@catchError({ var: "err" })',
+  },
+  timeout: {
+    bare: false,
+    keys: { seconds: "nonNegative", minutes: "nonNegative", hours: "nonNegative" },
+    requireOne: ["seconds", "minutes", "hours"],
+    example: "@timeout({ seconds: 60 })",
+  },
+  resources: {
+    bare: false,
+    keys: { cpu: "positive", memory: "positive", gpu: "count" },
+    example: "@resources({ cpu: 2, memory: 4096 })",
+  },
+  environment: {
+    bare: false,
+    keys: { vars: "stringRecord" },
+    requireOne: ["vars"],
+    example: '@environment({ vars: { KEY: "value" } })',
+  },
 };
 
 const RULE_TEXT: Record<ValueRule, string> = {
   count: "a whole number ≥ 0",
   nonNegative: "a number ≥ 0",
   positive: "a number > 0",
-  identifier: "an artifact name (a string such as \"err\")",
+  identifier: 'an artifact name (a string such as "err")',
   boolean: "true or false",
   stringRecord: "an object of string values",
 };
@@ -39,12 +61,20 @@ export const checkDecorators: Check = (facts) => {
     const seen = new Set<string>();
     for (const decorator of step.decorators) {
       const problem = decoratorProblem(decorator, seen, facts, step);
-      if (problem) found.push(diagnostic("decorator-misuse", problem.message, problem.range ?? decorator.decorator.range, { step: step.step.name }));
+      if (problem)
+        found.push(
+          diagnostic("decorator-misuse", problem.message, problem.range ?? decorator.decorator.range, {
+            step: step.step.name,
+          }),
+        );
       if (decorator.tsflowName) seen.add(decorator.tsflowName);
     }
   }
   for (const { member, decorator } of facts.strayDecorators) {
-    found.push(diagnostic("decorator-misuse", `\`@${decorator.tsflowName}\` applies to steps only, and \`${member}\` is not one: add \`@step\` below it or remove it`, decorator.decorator.range));
+    const message = decorator.unknown
+      ? unknownDecorator(decorator)
+      : `\`@${decorator.tsflowName}\` applies to steps only, and \`${member}\` is not one: add \`@step\` below it or remove it`;
+    found.push(diagnostic("decorator-misuse", message, decorator.decorator.range));
   }
   return found;
 };
@@ -53,34 +83,57 @@ type Found = { message: string; range?: DecoratorFacts["argRanges"][number] } | 
 
 function decoratorProblem(decorator: DecoratorFacts, seen: Set<string>, facts: FlowFacts, step: StepFacts): Found {
   const name = decorator.tsflowName;
-  if (decorator.unknown) {
-    const guess = closestName(decorator.decorator.name, TSFLOW_DECORATORS);
-    return { message: `unknown decorator \`@${decorator.decorator.name}\`${guess ? `: did you mean \`@${guess}\`?` : `: TSFlow's are ${[...TSFLOW_DECORATORS].map((d) => `@${d}`).join(", ")}`}` };
-  }
+  if (decorator.unknown) return { message: unknownDecorator(decorator) };
   if (!name) return undefined;
   if (seen.has(name)) return { message: `\`@${name}\` is applied twice to step \`${step.step.name}\`: keep one` };
-  if (decorator.belowStep) return { message: `\`@${name}\` stands below \`@step\`: put \`@step\` last, directly above the method` };
+  if (decorator.belowStep)
+    return { message: `\`@${name}\` stands below \`@step\`: put \`@step\` last, directly above the method` };
   if (name === "step") return decorator.called ? { message: "write `@step` without parentheses" } : undefined;
   return shapeProblem(decorator, SHAPES[name]) ?? catchVariableClash(decorator, facts);
+}
+
+/** `@retrys` → did you mean `@retry`; `@tf.retrys` is compared without its namespace and keeps it in the advice. */
+function unknownDecorator(decorator: DecoratorFacts): string {
+  const written = decorator.decorator.name;
+  const namespace = written.slice(0, written.lastIndexOf(".") + 1);
+  const guess = closestName(written.slice(namespace.length), TSFLOW_DECORATORS);
+  const advice = guess
+    ? `did you mean \`@${namespace}${guess}\`?`
+    : `TSFlow's are ${[...TSFLOW_DECORATORS].map((d) => `@${namespace}${d}`).join(", ")}`;
+  return `unknown decorator \`@${written}\`: ${advice}`;
 }
 
 function shapeProblem(decorator: DecoratorFacts, shape: Shape): Found {
   const name = decorator.tsflowName!;
   const args = decorator.decorator.args;
-  if (!decorator.called) return shape.bare ? undefined : { message: `\`@${name}\` needs its options, e.g. \`${shape.example}\`` };
+  if (!decorator.called)
+    return shape.bare ? undefined : { message: `\`@${name}\` needs its options, e.g. \`${shape.example}\`` };
   if (args.length === 0 && shape.bare) return undefined;
   const options = args[0];
   if (args.length !== 1 || !isPlainObject(options)) {
-    return { message: `\`@${name}\` takes one options object, e.g. \`${shape.example}\``, range: decorator.argRanges[1] ?? decorator.argRanges[0] };
+    return {
+      message: `\`@${name}\` takes one options object, e.g. \`${shape.example}\``,
+      range: decorator.argRanges[1] ?? decorator.argRanges[0],
+    };
   }
   for (const [key, value] of Object.entries(options)) {
     const rule = shape.keys[key];
     const range = decorator.propertyRanges[key];
-    if (!rule) return { message: `\`@${name}\` has no option \`${key}\`: it takes ${Object.keys(shape.keys).map((k) => `\`${k}\``).join(", ")}`, range };
-    if (!isExpressionValue(value) && !satisfies(rule, value)) return { message: `option \`${key}\` of \`@${name}\` must be ${RULE_TEXT[rule]}`, range };
+    if (!rule)
+      return {
+        message: `\`@${name}\` has no option \`${key}\`: it takes ${Object.keys(shape.keys)
+          .map((k) => `\`${k}\``)
+          .join(", ")}`,
+        range,
+      };
+    if (!isExpressionValue(value) && !satisfies(rule, value))
+      return { message: `option \`${key}\` of \`@${name}\` must be ${RULE_TEXT[rule]}`, range };
   }
   if (shape.requireOne && !shape.requireOne.some((key) => key in options)) {
-    return { message: `\`@${name}\` needs ${shape.requireOne.map((k) => `\`${k}\``).join(" or ")}, e.g. \`${shape.example}\``, range: decorator.argRanges[0] };
+    return {
+      message: `\`@${name}\` needs ${shape.requireOne.map((k) => `\`${k}\``).join(" or ")}, e.g. \`${shape.example}\``,
+      range: decorator.argRanges[0],
+    };
   }
   return undefined;
 }
@@ -105,17 +158,23 @@ function satisfies(rule: ValueRule, value: JsonValue): boolean {
 /** The @catchError variable must not overwrite an artifact, a parameter or a step. */
 function catchVariableClash(decorator: DecoratorFacts, facts: FlowFacts): Found {
   const options = decorator.decorator.args[0];
-  if (decorator.tsflowName !== "catchError" || !isPlainObject(options) || typeof options.var !== "string") return undefined;
+  if (decorator.tsflowName !== "catchError" || !isPlainObject(options) || typeof options.var !== "string")
+    return undefined;
   const variable = options.var;
   const range = decorator.propertyRanges.var;
   const owner = facts.steps.find((s) => s.step.assigns.some((a) => a.name === variable));
-  if (owner) return { message: `the @catchError var \`${variable}\` is also assigned in step \`${owner.step.name}\`: choose a name no step sets`, range };
-  if (facts.parameters.some((p) => p.parameter.name === variable)) return { message: `the @catchError var \`${variable}\` is a parameter: choose another name`, range };
-  if (facts.steps.some((s) => s.step.name === variable)) return { message: `the @catchError var \`${variable}\` is a step: choose another name`, range };
+  if (owner)
+    return {
+      message: `the @catchError var \`${variable}\` is also assigned in step \`${owner.step.name}\`: choose a name no step sets`,
+      range,
+    };
+  if (facts.parameters.some((p) => p.parameter.name === variable))
+    return { message: `the @catchError var \`${variable}\` is a parameter: choose another name`, range };
+  if (facts.steps.some((s) => s.step.name === variable))
+    return { message: `the @catchError var \`${variable}\` is a step: choose another name`, range };
   return undefined;
 }
 
 function isPlainObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !isExpressionValue(value);
 }
-

@@ -2,7 +2,19 @@ import type { Diagnostic } from "../model";
 import { diagnostic, type Check } from "./check";
 
 /** Names a parameter cannot take because `tsflow run` already has an option of that name. */
-const CLI_OPTIONS = new Set(["tag", "json", "help", "with", "flow", "version", "namespace", "maxWorkers", "runIdFile", "datastoreRoot", "originRunId"]);
+const CLI_OPTIONS = new Set([
+  "tag",
+  "json",
+  "help",
+  "with",
+  "flow",
+  "version",
+  "namespace",
+  "maxWorkers",
+  "runIdFile",
+  "datastoreRoot",
+  "originRunId",
+]);
 
 /** invalid-parameter and param-name-conflict. */
 export const checkParameters: Check = (facts, structure) => {
@@ -19,11 +31,28 @@ export const checkParameters: Check = (facts, structure) => {
           : undefined;
     if (conflict) found.push(diagnostic("param-name-conflict", conflict, parameter.nameRange));
   }
+  for (const clash of facts.parameterClashes) {
+    const what = clash.bothParameters
+      ? `parameter \`${clash.name}\` is declared twice`
+      : `\`${clash.name}\` is declared both as a parameter and as an artifact field`;
+    found.push(
+      diagnostic("param-name-conflict", `${what}: keep one declaration`, clash.range, {
+        related: [{ message: `first declaration of \`${clash.name}\``, range: clash.firstRange }],
+      }),
+    );
+  }
   const parameters = new Set(facts.parameters.map((p) => p.parameter.name));
   for (const { step } of facts.steps) {
     for (const use of step.assigns) {
       if (parameters.has(use.name)) {
-        found.push(diagnostic("param-name-conflict", `\`${use.name}\` is a parameter, fixed for the whole run: store the new value under another artifact name`, use.range, { step: step.name }));
+        found.push(
+          diagnostic(
+            "param-name-conflict",
+            `\`${use.name}\` is a parameter, fixed for the whole run: store the new value under another artifact name`,
+            use.range,
+            { step: step.name },
+          ),
+        );
       }
     }
   }

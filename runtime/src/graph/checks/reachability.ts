@@ -23,11 +23,16 @@ function unreachable(facts: FlowFacts, structure: FlowStructure): Diagnostic[] {
       for (const t of successors(structure.byName.get(next)!, structure.byName)) queue.push(t.step);
     }
   };
-  // A misspelt transition (`this.trian`) already explains why the step it meant is never reached.
+  // A misspelt transition (`this.trian`) already explains why the step it meant is never reached,
+  // and so does a `this.next` that is not the one drawn (multiple-transitions, end-has-transition).
   for (const name of structure.reachable) {
-    for (const target of structure.byName.get(name)!.step.transition?.targets ?? []) {
-      const meant = structure.byName.has(target.step) ? undefined : closestName(target.step, structure.byName.keys());
-      if (meant) explain(meant);
+    for (const call of structure.byName.get(name)!.nextCalls) {
+      for (const target of call.transition?.targets ?? []) {
+        const meant = structure.byName.has(target.step)
+          ? target.step
+          : closestName(target.step, structure.byName.keys());
+        if (meant && !structure.reachable.has(meant)) explain(meant);
+      }
     }
   }
   const roots = lost.filter((s) => s.step.previous.length === 0 && !explained.has(s.step.name));
@@ -39,17 +44,29 @@ function unreachable(facts: FlowFacts, structure: FlowStructure): Diagnostic[] {
     }
   }
   return roots.map(({ step }) =>
-    diagnostic("unreachable-step", `no path from \`start\` reaches step \`${step.name}\`: name it in another step's \`this.next(...)\` or remove it`, step.nameRange, { step: step.name }),
+    diagnostic(
+      "unreachable-step",
+      `no path from \`start\` reaches step \`${step.name}\`: name it in another step's \`this.next(...)\` or remove it`,
+      step.nameRange,
+      { step: step.name },
+    ),
   );
 }
 
 function cycles(structure: FlowStructure): Diagnostic[] {
   return structure.backEdges.map((edge) => {
     const loop = [...edge.loop, edge.target.step].join(" → ");
-    return diagnostic("cycle", `the transition from \`${edge.from}\` to \`${edge.target.step}\` closes a loop (${loop}): flows are acyclic, so lead to a later step instead`, edge.target.range, {
-      step: edge.from,
-      related: edge.loop.map((name) => ({ message: `\`${name}\` is part of the loop`, range: structure.byName.get(name)!.step.nameRange })),
-    });
+    return diagnostic(
+      "cycle",
+      `the transition from \`${edge.from}\` to \`${edge.target.step}\` closes a loop (${loop}): flows are acyclic, so lead to a later step instead`,
+      edge.target.range,
+      {
+        step: edge.from,
+        related: edge.loop.map((name) => ({
+          message: `\`${name}\` is part of the loop`,
+          range: structure.byName.get(name)!.step.nameRange,
+        })),
+      },
+    );
   });
 }
-

@@ -1,0 +1,304 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { check, flow } from "../support/analyzer";
+
+describe("invalid-parameter", () => {
+  test("help that is not a string", () => {
+    check(
+      flow`
+  alpha = param({ default: 0.1, help: 3 });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "invalid-parameter", text: "3", message: /the help of parameter `alpha` must be a string literal/ }],
+    );
+  });
+
+  test("a default that does not match the declared type", () => {
+    check(
+      flow`
+  alpha = param({ default: "x", type: "number" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "invalid-parameter",
+          text: '"x"',
+          message: /the default of parameter `alpha` is a string, but its type is number/,
+        },
+      ],
+    );
+  });
+
+  test("a bare value instead of an options object", () => {
+    check(
+      flow`
+  alpha = param(0.1);
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "invalid-parameter",
+          text: "param(0.1)",
+          message: /parameter `alpha` takes one options object: `param\(\{ default: ..., help: "..." \}\)`/,
+        },
+      ],
+    );
+  });
+
+  test("no options at all", () => {
+    check(
+      flow`
+  alpha = param();
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "invalid-parameter", text: "param()" }],
+    );
+  });
+
+  test("a misspelt option", () => {
+    check(
+      flow`
+  alpha = param({ defualt: 0.1 });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "invalid-parameter",
+          text: "defualt: 0.1",
+          message: /unknown option `defualt: 0.1` of parameter `alpha`: use default, help, type or required/,
+        },
+      ],
+    );
+  });
+
+  test("a type TSFlow does not know", () => {
+    check(
+      flow`
+  alpha = param({ default: 1, type: "float" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "invalid-parameter", text: '"float"', message: /must be "number", "string", "boolean" or "json"/ }],
+    );
+  });
+
+  test("`required` that is not a boolean", () => {
+    check(
+      flow`
+  seed = param({ type: "number", required: "yes" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "invalid-parameter", text: '"yes"', message: /`required` of parameter `seed` must be true or false/ }],
+    );
+  });
+
+  test("look-alike: every option in its documented shape", () => {
+    const result = check(
+      flow`
+  alpha = param({ default: 0.01, help: "learning rate" });
+  seed: number = param({ help: "random seed", required: true });
+  config = param({ default: { depth: 3, tags: ["a"] }, type: "json" });
+  name = param({ default: "x", type: "string" });
+  dryRun = param({ default: false, required: false });
+  @step start() { console.log(this.alpha, this.seed, this.config, this.name, this.dryRun); this.next(this.end); }
+  @step end() {}
+`,
+      [],
+    );
+    assert.deepEqual(
+      result.flows[0].graph.parameters.map((p) => [p.name, p.type, p.required]),
+      [
+        ["alpha", "number", false],
+        ["seed", "number", true],
+        ["config", "json", false],
+        ["name", "string", false],
+        ["dryRun", "boolean", false],
+      ],
+    );
+  });
+
+  test("look-alike: a computed default and a template-literal help", () => {
+    check(
+      flow`
+  started = param({ default: Date.now(), help: \`when the run started\` });
+  limit = param({ default: -1, type: "number", required: process.env.CI === "1" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [],
+    );
+  });
+});
+
+describe("param-name-conflict", () => {
+  test("a parameter named like a step", () => {
+    check(
+      flow`
+  train = param({ default: 1 });
+  @step start() { this.next(this.train); }
+  @step train() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "param-name-conflict",
+          text: "train",
+          message: /parameter `train` has the name of a step: rename one of them/,
+        },
+      ],
+    );
+  });
+
+  test("a parameter named like a helper method", () => {
+    check(
+      flow`
+  load = param({ default: "data.csv" });
+  load2() { return 1; }
+  load() { return 2; }
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "param-name-conflict", text: "load", message: /has the name of method `load`/ }],
+    );
+  });
+
+  test("a parameter assigned in a step", () => {
+    check(
+      flow`
+  alpha = param({ default: 1 });
+  @step start() { this.alpha = 2; this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "param-name-conflict",
+          text: "this.alpha",
+          message: /`alpha` is a parameter, fixed for the whole run: store the new value under another artifact name/,
+        },
+      ],
+    );
+  });
+
+  test("a parameter incremented in a branch", () => {
+    check(
+      flow`
+  count = param({ default: 1 });
+  @step start() { this.next(this.a, this.b); }
+  @step a() { this.count++; this.next(this.join); }
+  @step b() { this.next(this.join); }
+  @step join(inputs: Inputs<TestFlow>) { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "param-name-conflict", text: "this.count", message: /`count` is a parameter/ }],
+    );
+  });
+
+  test("a parameter named `tag`", () => {
+    check(
+      flow`
+  tag = param({ default: "x" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "param-name-conflict",
+          text: "tag",
+          message: /would clash with `tsflow run`'s own option --tag: rename it/,
+        },
+      ],
+    );
+  });
+
+  test("a parameter named `json`", () => {
+    check(
+      flow`
+  json = param({ default: false });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "param-name-conflict", text: "json", message: /own option --json/ }],
+    );
+  });
+
+  test("a parameter declared twice", () => {
+    check(
+      flow`
+  alpha = param({ default: 1 });
+  beta = param({ default: 2 });
+  alpha = param({ default: 3 });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "param-name-conflict", text: "alpha", message: /parameter `alpha` is declared twice/ }],
+    );
+  });
+
+  test("a parameter also declared as an artifact field", () => {
+    check(
+      flow`
+  declare alpha: number;
+  alpha = param({ default: 1 });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "param-name-conflict",
+          text: "alpha",
+          message: /`alpha` is declared both as a parameter and as an artifact field/,
+        },
+      ],
+    );
+  });
+
+  test("look-alike: names close to CLI options and steps", () => {
+    check(
+      flow`
+  tags = param({ default: "x" });
+  jsonOut = param({ default: false });
+  trainRate = param({ default: 0.1 });
+  @step start() { this.next(this.train); }
+  @step train() { console.log(this.tags, this.jsonOut, this.trainRate); this.next(this.end); }
+  @step end() {}
+`,
+      [],
+    );
+  });
+
+  test("look-alike: a parameter copied into a new artifact", () => {
+    check(
+      flow`
+  alpha = param({ default: 1 });
+  declare rate: number;
+  @step start() { this.rate = this.alpha * 2; this.next(this.end); }
+  @step end() { console.log(this.rate); }
+`,
+      [],
+    );
+  });
+
+  test("look-alike: a subclass overrides its base's parameter default", () => {
+    check(
+      `import { FlowSpec, step, param } from "tsflow";
+
+abstract class Base extends FlowSpec {
+  alpha = param({ default: 1 });
+  @step start() { this.next(this.end); }
+  @step end() {}
+}
+
+export class Tuned extends Base {
+  override alpha = param({ default: 2 });
+}
+`,
+      [],
+    );
+  });
+});
