@@ -15,7 +15,9 @@ const node = {
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-  define: { TSFLOW_VERSION: JSON.stringify(version) },
+  // esbuild compiles flow files at run time: its native binary cannot be bundled.
+  external: ["esbuild"],
+  define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -29,6 +31,8 @@ const bundles = [
   },
   // The command line itself, analyzer and TypeScript included.
   { ...node, entryPoints: ["runtime/src/cli/bin.ts"], outfile: "dist/tsflow-cli.js" },
+  // A worker process: runs tasks for the scheduler, many over its life.
+  { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
   // The authoring API that flow files import as "tsflow".
   { ...node, entryPoints: ["runtime/src/index.ts"], outfile: "dist/index.js" },
 ];

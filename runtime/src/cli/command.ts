@@ -7,5 +7,7 @@ export interface Command {
   summary: string;
   /** The full text of `tsflow NAME --help`. */
   help: string;
+  /** True when `--help` depends on the arguments (`tsflow run FILE --help` lists FILE's parameters). */
+  handlesHelp?: boolean;
   run(argv: string[], io: CliIO): Promise<number> | number;
 }

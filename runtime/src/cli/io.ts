@@ -1,7 +1,7 @@
 /** What a command may touch of the outside world; tests pass a small object literal. */
 export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   /** Whether to colour output (a terminal without NO_COLOR). */

@@ -2,13 +2,15 @@ import { closestName } from "../graph/checks/check";
 import { UsageError } from "./args";
 import type { Command } from "./command";
 import { checkCommand } from "./commands/check";
+import { resumeCommand } from "./commands/resume";
+import { runCommand } from "./commands/run";
 import { showCommand } from "./commands/show";
 import { EXIT } from "./exit-codes";
 import type { CliIO } from "./io";
 import { VERSION } from "./version";
 import { isTsflowError } from "../errors";
 
-const COMMANDS: Command[] = [checkCommand, showCommand];
+const COMMANDS: Command[] = [runCommand, resumeCommand, checkCommand, showCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -45,7 +47,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (!command) throw new UsageError(unknownCommand(name));
-    if (rest.includes("--help") || rest.includes("-h")) {
+    if (!command.handlesHelp && (rest.includes("--help") || rest.includes("-h"))) {
       io.stdout(command.help);
       return EXIT.ok;
     }
@@ -53,7 +55,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (!isTsflowError(error)) throw error;
     io.stderr(`tsflow: ${error.message}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+    // A mistake in what the user typed (a flag, a path, a pathspec) is a usage error.
+    return error instanceof UsageError || error.code === "not-found" ? EXIT.usage : EXIT.failed;
   }
 }
 

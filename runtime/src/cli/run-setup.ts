@@ -1,0 +1,164 @@
+import { availableParallelism } from "node:os";
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { datastoreRoot, openDatastore, type Datastore } from "../datastore";
+import { TsflowError } from "../errors";
+import { analyzeCached } from "../exec/analysis-cache";
+import { compileFlow } from "../exec/compile";
+import { jsonObserver } from "../exec/observers/json";
+import { terminalObserver } from "../exec/observers/terminal";
+import type { RunObserver } from "../exec/observer";
+import type { FlowGraph } from "../graph/model";
+import { checkUserTag } from "../metadata/identity";
+import { UsageError } from "./args";
+import { painter } from "./format/color";
+import { countText, formatDiagnostic } from "./format/diagnostics";
+import type { CliIO } from "./io";
+
+/** The options `run` and `resume` share; everything else on their command line is a parameter. */
+const OPTIONS: Record<string, "string" | "strings" | "boolean"> = {
+  "max-workers": "string",
+  with: "strings",
+  tag: "strings",
+  "run-id-file": "string",
+  "datastore-root": "string",
+  flow: "string",
+  "origin-run-id": "string",
+  json: "boolean",
+  help: "boolean",
+};
+
+export interface RunArgs {
+  positionals: string[];
+  /** `--name VALUE` pairs that are not the command's own options: the flow's parameters. */
+  rest: string[];
+  maxWorkers: number;
+  withRetry: boolean;
+  tags: string[];
+  runIdFile?: string;
+  datastoreRoot?: string;
+  flow?: string;
+  originRunId?: string;
+  json: boolean;
+  help: boolean;
+}
+
+/** Separates the command's own options from the flow's parameters, which only the flow defines. */
+export function splitRunArgs(command: string, argv: string[], allowed: string[]): RunArgs {
+  const values: Record<string, string[]> = {};
+  const positionals: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const match = /^--([^=]+)(?:=(.*))?$/.exec(arg);
+    const kind = match && allowed.includes(match[1]) ? OPTIONS[match[1]] : undefined;
+    if (arg === "-h") values.help = ["true"];
+    else if (!match && !arg.startsWith("-")) (rest.length ? rest : positionals).push(arg);
+    else if (!kind) {
+      rest.push(arg);
+      if (match && match[2] === undefined && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--"))
+        rest.push(argv[++i]);
+    } else if (kind === "boolean") values[match![1]] = ["true"];
+    else {
+      const value = match![2] ?? argv[++i];
+      if (value === undefined) throw new UsageError(`${command}: option '--${match![1]}' needs a value`);
+      (values[match![1]] ??= []).push(value);
+    }
+  }
+  return {
+    positionals,
+    rest,
+    maxWorkers: maxWorkers(command, values["max-workers"]?.at(-1)),
+    withRetry: withDecorators(command, values.with ?? []),
+    tags: (values.tag ?? []).map(checkUserTag),
+    runIdFile: values["run-id-file"]?.at(-1),
+    datastoreRoot: values["datastore-root"]?.at(-1),
+    flow: values.flow?.at(-1),
+    originRunId: values["origin-run-id"]?.at(-1),
+    json: values.json !== undefined,
+    help: values.help !== undefined,
+  };
+}
+
+function maxWorkers(command: string, raw: string | undefined): number {
+  if (raw === undefined) return availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${command}: --max-workers takes a whole number of at least 1, not '${raw}'`);
+  return n;
+}
+
+function withDecorators(command: string, names: string[]): boolean {
+  for (const name of names) {
+    if (name !== "retry")
+      throw new UsageError(`${command}: --with ${name}: only \`retry\` can be applied to every step`);
+  }
+  return names.length > 0;
+}
+
+export function openRunDatastore(args: RunArgs, io: CliIO): Datastore {
+  return openDatastore(datastoreRoot(io.cwd, io.env, args.datastoreRoot));
+}
+
+export interface RunnableFlow {
+  path: string;
+  displayPath: string;
+  graph: FlowGraph;
+}
+
+/**
+ * Reads and analyzes the flow file. A flow with errors is refused: its diagnostics are printed as
+ * `tsflow check` prints them, and the command fails with exit code 1.
+ */
+export async function loadRunnableFlow(
+  command: string,
+  file: string | undefined,
+  flowName: string | undefined,
+  datastore: Datastore,
+  io: CliIO,
+): Promise<RunnableFlow> {
+  if (!file) throw new UsageError(`${command}: missing FILE: run \`tsflow ${command} FILE\` with a flow file`);
+  const path = resolve(io.cwd, file);
+  const displayPath = file;
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`${displayPath}: not a file`);
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${displayPath}: no such file`);
+  }
+  const analysis = await analyzeCached(path, text, datastore.storage);
+  if (analysis.flows.length === 0)
+    throw new UsageError(
+      `${displayPath}: no flow found: a flow is a class that extends FlowSpec (import { FlowSpec } from "tsflow")`,
+    );
+  const flows = flowName ? analysis.flows.filter((f) => f.graph.name === flowName) : analysis.flows;
+  if (flowName && flows.length === 0)
+    throw new UsageError(
+      `${displayPath}: no flow named '${flowName}': the file defines ${analysis.flows.map((f) => f.graph.name).join(", ")}`,
+    );
+  if (flows.length > 1)
+    throw new UsageError(
+      `${displayPath} defines ${flows.map((f) => f.graph.name).join(", ")}: pick one with --flow NAME`,
+    );
+  const errors = [...analysis.diagnostics, ...flows[0].diagnostics].filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    const paint = painter(io.color);
+    for (const d of errors) io.stderr(formatDiagnostic(displayPath, text, d, paint));
+    throw new TsflowError(
+      "refused",
+      `${flows[0].graph.name} has ${countText(errors.length, 0)}, so it does not run: fix ${errors.length === 1 ? "it" : "them"} (tsflow check ${displayPath})`,
+    );
+  }
+  return { path, displayPath, graph: flows[0].graph };
+}
+
+export async function compile(flow: RunnableFlow, datastore: Datastore): Promise<string> {
+  return (await compileFlow(flow.path, datastore.storage)).code;
+}
+
+export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore): RunObserver {
+  if (args.json) return jsonObserver(io.stdout, datastore.root);
+  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color });
+}

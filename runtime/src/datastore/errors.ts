@@ -1,0 +1,15 @@
+import { TsflowError } from "../errors";
+
+/** The datastore holds something it cannot read: a truncated blob, garbled metadata, a foreign file. */
+export class DatastoreError extends TsflowError {
+  constructor(message: string, path: string) {
+    super("datastore", message, path);
+  }
+}
+
+/** A pathspec (FLOW/RUN/STEP/TASK) that names nothing in the datastore. */
+export class NotFoundError extends TsflowError {
+  constructor(message: string, pathspec: string) {
+    super("not-found", message, pathspec);
+  }
+}

@@ -1,0 +1,132 @@
+import type { JsonValue } from "../graph/model";
+import { DatastoreError } from "./errors";
+
+/** Bump when a reader of an older datastore would misread the records. */
+export const DATASTORE_FORMAT = 1;
+
+export type RunStatus = "running" | "succeeded" | "failed";
+export type TaskStatus = "succeeded" | "failed";
+
+/** Where one artifact's value is: inline for small values, else in the blob store. */
+export interface ArtifactRef {
+  /** SHA-256 of the serialized value. */
+  hash: string;
+  /** Serialized bytes. */
+  size: number;
+  /** "number", "Array(3)", ...: enough to list artifacts without reading them. */
+  type: string;
+  /** The serialized value, base64, when it is at most INLINE_LIMIT bytes. */
+  inline?: string;
+}
+
+/** Values this small live in the task record itself: one file per task instead of one per value. */
+export const INLINE_LIMIT = 1024;
+
+export interface StepProgress {
+  status: "pending" | "running" | "succeeded" | "failed";
+  total: number;
+  done: number;
+  failed: number;
+  running: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface RunRecord {
+  format: number;
+  flow: string;
+  id: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  user: string;
+  /** User tags, which `tsflow tag` may change. */
+  tags: string[];
+  /** `user:NAME` and `runtime:node-VERSION`: fixed for the run's life. */
+  systemTags: string[];
+  parameters: Record<string, JsonValue>;
+  flowFile: string;
+  /** The scheduler process, so a reader can tell a running run from one whose scheduler died. */
+  pid: number;
+  host: string;
+  /** For a resumed run: the run it cloned from and the step it ran again from. */
+  origin?: { runId: string; step: string };
+  /** Per-step progress, rewritten as the run goes. */
+  steps: Record<string, StepProgress>;
+  /** The first failure, for the summary line. */
+  error?: { step: string; task: string; message: string };
+}
+
+export interface TaskError {
+  type: string;
+  message: string;
+  stack?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+export interface TaskAttempt {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  status: TaskStatus;
+  error?: TaskError;
+}
+
+/** A frame of the foreach stack: this task handles element `index` of `count` split by `step`. */
+export interface ForeachFrame {
+  step: string;
+  index: number;
+  count: number;
+}
+
+export interface TaskRecord {
+  format: number;
+  flow: string;
+  runId: string;
+  step: string;
+  id: string;
+  status: TaskStatus;
+  startedAt: string;
+  finishedAt: string;
+  attempts: TaskAttempt[];
+  /** The tasks whose artifacts this one started from, as "step/task". */
+  parents: string[];
+  foreach: ForeachFrame[];
+  artifacts: Record<string, ArtifactRef>;
+  /** Set when resume copied this task from an earlier run: that task's pathspec. */
+  clonedFrom?: string;
+  /** For a foreach split: how many tasks it started. For a switch: the case it chose. */
+  foreachCount?: number;
+  switchCase?: string;
+  /** True when @catchError stored the step's error and the flow went on. */
+  caught?: boolean;
+  /** Bytes written to each log, and whether it was cut at the limit. */
+  logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
+}
+
+/** Parses a metadata file, naming the file when it is not what TSFlow wrote. */
+export function parseRecord<T extends RunRecord | TaskRecord>(bytes: Buffer, path: string, kind: "run" | "task"): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new DatastoreError(`${kind} metadata is not valid JSON (truncated or overwritten?)`, path);
+  }
+  const required =
+    kind === "run"
+      ? ["flow", "id", "status", "startedAt", "tags", "systemTags"]
+      : ["flow", "runId", "step", "id", "status", "artifacts"];
+  if (typeof value !== "object" || value === null || typeof (value as { format?: unknown }).format !== "number") {
+    throw new DatastoreError(`${kind} metadata has no format version: not written by TSFlow`, path);
+  }
+  if ((value as { format: number }).format > DATASTORE_FORMAT) {
+    throw new DatastoreError(
+      `${kind} metadata has format ${(value as { format: number }).format}, newer than this TSFlow reads (${DATASTORE_FORMAT}): upgrade TSFlow`,
+      path,
+    );
+  }
+  const missing = required.filter((key) => !(key in value));
+  if (missing.length > 0) throw new DatastoreError(`${kind} metadata lacks ${missing.join(", ")}`, path);
+  return value as T;
+}

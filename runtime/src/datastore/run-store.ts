@@ -1,0 +1,54 @@
+import { hostname } from "node:os";
+import { layout } from "./layout";
+import { DATASTORE_FORMAT, parseRecord, type RunRecord } from "./records";
+import type { Storage } from "./storage";
+
+export type NewRun = Omit<RunRecord, "format" | "id" | "pid" | "host">;
+
+/** Run metadata: one JSON file per run, replaced atomically as the run goes. */
+export class RunStore {
+  constructor(private readonly storage: Storage) {}
+
+  /**
+   * Creates a run under a new id: the creation time in milliseconds, so ids sort by time. Two runs
+   * started in the same millisecond cannot both claim an id: the write only succeeds when absent.
+   */
+  create(run: NewRun): RunRecord {
+    for (let id = Date.now(); ; id++) {
+      const record: RunRecord = {
+        format: DATASTORE_FORMAT,
+        ...run,
+        id: String(id),
+        pid: process.pid,
+        host: hostname(),
+      };
+      if (this.storage.create(layout.run(run.flow, record.id), serialize(record))) return record;
+    }
+  }
+
+  update(run: RunRecord): void {
+    this.storage.write(layout.run(run.flow, run.id), serialize(run));
+  }
+
+  read(flow: string, id: string): RunRecord | undefined {
+    const key = layout.run(flow, id);
+    const bytes = this.storage.read(key);
+    return bytes && parseRecord<RunRecord>(bytes, this.storage.describe(key), "run");
+  }
+
+  /** Run ids of a flow, newest first. Folders without a run.json (a foreign file) are skipped. */
+  ids(flow: string): string[] {
+    return this.storage
+      .list(layout.runs(flow))
+      .filter((id) => /^\d+$/.test(id))
+      .sort((a, b) => b.length - a.length || (a < b ? 1 : a > b ? -1 : 0));
+  }
+
+  flows(): string[] {
+    return this.storage.list(layout.flows());
+  }
+}
+
+function serialize(record: RunRecord): string {
+  return JSON.stringify(record, null, 1);
+}

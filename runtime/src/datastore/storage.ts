@@ -1,0 +1,138 @@
+import {
+  appendFileSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+
+/**
+ * The bottom layer: bytes under '/'-separated keys. Writes are atomic (a reader sees the old value
+ * or the new one, never a part), which an object store gives by nature and the file system by
+ * writing a temp file and renaming it. Nothing above this layer touches paths.
+ */
+export interface Storage {
+  /** The value under `key`, or undefined when there is none. */
+  read(key: string): Buffer | undefined;
+  /** Replaces the value under `key` atomically. */
+  write(key: string, data: Uint8Array | string): void;
+  /** Writes `key` only when it does not exist yet, atomically; true when this call wrote it. */
+  create(key: string, data: Uint8Array | string): boolean;
+  exists(key: string): boolean;
+  /** The names directly under a prefix ("a/b" → ["c", "d"]), sorted; [] when there are none. */
+  list(prefix: string): string[];
+  /** Appends to a growing value (logs); readers may see any prefix of what was appended. */
+  append(key: string, data: Uint8Array | string): void;
+  size(key: string): number | undefined;
+  /** Where the data lives, for messages. */
+  describe(key: string): string;
+}
+
+/** The local file system backend, rooted at the datastore directory. */
+export class FsStorage implements Storage {
+  private readonly madeDirs = new Set<string>();
+  private tempCounter = 0;
+
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    if (key.split("/").some((part) => part === ".." || part === "")) throw new Error(`invalid datastore key '${key}'`);
+    return join(this.root, ...key.split("/"));
+  }
+
+  read(key: string): Buffer | undefined {
+    try {
+      return readFileSync(this.path(key));
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  write(key: string, data: Uint8Array | string): void {
+    const path = this.path(key);
+    this.ensureDir(dirname(path));
+    const temp = `${path}.${process.pid}.${++this.tempCounter}.tmp`;
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  }
+
+  create(key: string, data: Uint8Array | string): boolean {
+    const path = this.path(key);
+    this.ensureDir(dirname(path));
+    const temp = `${path}.${process.pid}.${++this.tempCounter}.tmp`;
+    writeFileSync(temp, data);
+    try {
+      // link() fails when the target exists: a complete file appears at most once.
+      linkSync(temp, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    } finally {
+      unlinkSync(temp);
+    }
+  }
+
+  exists(key: string): boolean {
+    try {
+      statSync(this.path(key));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  list(prefix: string): string[] {
+    try {
+      return readdirSync(prefix === "" ? this.root : this.path(prefix))
+        .filter((name) => !name.endsWith(".tmp"))
+        .sort();
+    } catch (error) {
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+      throw error;
+    }
+  }
+
+  append(key: string, data: Uint8Array | string): void {
+    const path = this.path(key);
+    this.ensureDir(dirname(path));
+    appendFileSync(path, data);
+  }
+
+  size(key: string): number | undefined {
+    try {
+      return statSync(this.path(key)).size;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  describe(key: string): string {
+    return this.path(key);
+  }
+
+  /** Removes a key or a whole prefix; for tests and for cleaning temp files of killed writers. */
+  remove(key: string): void {
+    rmSync(this.path(key), { recursive: true, force: true });
+  }
+
+  private ensureDir(dir: string) {
+    if (this.madeDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT";
+}

@@ -1,0 +1,21 @@
+import type { RunRecord, TaskError } from "../datastore/records";
+
+/** A task as progress reporting sees it. */
+export interface TaskEvent {
+  pathspec: string;
+  step: string;
+  taskId: string;
+  attempt: number;
+}
+
+/** What a run reports as it goes: the terminal display and `--json` events both implement this. */
+export interface RunObserver {
+  runStarted(run: RunRecord, steps: string[]): void;
+  taskStarted(task: TaskEvent): void;
+  taskFinished(task: TaskEvent & { durationMs: number; cloned: boolean }): void;
+  taskFailed(task: TaskEvent & { durationMs: number; error: TaskError; willRetry: boolean }): void;
+  log(pathspec: string, stream: "stdout" | "stderr", text: string): void;
+  /** Progress of every step changed (tasks started, finished or failed). */
+  progress(run: RunRecord): void;
+  runFinished(run: RunRecord, durationMs: number): void;
+}

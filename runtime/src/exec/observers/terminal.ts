@@ -1,0 +1,110 @@
+import type { RunRecord, StepProgress } from "../../datastore/records";
+import type { Paint } from "../../cli/format/color";
+import type { RunObserver } from "../observer";
+
+export interface TerminalOptions {
+  write(text: string): void;
+  paint: Paint;
+  /** A terminal that can redraw: a live line per step. Otherwise one line per finished step. */
+  live: boolean;
+}
+
+/**
+ * Progress for a person: task output prefixed with its pathspec, a line per step (live on a
+ * terminal), retries and failures as they happen.
+ */
+export function terminalObserver(o: TerminalOptions): RunObserver {
+  let steps: string[] = [];
+  let drawn = 0;
+  let last: Record<string, StepProgress> = {};
+  const reported = new Set<string>();
+  const width = () => Math.max(...steps.map((s) => s.length));
+  const erase = () => {
+    if (drawn > 0) o.write(`\u001b[${drawn}A\u001b[J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    if (!o.live) return;
+    erase();
+    const lines = steps.map((step) => stepLine(step, last[step], width(), o.paint));
+    o.write(lines.join("\n") + "\n");
+    drawn = lines.length;
+  };
+  const above = (text: string) => {
+    erase();
+    o.write(text);
+    draw();
+  };
+  return {
+    runStarted(run, order) {
+      steps = order;
+      o.write(
+        `${o.paint("bold", `Run ${run.flow}/${run.id}`)}${run.origin ? ` (resuming ${run.flow}/${run.origin.runId} from \`${run.origin.step}\`)` : ""}\n`,
+      );
+      draw();
+    },
+    taskStarted() {},
+    taskFinished() {},
+    taskFailed(task) {
+      const what = task.willRetry
+        ? o.paint("yellow", `${task.pathspec} failed (attempt ${task.attempt + 1}), retrying`)
+        : o.paint("red", `${task.pathspec} failed`);
+      above(`${what}: ${task.error.type}: ${task.error.message}\n`);
+    },
+    log(pathspec, stream, text) {
+      const prefix = o.paint(stream === "stderr" ? "yellow" : "gray", `[${pathspec.split("/").slice(2).join("/")}]`);
+      const lines = text.replace(/\n$/, "").split("\n");
+      above(lines.map((line) => `${prefix} ${line}\n`).join(""));
+    },
+    progress(run) {
+      last = run.steps;
+      if (o.live) draw();
+      else {
+        for (const step of steps) {
+          const p = run.steps[step];
+          if (p && (p.status === "succeeded" || p.status === "failed") && !reported.has(step)) {
+            reported.add(step);
+            o.write(`${stepLine(step, p, width(), o.paint)}\n`);
+          }
+        }
+      }
+    },
+    runFinished(run, durationMs) {
+      this.progress(run);
+      if (o.live) drawn = 0;
+      o.write(summary(run, durationMs, o.paint));
+    },
+  };
+}
+
+function stepLine(step: string, p: StepProgress | undefined, width: number, paint: Paint): string {
+  const name = step.padEnd(width);
+  if (!p || p.status === "pending") return `  ${paint("gray", `· ${name}  pending`)}`;
+  const counts = `${p.done}/${p.total}`;
+  if (p.status === "succeeded") return `  ${paint("green", "✓")} ${name}  ${counts} ${time(p)}`;
+  if (p.status === "failed") return `  ${paint("red", "✗")} ${name}  ${counts}, ${p.failed} failed`;
+  return `  ${paint("cyan", "▸")} ${name}  ${counts}${p.running ? `, ${p.running} running` : ""}`;
+}
+
+function time(p: StepProgress): string {
+  if (!p.startedAt || !p.finishedAt) return "";
+  return `in ${seconds(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function summary(run: RunRecord, durationMs: number, paint: Paint): string {
+  const tasks = Object.values(run.steps).reduce((n, p) => n + p.done, 0);
+  const pathspec = `${run.flow}/${run.id}`;
+  if (run.status === "succeeded") {
+    return `${paint("green", "Run succeeded")} in ${seconds(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. See its results with \`tsflow dump ${pathspec}\`.\n`;
+  }
+  const error = run.error;
+  const where = error?.step ? ` in step \`${error.step}\` (task ${pathspec}/${error.step}/${error.task})` : "";
+  const logs = error?.step
+    ? `\nIts logs: \`tsflow logs ${pathspec}/${error.step}/${error.task} --stderr\`. Run again from there: \`tsflow resume FILE\`.`
+    : "";
+  return `${paint("red", "Run failed")}${where} after ${seconds(durationMs)}: ${error?.message ?? "unknown error"}${logs}\n`;
+}

@@ -1,0 +1,79 @@
+import { isExpressionValue, type Decorator, type FlowGraph, type JsonValue, type Step } from "../graph/model";
+import type { TaskSpec } from "./protocol";
+
+/** What the scheduler needs of one step, read once from the analyzer's graph. */
+export interface StepPlan {
+  name: string;
+  join: boolean;
+  transition: TaskSpec["transition"];
+  /** Extra attempts after a failure (@retry), before --with retry applies. */
+  retries?: number;
+  secondsBetweenRetries: number;
+  timeoutSeconds?: number;
+  catchErrorVar?: string;
+  printException: boolean;
+  memoryMB?: number;
+  environment?: Record<string, string>;
+  decorators: Decorator[];
+}
+
+export interface RunPlan {
+  flow: string;
+  steps: Map<string, StepPlan>;
+  /** Steps in source order, for progress display. */
+  order: string[];
+}
+
+/** Reads the graph the analyzer produced (and checked) into the scheduler's plan. */
+export function planFlow(graph: FlowGraph): RunPlan {
+  const steps = new Map(graph.steps.map((step) => [step.name, planStep(step)]));
+  return { flow: graph.name, steps, order: graph.steps.map((s) => s.name) };
+}
+
+function planStep(step: Step): StepPlan {
+  const options = (name: string) => {
+    const decorator = step.decorators.find((d) => d.name === name);
+    const first = decorator?.args[0];
+    return decorator
+      ? ((first && typeof first === "object" && !Array.isArray(first) ? first : {}) as Record<string, JsonValue>)
+      : undefined;
+  };
+  const retry = options("retry");
+  const catchError = options("catchError");
+  const timeout = options("timeout");
+  const resources = options("resources");
+  const environment = options("environment");
+  const t = step.transition;
+  const transition: TaskSpec["transition"] = !t
+    ? { type: "end", targets: [] }
+    : {
+        type: t.type,
+        targets: t.targets.map((x) => x.step),
+        ...(t.foreach ? { foreach: t.foreach.name } : {}),
+        ...(t.condition
+          ? { condition: t.condition.name, cases: Object.fromEntries(t.targets.map((x) => [x.label!, x.step])) }
+          : {}),
+      };
+  const seconds = timeout ? num(timeout.seconds) + 60 * num(timeout.minutes) + 3600 * num(timeout.hours) : undefined;
+  return {
+    name: step.name,
+    join: step.kind === "join",
+    transition,
+    ...(retry ? { retries: retry.times === undefined ? 3 : num(retry.times) } : {}),
+    secondsBetweenRetries: retry ? 60 * num(retry.minutesBetweenRetries) : 0,
+    ...(seconds ? { timeoutSeconds: seconds } : {}),
+    ...(catchError ? { catchErrorVar: typeof catchError.var === "string" ? catchError.var : "exception" } : {}),
+    printException: catchError?.printException !== false,
+    ...(resources && typeof resources.memory === "number" ? { memoryMB: resources.memory } : {}),
+    ...(environment && isRecord(environment.vars) ? { environment: environment.vars as Record<string, string> } : {}),
+    decorators: step.decorators,
+  };
+}
+
+function num(value: JsonValue | undefined): number {
+  return typeof value === "number" ? value : 0;
+}
+
+function isRecord(value: JsonValue | undefined): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isExpressionValue(value);
+}

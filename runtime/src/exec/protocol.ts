@@ -1,0 +1,72 @@
+import type { JsonValue } from "../graph/model";
+import type { ArtifactRef, ForeachFrame, TaskAttempt, TaskError } from "../datastore/records";
+
+/** A task whose artifacts another task starts from. */
+export interface ParentTask {
+  step: string;
+  id: string;
+  artifacts: Record<string, ArtifactRef>;
+}
+
+/** What a worker needs to run one attempt of one task. Plain JSON, sent over IPC. */
+export interface TaskSpec {
+  flow: string;
+  runId: string;
+  step: string;
+  taskId: string;
+  attempt: number;
+  /** Earlier attempts of this task, which its record keeps. */
+  previousAttempts: TaskAttempt[];
+  /** Whether a failure of this attempt is final (no retry left): only then does @catchError apply. */
+  finalAttempt: boolean;
+  datastoreRoot: string;
+  flowFile: string;
+  className: string;
+  parameters: Record<string, JsonValue>;
+  /** One parent for a linear step; every incoming task for a join. */
+  parents: ParentTask[];
+  /** Whether the step is a join, which receives `inputs`. */
+  join: boolean;
+  foreach: ForeachFrame[];
+  /** For a task inside a foreach: where the foreach artifact is, to read `this.input` from. */
+  foreachInput?: { artifact: string; ref: ArtifactRef };
+  /** The transition the graph says the step takes, which the step's own `this.next` must match. */
+  transition: {
+    type: "linear" | "split" | "foreach" | "switch" | "end";
+    targets: string[];
+    foreach?: string;
+    condition?: string;
+    cases?: Record<string, string>;
+  };
+  catchErrorVar?: string;
+  environment?: Record<string, string>;
+  current: { namespace: string; username: string; tags: string[] };
+}
+
+export interface TaskOutcome {
+  status: "succeeded" | "failed";
+  artifacts: Record<string, ArtifactRef>;
+  /** For a foreach split: how many elements the foreach artifact holds. */
+  foreachCount?: number;
+  /** For a switch: the case that runs next. */
+  switchCase?: string;
+  error?: TaskError;
+  /** True when @catchError turned a failure into a stored error and the flow goes on. */
+  caught?: boolean;
+  startedAt: string;
+  finishedAt: string;
+  /** Bytes each log stream stored, and whether it was cut. */
+  logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
+}
+
+export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; flowFile: string; code: string };
+
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "log"; taskKey: string; stream: "stdout" | "stderr"; text: string }
+  | { type: "outcome"; taskKey: string; outcome: TaskOutcome }
+  | { type: "exit-called"; taskKey: string | undefined; code: number };
+
+export function taskKey(spec: Pick<TaskSpec, "flow" | "runId" | "step" | "taskId">): string {
+  return `${spec.flow}/${spec.runId}/${spec.step}/${spec.taskId}`;
+}

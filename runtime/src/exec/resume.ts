@@ -1,0 +1,99 @@
+import type { Datastore } from "../datastore";
+import type { ForeachFrame, RunRecord, TaskRecord } from "../datastore/records";
+import { TsflowError } from "../errors";
+import type { RunPlan } from "./plan";
+import type { CloneSource } from "./scheduler";
+
+/**
+ * What a resumed run runs again and what it copies: the resume step and every step after it run
+ * again; every other step's successful tasks in the origin are cloned, artifacts and all.
+ */
+export function planResume(
+  datastore: Datastore,
+  plan: RunPlan,
+  origin: RunRecord,
+  named: string | undefined,
+): { step: string; clone: CloneSource } {
+  const step = named ?? failedStep(datastore, plan, origin);
+  if (!plan.steps.has(step)) {
+    throw new TsflowError("usage", `${plan.flow} has no step '${step}': its steps are ${plan.order.join(", ")}`);
+  }
+  const rerun = downstream(plan, step);
+  const byKey = new Map<string, TaskRecord>();
+  for (const name of plan.order) {
+    if (rerun.has(name)) continue;
+    for (const id of datastore.tasks.ids(origin.flow, origin.id, name)) {
+      const task = datastore.tasks.read(origin.flow, origin.id, name, id);
+      if (task?.status === "succeeded") byKey.set(taskKey(name, task.foreach), task);
+    }
+  }
+  return {
+    step,
+    clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))) },
+  };
+}
+
+/** A task's place in the run, the same across runs of one flow: its step and foreach indices. */
+function taskKey(step: string, foreach: ForeachFrame[]): string {
+  return `${step}[${foreach.map((f) => f.index).join(",")}]`;
+}
+
+/**
+ * The step to resume from when none is named: where the origin failed, or (when its scheduler died)
+ * the first step that has a failed task or lacks a task its predecessors' transitions called for.
+ */
+function failedStep(datastore: Datastore, plan: RunPlan, origin: RunRecord): string {
+  if (origin.error?.step && plan.steps.has(origin.error.step)) return origin.error.step;
+  if (origin.status !== "succeeded") {
+    const tasks = new Map(
+      plan.order.map((name) => [
+        name,
+        datastore.tasks
+          .ids(origin.flow, origin.id, name)
+          .map((id) => datastore.tasks.read(origin.flow, origin.id, name, id)),
+      ]),
+    );
+    const called = new Set<string>(["start"]);
+    for (const name of topologicalOrder(plan)) {
+      const done = tasks.get(name)!;
+      if (done.some((t) => t?.status !== "succeeded") || (called.has(name) && done.length === 0)) return name;
+      const transition = plan.steps.get(name)!.transition;
+      const taken =
+        transition.type === "switch" ? done.map((t) => transition.cases![t!.switchCase!]) : transition.targets;
+      taken.forEach((target) => called.add(target));
+    }
+  }
+  throw new TsflowError(
+    "usage",
+    `run ${origin.flow}/${origin.id} ${origin.status === "succeeded" ? "succeeded" : "has no failed step"}, so there is nothing to resume: name the step to run again from (tsflow resume FILE STEP)`,
+  );
+}
+
+function downstream(plan: RunPlan, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [from];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...plan.steps.get(name)!.transition.targets);
+  }
+  return seen;
+}
+
+function topologicalOrder(plan: RunPlan): string[] {
+  const indegree = new Map(plan.order.map((name) => [name, 0]));
+  for (const step of plan.steps.values())
+    for (const t of step.transition.targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
+  const ready = plan.order.filter((name) => indegree.get(name) === 0);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const name = ready.shift()!;
+    order.push(name);
+    for (const t of plan.steps.get(name)!.transition.targets) {
+      indegree.set(t, indegree.get(t)! - 1);
+      if (indegree.get(t) === 0) ready.push(t);
+    }
+  }
+  return order;
+}

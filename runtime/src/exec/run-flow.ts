@@ -1,0 +1,71 @@
+import { writeFileSync } from "node:fs";
+import type { Datastore } from "../datastore";
+import type { RunRecord } from "../datastore/records";
+import type { FlowGraph, JsonValue } from "../graph/model";
+import { systemTags, userNamespace } from "../metadata/identity";
+import type { RunObserver } from "./observer";
+import { planFlow, type RunPlan } from "./plan";
+import { Scheduler, type CloneSource } from "./scheduler";
+import type { WorkerPool } from "./worker-pool";
+
+export interface RunRequest {
+  datastore: Datastore;
+  flowFile: string;
+  graph: FlowGraph;
+  /** The compiled flow module (exec/compile.ts). */
+  code: string;
+  parameters: Record<string, JsonValue>;
+  tags: string[];
+  user: string;
+  maxWorkers: number;
+  withRetry: boolean;
+  pool: WorkerPool;
+  observer: RunObserver;
+  runIdFile?: string;
+  resume?: { originRunId: string; step: string; clone: CloneSource };
+}
+
+/**
+ * Creates the run in the datastore, runs it to the end and returns its final record. Ctrl-C (or
+ * SIGTERM) stops the workers and leaves the run recorded as failed, resumable.
+ */
+export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(request.graph)): Promise<RunRecord> {
+  const { datastore, graph, user } = request;
+  request.pool.preload(request.flowFile, request.code);
+  const run = datastore.runs.create({
+    flow: graph.name,
+    status: "running",
+    startedAt: new Date().toISOString(),
+    user,
+    tags: request.tags,
+    systemTags: systemTags(user),
+    parameters: request.parameters,
+    flowFile: request.flowFile,
+    steps: {},
+    ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
+  });
+  if (request.runIdFile) writeFileSync(request.runIdFile, run.id);
+  const scheduler = new Scheduler({
+    datastore,
+    run,
+    plan,
+    flowFile: request.flowFile,
+    className: graph.name,
+    parameters: request.parameters,
+    current: { namespace: userNamespace(user), username: user, tags: [...run.systemTags, ...run.tags] },
+    maxWorkers: request.maxWorkers,
+    withRetry: request.withRetry,
+    pool: request.pool,
+    observer: request.observer,
+    ...(request.resume ? { clone: request.resume.clone } : {}),
+  });
+  const interrupt = (signal: string) => scheduler.cancel(`the run was stopped by ${signal}`);
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+  try {
+    return await scheduler.run();
+  } finally {
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
+  }
+}

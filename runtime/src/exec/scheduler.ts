@@ -1,0 +1,400 @@
+import type { Datastore } from "../datastore";
+import {
+  DATASTORE_FORMAT,
+  type ArtifactRef,
+  type ForeachFrame,
+  type RunRecord,
+  type StepProgress,
+  type TaskAttempt,
+  type TaskError,
+  type TaskRecord,
+} from "../datastore/records";
+import type { JsonValue } from "../graph/model";
+import type { RunObserver, TaskEvent } from "./observer";
+import type { RunPlan, StepPlan } from "./plan";
+import type { ParentTask, TaskOutcome, TaskSpec } from "./protocol";
+import type { WorkerPool, WorkerResult } from "./worker-pool";
+import { crashError } from "./crash";
+
+/** An open static split or foreach that a join will close. */
+interface SplitFrame {
+  /** The split task's "step/id": joins gather per split task. */
+  id: string;
+  expected: number;
+  /** This task's branch (static split) or element (foreach) index: orders the join's inputs. */
+  branch: number;
+  /** For a foreach: the artifact its tasks take `input` from. */
+  input?: { artifact: string; ref: ArtifactRef };
+}
+
+interface PendingTask {
+  id: string;
+  step: string;
+  foreach: ForeachFrame[];
+  splits: SplitFrame[];
+  parents: ParentTask[];
+  attempt: number;
+  previousAttempts: TaskAttempt[];
+}
+
+interface Barrier {
+  arrived: Array<{ order: number; parent: ParentTask; task: PendingTask }>;
+}
+
+/** Where a resumed run takes the tasks it does not run again. */
+export interface CloneSource {
+  /** The origin's successful task of `step` at these foreach indices, when the step is not re-run. */
+  find(step: string, foreach: ForeachFrame[]): TaskRecord | undefined;
+}
+
+export interface SchedulerOptions {
+  datastore: Datastore;
+  run: RunRecord;
+  plan: RunPlan;
+  flowFile: string;
+  className: string;
+  parameters: Record<string, JsonValue>;
+  current: TaskSpec["current"];
+  maxWorkers: number;
+  withRetry: boolean;
+  pool: WorkerPool;
+  observer: RunObserver;
+  clone?: CloneSource;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Runs a flow's tasks in the worker pool: follows each finished task's transition, fans out
+ * foreaches, gathers joins, retries, clones for resume, and keeps the run's record up to date.
+ * User code never runs here.
+ */
+export class Scheduler {
+  private readonly queue: PendingTask[] = [];
+  private readonly barriers = new Map<string, Barrier>();
+  private readonly progress = new Map<string, StepProgress>();
+  private nextTaskId = 1;
+  private running = 0;
+  private waitingRetries = 0;
+  private failed = false;
+  private cancelled = false;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private readonly started = Date.now();
+  private finish!: (run: RunRecord) => void;
+
+  constructor(private readonly o: SchedulerOptions) {
+    for (const step of o.plan.order)
+      this.progress.set(step, { status: "pending", total: 0, done: 0, failed: 0, running: 0 });
+  }
+
+  /** Runs the flow to its end (or its first final failure); resolves with the finished run record. */
+  run(): Promise<RunRecord> {
+    const done = new Promise<RunRecord>((resolve) => (this.finish = resolve));
+    this.o.observer.runStarted(this.o.run, this.o.plan.order);
+    this.enqueue({
+      id: this.newId(),
+      step: "start",
+      foreach: [],
+      splits: [],
+      parents: [],
+      attempt: 0,
+      previousAttempts: [],
+    });
+    this.pump();
+    return done;
+  }
+
+  /** Stops scheduling, ends running tasks and fails the run with `reason` (Ctrl-C, Cancel). */
+  cancel(reason: string): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.fail({ step: "", task: "", message: reason });
+    this.o.pool.close();
+  }
+
+  private newId(): string {
+    return String(this.nextTaskId++);
+  }
+
+  private enqueue(task: PendingTask) {
+    const progress = this.progress.get(task.step)!;
+    progress.total++;
+    this.queue.push(task);
+  }
+
+  private pump() {
+    while (!this.failed && this.queue.length > 0 && this.running < this.o.maxWorkers) {
+      const task = this.queue.shift()!;
+      const origin = this.o.clone?.find(task.step, task.foreach);
+      if (origin) this.cloneTask(task, origin);
+      else this.dispatch(task);
+    }
+    this.scheduleProgress();
+    if (this.running === 0 && this.waitingRetries === 0 && (this.failed || this.queue.length === 0)) this.end();
+  }
+
+  private dispatch(task: PendingTask) {
+    const plan = this.step(task.step);
+    this.running++;
+    this.stepStarted(task.step, 1);
+    const event = this.event(task);
+    this.o.observer.taskStarted(event);
+    const startedAt = Date.now();
+    const timer = plan.timeoutSeconds
+      ? setTimeout(() => this.o.pool.kill(event.pathspec), plan.timeoutSeconds * 1000)
+      : undefined;
+    void this.o.pool.run(this.taskSpec(task, plan), plan.memoryMB).then((result) => {
+      clearTimeout(timer);
+      this.running--;
+      this.stepStarted(task.step, -1);
+      this.settle(task, plan, result, startedAt);
+      this.pump();
+    });
+  }
+
+  private settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
+    const event = { ...this.event(task), durationMs: Date.now() - startedAt };
+    if (result.kind === "outcome" && result.outcome.status === "succeeded") {
+      this.progress.get(task.step)!.done++;
+      this.o.observer.taskFinished({ ...event, cloned: false });
+      this.advance(task, result.outcome.artifacts, result.outcome);
+      return;
+    }
+    const error = result.kind === "outcome" ? result.outcome.error! : crashError(task.step, plan, result);
+    const attempt: TaskAttempt = {
+      attempt: task.attempt,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+      status: "failed",
+      error,
+    };
+    const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
+    const willRetry = !this.cancelled && !this.failed && task.attempt < retries;
+    this.o.observer.taskFailed({ ...event, error, willRetry });
+    if (willRetry) this.retry(task, attempt, plan);
+    else this.failTask(task, attempt, result.kind === "outcome" ? result.outcome.logs : undefined);
+  }
+
+  private retry(task: PendingTask, attempt: TaskAttempt, plan: StepPlan) {
+    const again = { ...task, attempt: task.attempt + 1, previousAttempts: [...task.previousAttempts, attempt] };
+    this.waitingRetries++;
+    setTimeout(() => {
+      this.waitingRetries--;
+      this.queue.unshift(again);
+      this.pump();
+    }, plan.secondsBetweenRetries * 1000);
+  }
+
+  private failTask(task: PendingTask, attempt: TaskAttempt, logs: TaskOutcome["logs"]) {
+    const attempts = [...task.previousAttempts, attempt];
+    this.o.datastore.tasks.write({
+      ...this.recordBase(task),
+      status: "failed",
+      startedAt: attempts[0].startedAt,
+      finishedAt: attempt.finishedAt,
+      attempts,
+      artifacts: {},
+      ...(logs ? { logs } : {}),
+    });
+    this.progress.get(task.step)!.failed++;
+    this.fail({ step: task.step, task: task.id, message: `${attempt.error!.type}: ${attempt.error!.message}` });
+  }
+
+  private fail(error: RunRecord["error"] & object) {
+    this.failed = true;
+    this.o.run.error ??= error;
+  }
+
+  /** A resumed run's task that succeeded in the origin: copied, not run. */
+  private cloneTask(task: PendingTask, origin: TaskRecord) {
+    const now = new Date().toISOString();
+    this.o.datastore.tasks.write({
+      ...this.recordBase(task),
+      status: "succeeded",
+      startedAt: now,
+      finishedAt: now,
+      attempts: origin.attempts,
+      artifacts: origin.artifacts,
+      clonedFrom: `${origin.flow}/${origin.runId}/${origin.step}/${origin.id}`,
+      ...(origin.foreachCount !== undefined ? { foreachCount: origin.foreachCount } : {}),
+      ...(origin.switchCase !== undefined ? { switchCase: origin.switchCase } : {}),
+    });
+    this.progress.get(task.step)!.done++;
+    this.stepStarted(task.step, 0);
+    this.o.observer.taskFinished({ ...this.event(task), durationMs: 0, cloned: true });
+    this.advance(task, origin.artifacts, origin);
+  }
+
+  /** Follows a finished task's transition: the next tasks, a foreach's fan-out, a join's gathering. */
+  private advance(
+    task: PendingTask,
+    artifacts: Record<string, ArtifactRef>,
+    result: { foreachCount?: number; switchCase?: string },
+  ) {
+    const transition = this.step(task.step).transition;
+    const parent: ParentTask = { step: task.step, id: task.id, artifacts };
+    const base = { foreach: task.foreach, splits: task.splits, parents: [parent] };
+    if (transition.type === "end") return;
+    if (transition.type === "linear") this.arrive(transition.targets[0], base);
+    if (transition.type === "switch") this.arrive(transition.cases![result.switchCase!], base);
+    if (transition.type === "split") {
+      transition.targets.forEach((target, branch) => {
+        this.arrive(target, {
+          ...base,
+          splits: [...task.splits, { id: `${task.step}/${task.id}`, expected: transition.targets.length, branch }],
+        });
+      });
+    }
+    if (transition.type === "foreach")
+      this.fanOut(task, transition.targets[0], transition.foreach!, result.foreachCount ?? 0, parent);
+  }
+
+  private fanOut(task: PendingTask, target: string, artifact: string, count: number, parent: ParentTask) {
+    if (count === 0) {
+      this.fail({
+        step: task.step,
+        task: task.id,
+        message: `the foreach over \`${artifact}\` in step \`${task.step}\` is empty: there is nothing to run \`${target}\` for`,
+      });
+      return;
+    }
+    const input = { artifact, ref: parent.artifacts[artifact] };
+    for (let index = 0; index < count; index++) {
+      this.arrive(target, {
+        foreach: [...task.foreach, { step: task.step, index, count }],
+        splits: [...task.splits, { id: `${task.step}/${task.id}`, expected: count, branch: index, input }],
+        parents: [parent],
+      });
+    }
+  }
+
+  /** A task reaching `step`: queued at once, or held until every branch of its join has arrived. */
+  private arrive(step: string, from: Pick<PendingTask, "foreach" | "splits" | "parents">) {
+    if (!this.step(step).join) {
+      this.enqueue({ id: this.newId(), step, ...from, attempt: 0, previousAttempts: [] });
+      return;
+    }
+    const top = from.splits[from.splits.length - 1];
+    const key = `${step}\u0000${top.id}`;
+    const barrier = this.barriers.get(key) ?? { arrived: [] };
+    this.barriers.set(key, barrier);
+    barrier.arrived.push({
+      order: top.branch,
+      parent: from.parents[0],
+      task: { ...from, id: "", step, attempt: 0, previousAttempts: [] },
+    });
+    if (barrier.arrived.length < top.expected) return;
+    this.barriers.delete(key);
+    const arrived = barrier.arrived.sort((a, b) => a.order - b.order);
+    const closesForeach = top.input !== undefined;
+    this.enqueue({
+      id: this.newId(),
+      step,
+      foreach: closesForeach ? from.foreach.slice(0, -1) : from.foreach,
+      splits: from.splits.slice(0, -1),
+      parents: arrived.map((a) => a.parent),
+      attempt: 0,
+      previousAttempts: [],
+    });
+  }
+
+  private taskSpec(task: PendingTask, plan: StepPlan): TaskSpec {
+    const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
+    const input = [...task.splits].reverse().find((s) => s.input)?.input;
+    return {
+      flow: this.o.plan.flow,
+      runId: this.o.run.id,
+      step: task.step,
+      taskId: task.id,
+      attempt: task.attempt,
+      previousAttempts: task.previousAttempts,
+      finalAttempt: task.attempt >= retries,
+      datastoreRoot: this.o.datastore.root,
+      flowFile: this.o.flowFile,
+      className: this.o.className,
+      parameters: this.o.parameters,
+      parents: task.parents,
+      join: plan.join,
+      foreach: task.foreach,
+      ...(input ? { foreachInput: input } : {}),
+      transition: plan.transition,
+      ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar } : {}),
+      ...(plan.environment ? { environment: plan.environment } : {}),
+      current: this.o.current,
+    };
+  }
+
+  private recordBase(task: PendingTask) {
+    return {
+      format: DATASTORE_FORMAT,
+      flow: this.o.plan.flow,
+      runId: this.o.run.id,
+      step: task.step,
+      id: task.id,
+      parents: task.parents.map((p) => `${p.step}/${p.id}`),
+      foreach: task.foreach,
+    };
+  }
+
+  private event(task: PendingTask): TaskEvent {
+    return {
+      pathspec: `${this.o.plan.flow}/${this.o.run.id}/${task.step}/${task.id}`,
+      step: task.step,
+      taskId: task.id,
+      attempt: task.attempt,
+    };
+  }
+
+  private step(name: string): StepPlan {
+    return this.o.plan.steps.get(name)!;
+  }
+
+  private stepStarted(step: string, delta: number) {
+    const progress = this.progress.get(step)!;
+    progress.running += delta;
+    progress.startedAt ??= new Date().toISOString();
+  }
+
+  /** Writes progress into the run record at most every 250 ms: many small writes cost more than they tell. */
+  private scheduleProgress() {
+    if (this.progressTimer) return;
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      this.saveRun();
+      this.o.observer.progress(this.o.run);
+    }, PROGRESS_INTERVAL_MS);
+  }
+
+  private saveRun() {
+    for (const [step, p] of this.progress) {
+      p.status =
+        p.failed > 0
+          ? "failed"
+          : p.running > 0 || (p.total > p.done && p.done > 0)
+            ? "running"
+            : p.total > 0 && p.done === p.total
+              ? "succeeded"
+              : p.total > 0
+                ? "running"
+                : "pending";
+      if (p.status === "succeeded" || p.status === "failed") p.finishedAt ??= new Date().toISOString();
+      this.o.run.steps[step] = { ...p };
+    }
+    // Tags may have changed on disk (`tsflow tag add` during the run): keep them.
+    const onDisk = this.o.datastore.runs.read(this.o.run.flow, this.o.run.id);
+    if (onDisk) this.o.run.tags = onDisk.tags;
+    this.o.datastore.runs.update(this.o.run);
+  }
+
+  private end() {
+    clearTimeout(this.progressTimer);
+    this.o.run.status = this.failed ? "failed" : "succeeded";
+    this.o.run.finishedAt = new Date().toISOString();
+    this.saveRun();
+    this.o.pool.close();
+    this.o.observer.runFinished(this.o.run, Date.now() - this.started);
+    this.finish(this.o.run);
+  }
+}
+
+export type { TaskError };

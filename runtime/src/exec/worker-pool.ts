@@ -1,0 +1,172 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from "./protocol";
+import { taskKey } from "./protocol";
+
+/** How a task attempt ended, seen from outside the worker. */
+export type WorkerResult =
+  | { kind: "outcome"; outcome: TaskOutcome }
+  | {
+      kind: "crashed";
+      exitCode: number | null;
+      signal: NodeJS.Signals | null;
+      exitCalled?: number;
+      timedOut?: boolean;
+      stderrTail: string;
+    };
+
+interface Worker {
+  child: ChildProcess;
+  /** Workers differ only in their heap limit; a task that asks for memory gets a worker with it. */
+  heapMB: number | undefined;
+  busy: boolean;
+  ready: Promise<void>;
+  current?: { key: string; resolve: (result: WorkerResult) => void; exitCalled?: number; timedOut?: boolean };
+  stderrTail: string;
+}
+
+export interface PoolEvents {
+  log(taskKey: string, stream: "stdout" | "stderr", text: string): void;
+}
+
+/**
+ * Warm worker processes that each run many tasks, up to `size` at once. A task that takes its
+ * worker down (a crash, process.exit, out of memory, a timeout) costs only that worker, which the
+ * next task replaces.
+ */
+export class WorkerPool {
+  private readonly workers = new Set<Worker>();
+  private preloaded?: { flowFile: string; code: string };
+
+  private log: PoolEvents["log"] = () => {};
+
+  constructor(private readonly size: number) {}
+
+  /** Where task output goes; set once the run's observer exists. */
+  onLog(log: PoolEvents["log"]): void {
+    this.log = log;
+  }
+
+  /** Starts `count` workers now, so they boot while the flow is analyzed and compiled. */
+  warm(count = this.size): void {
+    while (this.workers.size < Math.min(count, this.size)) this.spawn(undefined);
+  }
+
+  /** Sends the compiled flow to every worker, now and later, so its module loads before a task needs it. */
+  preload(flowFile: string, code: string): void {
+    this.preloaded = { flowFile, code };
+    for (const worker of this.workers) send(worker, { type: "preload", flowFile, code });
+  }
+
+  /** Runs one task attempt. The caller keeps at most `size` tasks running. */
+  async run(spec: TaskSpec, heapMB: number | undefined): Promise<WorkerResult> {
+    const worker = this.acquire(heapMB);
+    await worker.ready;
+    return new Promise<WorkerResult>((resolve) => {
+      worker.current = { key: taskKey(spec), resolve };
+      send(worker, { type: "task", spec });
+    });
+  }
+
+  /** Stops the worker running `key` (a timeout): the task ends as crashed, with timedOut set. */
+  kill(key: string): void {
+    for (const worker of this.workers) {
+      if (worker.current?.key === key) {
+        worker.current.timedOut = true;
+        worker.child.kill("SIGKILL");
+      }
+    }
+  }
+
+  /** Ends every worker; running tasks end as crashed. */
+  close(): void {
+    for (const worker of this.workers) {
+      if (worker.busy) worker.child.kill("SIGKILL");
+      else worker.child.disconnect();
+    }
+  }
+
+  private acquire(heapMB: number | undefined): Worker {
+    const idle = [...this.workers].filter((w) => !w.busy);
+    let worker = idle.find((w) => w.heapMB === heapMB);
+    if (!worker) {
+      if (this.workers.size >= this.size && idle.length > 0) this.retire(idle[0]);
+      worker = this.spawn(heapMB);
+    }
+    worker.busy = true;
+    return worker;
+  }
+
+  private retire(worker: Worker) {
+    this.workers.delete(worker);
+    worker.child.disconnect();
+  }
+
+  private spawn(heapMB: number | undefined): Worker {
+    const entry = workerEntry();
+    const execArgv = [
+      ...entry.execArgv,
+      ...(heapMB ? [`--max-old-space-size=${Math.max(16, Math.round(heapMB))}`] : []),
+    ];
+    const child = fork(entry.script, [], {
+      execArgv,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    let markReady!: () => void;
+    const worker: Worker = { child, heapMB, busy: false, ready: new Promise((r) => (markReady = r)), stderrTail: "" };
+    this.workers.add(worker);
+    child.stdout!.on("data", (chunk: Buffer) => this.stray(worker, "stdout", chunk));
+    child.stderr!.on("data", (chunk: Buffer) => this.stray(worker, "stderr", chunk));
+    child.on("message", (message: FromWorker) => this.onMessage(worker, message, markReady));
+    child.on("exit", (exitCode, signal) => this.onExit(worker, exitCode, signal));
+    child.on("error", () => {}); // reported through "exit"
+    if (this.preloaded) send(worker, { type: "preload", ...this.preloaded });
+    return worker;
+  }
+
+  private onMessage(worker: Worker, message: FromWorker, markReady: () => void) {
+    if (message.type === "ready") markReady();
+    else if (message.type === "log") this.log(message.taskKey, message.stream, message.text);
+    else if (message.type === "exit-called" && worker.current) worker.current.exitCalled = message.code;
+    else if (message.type === "outcome" && worker.current) {
+      const { resolve } = worker.current;
+      worker.current = undefined;
+      worker.busy = false;
+      resolve({ kind: "outcome", outcome: message.outcome });
+    }
+  }
+
+  private onExit(worker: Worker, exitCode: number | null, signal: NodeJS.Signals | null) {
+    this.workers.delete(worker);
+    const current = worker.current;
+    if (current)
+      current.resolve({
+        kind: "crashed",
+        exitCode,
+        signal,
+        exitCalled: current.exitCalled,
+        timedOut: current.timedOut,
+        stderrTail: worker.stderrTail,
+      });
+  }
+
+  /** Output outside any task (a native crash report, an OOM message): kept for the crash message. */
+  private stray(worker: Worker, stream: "stdout" | "stderr", chunk: Buffer) {
+    const text = chunk.toString("utf8");
+    worker.stderrTail = (worker.stderrTail + text).slice(-4000);
+    if (worker.current) this.log(worker.current.key, stream, text);
+  }
+}
+
+function send(worker: Worker, message: ToWorker) {
+  if (worker.child.connected) worker.child.send(message);
+}
+
+/** The worker bundle beside this one; from source (tests under tsx), the TypeScript entry. */
+function workerEntry(): { script: string; execArgv: string[] } {
+  const bundled = join(__dirname, "worker.js");
+  if (existsSync(bundled)) return { script: bundled, execArgv: [] };
+  return { script: join(__dirname, "worker", "main.ts"), execArgv: ["--import", "tsx"] };
+}

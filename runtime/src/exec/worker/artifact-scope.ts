@@ -1,0 +1,93 @@
+import { TsflowError } from "../../errors";
+import type { ArtifactStore } from "../../datastore/artifacts";
+import type { ArtifactRef } from "../../datastore/records";
+import { UnstorableValueError } from "../../datastore/serialize";
+
+/** Stands for "no earlier reference" where a tracked entry needs one. */
+const PLACEHOLDER: ArtifactRef = { hash: "", size: 0, type: "" };
+
+interface Tracked {
+  ref: ArtifactRef;
+  state: "untouched" | "loaded" | "assigned";
+  value?: unknown;
+}
+
+/**
+ * The artifacts a task starts with, defined on the flow instance as lazy accessors: a value is
+ * read from the datastore only when the step touches it, and an untouched one is carried forward
+ * by reference, never re-read or re-stored. At the end, `collect` stores what the step assigned
+ * or changed in place.
+ */
+export class ArtifactScope {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly store: ArtifactStore,
+    private readonly step: string,
+    private readonly where: (artifact: string) => string,
+  ) {}
+
+  /** Defines `refs` on `target` as lazy artifacts. */
+  define(target: object, refs: Record<string, ArtifactRef>): void {
+    for (const [name, ref] of Object.entries(refs)) {
+      const entry: Tracked = { ref, state: "untouched" };
+      this.tracked.set(name, entry);
+      Object.defineProperty(target, name, {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          if (entry.state === "untouched") {
+            entry.value = this.store.load(entry.ref, this.where(name));
+            entry.state = "loaded";
+          }
+          return entry.value;
+        },
+        set: (value: unknown) => {
+          entry.value = value;
+          entry.state = "assigned";
+        },
+      });
+    }
+  }
+
+  /**
+   * Defines a read-only field (a parameter) that is stored like an artifact; `previous` is the
+   * reference it had in the parent task, kept when the value is the same.
+   */
+  defineConstant(target: object, name: string, value: unknown, previous: ArtifactRef | undefined): void {
+    Object.defineProperty(target, name, { value, writable: false, enumerable: true, configurable: true });
+    this.tracked.set(name, { ref: previous ?? PLACEHOLDER, state: "assigned", value });
+  }
+
+  /** The references the task ends with: carried, changed and new artifacts alike. */
+  collect(target: object, skip: ReadonlySet<string>): Record<string, ArtifactRef> {
+    const result: Record<string, ArtifactRef> = {};
+    for (const name of Object.keys(target)) {
+      if (skip.has(name)) continue;
+      const entry = this.tracked.get(name);
+      if (entry?.state === "untouched") result[name] = entry.ref;
+      else
+        result[name] = this.save(
+          name,
+          entry ? entry.value : (target as Record<string, unknown>)[name],
+          entry?.ref === PLACEHOLDER ? undefined : entry?.ref,
+        );
+    }
+    return result;
+  }
+
+  /** Stores a value, keeping the earlier reference when the bytes did not change. */
+  private save(name: string, value: unknown, previous: ArtifactRef | undefined): ArtifactRef {
+    try {
+      return this.store.save(value, previous);
+    } catch (error) {
+      if (error instanceof UnstorableValueError) {
+        throw new TsflowError(
+          "unstorable-artifact",
+          `step \`${this.step}\` cannot store artifact \`${name}\`: ${error.message} (artifacts must be values structured clone can copy: no functions, sockets or class instances with private state)`,
+        );
+      }
+      throw error;
+    }
+  }
+}

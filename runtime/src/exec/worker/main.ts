@@ -1,0 +1,49 @@
+import * as authoring from "../../index";
+import { RUNTIME_GLOBAL } from "../compile";
+import type { FromWorker, ToWorker } from "../protocol";
+import { taskKey } from "../protocol";
+import { loadFlowModule } from "./flow-module";
+import { LogCapture } from "./log-capture";
+import { TaskRunner } from "./task-runner";
+
+// A worker process: runs one task at a time for the scheduler, many tasks over its life. It is
+// forked with an IPC channel; everything it learns and reports goes through that channel.
+
+const send = (message: FromWorker) => process.send!(message);
+(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring };
+process.setSourceMapsEnabled(true);
+
+const logs = new LogCapture();
+const runner = new TaskRunner(logs, (taskKey, stream, text) => send({ type: "log", taskKey, stream, text }));
+const compiled = new Map<string, string>();
+let running: string | undefined;
+
+// A step that calls process.exit takes its worker down; say so first, so the failure names it.
+const exit = process.exit.bind(process);
+process.exit = ((code?: number) => {
+  logs.flush();
+  send({ type: "exit-called", taskKey: running, code: code ?? 0 });
+  exit(code);
+}) as typeof process.exit;
+
+process.on("message", (message: ToWorker) => {
+  if (message.type === "preload") {
+    compiled.set(message.flowFile, message.code);
+    try {
+      loadFlowModule(message.flowFile, message.code);
+    } catch {
+      // a flow that fails to load fails its first task, which reports the error properly
+    }
+    return;
+  }
+  const spec = message.spec;
+  running = taskKey(spec);
+  void runner.run(spec, compiled.get(spec.flowFile)).then((outcome) => {
+    send({ type: "outcome", taskKey: running!, outcome });
+    running = undefined;
+  });
+});
+
+// The scheduler going away (killed, Ctrl-C) leaves nothing for this worker to do.
+process.on("disconnect", () => exit(0));
+send({ type: "ready" });

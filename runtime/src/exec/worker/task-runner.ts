@@ -1,0 +1,339 @@
+import { setCurrent } from "../../authoring/current";
+import { mergeHook, noMerge, TRANSITION, type ChosenTransition, type MergeOptions } from "../../authoring/flow-spec";
+import { isParamMarker } from "../../authoring/param";
+import { openDatastore, type Datastore } from "../../datastore";
+import { layout } from "../../datastore/layout";
+import type { ArtifactRef, TaskAttempt, TaskError, TaskRecord } from "../../datastore/records";
+import { DATASTORE_FORMAT } from "../../datastore/records";
+import { TsflowError } from "../../errors";
+import { describeValue } from "../../datastore/serialize";
+import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
+import { ArtifactScope } from "./artifact-scope";
+import { flowClass, loadFlowModule } from "./flow-module";
+import { foreachElement } from "./foreach-input";
+import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
+import type { LogCapture } from "./log-capture";
+
+type FlowInstance = Record<string, unknown> & { [TRANSITION]?: ChosenTransition };
+
+/** Runs one attempt of one task inside a worker and stores what it produced. */
+export class TaskRunner {
+  private readonly datastores = new Map<string, Datastore>();
+
+  constructor(
+    private readonly logs: LogCapture,
+    private readonly forward: (key: string, stream: "stdout" | "stderr", text: string) => void,
+  ) {}
+
+  async run(spec: TaskSpec, code: string | undefined): Promise<TaskOutcome> {
+    const datastore = this.datastore(spec.datastoreRoot);
+    const startedAt = new Date().toISOString();
+    const key = taskKey(spec);
+    const restoreEnv = applyEnvironment(spec.environment);
+    this.logs.start({
+      store: (stream, text) => datastore.tasks.appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text),
+      forward: (stream, text) => this.forward(key, stream, text),
+    });
+    setCurrent({
+      flowName: spec.flow,
+      runId: spec.runId,
+      stepName: spec.step,
+      taskId: spec.taskId,
+      retryCount: spec.attempt,
+      pathspec: key,
+      ...spec.current,
+    });
+    let outcome: TaskOutcome | undefined;
+    try {
+      outcome = await this.execute(spec, datastore, code, startedAt);
+    } finally {
+      const logs = this.logs.stop();
+      if (outcome && Object.keys(logs).length > 0) outcome.logs = logs;
+      setCurrent(undefined);
+      restoreEnv();
+      mergeHook.current = noMerge;
+    }
+    if (outcome.status === "succeeded") datastore.tasks.write(taskRecord(spec, outcome));
+    return outcome;
+  }
+
+  private async execute(
+    spec: TaskSpec,
+    datastore: Datastore,
+    code: string | undefined,
+    startedAt: string,
+  ): Promise<TaskOutcome> {
+    const where = (step: string, task: string, artifact: string) =>
+      `${datastore.storage.describe(layout.task(spec.flow, spec.runId, step, task))} (artifact ${artifact})`;
+    const scope = new ArtifactScope(datastore.artifacts, spec.step, (artifact) =>
+      where(spec.step, spec.taskId, artifact),
+    );
+    let flow: FlowInstance | undefined;
+    try {
+      if (code === undefined) throw new Error("the worker received no compiled flow");
+      const FlowClass = flowClass(loadFlowModule(spec.flowFile, code), spec.className, spec.flowFile);
+      flow = new FlowClass() as FlowInstance;
+      this.prepare(flow, spec, datastore, scope, where);
+      const method = flow[spec.step];
+      if (typeof method !== "function")
+        throw new TsflowError("no-step", `class ${spec.className} has no step method \`${spec.step}\``);
+      const inputs = spec.join
+        ? buildInputs(
+            spec.parents,
+            datastore.artifacts,
+            new Set(spec.parents.map((p) => p.step)).size === spec.parents.length,
+            (p, a) => where(p.step, p.id, a),
+          )
+        : undefined;
+      if (inputs) this.enableMerge(flow, spec, scope);
+      await (method as (...args: unknown[]) => unknown).apply(flow, inputs ? [inputs] : []);
+      const next = followTransition(flow, spec, false);
+      return {
+        status: "succeeded",
+        artifacts: scope.collect(flow, SKIPPED),
+        ...next,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    } catch (error) {
+      if (flow && spec.finalAttempt && spec.catchErrorVar) return this.caught(flow, spec, scope, error, startedAt);
+      return {
+        status: "failed",
+        artifacts: {},
+        error: describeError(error),
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    }
+  }
+
+  /** Parameters as read-only fields, the starting artifacts as lazy ones, `input` and `index`. */
+  private prepare(
+    flow: FlowInstance,
+    spec: TaskSpec,
+    datastore: Datastore,
+    scope: ArtifactScope,
+    where: (step: string, task: string, artifact: string) => string,
+  ) {
+    const start: Record<string, ArtifactRef> = spec.join
+      ? agreeingArtifacts(spec.parents)
+      : { ...(spec.parents[0]?.artifacts ?? {}) };
+    for (const name of Object.keys(flow)) {
+      if (!isParamMarker(flow[name])) continue;
+      if (!(name in spec.parameters))
+        throw new TsflowError("parameter", `parameter \`${name}\` has no value in this run`);
+      scope.defineConstant(flow, name, spec.parameters[name], start[name]);
+      delete start[name];
+    }
+    scope.define(flow, start);
+    const frame = spec.foreach[spec.foreach.length - 1];
+    const input = spec.foreachInput;
+    Object.defineProperty(flow, "index", {
+      enumerable: false,
+      get: () => (frame ? frame.index : notInForeach("index", spec.step)),
+    });
+    Object.defineProperty(flow, "input", {
+      enumerable: false,
+      get: () =>
+        frame && input
+          ? foreachElement(datastore.artifacts, input.ref, frame.index, where(frame.step, "?", input.artifact))
+          : notInForeach("input", spec.step),
+    });
+  }
+
+  private enableMerge(flow: FlowInstance, spec: TaskSpec, scope: ArtifactScope) {
+    mergeHook.current = (_flow: unknown, given: unknown, options?: MergeOptions) => {
+      const refs = mergeableArtifacts({
+        inputs: given,
+        exclude: new Set(options?.exclude ?? []),
+        include: options?.include ? new Set(options.include) : undefined,
+        keep: new Set(Object.keys(flow)),
+        step: spec.step,
+      });
+      scope.define(flow, refs);
+    };
+  }
+
+  /** @catchError: the error becomes the artifact `var`, and the flow follows the step's transition. */
+  private caught(
+    flow: FlowInstance,
+    spec: TaskSpec,
+    scope: ArtifactScope,
+    error: unknown,
+    startedAt: string,
+  ): TaskOutcome {
+    const described = describeError(error);
+    try {
+      flow[spec.catchErrorVar!] = { type: described.type, message: described.message, stack: described.stack ?? "" };
+      const next = followTransition(flow, spec, true);
+      return {
+        status: "succeeded",
+        caught: true,
+        error: described,
+        artifacts: scope.collect(flow, SKIPPED),
+        ...next,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    } catch (second) {
+      return {
+        status: "failed",
+        artifacts: {},
+        error: describeError(second),
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+    }
+  }
+
+  private datastore(root: string): Datastore {
+    let datastore = this.datastores.get(root);
+    if (!datastore) this.datastores.set(root, (datastore = openDatastore(root)));
+    return datastore;
+  }
+}
+
+const SKIPPED: ReadonlySet<string> = new Set(["input", "index"]);
+
+function notInForeach(name: string, step: string): never {
+  throw new TsflowError(
+    "not-in-foreach",
+    `this.${name} is only set in steps that run once per foreach element, and \`${step}\` is not one`,
+  );
+}
+
+/**
+ * Checks the transition the step took against the one its source declares, and reads what the
+ * scheduler needs from it: the foreach size or the switch case.
+ */
+function followTransition(
+  flow: FlowInstance,
+  spec: TaskSpec,
+  caught: boolean,
+): Pick<TaskOutcome, "foreachCount" | "switchCase"> {
+  const expected = spec.transition;
+  const chosen = flow[TRANSITION];
+  if (expected.type === "end") return {};
+  if (!caught) {
+    if (!chosen)
+      throw new TsflowError(
+        "no-transition",
+        `step \`${spec.step}\` returned without calling this.next(...): every path through a step must end with its transition`,
+      );
+    checkTargets(flow, chosen, spec);
+  }
+  if (expected.type === "foreach")
+    return { foreachCount: foreachSize(flow[expected.foreach!], expected.foreach!, spec.step) };
+  if (expected.type === "switch")
+    return { switchCase: switchCase(flow[expected.condition!], expected.condition!, expected.cases!, spec.step) };
+  return {};
+}
+
+function checkTargets(flow: FlowInstance, chosen: ChosenTransition, spec: TaskSpec) {
+  const names = (fns: unknown[]) => fns.map((fn) => stepNameOf(flow, fn));
+  const targets = Array.isArray(chosen.targets)
+    ? names(chosen.targets)
+    : Object.keys(chosen.targets).map(
+        (label) => `${label}:${names([(chosen.targets as Record<string, unknown>)[label]])[0]}`,
+      );
+  const expected =
+    spec.transition.type === "switch"
+      ? Object.entries(spec.transition.cases!).map(([label, step]) => `${label}:${step}`)
+      : spec.transition.targets;
+  if (targets.join(",") !== expected.join(",")) {
+    throw new TsflowError(
+      "transition-mismatch",
+      `step \`${spec.step}\` called this.next with ${targets.join(", ")}, but its source says ${expected.join(", ")}`,
+    );
+  }
+}
+
+function stepNameOf(flow: FlowInstance, fn: unknown): string {
+  let proto = Object.getPrototypeOf(flow) as object | null;
+  while (proto && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (flow[name] === fn) return name;
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return "(not a step)";
+}
+
+function foreachSize(value: unknown, name: string, step: string): number {
+  if (Array.isArray(value)) return value.length;
+  if (ArrayBuffer.isView(value) && "length" in value) return (value as unknown as { length: number }).length;
+  if (value !== null && typeof value === "object" && Symbol.iterator in value)
+    return Array.from(value as Iterable<unknown>).length;
+  throw new TsflowError(
+    "foreach-value",
+    `step \`${step}\` runs a foreach over \`${name}\`, which must be an array or another iterable; it is ${value === undefined ? "not set" : typeof value}`,
+  );
+}
+
+function switchCase(value: unknown, name: string, cases: Record<string, string>, step: string): string {
+  if (typeof value === "string" && value in cases) return value;
+  const shown =
+    typeof value === "string" ? `"${value}"` : value === undefined ? "not set" : `a ${describeValue(value)}`;
+  throw new TsflowError(
+    "switch-value",
+    `step \`${step}\` switches on \`${name}\`, which is ${shown}; it must be one of ${Object.keys(cases)
+      .map((c) => `"${c}"`)
+      .join(", ")}`,
+  );
+}
+
+/** Frames of TSFlow's worker and of Node itself: noise under the user's own stack trace. */
+const WORKER_FRAMES =
+  /\((?:node:|.*[/\\]dist[/\\]worker\.js)|[/\\]exec[/\\]worker[/\\]|at (?:async )?(?:TaskRunner|Module\._compile|node:)/;
+
+export function describeError(error: unknown): TaskError {
+  if (!(error instanceof Error)) return { type: "Error", message: String(error) };
+  const stack = error.stack
+    ?.split("\n")
+    .filter((line) => !WORKER_FRAMES.test(line))
+    .join("\n");
+  return {
+    type: error instanceof TsflowError ? "TsflowError" : error.name,
+    message: error.message,
+    ...(stack ? { stack } : {}),
+  };
+}
+
+function applyEnvironment(vars: Record<string, string> | undefined): () => void {
+  if (!vars) return () => {};
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+function taskRecord(spec: TaskSpec, outcome: TaskOutcome): TaskRecord {
+  const attempt: TaskAttempt = {
+    attempt: spec.attempt,
+    startedAt: outcome.startedAt,
+    finishedAt: outcome.finishedAt,
+    status: "succeeded",
+    ...(outcome.caught ? { error: outcome.error } : {}),
+  };
+  const attempts = [...spec.previousAttempts, attempt];
+  return {
+    format: DATASTORE_FORMAT,
+    flow: spec.flow,
+    runId: spec.runId,
+    step: spec.step,
+    id: spec.taskId,
+    status: "succeeded",
+    startedAt: attempts[0].startedAt,
+    finishedAt: outcome.finishedAt,
+    attempts,
+    parents: spec.parents.map((p) => `${p.step}/${p.id}`),
+    foreach: spec.foreach,
+    artifacts: outcome.artifacts,
+    ...(outcome.foreachCount !== undefined ? { foreachCount: outcome.foreachCount } : {}),
+    ...(outcome.switchCase !== undefined ? { switchCase: outcome.switchCase } : {}),
+    ...(outcome.caught ? { caught: true } : {}),
+    ...(outcome.logs && Object.keys(outcome.logs).length ? { logs: outcome.logs } : {}),
+  };
+}

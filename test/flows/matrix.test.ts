@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Project, TEST_USER } from "../support/run-flow";
+import { SHAPES, type Shape } from "./shapes";
+
+const FILE = "flow.ts";
+const bodySteps = (shape: Shape) => Object.keys(shape.body);
+const bodyTaskCount = (shape: Shape) => Object.values(shape.body).reduce((a, b) => a + b, 0);
+
+/** Every body task of a run, whichever body step it belongs to. */
+function bodyTasks(project: Project, shape: Shape, runId: string) {
+  return bodySteps(shape).flatMap((step) => project.tasks(shape.flow, runId, step));
+}
+
+for (const shape of SHAPES) {
+  describe(`${shape.name} flow`, () => {
+    test("artifacts flow forward and joins see their inputs", (t) => {
+      const project = new Project(t, { [FILE]: shape.source() });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
+      assert.equal(bodyTasks(project, shape, run.runId).length, bodyTaskCount(shape));
+      const record = project.run(shape.flow, run.runId);
+      assert.equal(record.status, "succeeded");
+      assert.ok(
+        Object.values(record.steps).every((s) => s.status === "succeeded" || s.total === 0),
+        JSON.stringify(record.steps),
+      );
+    });
+
+    test("a step that fails once succeeds on @retry, keeping both attempts", (t) => {
+      const source = shape.source({
+        decorators: { body: "@retry({ times: 1 })" },
+        code: { body: `if (current.retryCount === 0) throw new Error("first attempt fails");` },
+      });
+      const project = new Project(t, { [FILE]: source });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
+      for (const task of bodyTasks(project, shape, run.runId)) {
+        assert.deepEqual(
+          task.attempts.map((a) => a.status),
+          ["failed", "succeeded"],
+        );
+        assert.match(task.attempts[0].error!.message, /first attempt fails/);
+      }
+      assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willRetry).length, bodyTaskCount(shape));
+    });
+
+    test("--with retry retries steps without their own @retry", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({ code: { body: `if (current.retryCount === 0) throw new Error("flaky");` } }),
+      });
+      const run = project.tsflow(["run", FILE, "--with", "retry"]).succeeded();
+      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
+    });
+
+    test("@catchError stores the error and the flow goes on", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          decorators: { body: `@catchError({ var: "caught" })` },
+          code: { body: `throw new Error("body broke");` },
+          declarations: "  declare caught: { message: string };",
+        }),
+      });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      for (const task of bodyTasks(project, shape, run.runId)) {
+        assert.equal(task.caught, true);
+        assert.equal((project.artifacts(task).caught as { message: string }).message, "body broke");
+      }
+    });
+
+    test("@timeout stops a step that runs too long and names it", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          decorators: { body: "@timeout({ seconds: 1 })" },
+          code: { body: "await new Promise((r) => setTimeout(r, 20_000));" },
+        }),
+      });
+      const started = Date.now();
+      const run = project.tsflow(["run", FILE]);
+      assert.equal(run.code, 1);
+      assert.ok(Date.now() - started < 15_000, "the timeout stopped the run early");
+      assert.match(run.finished.error!.message, /ran longer than its @timeout of 1 s/);
+      assert.ok(bodySteps(shape).includes(run.finished.error!.step!));
+    });
+
+    test("a step that calls process.exit fails the run, naming the step", (t) => {
+      const project = new Project(t, { [FILE]: shape.source({ code: { body: "process.exit(3);" } }) });
+      const run = project.tsflow(["run", FILE]);
+      assert.equal(run.code, 1);
+      assert.match(run.finished.error!.message, /step `\w+` called process\.exit\(3\)/);
+      const failed = project.tasks(shape.flow, run.runId, run.finished.error!.step!).find((t) => t.status === "failed");
+      assert.equal(failed?.attempts[0].error?.exitCode, 3);
+    });
+
+    test("resume runs again from the failed step and clones what came before", (t) => {
+      const failing = shape.joins.length > 0 ? "join" : "end";
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          imports: `import { existsSync } from "node:fs";`,
+          code: { [failing]: `if (existsSync("fail")) throw new Error("told to fail");` },
+        }),
+        fail: "",
+      });
+      const first = project.tsflow(["run", FILE]);
+      assert.equal(first.code, 1);
+      rmSync(join(project.dir, "fail"));
+      const resumed = project.tsflow(["resume", FILE]).succeeded();
+      assert.deepEqual(project.endData(shape.flow, resumed.runId).result, shape.expected);
+      const record = project.run(shape.flow, resumed.runId);
+      assert.deepEqual(record.origin, { runId: first.runId, step: first.finished.error!.step });
+      const [start] = project.tasks(shape.flow, resumed.runId, "start");
+      assert.equal(
+        start.clonedFrom,
+        `${shape.flow}/${first.runId}/start/${project.tasks(shape.flow, first.runId, "start")[0].id}`,
+      );
+    });
+
+    test("resume from a named step runs it and what follows again", (t) => {
+      const project = new Project(t, { [FILE]: shape.source() });
+      const first = project.tsflow(["run", FILE]).succeeded();
+      const [step] = bodySteps(shape);
+      const resumed = project.tsflow(["resume", FILE, step, "--origin-run-id", first.runId]).succeeded();
+      assert.deepEqual(project.endData(shape.flow, resumed.runId).result, shape.expected);
+      assert.ok(project.tasks(shape.flow, resumed.runId, "start")[0].clonedFrom);
+      assert.ok(project.tasks(shape.flow, resumed.runId, step).every((task) => task.clonedFrom === undefined));
+    });
+
+    test("runs carry system and user tags; tasks see their namespace", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          code: {
+            body: "this.y = this.y; (this as unknown as { ns: string }).ns = current.namespace + ' ' + current.tags.join(',');",
+          },
+        }),
+      });
+      const run = project.tsflow(["run", FILE, "--tag", "exp1", "--tag", "exp2"], { TSFLOW_USER: "alice" }).succeeded();
+      const record = project.run(shape.flow, run.runId);
+      assert.deepEqual(record.tags, ["exp1", "exp2"]);
+      assert.deepEqual(record.systemTags, ["user:alice", `runtime:node-${process.versions.node}`]);
+      for (const task of bodyTasks(project, shape, run.runId)) {
+        assert.equal(
+          project.artifacts(task).ns,
+          `user:alice user:alice,runtime:node-${process.versions.node},exp1,exp2`,
+        );
+      }
+    });
+
+    test("each task's output is kept in its own log and streamed with its pathspec", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          code: { body: `console.log("out of", current.pathspec); console.error("err of", current.taskId);` },
+        }),
+      });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      for (const task of bodyTasks(project, shape, run.runId)) {
+        const pathspec = `${shape.flow}/${run.runId}/${task.step}/${task.id}`;
+        assert.equal(
+          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stdout"),
+          `out of ${pathspec}\n`,
+        );
+        assert.equal(
+          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr"),
+          `err of ${task.id}\n`,
+        );
+        assert.ok(
+          run.events.some((e) => e.event === "log" && e.pathspec === pathspec && e.text === `out of ${pathspec}\n`),
+        );
+        assert.deepEqual(task.logs?.stdout, { bytes: Buffer.byteLength(`out of ${pathspec}\n`), truncated: false });
+      }
+      assert.equal(TEST_USER, "tester");
+    });
+
+    if (shape.joins.length > 0) {
+      test("mergeArtifacts carries agreeing artifacts through joins", (t) => {
+        const project = new Project(t, {
+          [FILE]: shape.source({
+            declarations: "  declare shared: number;\n  declare label: string;",
+            code: {
+              start: "this.shared = 7;",
+              body: `this.label = "same";`,
+              join: `this.mergeArtifacts(inputs, { exclude: ["x", "y", "result", "inner", "items"] });`,
+            },
+          }),
+        });
+        const run = project.tsflow(["run", FILE]).succeeded();
+        const end = project.endData(shape.flow, run.runId);
+        assert.equal(end.shared, 7);
+        assert.equal(end.label, "same");
+      });
+
+      test("mergeArtifacts fails on inputs that disagree, naming the artifact", (t) => {
+        const project = new Project(t, {
+          [FILE]: shape.source({
+            declarations: "  declare label: string;",
+            code: {
+              body: "this.label = current.taskId;",
+              join: `this.mergeArtifacts(inputs, { exclude: ["x", "y", "result", "inner", "items"] });`,
+            },
+          }),
+        });
+        const run = project.tsflow(["run", FILE]);
+        assert.equal(run.code, 1);
+        assert.match(run.finished.error!.message, /mergeArtifacts\(\) found different values of `label`/);
+      });
+    }
+  });
+}

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatastore, type Datastore } from "../../runtime/src/datastore";
+import type { RunRecord, TaskRecord } from "../../runtime/src/datastore/records";
+import { CLI } from "./cli";
+
+export const TEST_USER = "tester";
+
+/** A temp project folder with flow files and its own datastore, removed when the test ends. */
+export class Project {
+  readonly dir = mkdtempSync(join(tmpdir(), "tsflow-flow-"));
+  readonly datastore: Datastore = openDatastore(join(this.dir, ".tsflow"));
+
+  constructor(t: { after(fn: () => void): void }, files: Record<string, string> = {}) {
+    t.after(() => rmSync(this.dir, { recursive: true, force: true }));
+    for (const [name, text] of Object.entries(files)) this.write(name, text);
+  }
+
+  write(name: string, text: string): void {
+    writeFileSync(join(this.dir, name), text);
+  }
+
+  /** Runs `tsflow ARGS --json` to the end and parses its events. */
+  tsflow(args: string[], env: Record<string, string> = {}): CliRun {
+    const result = spawnSync(process.execPath, [CLI, ...args, "--json"], {
+      cwd: this.dir,
+      env: { ...process.env, TSFLOW_USER: TEST_USER, NO_COLOR: "1", ...env },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    return new CliRun(result.status, result.stdout, result.stderr);
+  }
+
+  /** Starts `tsflow ARGS` without waiting, for tests that kill it mid-way. */
+  start(args: string[], env: Record<string, string> = {}) {
+    return spawn(process.execPath, [CLI, ...args], {
+      cwd: this.dir,
+      env: { ...process.env, TSFLOW_USER: TEST_USER, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
+
+  run(flow: string, runId: string): RunRecord {
+    const run = this.datastore.runs.read(flow, runId);
+    assert.ok(run, `run ${flow}/${runId} exists`);
+    return run;
+  }
+
+  /** Every task of a step, in id order. */
+  tasks(flow: string, runId: string, step: string): TaskRecord[] {
+    return this.datastore.tasks.ids(flow, runId, step).map((id) => this.datastore.tasks.read(flow, runId, step, id)!);
+  }
+
+  /** The artifact values of one task. */
+  artifacts(task: TaskRecord): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [name, ref] of Object.entries(task.artifacts)) values[name] = this.datastore.artifacts.load(ref, name);
+    return values;
+  }
+
+  /** The artifacts of the run's `end` task. */
+  endData(flow: string, runId: string): Record<string, unknown> {
+    const [end] = this.tasks(flow, runId, "end");
+    assert.ok(end, "the run has an end task");
+    return this.artifacts(end);
+  }
+}
+
+export interface FlowEvent {
+  event: string;
+  pathspec?: string;
+  step?: string;
+  status?: string;
+  runId?: string;
+  text?: string;
+  stream?: string;
+  willRetry?: boolean;
+  cloned?: boolean;
+  error?: { type: string; message: string; step?: string; task?: string };
+}
+
+export class CliRun {
+  readonly events: FlowEvent[];
+
+  constructor(
+    readonly code: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    this.events = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as FlowEvent);
+  }
+
+  get runId(): string {
+    const started = this.events.find((e) => e.event === "run-started");
+    assert.ok(started?.runId, `the run started; stderr:\n${this.stderr}\nstdout:\n${this.stdout.slice(0, 2000)}`);
+    return started.runId;
+  }
+
+  get finished(): FlowEvent {
+    const finished = this.events.find((e) => e.event === "run-finished");
+    assert.ok(finished, `the run finished; stderr:\n${this.stderr}`);
+    return finished;
+  }
+
+  /** Asserts the run succeeded, showing what went wrong when it did not. */
+  succeeded(): this {
+    assert.equal(
+      this.code,
+      0,
+      `exit 0 expected; stderr:\n${this.stderr}\nevents:\n${this.events
+        .filter((e) => e.event !== "log")
+        .map((e) => JSON.stringify(e))
+        .join("\n")
+        .slice(0, 4000)}`,
+    );
+    assert.equal(this.finished.status, "succeeded");
+    return this;
+  }
+
+  logs(stream: "stdout" | "stderr" = "stdout"): string {
+    return this.events
+      .filter((e) => e.event === "log" && e.stream === stream)
+      .map((e) => e.text)
+      .join("");
+  }
+}
