@@ -56,7 +56,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (!isTsflowError(error)) throw error;
     io.stderr(`tsflow: ${error.message}\n`);
     // A mistake in what the user typed (a flag, a path, a pathspec) is a usage error.
-    return error instanceof UsageError || error.code === "not-found" ? EXIT.usage : EXIT.failed;
+    return error.code === "usage" || error.code === "not-found" ? EXIT.usage : EXIT.failed;
   }
 }
 

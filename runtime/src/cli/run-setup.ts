@@ -158,7 +158,7 @@ export async function compile(flow: RunnableFlow, datastore: Datastore): Promise
   return (await compileFlow(flow.path, datastore.storage)).code;
 }
 
-export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore): RunObserver {
+export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file: string): RunObserver {
   if (args.json) return jsonObserver(io.stdout, datastore.root);
-  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color });
+  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color, file });
 }

@@ -40,33 +40,44 @@ function taskKey(step: string, foreach: ForeachFrame[]): string {
 
 /**
  * The step to resume from when none is named: where the origin failed, or (when its scheduler died)
- * the first step that has a failed task or lacks a task its predecessors' transitions called for.
+ * the first step, in graph order, with a failed task or fewer tasks than its predecessors started.
  */
 function failedStep(datastore: Datastore, plan: RunPlan, origin: RunRecord): string {
   if (origin.error?.step && plan.steps.has(origin.error.step)) return origin.error.step;
   if (origin.status !== "succeeded") {
-    const tasks = new Map(
-      plan.order.map((name) => [
-        name,
-        datastore.tasks
-          .ids(origin.flow, origin.id, name)
-          .map((id) => datastore.tasks.read(origin.flow, origin.id, name, id)),
-      ]),
-    );
-    const called = new Set<string>(["start"]);
+    const read = (name: string) =>
+      datastore.tasks
+        .ids(origin.flow, origin.id, name)
+        .map((id) => datastore.tasks.read(origin.flow, origin.id, name, id)!);
+    const tasks = new Map(plan.order.map((name) => [name, read(name)]));
     for (const name of topologicalOrder(plan)) {
       const done = tasks.get(name)!;
-      if (done.some((t) => t?.status !== "succeeded") || (called.has(name) && done.length === 0)) return name;
-      const transition = plan.steps.get(name)!.transition;
-      const taken =
-        transition.type === "switch" ? done.map((t) => transition.cases![t!.switchCase!]) : transition.targets;
-      taken.forEach((target) => called.add(target));
+      if (done.some((t) => t.status !== "succeeded") || done.length < expectedTasks(plan, tasks, name)) return name;
     }
   }
   throw new TsflowError(
     "usage",
     `run ${origin.flow}/${origin.id} ${origin.status === "succeeded" ? "succeeded" : "has no failed step"}, so there is nothing to resume: name the step to run again from (tsflow resume FILE STEP)`,
   );
+}
+
+/**
+ * How many tasks a step should have, given its predecessors' finished tasks: one per task that
+ * leads to it, one per element of a foreach, one per switch that chose it; a join at least one
+ * when anything leads to it.
+ */
+function expectedTasks(plan: RunPlan, tasks: Map<string, TaskRecord[]>, name: string): number {
+  if (name === "start") return 1;
+  let expected = 0;
+  for (const [previous, step] of plan.steps) {
+    const t = step.transition;
+    if (!t.targets.includes(name)) continue;
+    for (const task of tasks.get(previous)!) {
+      if (t.type === "foreach") expected += task.foreachCount ?? 0;
+      else if (t.type !== "switch" || t.cases![task.switchCase!] === name) expected += 1;
+    }
+  }
+  return plan.steps.get(name)!.join ? Math.min(expected, 1) : expected;
 }
 
 function downstream(plan: RunPlan, from: string): Set<string> {

@@ -58,7 +58,7 @@ export const resumeCommand: Command = {
       const plan = planFlow(flow.graph);
       const resume = planResume(datastore, plan, origin, args.positionals[1]);
       const code = await compile(flow, datastore);
-      const observer = runObserver(args, io, datastore);
+      const observer = runObserver(args, io, datastore, flow.displayPath);
       pool.onLog((key, stream, text) => observer.log(key, stream, text));
       const run = await runFlow(
         {

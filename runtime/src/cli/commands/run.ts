@@ -52,7 +52,7 @@ export const runCommand: Command = {
       const flow = await loadRunnableFlow("run", args.positionals[0], args.flow, datastore, io);
       const parameters = parseParameters("run", args.rest, flow.graph.parameters);
       const code = await compile(flow, datastore);
-      const observer = runObserver(args, io, datastore);
+      const observer = runObserver(args, io, datastore, flow.displayPath);
       pool.onLog((key, stream, text) => observer.log(key, stream, text));
       const run = await runFlow({
         datastore,

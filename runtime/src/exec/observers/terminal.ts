@@ -3,7 +3,9 @@ import type { Paint } from "../../cli/format/color";
 import type { RunObserver } from "../observer";
 
 export interface TerminalOptions {
-  write(text: string): void;
+  write: (text: string) => void;
+  /** The flow file as the user typed it, for the commands the summary suggests. */
+  file: string;
   paint: Paint;
   /** A terminal that can redraw: a live line per step. Otherwise one line per finished step. */
   live: boolean;
@@ -72,7 +74,7 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
     runFinished(run, durationMs) {
       this.progress(run);
       if (o.live) drawn = 0;
-      o.write(summary(run, durationMs, o.paint));
+      o.write(summary(run, durationMs, o.paint, o.file));
     },
   };
 }
@@ -95,7 +97,7 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function summary(run: RunRecord, durationMs: number, paint: Paint): string {
+function summary(run: RunRecord, durationMs: number, paint: Paint, file: string): string {
   const tasks = Object.values(run.steps).reduce((n, p) => n + p.done, 0);
   const pathspec = `${run.flow}/${run.id}`;
   if (run.status === "succeeded") {
@@ -104,7 +106,7 @@ function summary(run: RunRecord, durationMs: number, paint: Paint): string {
   const error = run.error;
   const where = error?.step ? ` in step \`${error.step}\` (task ${pathspec}/${error.step}/${error.task})` : "";
   const logs = error?.step
-    ? `\nIts logs: \`tsflow logs ${pathspec}/${error.step}/${error.task} --stderr\`. Run again from there: \`tsflow resume FILE\`.`
+    ? `\nIts logs: \`tsflow logs ${pathspec}/${error.step}/${error.task} --stderr\`. Run again from there: \`tsflow resume ${file}\`.`
     : "";
   return `${paint("red", "Run failed")}${where} after ${seconds(durationMs)}: ${error?.message ?? "unknown error"}${logs}\n`;
 }

@@ -33,13 +33,13 @@ export class LogCapture {
     };
     for (const stream of ["stdout", "stderr"] as const) {
       const target = process[stream];
-      target.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      target.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
         if (!this.sink) return (this.originals[stream] as (...args: unknown[]) => boolean)(chunk, ...rest);
         this.capture(stream, typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
         const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
         callback?.();
         return true;
-      });
+      };
     }
   }
 

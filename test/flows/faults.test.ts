@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { effectiveStatus } from "../../runtime/src/metadata/run-status";
+import { Project } from "../support/run-flow";
+
+const SLOW_FOREACH = `import { FlowSpec, step, Inputs } from "tsflow";
+export class SlowFlow extends FlowSpec {
+  declare items: number[];
+  declare y: number;
+  declare total: number;
+  @step start() { this.items = Array.from({ length: 12 }, (_, i) => i); this.next(this.work, { foreach: "items" }); }
+  @step async work() {
+    await new Promise((r) => setTimeout(r, 150));
+    this.y = (this.input as number) * 2;
+    this.next(this.join);
+  }
+  @step join(inputs: Inputs<SlowFlow>) { this.total = inputs.reduce((s, i) => s + i.y, 0); this.next(this.end); }
+  @step end() {}
+}
+`;
+
+/** Every file under a folder, recursively. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+describe("faults", () => {
+  test("a scheduler killed mid-run leaves a readable datastore, an unfinished run, and resume finishes it", async (t) => {
+    const project = new Project(t, { "slow.ts": SLOW_FOREACH });
+    const child = project.start(["run", "slow.ts", "--max-workers", "2", "--run-id-file", "run-id"]);
+    const runDir = () => join(project.dir, ".tsflow", "flows", "SlowFlow", "runs");
+    // Wait until some foreach tasks have finished, then kill the scheduler outright.
+    for (let i = 0; i < 200; i++) {
+      const id = existsSync(join(project.dir, "run-id"))
+        ? readFileSync(join(project.dir, "run-id"), "utf8")
+        : undefined;
+      const workDir = id && join(runDir(), id, "steps", "work");
+      if (workDir && existsSync(workDir) && readdirSync(workDir).filter((f) => f.endsWith(".json")).length >= 3) break;
+      await sleep(50);
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const runId = readFileSync(join(project.dir, "run-id"), "utf8");
+
+    for (const file of files(join(project.dir, ".tsflow", "flows"))) {
+      if (file.endsWith(".json")) assert.doesNotThrow(() => JSON.parse(readFileSync(file, "utf8")), `${file} is whole`);
+    }
+    const run = project.run("SlowFlow", runId);
+    assert.equal(run.status, "running");
+    assert.equal(effectiveStatus(run), "unfinished");
+    const finished = project.tasks("SlowFlow", runId, "work").length;
+    assert.ok(finished >= 3 && finished < 12, `${finished} work tasks finished before the kill`);
+
+    const resumed = project.tsflow(["resume", "slow.ts"]).succeeded();
+    assert.equal(project.endData("SlowFlow", resumed.runId).total, 132);
+    const work = project.tasks("SlowFlow", resumed.runId, "work");
+    assert.equal(work.length, 12);
+    assert.equal(work.filter((task) => task.clonedFrom).length, 0, "the interrupted step runs again whole");
+    assert.ok(project.tasks("SlowFlow", resumed.runId, "start")[0].clonedFrom);
+  });
+
+  test("four concurrent runs of one flow in one datastore do not interfere", async (t) => {
+    const project = new Project(t, { "slow.ts": SLOW_FOREACH });
+    const children = Array.from({ length: 4 }, () => project.start(["run", "slow.ts", "--max-workers", "1", "--json"]));
+    const outputs = await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<{ code: number | null; stdout: string }>((resolve) => {
+            let stdout = "";
+            child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.once("exit", (code) => resolve({ code, stdout }));
+          }),
+      ),
+    );
+    const ids = outputs.map((o) => {
+      assert.equal(o.code, 0);
+      return (JSON.parse(o.stdout.split("\n")[0]) as { runId: string }).runId;
+    });
+    assert.equal(new Set(ids).size, 4);
+    for (const id of ids) {
+      assert.equal(project.endData("SlowFlow", id).total, 132);
+      assert.equal(project.tasks("SlowFlow", id, "work").length, 12);
+    }
+  });
+
+  test("a worker that dies is replaced: the next attempt runs in a new one", (t) => {
+    const project = new Project(t, {
+      "crash.ts": `import { FlowSpec, step, retry, current } from "tsflow";
+export class CrashFlow extends FlowSpec {
+  declare pid: number;
+  @step start() { this.pid = process.pid; this.next(this.boom); }
+  @retry({ times: 1 })
+  @step boom() {
+    if (current.retryCount === 0) process.kill(process.pid, "SIGKILL");
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "crash.ts", "--max-workers", "1"]).succeeded();
+    const [boom] = project.tasks("CrashFlow", run.runId, "boom");
+    assert.equal(boom.attempts[0].status, "failed");
+    assert.match(boom.attempts[0].error!.message, /the worker running step `boom` died \(signal SIGKILL\)/);
+    assert.equal(boom.attempts[1].status, "succeeded");
+  });
+
+  test("a step that runs out of its @resources memory fails with that reason", (t) => {
+    const project = new Project(t, {
+      "oom.ts": `import { FlowSpec, step, resources } from "tsflow";
+export class OomFlow extends FlowSpec {
+  @step start() { this.next(this.hog); }
+  @resources({ memory: 64 })
+  @step hog() {
+    const keep: number[][] = [];
+    for (;;) keep.push(new Array(1_000_000).fill(1));
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "oom.ts"]);
+    assert.equal(run.code, 1);
+    assert.match(run.finished.error!.message, /step `hog` ran out of memory \(its @resources memory of 64 MB\)/);
+  });
+
+  test("an artifact structured clone cannot copy fails the task, naming step and artifact", (t) => {
+    const project = new Project(t, {
+      "fn.ts": `import { FlowSpec, step } from "tsflow";
+export class FnFlow extends FlowSpec {
+  declare handler: () => void;
+  @step start() { this.handler = () => {}; this.next(this.end); }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "fn.ts"]);
+    assert.equal(run.code, 1);
+    assert.match(run.finished.error!.message, /step `start` cannot store artifact `handler`/);
+  });
+
+  test("structured-clone values and a large typed array survive the datastore", (t) => {
+    const project = new Project(t, {
+      "values.ts": `import { FlowSpec, step } from "tsflow";
+export class ValuesFlow extends FlowSpec {
+  declare values: unknown;
+  declare big: Float64Array;
+  declare sum: number;
+  @step start() {
+    this.values = { map: new Map([["a", 1]]), set: new Set([1, 2]), date: new Date(0), re: /x+/g, big: 10n ** 20n, bytes: new Uint8Array([1, 2, 3]), nested: [{ deep: [null, true] }] };
+    this.big = new Float64Array(2_000_000).map((_, i) => i);
+    this.next(this.read);
+  }
+  @step read() { this.sum = this.big.reduce((a, b) => a + b, 0); this.next(this.end); }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "values.ts"]).succeeded();
+    const end = project.endData("ValuesFlow", run.runId);
+    assert.deepEqual(end.values, {
+      map: new Map([["a", 1]]),
+      set: new Set([1, 2]),
+      date: new Date(0),
+      re: /x+/g,
+      big: 10n ** 20n,
+      bytes: new Uint8Array([1, 2, 3]),
+      nested: [{ deep: [null, true] }],
+    });
+    assert.equal(end.sum, (2_000_000 * 1_999_999) / 2);
+    const blobs = files(join(project.dir, ".tsflow", "blobs"));
+    assert.equal(blobs.length, 1, "the 16 MB array is one blob, stored once though three tasks carry it");
+  });
+});
