@@ -1,7 +1,9 @@
 // Builds every bundle of the project. Runtime, CLI and (later) worker and server are built without
 // `external: ["vscode"]`, so an import of vscode there fails the build: the boundary guard of STYLE.md.
 import * as esbuild from "esbuild";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import ts from "typescript";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 const watch = process.argv.includes("--watch");
@@ -35,7 +37,39 @@ const bundles = [
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
   // The authoring API that flow files import as "tsflow".
   { ...node, entryPoints: ["runtime/src/index.ts"], outfile: "dist/index.js" },
+  // The read-only client API, "tsflow/client": scripts, notebooks and the extension read runs with it.
+  { ...node, entryPoints: ["runtime/src/client/index.ts"], outfile: "dist/client.js" },
 ];
+
+/**
+ * The authoring API's type declarations, which `tsflow init` copies into a project so an editor
+ * knows `import ... from "tsflow"` with nothing installed. Written per file with TypeScript's
+ * isolated-declarations emitter: fast, and it fails the build if a public type is left implicit.
+ */
+function writeAuthoringTypes() {
+  const files = [
+    "index.ts",
+    "authoring/flow-spec.ts",
+    "authoring/decorators.ts",
+    "authoring/param.ts",
+    "authoring/current.ts",
+  ];
+  for (const file of files) {
+    const path = join("runtime/src", file);
+    const result = ts.transpileDeclaration(readFileSync(path, "utf8"), {
+      fileName: path,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, strict: true },
+    });
+    const problems = result.diagnostics ?? [];
+    if (problems.length > 0) {
+      const text = problems.map((d) => `${path}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`).join("\n");
+      throw new Error(`the authoring API's declarations need explicit types:\n${text}`);
+    }
+    const out = join("dist/types", relative("runtime/src", path).replace(/\.ts$/, ".d.ts"));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, result.outputText);
+  }
+}
 
 if (watch) {
   for (const options of bundles) await (await esbuild.context(options)).watch();
@@ -43,5 +77,6 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(bundles.map((options) => esbuild.build(options)));
+  writeAuthoringTypes();
   console.log(`esbuild: ${bundles.length} bundles in ${Date.now() - started} ms`);
 }

@@ -28,7 +28,13 @@ export interface ChosenTransition {
   condition?: string;
 }
 
-export const TRANSITION = Symbol("tsflow.transition");
+/** Each running flow instance's chosen transition: kept off the instance, out of users' types. */
+const transitions = new WeakMap<object, ChosenTransition>();
+
+/** The transition a step chose with `this.next(...)`, read by the runtime after the step. */
+export function chosenTransition(flow: object): ChosenTransition | undefined {
+  return transitions.get(flow);
+}
 
 /**
  * The base class of every flow. Steps are methods marked `@step`; each but `end` finishes with one
@@ -40,7 +46,6 @@ export abstract class FlowSpec {
   declare readonly input: unknown;
   /** Inside a foreach task: the position of `input` in the foreach artifact. */
   declare readonly index: number;
-  [TRANSITION]?: ChosenTransition;
 
   /** Linear (`this.next(this.a)`) or static branch (`this.next(this.a, this.b)`). */
   protected next(...steps: [StepMethod, ...StepMethod[]]): void;
@@ -53,10 +58,10 @@ export abstract class FlowSpec {
       StepMethod | Record<string, StepMethod>,
       { foreach?: string; condition?: string } | undefined,
     ];
-    if (typeof first === "object") this[TRANSITION] = { targets: first, condition: options?.condition };
+    if (typeof first === "object") transitions.set(this, { targets: first, condition: options?.condition });
     else if (options && typeof options === "object" && "foreach" in options)
-      this[TRANSITION] = { targets: [first], foreach: options.foreach };
-    else this[TRANSITION] = { targets: args as StepMethod[] };
+      transitions.set(this, { targets: [first], foreach: options.foreach });
+    else transitions.set(this, { targets: args as StepMethod[] });
   }
 
   /**

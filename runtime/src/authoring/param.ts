@@ -10,7 +10,7 @@ export interface ParamOptions<T> {
   required?: boolean;
 }
 
-export const PARAM = Symbol("tsflow.param");
+export const PARAM: unique symbol = Symbol("tsflow.param");
 
 /** What a parameter field holds until the runtime replaces it by the run's value. */
 export interface ParamMarker<T> {

@@ -1,5 +1,11 @@
 import { setCurrent } from "../../authoring/current";
-import { mergeHook, noMerge, TRANSITION, type ChosenTransition, type MergeOptions } from "../../authoring/flow-spec";
+import {
+  chosenTransition,
+  mergeHook,
+  noMerge,
+  type ChosenTransition,
+  type MergeOptions,
+} from "../../authoring/flow-spec";
 import { isParamMarker } from "../../authoring/param";
 import { openDatastore, type Datastore } from "../../datastore";
 import { layout } from "../../datastore/layout";
@@ -14,7 +20,7 @@ import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
 import type { LogCapture } from "./log-capture";
 
-type FlowInstance = Record<string, unknown> & { [TRANSITION]?: ChosenTransition };
+type FlowInstance = Record<string, unknown>;
 
 /** Runs one attempt of one task inside a worker and stores what it produced. */
 export class TaskRunner {
@@ -212,7 +218,7 @@ function followTransition(
   caught: boolean,
 ): Pick<TaskOutcome, "foreachCount" | "switchCase"> {
   const expected = spec.transition;
-  const chosen = flow[TRANSITION];
+  const chosen = chosenTransition(flow);
   if (expected.type === "end") return {};
   if (!caught) {
     if (!chosen)
