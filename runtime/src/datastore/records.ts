@@ -101,6 +101,8 @@ export interface TaskRecord {
   switchCase?: string;
   /** True when @catchError stored the step's error and the flow went on. */
   caught?: boolean;
+  /** What @resources asked for (locally, `memory` became the worker's heap limit in MB). */
+  resources?: { cpu?: number; memory?: number; gpu?: number };
   /** Bytes written to each log, and whether it was cut at the limit. */
   logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
 }

@@ -13,6 +13,7 @@ export interface StepPlan {
   catchErrorVar?: string;
   printException: boolean;
   memoryMB?: number;
+  resources?: { cpu?: number; memory?: number; gpu?: number };
   environment?: Record<string, string>;
   decorators: Decorator[];
 }
@@ -65,9 +66,15 @@ function planStep(step: Step): StepPlan {
     ...(catchError ? { catchErrorVar: typeof catchError.var === "string" ? catchError.var : "exception" } : {}),
     printException: catchError?.printException !== false,
     ...(resources && typeof resources.memory === "number" ? { memoryMB: resources.memory } : {}),
+    ...(resources ? { resources: numbers(resources, ["cpu", "memory", "gpu"]) } : {}),
     ...(environment && isRecord(environment.vars) ? { environment: environment.vars as Record<string, string> } : {}),
     decorators: step.decorators,
   };
+}
+
+/** The numeric options among `keys`: what was asked for, without expressions that are not literal. */
+function numbers(options: Record<string, JsonValue>, keys: string[]): Record<string, number> {
+  return Object.fromEntries(keys.filter((k) => typeof options[k] === "number").map((k) => [k, options[k] as number]));
 }
 
 function num(value: JsonValue | undefined): number {

@@ -1,5 +1,5 @@
 import type { JsonValue } from "../graph/model";
-import type { ArtifactRef, ForeachFrame, TaskAttempt, TaskError } from "../datastore/records";
+import type { ArtifactRef, ForeachFrame, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
 
 /** A task whose artifacts another task starts from. */
 export interface ParentTask {
@@ -40,6 +40,7 @@ export interface TaskSpec {
   };
   catchErrorVar?: string;
   environment?: Record<string, string>;
+  resources?: TaskRecord["resources"];
   current: { namespace: string; username: string; tags: string[] };
 }
 

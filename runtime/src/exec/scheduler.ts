@@ -320,6 +320,7 @@ export class Scheduler {
       transition: plan.transition,
       ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar } : {}),
       ...(plan.environment ? { environment: plan.environment } : {}),
+      ...(plan.resources ? { resources: plan.resources } : {}),
       current: this.o.current,
     };
   }
@@ -333,6 +334,7 @@ export class Scheduler {
       id: task.id,
       parents: task.parents.map((p) => `${p.step}/${p.id}`),
       foreach: task.foreach,
+      ...(this.step(task.step).resources ? { resources: this.step(task.step).resources } : {}),
     };
   }
 

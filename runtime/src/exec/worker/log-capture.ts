@@ -1,7 +1,11 @@
 import type { LogStream } from "../../datastore/layout";
 
-/** The most a task keeps of each stream; what comes after is counted and noted, not stored. */
-export const LOG_LIMIT = 16 * 1024 * 1024;
+/**
+ * The most a task keeps of each stream (16 MiB, or TSFLOW_LOG_LIMIT bytes); what comes after is
+ * counted and noted, not stored.
+ */
+export const LOG_LIMIT =
+  Number(process.env.TSFLOW_LOG_LIMIT) > 0 ? Number(process.env.TSFLOW_LOG_LIMIT) : 16 * 1024 * 1024;
 
 export interface LogSink {
   /** Appends to the task's stored log. */
@@ -60,7 +64,7 @@ export class LogCapture {
       if (state.dropped > 0)
         this.sink?.store(
           stream,
-          `\n[tsflow: output cut here: ${state.dropped} more bytes were printed than the ${LOG_LIMIT / 1024 / 1024} MiB kept]\n`,
+          `\n[tsflow: output cut here: ${state.dropped} more bytes were printed than the ${LOG_LIMIT} bytes kept]\n`,
         );
       if (state.stored > 0) sizes[stream] = { bytes: state.stored, truncated: state.dropped > 0 };
     }

@@ -1,3 +1,4 @@
+import * as client from "../../client";
 import * as authoring from "../../index";
 import { RUNTIME_GLOBAL } from "../compile";
 import type { FromWorker, ToWorker } from "../protocol";
@@ -10,7 +11,7 @@ import { TaskRunner } from "./task-runner";
 // forked with an IPC channel; everything it learns and reports goes through that channel.
 
 const send = (message: FromWorker) => process.send!(message);
-(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring };
+(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring, client };
 process.setSourceMapsEnabled(true);
 
 const logs = new LogCapture();

@@ -340,6 +340,7 @@ function taskRecord(spec: TaskSpec, outcome: TaskOutcome): TaskRecord {
     ...(outcome.foreachCount !== undefined ? { foreachCount: outcome.foreachCount } : {}),
     ...(outcome.switchCase !== undefined ? { switchCase: outcome.switchCase } : {}),
     ...(outcome.caught ? { caught: true } : {}),
+    ...(spec.resources ? { resources: spec.resources } : {}),
     ...(outcome.logs && Object.keys(outcome.logs).length ? { logs: outcome.logs } : {}),
   };
 }

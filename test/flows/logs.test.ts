@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Project } from "../support/run-flow";
+
+const flow = (body: string) => `import { FlowSpec, step } from "tsflow";
+export class LogFlow extends FlowSpec {
+  @step async start() { ${body} this.next(this.end); }
+  @step end() {}
+}
+`;
+
+describe("task logs", () => {
+  test("are cut at the limit, with a note saying how much was left out", (t) => {
+    const project = new Project(t, { "flow.ts": flow(`process.stdout.write("x".repeat(3000));`) });
+    const run = project.tsflow(["run", "flow.ts"], { TSFLOW_LOG_LIMIT: "1024" }).succeeded();
+    const [task] = project.tasks("LogFlow", run.runId, "start");
+    const log = project.datastore.tasks.readLog("LogFlow", run.runId, "start", task.id, "stdout")!;
+    assert.equal(
+      log,
+      `${"x".repeat(1024)}\n[tsflow: output cut here: 1976 more bytes were printed than the 1024 bytes kept]\n`,
+    );
+    assert.deepEqual(task.logs?.stdout, { bytes: 1024, truncated: true });
+  });
+
+  test("can be read while the task still runs", async (t) => {
+    const project = new Project(t, {
+      "flow.ts": flow(`console.log("first"); await new Promise((r) => setTimeout(r, 2500)); console.log("second");`),
+    });
+    const child = project.start(["run", "flow.ts", "--run-id-file", "id"]);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    let seen: string | undefined;
+    for (let i = 0; i < 100 && seen === undefined; i++) {
+      await sleep(25);
+      if (!existsSync(`${project.dir}/id`)) continue;
+      const text = project.datastore.tasks.readLog(
+        "LogFlow",
+        readFileSync(`${project.dir}/id`, "utf8"),
+        "start",
+        "1",
+        "stdout",
+      );
+      if (text) seen = text;
+    }
+    assert.equal(seen, "first\n", "the first line is in the log before the task ends");
+    assert.equal(child.exitCode, null, "the run was still going");
+    await exited;
+    const runId = readFileSync(`${project.dir}/id`, "utf8");
+    assert.equal(project.datastore.tasks.readLog("LogFlow", runId, "start", "1", "stdout"), "first\nsecond\n");
+  });
+});
