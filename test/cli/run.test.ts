@@ -168,7 +168,7 @@ describe("tsflow run", () => {
     );
     assert.match(
       result.stdout,
-      /Run succeeded in \d+ ms: 3 tasks\. See its results with `tsflow dump HelloFlow\/\d+`\.\n$/,
+      /Run succeeded in \d+ ms: 3 tasks\. Its results are in \.tsflow: see them with `tsflow dump HelloFlow\/\d+`\.\n$/,
     );
   });
 

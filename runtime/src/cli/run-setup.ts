@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { datastoreRoot, openDatastore, type Datastore } from "../datastore";
 import { TsflowError } from "../errors";
 import { analyzeCached } from "../exec/analysis-cache";
@@ -160,5 +160,7 @@ export async function compile(flow: RunnableFlow, datastore: Datastore): Promise
 
 export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file: string): RunObserver {
   if (args.json) return jsonObserver(io.stdout, datastore.root);
-  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color, file });
+  const root = relative(io.cwd, datastore.root);
+  const shown = root && !root.startsWith("..") ? root : datastore.root;
+  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color, file, datastore: shown });
 }

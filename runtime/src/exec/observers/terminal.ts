@@ -6,6 +6,8 @@ export interface TerminalOptions {
   write: (text: string) => void;
   /** The flow file as the user typed it, for the commands the summary suggests. */
   file: string;
+  /** Where the run's results are kept, as the summary shows it. */
+  datastore: string;
   paint: Paint;
   /** A terminal that can redraw: a live line per step. Otherwise one line per finished step. */
   live: boolean;
@@ -74,7 +76,7 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
     runFinished(run, durationMs) {
       this.progress(run);
       if (o.live) drawn = 0;
-      o.write(summary(run, durationMs, o.paint, o.file));
+      o.write(summary(run, durationMs, o.paint, o.file, o.datastore));
     },
   };
 }
@@ -97,11 +99,11 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function summary(run: RunRecord, durationMs: number, paint: Paint, file: string): string {
+function summary(run: RunRecord, durationMs: number, paint: Paint, file: string, datastore: string): string {
   const tasks = Object.values(run.steps).reduce((n, p) => n + p.done, 0);
   const pathspec = `${run.flow}/${run.id}`;
   if (run.status === "succeeded") {
-    return `${paint("green", "Run succeeded")} in ${seconds(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. See its results with \`tsflow dump ${pathspec}\`.\n`;
+    return `${paint("green", "Run succeeded")} in ${seconds(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. Its results are in ${datastore}: see them with \`tsflow dump ${pathspec}\`.\n`;
   }
   const error = run.error;
   const where = error?.step ? ` in step \`${error.step}\` (task ${pathspec}/${error.step}/${error.task})` : "";
