@@ -85,14 +85,14 @@ function stepLine(step: string, p: StepProgress | undefined, width: number, pain
   const name = step.padEnd(width);
   if (!p || p.status === "pending") return `  ${paint("gray", `· ${name}  pending`)}`;
   const counts = `${p.done}/${p.total}`;
-  if (p.status === "succeeded") return `  ${paint("green", "✓")} ${name}  ${counts} ${time(p)}`;
+  if (p.status === "succeeded") return `  ${paint("green", "✓")} ${name}  ${counts}${time(p)}`;
   if (p.status === "failed") return `  ${paint("red", "✗")} ${name}  ${counts}, ${p.failed} failed`;
   return `  ${paint("cyan", "▸")} ${name}  ${counts}${p.running ? `, ${p.running} running` : ""}`;
 }
 
 function time(p: StepProgress): string {
   if (!p.startedAt || !p.finishedAt) return "";
-  return `in ${seconds(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
+  return ` in ${seconds(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
 }
 
 function seconds(ms: number): string {

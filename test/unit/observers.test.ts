@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { painter } from "../../runtime/src/cli/format/color";
+import type { RunRecord } from "../../runtime/src/datastore/records";
+import { jsonObserver } from "../../runtime/src/exec/observers/json";
+import { terminalObserver } from "../../runtime/src/exec/observers/terminal";
+
+function run(steps: RunRecord["steps"], status: RunRecord["status"] = "running"): RunRecord {
+  return { format: 1, flow: "F", id: "7", status, startedAt: "", user: "u", tags: [], systemTags: [], parameters: {}, flowFile: "f.ts", pid: 1, host: "h", steps };
+}
+
+const progress = (done: number, total: number, running = 0, failed = 0) => ({ status: (failed ? "failed" : done === total ? "succeeded" : "running") as "running", total, done, running, failed });
+
+describe("the terminal observer", () => {
+  test("on a terminal, redraws one live line per step under the task output", () => {
+    let out = "";
+    const o = terminalObserver({ write: (t) => (out += t), paint: painter(false), live: true, file: "f.ts", datastore: ".tsflow" });
+    o.runStarted(run({}), ["start", "fit"]);
+    o.progress(run({ start: progress(1, 1), fit: progress(1, 4, 2) }));
+    o.log("F/7/fit/3", "stdout", "epoch 1\n");
+    assert.ok(out.includes("\u001b[2A\u001b[J"), "moves up over the two step lines and clears them");
+    const lastFrame = out.slice(out.lastIndexOf("\u001b[J") + 3);
+    assert.equal(lastFrame, "[fit/3] epoch 1\n  ✓ start  1/1\n  ▸ fit    1/4, 2 running\n");
+  });
+
+  test("elsewhere, prints each step once when it ends, and a summary", () => {
+    let out = "";
+    const o = terminalObserver({ write: (t) => (out += t), paint: painter(false), live: false, file: "f.ts", datastore: ".tsflow" });
+    o.runStarted(run({}), ["start", "fit"]);
+    o.progress(run({ start: progress(1, 1), fit: progress(0, 4, 2) }));
+    o.progress(run({ start: progress(1, 1), fit: progress(3, 4, 0, 1) }));
+    o.taskFailed({ pathspec: "F/7/fit/4", step: "fit", taskId: "4", attempt: 0, durationMs: 5, error: { type: "Error", message: "bad" }, willRetry: false });
+    const failed = run({ start: progress(1, 1), fit: progress(3, 4, 0, 1) }, "failed");
+    failed.error = { step: "fit", task: "4", message: "Error: bad" };
+    o.runFinished(failed, 1500);
+    assert.equal(
+      out,
+      [
+        "Run F/7",
+        "  ✓ start  1/1",
+        "  ✗ fit    3/4, 1 failed",
+        "F/7/fit/4 failed: Error: bad",
+        "Run failed in step `fit` (task F/7/fit/4) after 1.5 s: Error: bad",
+        "Its logs: `tsflow logs F/7/fit/4 --stderr`. Run again from there: `tsflow resume f.ts`.",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("the JSON observer", () => {
+  test("writes one event per line", () => {
+    const lines: string[] = [];
+    const o = jsonObserver((line) => lines.push(line), "/data");
+    o.runStarted(run({}), ["start"]);
+    o.taskFinished({ pathspec: "F/7/start/1", step: "start", taskId: "1", attempt: 0, durationMs: 3, cloned: false });
+    o.runFinished(run({}, "succeeded"), 10);
+    assert.ok(lines.every((l) => l.endsWith("\n") && !l.slice(0, -1).includes("\n")));
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l) as object),
+      [
+        { event: "run-started", pathspec: "F/7", flow: "F", runId: "7", steps: ["start"], datastore: "/data" },
+        { event: "task-finished", pathspec: "F/7/start/1", step: "start", taskId: "1", attempt: 0, durationMs: 3, cloned: false },
+        { event: "run-finished", pathspec: "F/7", status: "succeeded", durationMs: 10 },
+      ],
+    );
+  });
+});
