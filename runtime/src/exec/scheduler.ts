@@ -38,7 +38,7 @@ interface PendingTask {
 }
 
 interface Barrier {
-  arrived: Array<{ order: number; parent: ParentTask; task: PendingTask }>;
+  arrived: Array<{ order: number; parent: ParentTask }>;
 }
 
 /** Where a resumed run takes the tasks it does not run again. */
@@ -160,7 +160,12 @@ export class Scheduler {
       this.advance(task, result.outcome.artifacts, result.outcome);
       return;
     }
-    const error = result.kind === "outcome" ? result.outcome.error! : crashError(task.step, plan, result);
+    const error =
+      result.kind === "outcome"
+        ? result.outcome.error!
+        : this.cancelled
+          ? { type: "Cancelled", message: `the run was stopped while step \`${task.step}\` ran` }
+          : crashError(task.step, plan, result);
     const attempt: TaskAttempt = {
       attempt: task.attempt,
       startedAt: new Date(startedAt).toISOString(),
@@ -275,14 +280,19 @@ export class Scheduler {
       return;
     }
     const top = from.splits[from.splits.length - 1];
+    if (!top) {
+      // The analyzer refuses such a graph; a flow file changed under a running scheduler could still get here.
+      this.fail({
+        step,
+        task: "",
+        message: `step \`${step}\` is a join, but no split is open when ${from.parents[0].step} reaches it`,
+      });
+      return;
+    }
     const key = `${step}\u0000${top.id}`;
     const barrier = this.barriers.get(key) ?? { arrived: [] };
     this.barriers.set(key, barrier);
-    barrier.arrived.push({
-      order: top.branch,
-      parent: from.parents[0],
-      task: { ...from, id: "", step, attempt: 0, previousAttempts: [] },
-    });
+    barrier.arrived.push({ order: top.branch, parent: from.parents[0] });
     if (barrier.arrived.length < top.expected) return;
     this.barriers.delete(key);
     const arrived = barrier.arrived.sort((a, b) => a.order - b.order);

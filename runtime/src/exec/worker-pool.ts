@@ -83,7 +83,7 @@ export class WorkerPool {
   close(): void {
     for (const worker of this.workers) {
       if (worker.busy) worker.child.kill("SIGKILL");
-      else worker.child.disconnect();
+      else if (worker.child.connected) worker.child.disconnect();
     }
   }
 
@@ -100,7 +100,7 @@ export class WorkerPool {
 
   private retire(worker: Worker) {
     this.workers.delete(worker);
-    worker.child.disconnect();
+    if (worker.child.connected) worker.child.disconnect();
   }
 
   private spawn(heapMB: number | undefined): Worker {

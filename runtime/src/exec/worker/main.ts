@@ -45,6 +45,8 @@ process.on("message", (message: ToWorker) => {
   });
 });
 
-// The scheduler going away (killed, Ctrl-C) leaves nothing for this worker to do.
+// The scheduler going away (killed, Ctrl-C) leaves nothing for this worker to do. Ctrl-C reaches
+// every process of the terminal's group: the scheduler decides what stops, and says why.
 process.on("disconnect", () => exit(0));
+process.on("SIGINT", () => {});
 send({ type: "ready" });
