@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import { assertOneLineError, runCli, workspace } from "../support/cli";
 import { validExamples } from "../support/examples";
 import { Project } from "../support/run-flow";
+import { openDatastore } from "../../runtime/src/datastore";
 
 const example = (name: string) => validExamples().find((e) => e.name === name)!;
 
@@ -127,6 +128,24 @@ describe("tsflow run", () => {
     project.write("helpers.ts", "export const double = (x: number): number => x * 3;\n");
     const second = project.tsflow(["run", "flow.ts"]).succeeded();
     assert.equal(project.endData("TestFlow", second.runId).out, "00063");
+  });
+
+  test("a flow reads earlier runs through tsflow/client from the run's own datastore", (t) => {
+    const reader = `import { FlowSpec, step } from "tsflow";
+import { Flow } from "tsflow/client";
+export class ReaderFlow extends FlowSpec {
+  declare seen: number;
+  @step async start() { this.seen = (await (await Flow("BranchFlow").latestSuccessfulRun()).data()).out as number; this.next(this.end); }
+  @step end() {}
+}
+`;
+    const project = new Project(t, { "branch.ts": example("branch").text, "reader.ts": reader });
+    project.tsflow(["run", "branch.ts", "--datastore-root", "elsewhere"]).succeeded();
+    const run = project.tsflow(["run", "reader.ts", "--datastore-root", "elsewhere"]).succeeded();
+    const datastore = openDatastore(join(project.dir, "elsewhere"));
+    const [start] = datastore.tasks.ids("ReaderFlow", run.runId, "start");
+    const task = datastore.tasks.read("ReaderFlow", run.runId, "start", start)!;
+    assert.equal(datastore.artifacts.load(task.artifacts.seen, "seen"), 3);
   });
 
   test("--run-id-file gets the run's id", (t) => {

@@ -72,7 +72,7 @@ describe("faults", () => {
         (child) =>
           new Promise<{ code: number | null; stdout: string }>((resolve) => {
             let stdout = "";
-            child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
             child.once("exit", (code) => resolve({ code, stdout }));
           }),
       ),

@@ -6,15 +6,41 @@ import { jsonObserver } from "../../runtime/src/exec/observers/json";
 import { terminalObserver } from "../../runtime/src/exec/observers/terminal";
 
 function run(steps: RunRecord["steps"], status: RunRecord["status"] = "running"): RunRecord {
-  return { format: 1, flow: "F", id: "7", status, startedAt: "", user: "u", tags: [], systemTags: [], parameters: {}, flowFile: "f.ts", pid: 1, host: "h", steps };
+  return {
+    format: 1,
+    flow: "F",
+    id: "7",
+    status,
+    startedAt: "",
+    user: "u",
+    tags: [],
+    systemTags: [],
+    parameters: {},
+    flowFile: "f.ts",
+    pid: 1,
+    host: "h",
+    steps,
+  };
 }
 
-const progress = (done: number, total: number, running = 0, failed = 0) => ({ status: (failed ? "failed" : done === total ? "succeeded" : "running") as "running", total, done, running, failed });
+const progress = (done: number, total: number, running = 0, failed = 0) => ({
+  status: (failed ? "failed" : done === total ? "succeeded" : "running") as "running",
+  total,
+  done,
+  running,
+  failed,
+});
 
 describe("the terminal observer", () => {
   test("on a terminal, redraws one live line per step under the task output", () => {
     let out = "";
-    const o = terminalObserver({ write: (t) => (out += t), paint: painter(false), live: true, file: "f.ts", datastore: ".tsflow" });
+    const o = terminalObserver({
+      write: (t) => (out += t),
+      paint: painter(false),
+      live: true,
+      file: "f.ts",
+      datastore: ".tsflow",
+    });
     o.runStarted(run({}), ["start", "fit"]);
     o.progress(run({ start: progress(1, 1), fit: progress(1, 4, 2) }));
     o.log("F/7/fit/3", "stdout", "epoch 1\n");
@@ -25,11 +51,25 @@ describe("the terminal observer", () => {
 
   test("elsewhere, prints each step once when it ends, and a summary", () => {
     let out = "";
-    const o = terminalObserver({ write: (t) => (out += t), paint: painter(false), live: false, file: "f.ts", datastore: ".tsflow" });
+    const o = terminalObserver({
+      write: (t) => (out += t),
+      paint: painter(false),
+      live: false,
+      file: "f.ts",
+      datastore: ".tsflow",
+    });
     o.runStarted(run({}), ["start", "fit"]);
     o.progress(run({ start: progress(1, 1), fit: progress(0, 4, 2) }));
     o.progress(run({ start: progress(1, 1), fit: progress(3, 4, 0, 1) }));
-    o.taskFailed({ pathspec: "F/7/fit/4", step: "fit", taskId: "4", attempt: 0, durationMs: 5, error: { type: "Error", message: "bad" }, willRetry: false });
+    o.taskFailed({
+      pathspec: "F/7/fit/4",
+      step: "fit",
+      taskId: "4",
+      attempt: 0,
+      durationMs: 5,
+      error: { type: "Error", message: "bad" },
+      willRetry: false,
+    });
     const failed = run({ start: progress(1, 1), fit: progress(3, 4, 0, 1) }, "failed");
     failed.error = { step: "fit", task: "4", message: "Error: bad" };
     o.runFinished(failed, 1500);
@@ -60,7 +100,15 @@ describe("the JSON observer", () => {
       lines.map((l) => JSON.parse(l) as object),
       [
         { event: "run-started", pathspec: "F/7", flow: "F", runId: "7", steps: ["start"], datastore: "/data" },
-        { event: "task-finished", pathspec: "F/7/start/1", step: "start", taskId: "1", attempt: 0, durationMs: 3, cloned: false },
+        {
+          event: "task-finished",
+          pathspec: "F/7/start/1",
+          step: "start",
+          taskId: "1",
+          attempt: 0,
+          durationMs: 3,
+          cloned: false,
+        },
         { event: "run-finished", pathspec: "F/7", status: "succeeded", durationMs: 10 },
       ],
     );

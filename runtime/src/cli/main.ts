@@ -2,15 +2,30 @@ import { closestName } from "../graph/checks/check";
 import { UsageError } from "./args";
 import type { Command } from "./command";
 import { checkCommand } from "./commands/check";
+import { initCommand } from "./commands/init";
+import { dumpCommand } from "./commands/dump";
+import { logsCommand } from "./commands/logs";
 import { resumeCommand } from "./commands/resume";
 import { runCommand } from "./commands/run";
+import { runsCommand } from "./commands/runs";
 import { showCommand } from "./commands/show";
+import { tagCommand } from "./commands/tag";
 import { EXIT } from "./exit-codes";
 import type { CliIO } from "./io";
 import { VERSION } from "./version";
 import { isTsflowError } from "../errors";
 
-const COMMANDS: Command[] = [runCommand, resumeCommand, checkCommand, showCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  resumeCommand,
+  checkCommand,
+  showCommand,
+  runsCommand,
+  dumpCommand,
+  logsCommand,
+  tagCommand,
+  initCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

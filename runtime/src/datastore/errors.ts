@@ -1,9 +1,12 @@
 import { TsflowError } from "../errors";
 
-/** The datastore holds something it cannot read: a truncated blob, garbled metadata, a foreign file. */
+/**
+ * The datastore holds something it cannot read: a truncated blob, garbled metadata, a foreign file.
+ * The message starts with the file's path, since boundaries print only the message.
+ */
 export class DatastoreError extends TsflowError {
   constructor(message: string, path: string) {
-    super("datastore", message, path);
+    super("datastore", `${path}: ${message}`, path);
   }
 }
 

@@ -96,7 +96,7 @@ export class FsStorage implements Storage {
         .filter((name) => !name.endsWith(".tmp"))
         .sort();
     } catch (error) {
-      if (isMissing(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+      if (isMissing(error)) return [];
       throw error;
     }
   }
@@ -132,7 +132,8 @@ export class FsStorage implements Storage {
   }
 }
 
+/** ENOTDIR: a file stands where a folder of the key should be (a foreign file), so the key is absent. */
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOENT";
+  return code === "ENOENT" || code === "ENOTDIR";
 }

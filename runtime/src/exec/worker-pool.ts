@@ -41,7 +41,14 @@ export class WorkerPool {
 
   private log: PoolEvents["log"] = () => {};
 
-  constructor(private readonly size: number) {}
+  /**
+   * @param env the workers' environment: the run's datastore root goes in, so a flow that reads
+   * earlier runs through `tsflow/client` reads the same datastore its run writes to.
+   */
+  constructor(
+    private readonly size: number,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
 
   /** Where task output goes; set once the run's observer exists. */
   onLog(log: PoolEvents["log"]): void {
@@ -111,6 +118,7 @@ export class WorkerPool {
     ];
     const child = fork(entry.script, [], {
       execArgv,
+      env: this.env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
     });

@@ -49,7 +49,7 @@ export const resumeCommand: Command = {
       throw new UsageError(`resume: unknown option '${args.rest[0]}': a resumed run keeps its origin's parameters`);
     if (args.positionals.length > 2) throw new UsageError(`resume: unexpected argument '${args.positionals[2]}'`);
     const datastore = openRunDatastore(args, io);
-    const pool = new WorkerPool(args.maxWorkers);
+    const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
     pool.warm();
     try {
       const flow = await loadRunnableFlow("resume", args.positionals[0], args.flow, datastore, io);

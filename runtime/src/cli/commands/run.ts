@@ -46,7 +46,7 @@ export const runCommand: Command = {
       return EXIT.ok;
     }
     // Workers boot while the flow is analyzed and compiled.
-    const pool = new WorkerPool(args.maxWorkers);
+    const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
     pool.warm();
     try {
       const flow = await loadRunnableFlow("run", args.positionals[0], args.flow, datastore, io);

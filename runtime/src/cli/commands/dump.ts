@@ -1,0 +1,169 @@
+import { inspect } from "node:util";
+import { Run, toJsonValue, type JsonValue, type Task } from "../../client";
+import { parseCommandArgs, UsageError } from "../args";
+import type { Command } from "../command";
+import { EXIT } from "../exit-codes";
+import { painter, type Paint } from "../format/color";
+import { formatTable } from "../format/table";
+import { formatBytes, formatDuration, formatTime, printable } from "../format/units";
+import { DATASTORE_HELP, DATASTORE_OPTION, statusCell, useClient } from "../read-setup";
+
+/** Rendered JSON past this many characters is cut to a preview of PREVIEW_CHARS. */
+const FULL_CHARS = 1_000_000;
+const PREVIEW_CHARS = 4_000;
+/** A text preview is one line of at most this many characters. */
+const PREVIEW_WIDTH = 80;
+
+const HELP = `Usage: tsflow dump PATHSPEC [--json]
+
+Prints what a run kept: PATHSPEC is FLOW/RUN, FLOW/RUN/STEP or FLOW/RUN/STEP/TASK.
+First the run's metadata (status, user, times, tags, parameters), then each task
+with its artifacts: name, type, stored size and a one-line preview of the value.
+
+Options:
+  --json                print { "pathspec", "tasks": [ { "pathspec", "step", "id",
+                        "status", "artifacts": { NAME: VALUE } } ] } with the full values
+${DATASTORE_HELP}
+  -h, --help            show this help
+
+In --json, a value is itself where JSON can hold it. Other values become objects
+tagged "$type": {"$type":"undefined"}, {"$type":"number","value":"NaN"},
+{"$type":"BigInt","value":"12"}, {"$type":"Date","value":ISO},
+{"$type":"Map","size":N,"entries":[[K,V],...]}, {"$type":"Set","size":N,"values":[...]},
+{"$type":"RegExp","source":S,"flags":F}, {"$type":"Error","name","message","stack"},
+{"$type":"Float64Array","length":N,"values":[...]} (any typed array),
+{"$type":"ArrayBuffer","byteLength":N,"base64":B} and {"$type":"Circular"}; an object
+with a "$type" key of its own is wrapped as {"$type":"Object","value":{...}}.
+A value whose JSON would pass ${FULL_CHARS.toLocaleString("en-US")} characters is printed as
+{"$type":"Truncated","type":T,"bytes":N,"preview":P}: the first ${PREVIEW_CHARS.toLocaleString("en-US")} characters or so,
+with {"$more":N} (or "$more": N) where items were left out.
+
+Exit codes: 0 printed, 1 the datastore is damaged, 2 a usage error (bad or unknown PATHSPEC).
+`;
+
+/** `tsflow dump`: a run's metadata, then its tasks' artifacts, as text or JSON. */
+export const dumpCommand: Command = {
+  name: "dump",
+  summary: "print a run's, step's or task's metadata and artifacts",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      "dump",
+      argv,
+      { json: { type: "boolean" }, ...DATASTORE_OPTION },
+      1,
+    );
+    const pathspec = positionals[0];
+    if (pathspec === undefined) throw new UsageError("dump: missing PATHSPEC: FLOW/RUN[/STEP[/TASK]]");
+    const parts = pathspec.split("/");
+    if (parts.length < 2 || parts.length > 4) {
+      throw new UsageError(
+        `dump: '${pathspec}' is not a pathspec: expected FLOW/RUN, FLOW/RUN/STEP or FLOW/RUN/STEP/TASK`,
+      );
+    }
+    // A pathspec names its run outright, so every namespace is searched.
+    useClient(io, values["datastore-root"], null);
+    const run = Run(parts.slice(0, 2).join("/"));
+    const tasks = selectTasks(run, parts[2], parts[3]);
+    if (values.json) {
+      const out = { pathspec, tasks: [] as JsonValue[] };
+      for await (const task of tasks) out.tasks.push(await taskJson(task));
+      io.stdout(JSON.stringify(out, null, 2) + "\n");
+      return EXIT.ok;
+    }
+    const paint = painter(io.color);
+    io.stdout(runText(run, paint));
+    let count = 0;
+    for await (const task of tasks) {
+      io.stdout("\n" + (await taskText(task, paint)));
+      count++;
+    }
+    if (count === 0) io.stdout(`\n${pathspec} has no finished task yet.\n`);
+    return EXIT.ok;
+  },
+};
+
+/** The tasks a pathspec covers: all of a run's, a step's, or one. */
+async function* selectTasks(run: Run, stepName?: string, taskId?: string): AsyncGenerator<Task> {
+  if (stepName === undefined) {
+    for await (const step of run.steps()) yield* step.tasks();
+  } else if (taskId === undefined) {
+    yield* run.step(stepName).tasks();
+  } else {
+    yield run.step(stepName).task(taskId);
+  }
+}
+
+async function taskJson(task: Task): Promise<JsonValue> {
+  const artifacts: Record<string, JsonValue> = {};
+  for (const info of task.artifactInfo()) {
+    const value = await task.artifact(info.name);
+    const full = toJsonValue(value, { maxChars: FULL_CHARS });
+    artifacts[info.name] = full.truncated
+      ? {
+          $type: "Truncated",
+          type: info.type,
+          bytes: info.size,
+          preview: toJsonValue(value, { maxChars: PREVIEW_CHARS }).value,
+        }
+      : full.value;
+  }
+  return { pathspec: task.pathspec, step: task.step, id: task.id, status: task.status, artifacts };
+}
+
+function runText(run: Run, paint: Paint): string {
+  const status = statusCell(run.status);
+  const lines: Array<[string, string]> = [
+    ["status", typeof status === "string" ? status : paint(status.style, status.text)],
+    ["user", run.user],
+    ["started", formatTime(run.startedAt)],
+  ];
+  const end = run.finishedAt;
+  if (end) lines.push(["finished", `${formatTime(end)} (${formatDuration(end.getTime() - run.startedAt.getTime())})`]);
+  lines.push(["tags", printable(run.tags.join(", "))]);
+  const parameters = Object.entries(run.parameters);
+  if (parameters.length) lines.push(["parameters", parameters.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")]);
+  lines.push(["flow file", run.flowFile]);
+  if (run.origin) lines.push(["resumed", `from run ${run.origin.runId}, again from step ${run.origin.step}`]);
+  if (run.error) lines.push(["error", `${run.error.step}/${run.error.task}: ${run.error.message}`]);
+  return `Run ${paint("bold", run.pathspec)}\n${lines.map(([k, v]) => `  ${k.padEnd(12)}${v}`).join("\n")}\n`;
+}
+
+async function taskText(task: Task, paint: Paint): Promise<string> {
+  const status = paint(task.successful ? "green" : "red", task.status);
+  const notes = [formatDuration(task.finishedAt.getTime() - task.startedAt.getTime())];
+  if (task.index !== undefined) notes.push(`foreach index ${task.index}`);
+  if (task.attempts.length > 1) notes.push(`${task.attempts.length} attempts`);
+  if (task.clonedFrom) notes.push(`cloned from ${task.clonedFrom}`);
+  let text = `Task ${paint("bold", task.pathspec)}  ${status}  ${notes.join(", ")}\n`;
+  const error = task.error;
+  if (error && (!task.successful || task.caught)) {
+    text += `  ${task.caught ? "caught error" : "error"}: ${error.type}: ${oneLine(error.message, 200)}\n`;
+  }
+  const infos = task.artifactInfo();
+  if (infos.length === 0) return text + "  (no artifacts)\n";
+  const rows = [];
+  for (const info of infos) {
+    rows.push([info.name, info.type, formatBytes(info.size), preview(await task.artifact(info.name))]);
+  }
+  const table = formatTable(["ARTIFACT", "TYPE", "SIZE", "VALUE"], rows, paint);
+  return text + table.replace(/^/gm, "  ").replace(/ +$/, "");
+}
+
+/** A value on one line, as Node prints it, cut to PREVIEW_WIDTH characters. */
+export function preview(value: unknown): string {
+  const text = inspect(value, {
+    depth: 2,
+    maxArrayLength: 8,
+    maxStringLength: PREVIEW_WIDTH,
+    breakLength: Infinity,
+    compact: true,
+    colors: false,
+  });
+  return oneLine(text, PREVIEW_WIDTH);
+}
+
+function oneLine(text: string, width: number): string {
+  const flat = printable(text.replace(/\s*\n\s*/g, " "));
+  return flat.length > width ? `${flat.slice(0, width - 3)}...` : flat;
+}

@@ -1,0 +1,64 @@
+import { Step, taskLogs } from "../../client";
+import { parseCommandArgs, UsageError } from "../args";
+import type { Command } from "../command";
+import { EXIT } from "../exit-codes";
+import { DATASTORE_HELP, DATASTORE_OPTION, useClient } from "../read-setup";
+
+const HELP = `Usage: tsflow logs PATHSPEC [--stderr]
+
+Prints what a task wrote to stdout (or, with --stderr, to stderr), also while it
+still runs. PATHSPEC is FLOW/RUN/STEP/TASK, or FLOW/RUN/STEP for a step that ran
+one task. A log longer than TSFlow keeps ends with a note of how much was cut.
+
+Options:
+  --stderr              print the task's stderr instead of its stdout
+${DATASTORE_HELP}
+  -h, --help            show this help
+
+Exit codes: 0 printed (a task that printed nothing is said so on stderr),
+1 the datastore is damaged, 2 a usage error (bad or unknown PATHSPEC).
+`;
+
+/** `tsflow logs`: a task's captured stdout or stderr. */
+export const logsCommand: Command = {
+  name: "logs",
+  summary: "print a task's stdout or stderr",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      "logs",
+      argv,
+      { stderr: { type: "boolean" }, ...DATASTORE_OPTION },
+      1,
+    );
+    const pathspec = positionals[0];
+    if (pathspec === undefined) throw new UsageError("logs: missing PATHSPEC: FLOW/RUN/STEP/TASK");
+    const parts = pathspec.split("/").length;
+    if (parts !== 3 && parts !== 4) {
+      throw new UsageError(
+        `logs: '${pathspec}' is not a task pathspec: expected FLOW/RUN/STEP/TASK (or FLOW/RUN/STEP)`,
+      );
+    }
+    useClient(io, values["datastore-root"], null);
+    const task = parts === 4 ? pathspec : onlyTask(Step(pathspec));
+    const stream = values.stderr ? "stderr" : "stdout";
+    const { text, finished } = await taskLogs(task, stream);
+    if (text === "") {
+      io.stderr(`${task} ${finished ? "printed nothing" : "has printed nothing yet"} to ${stream}.\n`);
+      return EXIT.ok;
+    }
+    io.stdout(text.endsWith("\n") ? text : text + "\n");
+    return EXIT.ok;
+  },
+};
+
+/** The pathspec of a step's task when it has exactly one; otherwise a usage error that lists them. */
+function onlyTask(step: Step): string {
+  const ids = step.taskIds({ unfinished: true });
+  if (ids.length === 1) return `${step.pathspec}/${ids[0]}`;
+  if (ids.length === 0) throw new UsageError(`logs: ${step.pathspec} has no task that finished or printed anything`);
+  const shown = ids.slice(0, 5).join(", ") + (ids.length > 5 ? ", ..." : "");
+  throw new UsageError(
+    `logs: ${step.pathspec} ran ${ids.length} tasks (${shown}): name one, as in ${step.pathspec}/${ids[0]}`,
+  );
+}

@@ -1,0 +1,112 @@
+import { NotFoundError } from "../datastore/errors";
+import { isTsflowError } from "../errors";
+import { currentStore, getNamespace } from "./context";
+import { inNamespace, loadRun, requireFlow } from "./lookup";
+import { splitPathspec } from "./pathspec";
+import { ClientRun, type Run } from "./run";
+import type { ClientStore } from "./store";
+
+/** How `flow.runs()` filters and what it does with a run it cannot read. */
+export interface RunsOptions {
+  /** Only runs that carry this tag (every one of these tags). */
+  tag?: string | string[];
+  /** Overrides the current namespace for this listing; null lists every user's runs. */
+  namespace?: string | null;
+  /**
+   * Called with the error of a run whose record cannot be read (garbled, truncated, foreign); the
+   * run is skipped. Without it, the error becomes a process warning.
+   */
+  onError?: (error: Error) => void;
+}
+
+/** A flow in the datastore: the way to its runs, newest first. Obtain one from `Flow(name)`. */
+export class ClientFlow {
+  /** @internal Made by the client; use `Flow(name)`. */
+  constructor(
+    private readonly store: ClientStore,
+    /** The flow class's name. */
+    readonly name: string,
+  ) {}
+
+  /** `FLOW`: a flow's pathspec is its name. */
+  get pathspec(): string {
+    return this.name;
+  }
+
+  /**
+   * The flow's runs in the namespace, newest first, read one at a time: each reads only its run
+   * record, never a task or an artifact, so stopping early costs nothing more.
+   */
+  async *runs(options: RunsOptions = {}): AsyncGenerator<Run, void, undefined> {
+    const ns = options.namespace === undefined ? getNamespace() : options.namespace;
+    const tags = options.tag === undefined ? [] : ([] as string[]).concat(options.tag);
+    const onError = options.onError ?? warn;
+    for (const id of this.store.runIds(this.name)) {
+      let record;
+      try {
+        record = this.store.run(this.name, id);
+      } catch (error) {
+        if (!isTsflowError(error)) throw error;
+        onError(error);
+        continue;
+      }
+      // A run folder without a record yet is a run being created: not a run until it is written.
+      if (!record || !inNamespace(record, ns)) continue;
+      if (!tags.every((tag) => record.tags.includes(tag) || record.systemTags.includes(tag))) continue;
+      yield await Promise.resolve(new ClientRun(this.store, record));
+    }
+  }
+
+  /** The newest run in the namespace, whatever its status. A NotFoundError says when there is none. */
+  async latestRun(): Promise<Run> {
+    for await (const run of this.runs()) return run;
+    throw this.noRun("");
+  }
+
+  /** The newest run in the namespace that succeeded. A NotFoundError says when there is none. */
+  async latestSuccessfulRun(): Promise<Run> {
+    for await (const run of this.runs()) if (run.successful) return run;
+    throw this.noRun("successful ");
+  }
+
+  /** The run `id` of this flow; see `Run(pathspec)`. */
+  run(id: string): Run {
+    const [, runId] = splitPathspec(`${this.name}/${id}`, 2);
+    return new ClientRun(this.store, loadRun(this.store, this.name, runId));
+  }
+
+  private noRun(kind: string): NotFoundError {
+    const ns = getNamespace();
+    const where = ns === null ? "" : ` in namespace '${ns}' (namespace(null) reads every user's runs)`;
+    return new NotFoundError(`${this.name} has no ${kind}run${where}`, this.name);
+  }
+}
+
+/** A flow, as the client returns it. */
+export type Flow = ClientFlow;
+
+/**
+ * The flow called `name` (its class name) in the current datastore. Throws a NotFoundError naming
+ * it when the datastore holds no run of it.
+ *
+ * @example
+ * const run = await Flow("BranchFlow").latestSuccessfulRun();
+ */
+export function Flow(name: string): Flow {
+  const [flow] = splitPathspec(name, 1);
+  const store = currentStore();
+  requireFlow(store, flow);
+  return new ClientFlow(store, flow);
+}
+
+/** Every flow in the current datastore that has runs, by name. */
+export function flows(): Promise<Flow[]> {
+  return Promise.resolve().then(() => {
+    const store = currentStore();
+    return store.flows().map((name) => new ClientFlow(store, name));
+  });
+}
+
+function warn(error: Error): void {
+  process.emitWarning(`skipped a run: ${error.message}`, "TsflowWarning");
+}

@@ -1,0 +1,26 @@
+/**
+ * The client API, module "tsflow/client": reads the runs kept in a TSFlow datastore. It is
+ * read-only and lazy: listing runs reads only their records, and an artifact's value is read when
+ * asked for. It imports nothing of the editor, so scripts, notebooks, flows and the extension share it.
+ *
+ * @example
+ * import { namespace, Flow } from "tsflow/client";
+ * namespace(null);                                   // every user's runs
+ * const run = await Flow("BranchFlow").latestSuccessfulRun();
+ * (await run.data()).out;                            // an artifact of the end step
+ * for await (const step of run.steps())
+ *   for await (const task of step.tasks()) console.log(task.pathspec, await task.artifact("x"));
+ */
+export { namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot } from "./context";
+export { Flow, flows, ClientFlow, type RunsOptions } from "./flow";
+export { Run, ClientRun } from "./run";
+export { Step, ClientStep } from "./step";
+export { Task, ClientTask, taskLogs, type ArtifactInfo, type LogInfo, type TaskLogs } from "./task";
+export { NamespaceError, InvalidPathspecError } from "./errors";
+export { toJsonValue, type JsonRendering, type JsonRenderOptions } from "./json-value";
+export { DatastoreError, NotFoundError } from "../datastore/errors";
+// The shapes the objects above return, under the names users see.
+export type { EffectiveStatus as RunStatus } from "../metadata/run-status";
+export type { TaskStatus, TaskAttempt, TaskError, ForeachFrame, StepProgress } from "../datastore/records";
+export type { LogStream } from "../datastore/layout";
+export type { JsonValue } from "../graph/model";

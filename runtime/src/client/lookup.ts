@@ -1,0 +1,43 @@
+import { NotFoundError } from "../datastore/errors";
+import type { RunRecord } from "../datastore/records";
+import { closestName } from "../graph/checks/check";
+import { getNamespace } from "./context";
+import { NamespaceError } from "./errors";
+import type { ClientStore } from "./store";
+
+/** Whether a run carries the namespace's tag; every run is in the null namespace. */
+export function inNamespace(run: RunRecord, ns: string | null): boolean {
+  return ns === null || run.systemTags.includes(ns) || run.tags.includes(ns);
+}
+
+/** Throws a NotFoundError naming the flow, with a guess, when it has no runs in the datastore. */
+export function requireFlow(store: ClientStore, flow: string): void {
+  if (store.runIds(flow).length > 0) return;
+  const flows = store.flows();
+  const guess = closestName(flow, flows);
+  const known = guess
+    ? `did you mean '${guess}'?`
+    : flows.length
+      ? `its flows are ${flows.slice(0, 10).join(", ")}${flows.length > 10 ? ", ..." : ""}`
+      : "it holds no runs yet";
+  throw new NotFoundError(`no flow '${flow}' in ${store.root}: ${known}`, flow);
+}
+
+/**
+ * A run's record, read afresh. Throws a NotFoundError naming the pathspec when it does not exist
+ * and a NamespaceError when it is outside the current namespace.
+ */
+export function loadRun(store: ClientStore, flow: string, id: string): RunRecord {
+  const record = store.run(flow, id);
+  if (!record) {
+    requireFlow(store, flow);
+    const newest = store.runIds(flow)[0];
+    throw new NotFoundError(
+      `no run ${flow}/${id} in ${store.root}: the newest run of ${flow} is ${newest}`,
+      `${flow}/${id}`,
+    );
+  }
+  const ns = getNamespace();
+  if (!inNamespace(record, ns)) throw new NamespaceError(`${flow}/${id}`, ns!);
+  return record;
+}

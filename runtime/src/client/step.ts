@@ -1,0 +1,104 @@
+import { NotFoundError } from "../datastore/errors";
+import type { RunRecord, StepProgress } from "../datastore/records";
+import { closestName } from "../graph/checks/check";
+import { currentStore } from "./context";
+import { loadRun } from "./lookup";
+import { splitPathspec } from "./pathspec";
+import type { ClientStore } from "./store";
+import { loadTask, type Task } from "./task";
+
+/**
+ * One step of a run: its progress as the run recorded it, and its finished tasks. Obtain one from
+ * `Step(pathspec)`, `run.step(name)` or `run.steps()`.
+ */
+export class ClientStep {
+  /** The step's name. */
+  readonly name: string;
+  /** The flow's name. */
+  readonly flow: string;
+  /** The run's id. */
+  readonly runId: string;
+  /** `FLOW/RUN/STEP`. */
+  readonly pathspec: string;
+
+  /** @internal Made by the client; use `Step(pathspec)`. */
+  constructor(
+    private readonly store: ClientStore,
+    private readonly run: RunRecord,
+    name: string,
+  ) {
+    this.name = name;
+    this.flow = run.flow;
+    this.runId = run.id;
+    this.pathspec = `${run.flow}/${run.id}/${name}`;
+  }
+
+  /** Tasks started, done, failed and running, as of when the run object was read. */
+  get progress(): StepProgress | undefined {
+    return this.run.steps[this.name];
+  }
+
+  /**
+   * The ids of the step's finished tasks, in id order. With `unfinished`, also tasks that have
+   * printed something but have no record yet: running, or stopped by a crash.
+   */
+  taskIds(options: { unfinished?: boolean } = {}): string[] {
+    const finished = this.store.taskIds(this.flow, this.runId, this.name);
+    if (!options.unfinished) return finished;
+    const all = new Set([...finished, ...this.store.loggedTaskIds(this.flow, this.runId, this.name)]);
+    return [...all].sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** The step's finished tasks in id order (a foreach's tasks in element order), read one by one. */
+  async *tasks(): AsyncGenerator<Task, void, undefined> {
+    for (const id of this.taskIds()) {
+      // A task listed a moment ago is there: records are written whole and never removed.
+      yield await Promise.resolve(loadTask(this.store, this.flow, this.runId, this.name, id));
+    }
+  }
+
+  /** The finished task `id` of this step; a NotFoundError names it when there is none. */
+  task(id: string): Task {
+    splitPathspec(`${this.pathspec}/${id}`, 4);
+    return loadTask(this.store, this.flow, this.runId, this.name, id);
+  }
+}
+
+/** A step of a run, as the client returns it. */
+export type Step = ClientStep;
+
+/**
+ * The step `FLOW/RUN/STEP`. Throws a NotFoundError naming the pathspec when the run has no such
+ * step, and a NamespaceError when the run is outside the current namespace.
+ */
+export function Step(pathspec: string): Step {
+  const [flow, runId, name] = splitPathspec(pathspec, 3);
+  const store = currentStore();
+  return loadStep(store, loadRun(store, flow, runId), name);
+}
+
+/** @internal A step of a run already found: one the run knows of or that has a folder. */
+export function loadStep(store: ClientStore, run: RunRecord, name: string): Step {
+  if (!Object.hasOwn(run.steps, name) && !store.stepNames(run.flow, run.id).includes(name)) {
+    const names = runStepNames(store, run);
+    const guess = closestName(name, names);
+    throw new NotFoundError(
+      `${run.flow}/${run.id} has no step '${name}'${guess ? `: did you mean '${guess}'?` : `; its steps are ${names.join(", ") || "none yet"}`}`,
+      `${run.flow}/${run.id}/${name}`,
+    );
+  }
+  return new ClientStep(store, run, name);
+}
+
+/**
+ * The steps of a run that have started, in graph order: the run record lists its steps in that
+ * order; a step folder it does not know of (an older or damaged record) comes after, if it has tasks.
+ */
+export function runStepNames(store: ClientStore, run: RunRecord): string[] {
+  const folders = store.stepNames(run.flow, run.id);
+  const known = Object.keys(run.steps).filter((name) => run.steps[name].total > 0 || folders.includes(name));
+  const others = folders.filter(
+    (name) => !Object.hasOwn(run.steps, name) && store.taskIds(run.flow, run.id, name).length > 0,
+  );
+  return [...known, ...others];
+}

@@ -1,0 +1,160 @@
+import { statSync } from "node:fs";
+import { openDatastore, type Datastore } from "../datastore";
+import { DatastoreError, NotFoundError } from "../datastore/errors";
+import { isSafeSegment, layout, type LogStream } from "../datastore/layout";
+import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
+import { isTsflowError } from "../errors";
+
+/** Task records never change once written, so this many parsed ones are kept per datastore. */
+const TASK_CACHE_SIZE = 20_000;
+
+/**
+ * The client's view of one datastore: what the layers below offer, with every file-system surprise
+ * (a folder where a file should be, an unreadable file) turned into a DatastoreError naming the
+ * path, and the parsed task records cached. Run records are read afresh: a run's status and tags
+ * change while it is alive.
+ */
+export class ClientStore {
+  private readonly datastore: Datastore;
+  private readonly tasks = new Map<string, TaskRecord>();
+
+  constructor(readonly root: string) {
+    this.datastore = openDatastore(root);
+  }
+
+  /** Throws a NotFoundError naming the root when there is no datastore there. */
+  requireExists(): void {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(this.root).isDirectory();
+    } catch {
+      throw new NotFoundError(
+        `no TSFlow datastore at ${this.root}: run a flow there first, or point --datastore-root or TSFLOW_DATASTORE_ROOT at one`,
+        this.root,
+      );
+    }
+    if (!isDirectory) throw new DatastoreError("is not a TSFlow datastore (a file, not a folder)", this.root);
+  }
+
+  /** Flows with at least one run folder; foreign files in `flows/` are ignored. */
+  flows(): string[] {
+    return this.guard(layout.flows(), () =>
+      this.datastore.runs.flows().filter((name) => isSafeSegment(name) && this.runIds(name).length > 0),
+    );
+  }
+
+  /** Run ids of a flow, newest first. */
+  runIds(flow: string): string[] {
+    return this.guard(layout.runs(flow), () => this.datastore.runs.ids(flow));
+  }
+
+  /** A run's record, read now and checked for the shape the client relies on. */
+  run(flow: string, id: string): RunRecord | undefined {
+    const key = layout.run(flow, id);
+    const record = this.guard(key, () => this.datastore.runs.read(flow, id));
+    if (record) checkRunRecord(record, this.datastore.storage.describe(key));
+    return record;
+  }
+
+  /** The step folders of a run (those that have tasks or logs), foreign names left out. */
+  stepNames(flow: string, run: string): string[] {
+    return this.guard(layout.steps(flow, run), () => this.datastore.tasks.steps(flow, run).filter(isSafeSegment));
+  }
+
+  /** Ids of a step's finished tasks (those with a record), in numeric order. */
+  taskIds(flow: string, run: string, step: string): string[] {
+    return this.guard(layout.tasks(flow, run, step), () => this.datastore.tasks.ids(flow, run, step));
+  }
+
+  /** A task's record, parsed once and kept frozen: a task's record never changes once written. */
+  task(flow: string, run: string, step: string, id: string): TaskRecord | undefined {
+    const key = layout.task(flow, run, step, id);
+    const cached = this.tasks.get(key);
+    if (cached) return cached;
+    const record = this.guard(key, () => this.datastore.tasks.read(flow, run, step, id));
+    if (!record) return undefined;
+    checkTaskRecord(record, this.datastore.storage.describe(key));
+    if (this.tasks.size >= TASK_CACHE_SIZE) this.tasks.delete(this.tasks.keys().next().value!);
+    this.tasks.set(key, deepFreeze(record));
+    return record;
+  }
+
+  /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
+  artifact(task: TaskRecord, name: string, ref: ArtifactRef): unknown {
+    const where = `${this.taskPath(task)} (artifact ${name})`;
+    return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
+      this.datastore.artifacts.load(ref, where),
+    );
+  }
+
+  /** A task's log as written so far: logs grow while the task runs, before it has a record. */
+  log(flow: string, run: string, step: string, id: string, stream: LogStream): string | undefined {
+    const key = layout.log(flow, run, step, id, stream);
+    return this.guard(key, () => this.datastore.tasks.readLog(flow, run, step, id, stream));
+  }
+
+  /** Ids of a step's tasks that have a log file, finished or not, in numeric order. */
+  loggedTaskIds(flow: string, run: string, step: string): string[] {
+    const key = layout.tasks(flow, run, step);
+    const names = this.guard(key, () => this.datastore.storage.list(key));
+    const ids = names.map((name) => /^(\d+)\.(?:stdout|stderr)$/.exec(name)?.[1]).filter((id) => id !== undefined);
+    return [...new Set(ids)].sort((a, b) => Number(a) - Number(b));
+  }
+
+  /** Where a task's record lives, for messages. */
+  taskPath(task: TaskRecord): string {
+    return this.datastore.storage.describe(layout.task(task.flow, task.runId, task.step, task.id));
+  }
+
+  /** Runs `read`, turning a file-system error (EISDIR, EACCES...) into a DatastoreError naming `key`. */
+  private guard<T>(key: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (isTsflowError(error) || typeof (error as NodeJS.ErrnoException).code !== "string") throw error;
+      const code = (error as NodeJS.ErrnoException).code!;
+      throw new DatastoreError(
+        `cannot be read (${code}): not what TSFlow wrote there`,
+        this.datastore.storage.describe(key),
+      );
+    }
+  }
+}
+
+/** parseRecord checks a record's keys; these are the shapes the client then relies on. */
+function checkRunRecord(record: RunRecord, path: string): void {
+  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "string");
+  if (!strings(record.tags) || !strings(record.systemTags)) {
+    throw new DatastoreError("run metadata has garbled tags: not written by TSFlow", path);
+  }
+  if (typeof record.startedAt !== "string" || Number.isNaN(Date.parse(record.startedAt))) {
+    throw new DatastoreError("run metadata has no valid start time", path);
+  }
+  record.steps ??= {};
+  record.parameters ??= {};
+  const steps = record.steps as unknown;
+  const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(steps) || !Object.values(record.steps).every((p) => isObject(p) && typeof p.total === "number")) {
+    throw new DatastoreError("run metadata has garbled step progress: not written by TSFlow", path);
+  }
+}
+
+function checkTaskRecord(record: TaskRecord, path: string): void {
+  const artifacts = record.artifacts as unknown;
+  if (typeof artifacts !== "object" || artifacts === null || Array.isArray(artifacts)) {
+    throw new DatastoreError("task metadata has no artifact table: not written by TSFlow", path);
+  }
+  for (const [name, ref] of Object.entries(record.artifacts)) {
+    if (typeof ref?.hash !== "string" || typeof ref.size !== "number" || !/^[0-9a-f]{64}$/.test(ref.hash)) {
+      throw new DatastoreError(`task metadata has a garbled reference for artifact '${name}'`, path);
+    }
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

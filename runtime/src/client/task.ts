@@ -1,0 +1,213 @@
+import { NotFoundError } from "../datastore/errors";
+import type { LogStream } from "../datastore/layout";
+import type { ForeachFrame, TaskAttempt, TaskError, TaskRecord, TaskStatus } from "../datastore/records";
+import { closestName } from "../graph/checks/check";
+import { currentStore } from "./context";
+import { loadRun } from "./lookup";
+import { splitPathspec } from "./pathspec";
+import type { ClientStore } from "./store";
+
+/** What a listing knows of an artifact without reading its value. */
+export interface ArtifactInfo {
+  name: string;
+  /** "number", "string(12)", "Array(3)", "Map(2)", "Float64Array(1000)", ... */
+  type: string;
+  /** Serialized size in bytes. */
+  size: number;
+}
+
+/** Bytes a task wrote to one of its logs, and whether the log was cut at TSFlow's limit. */
+export interface LogInfo {
+  bytes: number;
+  truncated: boolean;
+}
+
+/**
+ * One finished task of a run: its metadata, its artifacts (read only when asked for) and its logs.
+ * Obtain one from `Task(pathspec)`, `step.task(id)` or `step.tasks()`.
+ */
+export class ClientTask {
+  /** The task id, unique in its run. */
+  readonly id: string;
+  /** The step's name. */
+  readonly step: string;
+  /** The flow's name. */
+  readonly flow: string;
+  /** The run's id. */
+  readonly runId: string;
+  /** `FLOW/RUN/STEP/TASK`. */
+  readonly pathspec: string;
+
+  /** @internal Made by the client; use `Task(pathspec)`. */
+  constructor(
+    private readonly store: ClientStore,
+    private readonly record: TaskRecord,
+  ) {
+    this.id = record.id;
+    this.step = record.step;
+    this.flow = record.flow;
+    this.runId = record.runId;
+    this.pathspec = `${record.flow}/${record.runId}/${record.step}/${record.id}`;
+  }
+
+  /** "succeeded" or "failed": only finished tasks have a record. */
+  get status(): TaskStatus {
+    return this.record.status;
+  }
+
+  /** True when the task succeeded (after retries, or with its error caught by @catchError). */
+  get successful(): boolean {
+    return this.record.status === "succeeded";
+  }
+
+  /** Always true: a task is recorded when it finishes. */
+  get finished(): boolean {
+    return true;
+  }
+
+  /** Every attempt, the first at index 0; a retried task has more than one. */
+  get attempts(): readonly TaskAttempt[] {
+    return this.record.attempts ?? [];
+  }
+
+  /** The error of the last attempt that failed, if any (a caught error included). */
+  get error(): TaskError | undefined {
+    return this.attempts.findLast((a) => a.error !== undefined)?.error;
+  }
+
+  /** True when @catchError stored the step's error in an artifact and the flow went on. */
+  get caught(): boolean {
+    return this.record.caught === true;
+  }
+
+  /** When the task's first attempt started. */
+  get startedAt(): Date {
+    return new Date(this.record.startedAt);
+  }
+
+  /** When the task's last attempt ended. */
+  get finishedAt(): Date {
+    return new Date(this.record.finishedAt);
+  }
+
+  /** The foreach stack, outermost first: which element of which split this task handles. */
+  get foreach(): readonly ForeachFrame[] {
+    return this.record.foreach ?? [];
+  }
+
+  /** The task's position in its innermost foreach (`this.index` in the step), if it is in one. */
+  get index(): number | undefined {
+    return this.foreach.at(-1)?.index;
+  }
+
+  /** The tasks this one started from, as `FLOW/RUN/STEP/TASK` pathspecs. */
+  get parents(): string[] {
+    return (this.record.parents ?? []).map((p) => `${this.flow}/${this.runId}/${p}`);
+  }
+
+  /** For a task that resume copied from an earlier run: that task's pathspec. */
+  get clonedFrom(): string | undefined {
+    return this.record.clonedFrom;
+  }
+
+  /** The names of the task's artifacts, in the order they were stored. */
+  artifactNames(): string[] {
+    return Object.keys(this.record.artifacts);
+  }
+
+  /** Name, type and size of every artifact: read from the task's record, never from the values. */
+  artifactInfo(): ArtifactInfo[] {
+    return Object.entries(this.record.artifacts).map(([name, ref]) => ({ name, type: ref.type, size: ref.size }));
+  }
+
+  /** Whether the task has an artifact called `name`. */
+  hasArtifact(name: string): boolean {
+    return Object.hasOwn(this.record.artifacts, name);
+  }
+
+  /**
+   * The value of an artifact, read back from the datastore: a fresh copy on every call. Throws a
+   * NotFoundError naming the task when there is no such artifact, and a DatastoreError naming the
+   * file when the stored value is missing or damaged.
+   */
+  artifact<T = unknown>(name: string): Promise<T> {
+    return Promise.resolve().then(() => this.artifactSync(name) as T);
+  }
+
+  /** @internal The synchronous read behind `artifact()` and `run.data()`. */
+  artifactSync(name: string): unknown {
+    if (!this.hasArtifact(name)) {
+      const guess = closestName(name, this.artifactNames());
+      throw new NotFoundError(
+        `${this.pathspec} has no artifact '${name}'${guess ? `: did you mean '${guess}'?` : `; its artifacts are ${this.artifactNames().join(", ") || "none"}`}`,
+        `${this.pathspec}/${name}`,
+      );
+    }
+    return this.store.artifact(this.record, name, this.record.artifacts[name]);
+  }
+
+  /** What the task printed to `stream` ("" when it printed nothing), as it was captured. */
+  logs(stream: LogStream = "stdout"): Promise<string> {
+    return Promise.resolve().then(() => this.store.log(this.flow, this.runId, this.step, this.id, stream) ?? "");
+  }
+
+  /** How much the task wrote to `stream`, and whether TSFlow cut it; undefined when it wrote nothing. */
+  logInfo(stream: LogStream = "stdout"): LogInfo | undefined {
+    return this.record.logs?.[stream];
+  }
+}
+
+/** A task of a run, as the client returns it. */
+export type Task = ClientTask;
+
+/**
+ * The finished task `FLOW/RUN/STEP/TASK`. Throws a NotFoundError naming the pathspec when there is
+ * no such task (or it has not finished), and a NamespaceError when its run is outside the current
+ * namespace.
+ *
+ * @example
+ * const task = Task("BranchFlow/1712345678901/join/4");
+ * await task.artifact("out");
+ */
+export function Task(pathspec: string): Task {
+  const [flow, runId, step, id] = splitPathspec(pathspec, 4);
+  const store = currentStore();
+  loadRun(store, flow, runId);
+  return loadTask(store, flow, runId, step, id);
+}
+
+/** @internal A task by its parts, its run already found and checked. */
+export function loadTask(store: ClientStore, flow: string, runId: string, step: string, id: string): Task {
+  const record = store.task(flow, runId, step, id);
+  if (!record) {
+    const ids = store.taskIds(flow, runId, step);
+    const known = ids.length ? `its finished tasks are ${ids.join(", ")}` : "it has no finished task";
+    throw new NotFoundError(`no task ${flow}/${runId}/${step}/${id}: ${known}`, `${flow}/${runId}/${step}/${id}`);
+  }
+  return new ClientTask(store, record);
+}
+
+/** What `taskLogs()` read: the text, and whether the task had finished when it was read. */
+export interface TaskLogs {
+  text: string;
+  /** False for a task still running (or one whose process died before it was recorded). */
+  finished: boolean;
+}
+
+/**
+ * What the task `FLOW/RUN/STEP/TASK` printed to `stream`, also while it still runs: logs are
+ * written as output arrives, before the task has a record. Throws a NotFoundError naming the
+ * pathspec when the task has neither finished nor printed anything.
+ */
+export function taskLogs(pathspec: string, stream: LogStream = "stdout"): Promise<TaskLogs> {
+  return Promise.resolve().then(() => {
+    const [flow, runId, step, id] = splitPathspec(pathspec, 4);
+    const store = currentStore();
+    loadRun(store, flow, runId);
+    if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
+      const task = loadTask(store, flow, runId, step, id);
+      return { text: store.log(flow, runId, step, id, stream) ?? "", finished: task.finished };
+    }
+    return { text: store.log(flow, runId, step, id, stream) ?? "", finished: false };
+  });
+}

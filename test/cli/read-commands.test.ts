@@ -1,0 +1,379 @@
+import assert from "node:assert/strict";
+import { readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { assertOneLineError, runCli, tempDir, type CliResult } from "../support/cli";
+import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+
+/** Damage in the datastore is one line naming the file, and exit code 1. */
+function assertOneLineFailure(result: CliResult, pattern: RegExp): void {
+  assert.equal(result.code, 1, `exit code 1 for a damaged datastore; stderr: ${result.stderr}`);
+  const lines = result.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+}
+
+interface DumpJson {
+  pathspec: string;
+  tasks: Array<{ pathspec: string; step: string; id: string; status: string; artifacts: Record<string, unknown> }>;
+}
+
+describe("tsflow runs, dump, logs and tag", () => {
+  const fixture = new DatastoreFixture();
+  const runs: Record<string, FixtureRun> = {};
+  const tsflow = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, fixture.dir, { TSFLOW_USER: FIXTURE_USER, ...env });
+
+  before(() => {
+    for (const name of ["hello", "branch", "nested-foreach", "types"]) runs[name] = fixture.run(`${name}.ts`);
+    runs.failOk = fixture.run("fail.ts");
+    runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
+    runs.alice = fixture.run("branch.ts", ["--tag", "nightly"], { user: "alice" });
+  });
+  after(() => fixture.remove());
+
+  describe("runs", () => {
+    test("lists the user's runs newest first with their columns, and says which namespace", () => {
+      const result = tsflow(["runs"]);
+      assert.equal(result.code, 0, result.stderr);
+      const lines = result.stdout.trimEnd().split("\n");
+      assert.match(lines[0], /^PATHSPEC +STATUS +USER +STARTED +DURATION +TAGS$/);
+      const listed = lines.slice(1, -1).map((line) => line.split(/ +/)[0]);
+      const mine = [runs.failBad, runs.failOk, runs.types, runs["nested-foreach"], runs.branch, runs.hello];
+      assert.deepEqual(
+        listed,
+        mine.map((r) => r.pathspec),
+      );
+      assert.match(lines[1], /^FailFlow\/\d+ +failed +tester +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ m?s$/);
+      assert.equal(lines.at(-1), `6 runs in namespace 'user:${FIXTURE_USER}'.`);
+    });
+
+    test("--all-namespaces, --namespace, --tag, FLOW and --limit choose the runs", () => {
+      const all = tsflow(["runs", "--all-namespaces"]);
+      assert.match(all.stdout, new RegExp(`^${runs.alice.pathspec} +succeeded +alice .* nightly$`, "m"));
+      assert.match(all.stdout, /7 runs in any namespace\.\n$/);
+      const alice = tsflow(["runs", "--namespace", "user:alice"]);
+      assert.deepEqual(
+        alice.stdout
+          .split("\n")
+          .slice(1, -2)
+          .map((l) => l.split(" ")[0]),
+        [runs.alice.pathspec],
+      );
+      const tagged = tsflow(["runs", "BranchFlow", "--all-namespaces", "--tag", "nightly"]);
+      assert.match(tagged.stdout, /1 run of BranchFlow tagged 'nightly' in any namespace\./);
+      const limited = tsflow(["runs", "FailFlow", "--limit", "1"]);
+      assert.match(limited.stdout, new RegExp(`^${runs.failBad.pathspec} +failed`, "m"));
+      assert.doesNotMatch(limited.stdout, new RegExp(runs.failOk.pathspec));
+      assert.match(limited.stdout, /1 run of FailFlow in namespace 'user:tester' \(more with a larger --limit\)\./);
+    });
+
+    test("--json prints an array of runs", () => {
+      const result = tsflow(["runs", "--json", "--limit", "2"]);
+      assert.equal(result.code, 0);
+      const list = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+      assert.equal(list.length, 2);
+      assert.deepEqual(Object.keys(list[0]), [
+        "pathspec",
+        "flow",
+        "id",
+        "status",
+        "user",
+        "startedAt",
+        "finishedAt",
+        "durationMs",
+        "tags",
+        "userTags",
+        "systemTags",
+      ]);
+      assert.equal(list[0].pathspec, runs.failBad.pathspec);
+      assert.equal(list[0].status, "failed");
+      assert.deepEqual(list[0].userTags, []);
+      assert.equal(typeof list[0].durationMs, "number");
+      assert.deepEqual(JSON.parse(tsflow(["runs", "--json", "--namespace", "user:nobody"]).stdout), []);
+    });
+
+    test("nothing in the namespace says how to see everyone's runs", () => {
+      const result = tsflow(["runs", "BranchFlow", "--namespace", "user:nobody"]);
+      assert.equal(result.code, 0);
+      assert.equal(
+        result.stdout,
+        "No runs of BranchFlow in namespace 'user:nobody': --all-namespaces lists every user's runs.\n",
+      );
+    });
+
+    test("usage mistakes are one line and exit 2", (t) => {
+      assertOneLineError(tsflow(["runs", "Nope"]), /^tsflow: no flow 'Nope' in .*\.tsflow: its flows are /);
+      assertOneLineError(tsflow(["runs", "BrnchFlow"]), /did you mean 'BranchFlow'\?$/);
+      assertOneLineError(tsflow(["runs", "../x"]), /^tsflow: '\.\.\/x' is not a FLOW pathspec/);
+      assertOneLineError(tsflow(["runs", "--namespace", "x", "--all-namespaces"]), /exclude each other/);
+      assertOneLineError(tsflow(["runs", "--limit", "0"]), /^tsflow: runs: --limit takes a whole number/);
+      assertOneLineError(tsflow(["runs", "--bogus"]), /^tsflow: runs: unknown option '--bogus'$/);
+      assertOneLineError(
+        runCli(["runs"], tempDir(t)),
+        /^tsflow: no TSFlow datastore at .*\.tsflow: run a flow there first, or point --datastore-root/,
+      );
+    });
+
+    test("--datastore-root and TSFLOW_DATASTORE_ROOT read a datastore elsewhere", (t) => {
+      const elsewhere = tempDir(t);
+      for (const result of [
+        runCli(["runs", "HelloFlow", "--datastore-root", fixture.root], elsewhere, { TSFLOW_USER: FIXTURE_USER }),
+        runCli(["runs", "HelloFlow"], elsewhere, { TSFLOW_USER: FIXTURE_USER, TSFLOW_DATASTORE_ROOT: fixture.root }),
+      ]) {
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, new RegExp(`^${runs.hello.pathspec} +succeeded`, "m"));
+      }
+    });
+
+    test("a garbled run is skipped with a warning; the others are listed", () => {
+      const copy = fixture.copy();
+      const garbled = fixture.runFile(runs.failBad, join(copy, ".tsflow"));
+      writeFileSync(garbled, "{ truncated");
+      const result = tsflow(["runs", "--datastore-root", join(copy, ".tsflow")]);
+      assert.equal(result.code, 0);
+      assert.equal(
+        result.stderr,
+        `tsflow: warning: skipped a run: ${garbled}: run metadata is not valid JSON (truncated or overwritten?)\n`,
+      );
+      assert.match(result.stdout, /5 runs in namespace/);
+    });
+  });
+
+  describe("dump", () => {
+    test("prints the run's metadata, then each task's artifacts", () => {
+      const result = tsflow(["dump", runs.branch.pathspec]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`^Run ${runs.branch.pathspec}\n  status +succeeded\n  user +tester\n`));
+      assert.match(result.stdout, /^ {2}tags +user:tester, runtime:node-/m);
+      const tasks = [...result.stdout.matchAll(/^Task (\S+) +succeeded/gm)].map((m) => m[1]);
+      assert.deepEqual(
+        tasks.map((p) => p.split("/")[2]),
+        ["start", "a", "b", "join", "end"],
+      );
+      assert.match(result.stdout, /^ {2}ARTIFACT +TYPE +SIZE +VALUE\n {2}out +number +4 B +3$/m);
+    });
+
+    test("--json prints { pathspec, tasks } for a run, a step and a task", () => {
+      const run = JSON.parse(tsflow(["dump", runs.branch.pathspec, "--json"]).stdout) as DumpJson;
+      assert.deepEqual(Object.keys(run), ["pathspec", "tasks"]);
+      assert.equal(run.pathspec, runs.branch.pathspec);
+      assert.deepEqual(Object.keys(run.tasks[0]), ["pathspec", "step", "id", "status", "artifacts"]);
+      assert.deepEqual(run.tasks.at(-1), {
+        pathspec: `${runs.branch.pathspec}/end/5`,
+        step: "end",
+        id: "5",
+        status: "succeeded",
+        artifacts: { out: 3 },
+      });
+      const step = JSON.parse(
+        tsflow(["dump", `${runs["nested-foreach"].pathspec}/train`, "--json"]).stdout,
+      ) as DumpJson;
+      assert.equal(step.tasks.length, 6);
+      // Task ids follow the order tasks were started in, which interleaves the two models'.
+      assert.deepEqual(step.tasks.map((t) => t.artifacts.score).sort(), [0.001, 0.001, 4.01, 4.01, 6.1, 6.1]);
+      const end = JSON.parse(
+        tsflow(["dump", `${runs["nested-foreach"].pathspec}/end/13`, "--json"]).stdout,
+      ) as DumpJson;
+      assert.deepEqual(end.tasks.length, 1);
+      assert.deepEqual(end.tasks[0].artifacts.results, { 0: 6.1, 1: 6.1 });
+    });
+
+    test("--json renders what JSON cannot hold, and cuts a very large value to a preview", () => {
+      const result = tsflow(["dump", `${runs.types.pathspec}/start`, "--json"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stdout.length < 200_000, `${result.stdout.length} characters printed`);
+      const a = (JSON.parse(result.stdout) as DumpJson).tasks[0].artifacts;
+      assert.deepEqual(a.map, {
+        $type: "Map",
+        size: 2,
+        entries: [
+          ["a", 1],
+          ["b", 2],
+        ],
+      });
+      assert.deepEqual(a.set, { $type: "Set", size: 3, values: [1, 2, 3] });
+      assert.deepEqual(a.when, { $type: "Date", value: "2024-01-02T03:04:05.000Z" });
+      assert.deepEqual(a.big, { $type: "BigInt", value: "12345678901234567890" });
+      assert.deepEqual(a.floats, { $type: "Float64Array", length: 2, values: [0.5, 1.5] });
+      assert.deepEqual(a.bytes, { $type: "ArrayBuffer", byteLength: 3, base64: "AQID" });
+      assert.deepEqual(a.pattern, { $type: "RegExp", source: "ab+c", flags: "gi" });
+      assert.deepEqual(
+        { ...(a.problem as object), stack: undefined },
+        {
+          $type: "Error",
+          name: "TypeError",
+          message: "bad input",
+          stack: undefined,
+        },
+      );
+      assert.deepEqual(a.nothing, { $type: "undefined" });
+      assert.deepEqual(a.notANumber, { $type: "number", value: "NaN" });
+      assert.deepEqual(a.tagged, { $type: "Object", value: { $type: "mine" } });
+      assert.equal(a.text, "x".repeat(3000));
+      const large = a.large as {
+        $type: string;
+        type: string;
+        bytes: number;
+        preview: { values: number[]; $more: number };
+      };
+      assert.equal(large.$type, "Truncated");
+      assert.equal(large.type, "Float64Array(400000)");
+      assert.ok(large.bytes > 3_200_000);
+      assert.deepEqual(large.preview.values.slice(0, 3), [0, 1 / 3, 2 / 3]);
+      assert.equal(large.preview.values.length + large.preview.$more, 400_000);
+    });
+
+    test("the text preview of a value is one short line", () => {
+      const result = tsflow(["dump", `${runs.types.pathspec}/start/1`]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^ {2}large +Float64Array\(400000\) +3\.2 MB +Float64Array\(400000\) \[/m);
+      assert.match(result.stdout, /^ {2}map +Map\(2\) +\d+ B +Map\(2\) \{ 'a' => 1, 'b' => 2 \}$/m);
+      for (const line of result.stdout.split("\n")) assert.ok(line.length < 160, line);
+    });
+
+    test("a bad or unknown pathspec is one line and exit 2", () => {
+      const id = runs.branch.id;
+      assertOneLineError(tsflow(["dump"]), /^tsflow: dump: missing PATHSPEC/);
+      assertOneLineError(
+        tsflow(["dump", "BranchFlow"]),
+        /^tsflow: dump: 'BranchFlow' is not a pathspec: expected FLOW\/RUN/,
+      );
+      assertOneLineError(tsflow(["dump", "a/b/c/d/e"]), /is not a pathspec/);
+      assertOneLineError(tsflow(["dump", "BranchFlow/.."]), /^tsflow: 'BranchFlow\/\.\.' is not a valid pathspec/);
+      assertOneLineError(tsflow(["dump", "Nope/1"]), /^tsflow: no flow 'Nope'/);
+      assertOneLineError(
+        tsflow(["dump", "BranchFlow/1"]),
+        /^tsflow: no run BranchFlow\/1 in .*: the newest run of BranchFlow is/,
+      );
+      assertOneLineError(
+        tsflow(["dump", `BranchFlow/${id}/nope`]),
+        new RegExp(`^tsflow: BranchFlow/${id} has no step 'nope'`),
+      );
+      assertOneLineError(
+        tsflow(["dump", `BranchFlow/${id}/start/9`]),
+        new RegExp(`^tsflow: no task BranchFlow/${id}/start/9`),
+      );
+      assertOneLineError(tsflow(["dump", runs.branch.pathspec, "--yaml"]), /unknown option '--yaml'/);
+    });
+
+    test("a truncated blob or a garbled task record is one line naming the file, exit 1", () => {
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      const blobs = join(root, "blobs");
+      for (const dir of readdirSync(blobs))
+        for (const blob of readdirSync(join(blobs, dir))) truncateSync(join(blobs, dir, blob), 5);
+      for (const json of [false, true]) {
+        const args = ["dump", `${runs.types.pathspec}/start`, "--datastore-root", root, ...(json ? ["--json"] : [])];
+        assertOneLineFailure(
+          tsflow(args),
+          /^tsflow: .*\/blobs\/[0-9a-f]{2}\/[0-9a-f]{64}: blob [0-9a-f]{12} is corrupt: 5 bytes/,
+        );
+      }
+      const task = fixture.taskFile(runs.branch, "a", "2", root);
+      writeFileSync(task, '{"format":1,');
+      assertOneLineFailure(
+        tsflow(["dump", runs.branch.pathspec, "--json", "--datastore-root", root]),
+        new RegExp(`^tsflow: ${task}: task metadata is not valid JSON`),
+      );
+    });
+  });
+
+  describe("logs", () => {
+    test("prints a task's stdout, by task or by a step with one task", () => {
+      for (const pathspec of [`${runs.hello.pathspec}/hello/2`, `${runs.hello.pathspec}/hello`]) {
+        const result = tsflow(["logs", pathspec]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stdout, "hello, world\n");
+        assert.equal(result.stderr, "");
+      }
+    });
+
+    test("--stderr prints stderr, also of a failed task", () => {
+      assert.equal(tsflow(["logs", `${runs.types.pathspec}/start`, "--stderr"]).stdout, "to stderr\n");
+      const failed = tsflow(["logs", `${runs.failBad.pathspec}/middle`, "--stderr"]);
+      assert.equal(failed.code, 0, failed.stderr);
+      assert.equal(failed.stdout, "about to decide\n");
+    });
+
+    test("a task that printed nothing is said so", () => {
+      const result = tsflow(["logs", `${runs.branch.pathspec}/start/1`]);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, "");
+      assert.equal(result.stderr, `${runs.branch.pathspec}/start/1 printed nothing to stdout.\n`);
+    });
+
+    test("prints a task that has no record yet, as a running one", () => {
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      rmSync(fixture.taskFile(runs.hello, "hello", "2", root));
+      for (const pathspec of [`${runs.hello.pathspec}/hello/2`, `${runs.hello.pathspec}/hello`]) {
+        const result = tsflow(["logs", pathspec, "--datastore-root", root]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stdout, "hello, world\n");
+      }
+      const quiet = tsflow(["logs", `${runs.hello.pathspec}/hello/2`, "--stderr", "--datastore-root", root]);
+      assert.equal(quiet.stderr, `${runs.hello.pathspec}/hello/2 has printed nothing yet to stderr.\n`);
+    });
+
+    test("a step of several tasks, or a bad pathspec, is one line and exit 2", () => {
+      const train = `${runs["nested-foreach"].pathspec}/train`;
+      assertOneLineError(
+        tsflow(["logs", train]),
+        new RegExp(`^tsflow: logs: ${train} ran 6 tasks \\((\\d+, ){5}\\.\\.\\.\\): name one, as in ${train}/\\d+$`),
+      );
+      assertOneLineError(tsflow(["logs", runs.hello.pathspec]), /is not a task pathspec/);
+      assertOneLineError(tsflow(["logs", `${runs.hello.pathspec}/hello/7`]), /no task .*: its finished tasks are 2$/);
+      assertOneLineError(tsflow(["logs"]), /missing PATHSPEC/);
+    });
+  });
+
+  describe("tag", () => {
+    test("add, list and remove user tags", () => {
+      const run = runs.hello.pathspec;
+      const added = tsflow(["tag", "add", run, "best", "v 2"]);
+      assert.equal(added.code, 0, added.stderr);
+      assert.equal(added.stdout, `${run}: user tags now 'best', 'v 2'.\n`);
+      assert.equal(tsflow(["tag", "add", run, "best"]).stderr, `tsflow: ${run} was already tagged 'best'.\n`);
+      const listed = tsflow(["tag", "list", run]);
+      assert.match(
+        listed.stdout,
+        /^system {2}user:tester\nsystem {2}runtime:node-[\d.]+\nuser {4}best\nuser {4}v 2\n$/,
+      );
+      assert.match(tsflow(["runs", "--tag", "v 2"]).stdout, new RegExp(`^${run} .* best, v 2$`, "m"));
+      const removed = tsflow(["tag", "remove", run, "best", "never"]);
+      assert.equal(removed.code, 0);
+      assert.equal(removed.stdout, `${run}: user tags now 'v 2'.\n`);
+      assert.equal(removed.stderr, `tsflow: ${run} was not tagged 'never'.\n`);
+      const json = JSON.parse(tsflow(["runs", "HelloFlow", "--json"]).stdout) as Array<{ userTags: string[] }>;
+      assert.deepEqual(json[0].userTags, ["v 2"]);
+    });
+
+    test("system tags cannot be removed; bad tags and pathspecs are one line and exit 2", () => {
+      const run = runs.hello.pathspec;
+      assertOneLineError(
+        tsflow(["tag", "remove", run, "user:tester"]),
+        new RegExp(`^tsflow: tag remove: 'user:tester' is a system tag of ${run}: it cannot be removed$`),
+      );
+      assertOneLineError(tsflow(["tag", "add", run, "runtime:x"]), /^tsflow: tag 'runtime:x' looks like a system tag/);
+      assertOneLineError(tsflow(["tag", "add", run, " "]), /^tsflow: a tag cannot be empty$/);
+      assertOneLineError(tsflow(["tag", "add", run]), /^tsflow: tag add: name at least one TAG$/);
+      assertOneLineError(tsflow(["tag", "list", run, "x"]), /^tsflow: tag list: unexpected argument 'x'$/);
+      assertOneLineError(tsflow(["tag", "rename", run]), /^tsflow: tag: unknown action 'rename'/);
+      assertOneLineError(tsflow(["tag", "add", `${run}/start`, "x"]), /is not a run pathspec: expected FLOW\/RUN$/);
+      assertOneLineError(tsflow(["tag", "add", "HelloFlow/1", "x"]), /^tsflow: no run HelloFlow\/1 /);
+    });
+  });
+
+  test("each read command has its own --help, and the overview lists them", () => {
+    const overview = tsflow(["--help"]).stdout;
+    for (const command of ["runs", "dump", "logs", "tag"]) {
+      assert.match(overview, new RegExp(`^ {2}${command} +\\S`, "m"));
+      const help = tsflow([command, "--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, new RegExp(`^Usage: tsflow ${command} `));
+      assert.match(help.stdout, /--datastore-root DIR/);
+    }
+  });
+});

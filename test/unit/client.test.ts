@@ -1,0 +1,557 @@
+import assert from "node:assert/strict";
+import { appendFileSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  DatastoreError,
+  defaultNamespace,
+  Flow,
+  flows,
+  getNamespace,
+  InvalidPathspecError,
+  namespace,
+  NamespaceError,
+  NotFoundError,
+  Run,
+  Step,
+  Task,
+  taskLogs,
+  toJsonValue,
+  useDatastore,
+  type Run as RunObject,
+} from "../../runtime/src/client";
+import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+const pathspecs = (runs: RunObject[]) => runs.map((r) => r.pathspec);
+
+/** The least of a few timings of `fn`, in ms: the figure least disturbed by a busy machine. */
+async function fastest(times: number, fn: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await fn();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+describe("client API (tsflow/client) on datastores made by real runs", () => {
+  const fixture = new DatastoreFixture();
+  const runs: Record<string, FixtureRun> = {};
+  const savedUser = process.env.TSFLOW_USER;
+
+  before(() => {
+    for (const name of ["hello", "branch", "foreach", "nested-foreach", "params", "churn", "types", "many"]) {
+      runs[name] = fixture.run(`${name}.ts`);
+    }
+    runs.failOk = fixture.run("fail.ts");
+    runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
+    runs.alice = fixture.run("branch.ts", ["--tag", "nightly"], { user: "alice" });
+    runs.reader = fixture.run("reader.ts");
+    process.env.TSFLOW_USER = FIXTURE_USER;
+  });
+
+  after(() => {
+    if (savedUser === undefined) delete process.env.TSFLOW_USER;
+    else process.env.TSFLOW_USER = savedUser;
+    useDatastore();
+    defaultNamespace();
+    fixture.remove();
+  });
+
+  const read = () => {
+    useDatastore(fixture.root);
+    defaultNamespace();
+  };
+
+  describe("artifacts of every example", () => {
+    test("BranchFlow's end data: out = 3", async () => {
+      read();
+      const run = await Flow("BranchFlow").latestRun();
+      assert.equal(run.pathspec, runs.branch.pathspec);
+      assert.equal((await run.data<{ out: number }>()).out, 3);
+    });
+
+    test("ForeachFlow: out = 122, each `a` task saw its element", async () => {
+      read();
+      const run = Run(runs.foreach.pathspec);
+      assert.equal((await run.data<{ out: number }>()).out, 122);
+      const xs = await Promise.all((await collect(run.step("a").tasks())).map((t) => t.artifact<number>("x")));
+      assert.deepEqual(xs, [120, 121, 122]);
+    });
+
+    test("NestedForeachFlow: results per model, six train tasks", async () => {
+      read();
+      const run = Run(runs["nested-foreach"].pathspec);
+      assert.deepEqual((await run.data()).results, { 0: 6.1, 1: 6.1 });
+      assert.equal((await collect(run.step("train").tasks())).length, 6);
+    });
+
+    test("ChurnFlow: the best model and its parameters", async () => {
+      read();
+      const run = await Flow("ChurnFlow").latestSuccessfulRun();
+      const best = (await run.data<{ best: { l2: number; score: number; weights: number[] } }>()).best;
+      assert.equal(best.l2, 0.001);
+      assert.equal(best.score, 0.96);
+      assert.equal(best.weights.length, 4);
+      assert.deepEqual(run.parameters, { customers: 2000, epochs: 20, seed: 7 });
+    });
+
+    test("HelloFlow and ParamsFlow: strings, retries and a caught error", async () => {
+      read();
+      assert.equal((await (await Flow("HelloFlow").latestRun()).data()).message, "hello, world");
+      const params = Run(runs.params.pathspec);
+      assert.equal((await params.data()).summary, "demo: alpha=0.01 epochs=3 attempts=2");
+      const flaky = Task(`${runs.params.pathspec}/flaky/2`);
+      assert.equal(flaky.attempts.length, 2);
+      assert.equal(flaky.attempts[0].status, "failed");
+      const risky = (await collect(params.step("risky").tasks()))[0];
+      assert.equal(risky.caught, true);
+      assert.match(risky.error?.message ?? "", /expected to fail/);
+    });
+
+    test("values structured clone keeps: Map, Set, Date, BigInt, typed arrays, RegExp, Error", async () => {
+      read();
+      const data = await Run(runs.types.pathspec).data<Record<string, unknown>>();
+      assert.deepEqual(
+        data.map,
+        new Map([
+          ["a", 1],
+          ["b", 2],
+        ]),
+      );
+      assert.deepEqual(data.set, new Set([1, 2, 3]));
+      assert.deepEqual(data.when, new Date("2024-01-02T03:04:05.000Z"));
+      assert.equal(data.big, 12345678901234567890n);
+      assert.deepEqual(data.floats, new Float64Array([0.5, 1.5]));
+      assert.ok(data.pattern instanceof RegExp && data.pattern.flags === "gi");
+      assert.ok(data.problem instanceof Error && data.problem.message === "bad input");
+      assert.equal((data.large as Float64Array).length, 400_000);
+    });
+
+    test("a flow reads another flow's run through tsflow/client in its step", async () => {
+      read();
+      const data = await Run(runs.reader.pathspec).data<{ seen: number; seenRun: string }>();
+      assert.equal(data.seen, 3);
+      assert.equal(data.seenRun, runs.branch.pathspec);
+    });
+  });
+
+  describe("namespaces and tags", () => {
+    test("the default namespace is the user's; namespace(null) shows everyone's", async () => {
+      read();
+      assert.equal(getNamespace(), `user:${FIXTURE_USER}`);
+      assert.deepEqual(pathspecs(await collect(Flow("BranchFlow").runs())), [runs.branch.pathspec]);
+      assert.equal(namespace(null), null);
+      assert.deepEqual(pathspecs(await collect(Flow("BranchFlow").runs())), [
+        runs.alice.pathspec,
+        runs.branch.pathspec,
+      ]);
+      namespace("user:alice");
+      assert.equal((await Flow("BranchFlow").latestRun()).pathspec, runs.alice.pathspec);
+      assert.equal(defaultNamespace(), `user:${FIXTURE_USER}`);
+      assert.equal(getNamespace(), `user:${FIXTURE_USER}`);
+    });
+
+    test("a run outside the namespace is refused with a message naming the namespace", () => {
+      read();
+      assert.throws(
+        () => Run(runs.alice.pathspec),
+        (error: Error) =>
+          error instanceof NamespaceError &&
+          error.message.includes(runs.alice.pathspec) &&
+          error.message.includes(`'user:${FIXTURE_USER}'`),
+      );
+      assert.throws(() => Step(`${runs.alice.pathspec}/start`), NamespaceError);
+      namespace(null);
+      assert.equal(Run(runs.alice.pathspec).user, "alice");
+    });
+
+    test("a tag filters runs, and a user tag works as a namespace", async () => {
+      read();
+      namespace(null);
+      const tagged = await collect(Flow("BranchFlow").runs({ tag: "nightly" }));
+      assert.deepEqual(pathspecs(tagged), [runs.alice.pathspec]);
+      assert.deepEqual(tagged[0].userTags, ["nightly"]);
+      assert.deepEqual(tagged[0].systemTags[0], "user:alice");
+      assert.deepEqual(tagged[0].tags, [...tagged[0].systemTags, "nightly"]);
+      assert.deepEqual(await collect(Flow("BranchFlow").runs({ tag: ["nightly", "user:bob"] })), []);
+      namespace("nightly");
+      assert.equal((await Flow("BranchFlow").latestRun()).user, "alice");
+      defaultNamespace();
+      assert.equal((await collect(Flow("BranchFlow").runs({ namespace: null }))).length, 2);
+    });
+
+    test("latestRun is the newest whatever its status; latestSuccessfulRun skips failures", async () => {
+      read();
+      const latest = await Flow("FailFlow").latestRun();
+      assert.equal(latest.pathspec, runs.failBad.pathspec);
+      assert.equal(latest.status, "failed");
+      assert.equal(latest.successful, false);
+      assert.equal(latest.finished, true);
+      assert.deepEqual(latest.error && { step: latest.error.step, message: latest.error.message }, {
+        step: "middle",
+        message: "Error: asked to fail",
+      });
+      await assert.rejects(
+        latest.data(),
+        (error: Error) => error instanceof NotFoundError && /did not reach/.test(error.message),
+      );
+      const good = await Flow("FailFlow").latestSuccessfulRun();
+      assert.equal(good.pathspec, runs.failOk.pathspec);
+      assert.ok(good.finishedAt! >= good.startedAt);
+      namespace("user:nobody");
+      await assert.rejects(Flow("FailFlow").latestRun(), /FailFlow has no run in namespace 'user:nobody'/);
+    });
+  });
+
+  describe("steps, tasks and artifacts", () => {
+    test("steps come in graph order, tasks in id order, with foreach frames and parents", async () => {
+      read();
+      const run = Run(runs["nested-foreach"].pathspec);
+      const steps = await collect(run.steps());
+      assert.deepEqual(
+        steps.map((s) => s.name),
+        ["start", "perModel", "train", "joinRates", "joinModels", "end"],
+      );
+      const train = await collect(run.step("train").tasks());
+      const ids = train.map((t) => Number(t.id));
+      assert.deepEqual(
+        ids,
+        [...ids].sort((a, b) => a - b),
+      );
+      // Ids follow the order tasks started in, which may interleave the two models' tasks.
+      assert.deepEqual(
+        train.map((t) => t.foreach.map((f) => `${f.step}[${f.index}/${f.count}]`).join(" ")).sort(),
+        [0, 1].flatMap((m) => [0, 1, 2].map((r) => `start[${m}/2] perModel[${r}/3]`)),
+      );
+      assert.deepEqual(train.map((t) => t.index).sort(), [0, 0, 1, 1, 2, 2]);
+      assert.equal(train[0].parents.length, 1);
+      assert.match(train[0].parents[0], new RegExp(`^${run.pathspec}/perModel/\\d+$`));
+      assert.equal(steps[2].progress?.total, 6);
+      const end = await run.endTask();
+      assert.ok(end);
+      assert.equal(end.pathspec, `${run.pathspec}/end/${end.id}`);
+      assert.equal(Task(end.pathspec).step, "end");
+    });
+
+    test("artifactInfo lists names, types and sizes without reading a value", async () => {
+      read();
+      const copy = fixture.copy();
+      rmSync(join(copy, ".tsflow", "blobs"), { recursive: true });
+      useDatastore(join(copy, ".tsflow"));
+      const start = (await collect(Run(runs.churn.pathspec).step("start").tasks()))[0];
+      const rows = start.artifactInfo().find((a) => a.name === "rows");
+      assert.deepEqual(rows && { type: rows.type, big: rows.size > 1024 }, { type: "Array(2000)", big: true });
+      assert.equal(start.hasArtifact("rows"), true);
+      assert.equal(start.hasArtifact("nope"), false);
+      await assert.rejects(start.artifact("rows"), (error: Error) => {
+        assert.ok(error instanceof DatastoreError);
+        assert.match(error.message, /blobs\/[0-9a-f]{2}\/[0-9a-f]{64}: blob [0-9a-f]{12} is missing/);
+        return true;
+      });
+      assert.equal(await start.artifact("seed"), 7, "small values live in the task record");
+    });
+
+    test("listing runs reads no task file and no artifact", async () => {
+      read();
+      const copy = fixture.copy();
+      rmSync(join(copy, ".tsflow", "blobs"), { recursive: true });
+      for (const flow of readdirSync(join(copy, ".tsflow", "flows"))) {
+        for (const id of readdirSync(join(copy, ".tsflow", "flows", flow, "runs"))) {
+          rmSync(join(copy, ".tsflow", "flows", flow, "runs", id, "steps"), { recursive: true, force: true });
+        }
+      }
+      useDatastore(join(copy, ".tsflow"));
+      namespace(null);
+      const names = (await flows()).map((f) => f.name);
+      assert.deepEqual(names, [...names].sort());
+      assert.ok(names.includes("ChurnFlow") && names.includes("FailFlow"));
+      const fail = await collect(Flow("FailFlow").runs());
+      assert.deepEqual(
+        fail.map((r) => r.status),
+        ["failed", "succeeded"],
+      );
+    });
+
+    test("run.data() reads an artifact only when its property is read", async () => {
+      read();
+      const copy = fixture.copy();
+      useDatastore(join(copy, ".tsflow"));
+      const data = await Run(runs.types.pathspec).data<Record<string, unknown>>();
+      rmSync(join(copy, ".tsflow", "blobs"), { recursive: true });
+      assert.ok(Object.keys(data).includes("large"));
+      assert.equal(data.big, 12345678901234567890n);
+      assert.throws(() => data.large, /is missing from the datastore/);
+    });
+
+    test("a missing artifact, step or task is named, with a guess", async () => {
+      read();
+      const run = Run(runs.branch.pathspec);
+      await assert.rejects((await run.endTask())!.artifact("ot"), /has no artifact 'ot': did you mean 'out'\?/);
+      assert.throws(() => run.step("jion"), /has no step 'jion': did you mean 'join'\?/);
+      assert.throws(() => run.step("start").task("99"), /no task BranchFlow\/\d+\/start\/99: its finished tasks are 1/);
+      assert.throws(() => Flow("BrnchFlow"), /no flow 'BrnchFlow' in .*: did you mean 'BranchFlow'\?/);
+      assert.throws(
+        () => Run("BranchFlow/42"),
+        (e: Error) => e instanceof NotFoundError && /no run BranchFlow\/42/.test(e.message),
+      );
+    });
+
+    test("logs are read as the task wrote them", async () => {
+      read();
+      const hello = (await collect(Run(runs.hello.pathspec).step("hello").tasks()))[0];
+      assert.equal(await hello.logs(), "hello, world\n");
+      assert.equal(await hello.logs("stderr"), "");
+      assert.equal(hello.logInfo("stderr"), undefined);
+      const start = (await collect(Run(runs.types.pathspec).step("start").tasks()))[0];
+      assert.equal(await start.logs("stderr"), "to stderr\n");
+    });
+
+    test("taskLogs reads a task that has printed but has no record yet (running, or died)", async () => {
+      read();
+      const copy = fixture.copy();
+      rmSync(fixture.taskFile(runs.hello, "hello", "2", join(copy, ".tsflow")));
+      useDatastore(join(copy, ".tsflow"));
+      const pathspec = `${runs.hello.pathspec}/hello/2`;
+      assert.throws(() => Task(pathspec), NotFoundError);
+      assert.deepEqual(await taskLogs(pathspec), { text: "hello, world\n", finished: false });
+      assert.deepEqual(await taskLogs(pathspec, "stderr"), { text: "", finished: false });
+      const step = Step(`${runs.hello.pathspec}/hello`);
+      assert.deepEqual([step.taskIds(), step.taskIds({ unfinished: true })], [[], ["2"]]);
+      assert.deepEqual(await taskLogs(`${runs.hello.pathspec}/end/3`), { text: "", finished: true });
+      await assert.rejects(taskLogs(`${runs.hello.pathspec}/hello/9`), /no task .*\/hello\/9: it has no finished task/);
+    });
+  });
+
+  describe("bad pathspecs and damaged datastores", () => {
+    test("a malformed pathspec never reaches the file system", () => {
+      read();
+      for (const [make, pathspec] of [
+        [Run, "BranchFlow/.."],
+        [Run, "../BranchFlow"],
+        [Run, "BranchFlow"],
+        [Run, "/etc/passwd"],
+        [Step, "BranchFlow/1/../x"],
+        [Task, "a/b/c"],
+        [Task, "a/b/c/d/e"],
+        [Flow, ""],
+        [Flow, "a/b"],
+      ] as const) {
+        assert.throws(() => make(pathspec), InvalidPathspecError, pathspec);
+      }
+    });
+
+    test("a missing datastore is named", () => {
+      useDatastore(join(fixture.dir, "nowhere"));
+      assert.throws(
+        () => Flow("BranchFlow"),
+        (e: Error) => e instanceof NotFoundError && e.message.includes("nowhere"),
+      );
+    });
+
+    test("a truncated blob is an error naming its file", async () => {
+      read();
+      const copy = fixture.copy();
+      const blobs = join(copy, ".tsflow", "blobs");
+      for (const dir of readdirSync(blobs))
+        for (const blob of readdirSync(join(blobs, dir))) truncateSync(join(blobs, dir, blob), 10);
+      useDatastore(join(copy, ".tsflow"));
+      const start = (await collect(Run(runs.churn.pathspec).step("start").tasks()))[0];
+      await assert.rejects(start.artifact("rows"), (error: Error) => {
+        assert.ok(error instanceof DatastoreError);
+        assert.match(
+          error.message,
+          new RegExp(`^${copy}/\\.tsflow/blobs/.*: blob [0-9a-f]{12} is corrupt: 10 bytes where \\d+ were stored$`),
+        );
+        return true;
+      });
+    });
+
+    test("a garbled run.json is skipped (and reported) in listings; the other runs stay readable", async () => {
+      read();
+      const copy = fixture.copy();
+      writeFileSync(fixture.runFile(runs.failBad, join(copy, ".tsflow")), '{"format": 1, "flow": "Fa');
+      useDatastore(join(copy, ".tsflow"));
+      const skipped: Error[] = [];
+      const listed = await collect(Flow("FailFlow").runs({ onError: (e) => skipped.push(e) }));
+      assert.deepEqual(pathspecs(listed), [runs.failOk.pathspec]);
+      assert.equal(skipped.length, 1);
+      assert.match(skipped[0].message, /FailFlow\/runs\/\d+\/run\.json: run metadata is not valid JSON/);
+      assert.throws(
+        () => Run(runs.failBad.pathspec),
+        (e: Error) => e instanceof DatastoreError && e.message.includes("run.json"),
+      );
+      assert.equal((await Run(runs.failOk.pathspec).data()).x, 1);
+    });
+
+    test("run metadata of the wrong shape is refused with its path", () => {
+      read();
+      const copy = fixture.copy();
+      const file = fixture.runFile(runs.hello, join(copy, ".tsflow"));
+      useDatastore(join(copy, ".tsflow"));
+      for (const text of [
+        '{"format":1,"flow":"HelloFlow","id":"1","status":"succeeded","startedAt":"x","tags":"a","systemTags":[]}',
+        '{"format":1,"flow":"HelloFlow","id":"1","status":"succeeded","startedAt":"2024-01-01T00:00:00Z","tags":[],"systemTags":[],"steps":[1]}',
+        "[]",
+        '{"format": 99}',
+      ]) {
+        writeFileSync(file, text);
+        assert.throws(
+          () => Run(runs.hello.pathspec),
+          (e: Error) => e instanceof DatastoreError && e.message.startsWith(file),
+          text,
+        );
+      }
+    });
+
+    test("a garbled task record is an error naming its file", async () => {
+      read();
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      writeFileSync(fixture.taskFile(runs.branch, "join", "4", root), "{ not json");
+      const task = fixture.taskFile(runs.foreach, "start", "1", root);
+      writeFileSync(
+        task,
+        JSON.stringify({
+          format: 1,
+          flow: "ForeachFlow",
+          runId: runs.foreach.id,
+          step: "start",
+          id: "1",
+          status: "succeeded",
+          artifacts: { grid: { hash: "../../../etc/passwd", size: 1, type: "x" } },
+        }),
+      );
+      useDatastore(root);
+      assert.throws(
+        () => Task(`${runs.branch.pathspec}/join/4`),
+        (e: Error) =>
+          e instanceof DatastoreError && e.message.startsWith(fixture.taskFile(runs.branch, "join", "4", root)),
+      );
+      await assert.rejects(
+        collect(Run(runs.foreach.pathspec).step("start").tasks()),
+        /garbled reference for artifact 'grid'/,
+      );
+    });
+
+    test("foreign files and folders inside the datastore are ignored", async () => {
+      read();
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      writeFileSync(join(root, "notes.txt"), "mine");
+      writeFileSync(join(root, "flows", "README"), "mine");
+      mkdirSync(join(root, "flows", "Empty"));
+      writeFileSync(join(root, "flows", "BranchFlow", "runs", "notes.txt"), "mine");
+      writeFileSync(join(root, "flows", "BranchFlow", "runs", "123"), "a file with a run's name");
+      mkdirSync(join(root, "flows", "BranchFlow", "runs", "124"));
+      const steps = join(root, "flows", "BranchFlow", "runs", runs.branch.id, "steps");
+      mkdirSync(join(steps, "stray"));
+      appendFileSync(join(steps, "start", "notes.txt"), "mine");
+      useDatastore(root);
+      namespace(null);
+      const names = (await flows()).map((f) => f.name);
+      assert.ok(!names.includes("README") && !names.includes("Empty"));
+      assert.deepEqual(pathspecs(await collect(Flow("BranchFlow").runs())), [
+        runs.alice.pathspec,
+        runs.branch.pathspec,
+      ]);
+      assert.throws(() => Run("BranchFlow/123"), NotFoundError);
+      const run = Run(runs.branch.pathspec);
+      assert.deepEqual(
+        (await collect(run.steps())).map((s) => s.name),
+        ["start", "a", "b", "join", "end"],
+      );
+      assert.deepEqual(run.step("start").taskIds(), ["1"]);
+    });
+  });
+
+  describe("speed", () => {
+    test("the latest run's artifact in ≤ 5 ms; 100 tasks' artifacts in ≤ 50 ms", async () => {
+      read();
+      const latest = await fastest(5, async () => (await (await Flow("ChurnFlow").latestRun()).data()).best);
+      assert.ok(latest <= 5, `latest run's artifact: ${latest.toFixed(2)} ms`);
+      const hundred = await fastest(3, async () => {
+        let sum = 0;
+        for await (const task of Run(runs.many.pathspec).step("a").tasks()) sum += await task.artifact<number>("x");
+        assert.equal(sum, 9900);
+      });
+      assert.ok(hundred <= 50, `100 tasks' artifacts: ${hundred.toFixed(2)} ms`);
+    });
+  });
+});
+
+describe("toJsonValue: artifact values as JSON", () => {
+  test("JSON values are themselves; the rest is tagged with $type", () => {
+    const value = {
+      n: 1,
+      s: "a",
+      b: true,
+      z: null,
+      list: [1, "x"],
+      inf: -Infinity,
+      u: undefined,
+      d: new Date(Number.NaN),
+      i64: new BigInt64Array([1n, -2n]),
+      view: new DataView(new Uint8Array([255, 0]).buffer),
+      boxed: Object(5) as number,
+      error: new Error("outer", { cause: new RangeError("inner") }),
+      more: { $more: 1 },
+    };
+    const { value: json, truncated } = toJsonValue(value);
+    assert.equal(truncated, false);
+    const out = json as Record<string, unknown>;
+    assert.deepEqual([out.n, out.s, out.b, out.z, out.list], [1, "a", true, null, [1, "x"]]);
+    assert.deepEqual(out.inf, { $type: "number", value: "-Infinity" });
+    assert.deepEqual(out.u, { $type: "undefined" });
+    assert.deepEqual(out.d, { $type: "Date", value: "Invalid Date" });
+    assert.deepEqual(out.i64, { $type: "BigInt64Array", length: 2, values: ["1", "-2"] });
+    assert.deepEqual(out.view, { $type: "DataView", byteLength: 2, base64: "/wA=" });
+    assert.deepEqual(out.boxed, { $type: "Number", value: 5 });
+    assert.equal((out.error as { cause: { name: string } }).cause.name, "RangeError");
+    assert.deepEqual(out.more, { $type: "Object", value: { $more: 1 } });
+  });
+
+  test("a reference back to an enclosing value is marked, a shared one is repeated", () => {
+    const shared = { k: 1 };
+    const loop: Record<string, unknown> = { shared, again: shared };
+    loop.self = loop;
+    assert.deepEqual(toJsonValue(loop).value, { shared: { k: 1 }, again: { k: 1 }, self: { $type: "Circular" } });
+  });
+
+  test("past maxChars, containers end with $more and long strings become previews", () => {
+    const array = toJsonValue(
+      Array.from({ length: 1000 }, (_, i) => i),
+      { maxChars: 100 },
+    );
+    assert.equal(array.truncated, true);
+    const items = array.value as Array<number | { $more: number }>;
+    assert.deepEqual(items.at(-1), { $more: 1000 - (items.length - 1) });
+    const object = toJsonValue(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`key${i}`, i])), {
+      maxChars: 100,
+    }).value as Record<string, number>;
+    assert.equal(Object.keys(object).length - 1 + object.$more, 500);
+    const map = toJsonValue(new Map(Array.from({ length: 500 }, (_, i) => [i, i])), { maxChars: 100 }).value as {
+      size: number;
+      entries: unknown[];
+    };
+    assert.equal(map.size, 500);
+    assert.ok(map.entries.length < 500);
+    const text = toJsonValue("y".repeat(10_000), { maxChars: 100 }).value as { length: number; preview: string };
+    assert.equal(text.length, 10_000);
+    assert.equal(text.preview, "y".repeat(100));
+  });
+
+  test("very deep nesting is cut, not a stack overflow", () => {
+    let deep: unknown = 0;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const { truncated } = toJsonValue(deep);
+    assert.equal(truncated, true);
+  });
+});
