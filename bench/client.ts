@@ -34,7 +34,7 @@ export async function clientFigures(): Promise<Figure[]> {
     const hundredArtifacts = async () => {
       const run = await Flow("ForeachBench").latestRun();
       let sum = 0;
-      for await (const task of run.step("each").tasks()) sum += (await task.artifact("square")) as number;
+      for await (const task of run.step("each").tasks()) sum += await task.artifact<number>("square");
       if (sum !== 328350) throw new Error(`read ${sum} from the 100 tasks`);
     };
     const first = { latest: await timed(latestArtifact), hundred: await timed(hundredArtifacts) };
