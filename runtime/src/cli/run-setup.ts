@@ -8,8 +8,12 @@ import { compileFlow } from "../exec/compile";
 import { jsonObserver } from "../exec/observers/json";
 import { terminalObserver } from "../exec/observers/terminal";
 import type { RunObserver } from "../exec/observer";
-import type { FlowGraph } from "../graph/model";
-import { checkUserTag } from "../metadata/identity";
+import type { FlowGraph, JsonValue } from "../graph/model";
+import type { RunPlan } from "../exec/plan";
+import { runFlow, type RunRequest } from "../exec/run-flow";
+import { WorkerPool } from "../exec/worker-pool";
+import { EXIT } from "./exit-codes";
+import { checkUserTag, currentUser } from "../metadata/identity";
 import { UsageError } from "./args";
 import { painter } from "./format/color";
 import { countText, formatDiagnostic } from "./format/diagnostics";
@@ -163,4 +167,53 @@ export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file
   const root = relative(io.cwd, datastore.root);
   const shown = root && !root.startsWith("..") ? root : datastore.root;
   return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color, file, datastore: shown });
+}
+
+/** What differs between `run` and `resume` once the flow is loaded: parameters, and for resume its plan. */
+export interface RunSpecifics {
+  parameters: Record<string, JsonValue>;
+  plan?: RunPlan;
+  resume?: RunRequest["resume"];
+}
+
+/**
+ * Runs a flow as `run` and `resume` both do: workers boot while the flow is analyzed and compiled,
+ * then the run goes to its end; the exit code says whether it succeeded.
+ */
+export async function launchRun(
+  command: string,
+  args: RunArgs,
+  io: CliIO,
+  specifics: (flow: RunnableFlow, datastore: Datastore, user: string) => RunSpecifics,
+): Promise<number> {
+  const datastore = openRunDatastore(args, io);
+  const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
+  pool.warm();
+  try {
+    const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
+    const user = currentUser(io.env);
+    const { parameters, plan, resume } = specifics(flow, datastore, user);
+    const code = await compile(flow, datastore);
+    const observer = runObserver(args, io, datastore, flow.displayPath);
+    pool.onLog((key, stream, text) => observer.log(key, stream, text));
+    const request: RunRequest = {
+      datastore,
+      flowFile: flow.path,
+      graph: flow.graph,
+      code,
+      parameters,
+      tags: args.tags,
+      user,
+      maxWorkers: args.maxWorkers,
+      withRetry: args.withRetry,
+      pool,
+      observer,
+      ...(resume ? { resume } : {}),
+      ...(args.runIdFile ? { runIdFile: args.runIdFile } : {}),
+    };
+    const run = await runFlow(request, plan);
+    return run.status === "succeeded" ? EXIT.ok : EXIT.failed;
+  } finally {
+    pool.close();
+  }
 }

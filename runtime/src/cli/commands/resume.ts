@@ -5,11 +5,9 @@ import type { Datastore } from "../../datastore";
 import type { RunRecord } from "../../datastore/records";
 import { planFlow } from "../../exec/plan";
 import { planResume } from "../../exec/resume";
-import { runFlow } from "../../exec/run-flow";
-import { WorkerPool } from "../../exec/worker-pool";
-import { currentUser, userNamespace } from "../../metadata/identity";
+import { userNamespace } from "../../metadata/identity";
 import { UsageError } from "../args";
-import { compile, loadRunnableFlow, openRunDatastore, runObserver, splitRunArgs } from "../run-setup";
+import { launchRun, splitRunArgs } from "../run-setup";
 
 const HELP = `Usage: tsflow resume FILE [STEP] [options]
 
@@ -48,40 +46,12 @@ export const resumeCommand: Command = {
     if (args.rest.length > 0)
       throw new UsageError(`resume: unknown option '${args.rest[0]}': a resumed run keeps its origin's parameters`);
     if (args.positionals.length > 2) throw new UsageError(`resume: unexpected argument '${args.positionals[2]}'`);
-    const datastore = openRunDatastore(args, io);
-    const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
-    pool.warm();
-    try {
-      const flow = await loadRunnableFlow("resume", args.positionals[0], args.flow, datastore, io);
-      const user = currentUser(io.env);
+    return launchRun("resume", args, io, (flow, datastore, user) => {
       const origin = originRun(datastore, flow.graph.name, args.originRunId, userNamespace(user));
       const plan = planFlow(flow.graph);
-      const resume = planResume(datastore, plan, origin, args.positionals[1]);
-      const code = await compile(flow, datastore);
-      const observer = runObserver(args, io, datastore, flow.displayPath);
-      pool.onLog((key, stream, text) => observer.log(key, stream, text));
-      const run = await runFlow(
-        {
-          datastore,
-          flowFile: flow.path,
-          graph: flow.graph,
-          code,
-          parameters: origin.parameters,
-          tags: args.tags,
-          user,
-          maxWorkers: args.maxWorkers,
-          withRetry: args.withRetry,
-          pool,
-          observer,
-          resume: { originRunId: origin.id, step: resume.step, clone: resume.clone },
-          ...(args.runIdFile ? { runIdFile: args.runIdFile } : {}),
-        },
-        plan,
-      );
-      return run.status === "succeeded" ? EXIT.ok : EXIT.failed;
-    } finally {
-      pool.close();
-    }
+      const { step, clone } = planResume(datastore, plan, origin, args.positionals[1]);
+      return { parameters: origin.parameters, plan, resume: { originRunId: origin.id, step, clone } };
+    });
   },
 };
 

@@ -1,11 +1,8 @@
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
-import { runFlow } from "../../exec/run-flow";
-import { WorkerPool } from "../../exec/worker-pool";
-import { currentUser } from "../../metadata/identity";
 import { UsageError } from "../args";
 import { parametersHelp, parseParameters } from "../run-parameters";
-import { compile, loadRunnableFlow, openRunDatastore, runObserver, splitRunArgs } from "../run-setup";
+import { launchRun, loadRunnableFlow, openRunDatastore, splitRunArgs } from "../run-setup";
 
 const HELP = `Usage: tsflow run FILE [--PARAM VALUE ...] [options]
 
@@ -36,41 +33,16 @@ export const runCommand: Command = {
   async run(argv, io) {
     const args = splitRunArgs("run", argv, OWN);
     if (args.positionals.length > 1) throw new UsageError(`run: unexpected argument '${args.positionals[1]}'`);
-    const datastore = openRunDatastore(args, io);
     if (args.help) {
       io.stdout(HELP);
       if (args.positionals[0]) {
-        const flow = await loadRunnableFlow("run", args.positionals[0], args.flow, datastore, io);
+        const flow = await loadRunnableFlow("run", args.positionals[0], args.flow, openRunDatastore(args, io), io);
         io.stdout(`\n${parametersHelp(flow.graph.name, flow.graph.parameters)}`);
       }
       return EXIT.ok;
     }
-    // Workers boot while the flow is analyzed and compiled.
-    const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
-    pool.warm();
-    try {
-      const flow = await loadRunnableFlow("run", args.positionals[0], args.flow, datastore, io);
-      const parameters = parseParameters("run", args.rest, flow.graph.parameters);
-      const code = await compile(flow, datastore);
-      const observer = runObserver(args, io, datastore, flow.displayPath);
-      pool.onLog((key, stream, text) => observer.log(key, stream, text));
-      const run = await runFlow({
-        datastore,
-        flowFile: flow.path,
-        graph: flow.graph,
-        code,
-        parameters,
-        tags: args.tags,
-        user: currentUser(io.env),
-        maxWorkers: args.maxWorkers,
-        withRetry: args.withRetry,
-        pool,
-        observer,
-        ...(args.runIdFile ? { runIdFile: args.runIdFile } : {}),
-      });
-      return run.status === "succeeded" ? EXIT.ok : EXIT.failed;
-    } finally {
-      pool.close();
-    }
+    return launchRun("run", args, io, (flow) => ({
+      parameters: parseParameters("run", args.rest, flow.graph.parameters),
+    }));
   },
 };
