@@ -4,13 +4,12 @@ import {
   type ArtifactRef,
   type ForeachFrame,
   type RunRecord,
-  type StepProgress,
   type TaskAttempt,
-  type TaskError,
   type TaskRecord,
 } from "../datastore/records";
 import type { JsonValue } from "../graph/model";
 import type { RunObserver, TaskEvent } from "./observer";
+import { RunProgress } from "./run-progress";
 import type { RunPlan, StepPlan } from "./plan";
 import type { ParentTask, TaskOutcome, TaskSpec } from "./protocol";
 import type { WorkerPool, WorkerResult } from "./worker-pool";
@@ -62,8 +61,6 @@ export interface SchedulerOptions {
   clone?: CloneSource;
 }
 
-const PROGRESS_INTERVAL_MS = 250;
-
 /**
  * Runs a flow's tasks in the worker pool: follows each finished task's transition, fans out
  * foreaches, gathers joins, retries, clones for resume, and keeps the run's record up to date.
@@ -72,19 +69,17 @@ const PROGRESS_INTERVAL_MS = 250;
 export class Scheduler {
   private readonly queue: PendingTask[] = [];
   private readonly barriers = new Map<string, Barrier>();
-  private readonly progress = new Map<string, StepProgress>();
+  private readonly progress: RunProgress;
   private nextTaskId = 1;
   private running = 0;
   private waitingRetries = 0;
   private failed = false;
   private cancelled = false;
-  private progressTimer: NodeJS.Timeout | undefined;
   private readonly started = Date.now();
   private finish!: (run: RunRecord) => void;
 
   constructor(private readonly o: SchedulerOptions) {
-    for (const step of o.plan.order)
-      this.progress.set(step, { status: "pending", total: 0, done: 0, failed: 0, running: 0 });
+    this.progress = new RunProgress(o.datastore, o.run, o.plan.order, (run) => o.observer.progress(run));
   }
 
   /** Runs the flow to its end (or its first final failure); resolves with the finished run record. */
@@ -117,8 +112,7 @@ export class Scheduler {
   }
 
   private enqueue(task: PendingTask) {
-    const progress = this.progress.get(task.step)!;
-    progress.total++;
+    this.progress.queued(task.step);
     this.queue.push(task);
   }
 
@@ -129,14 +123,14 @@ export class Scheduler {
       if (origin) this.cloneTask(task, origin);
       else this.dispatch(task);
     }
-    this.scheduleProgress();
+    this.progress.changed();
     if (this.running === 0 && this.waitingRetries === 0 && (this.failed || this.queue.length === 0)) this.end();
   }
 
   private dispatch(task: PendingTask) {
     const plan = this.step(task.step);
     this.running++;
-    this.stepStarted(task.step, 1);
+    this.progress.started(task.step);
     const event = this.event(task);
     this.o.observer.taskStarted(event);
     const startedAt = Date.now();
@@ -146,7 +140,7 @@ export class Scheduler {
     void this.o.pool.run(this.taskSpec(task, plan), plan.memoryMB).then((result) => {
       clearTimeout(timer);
       this.running--;
-      this.stepStarted(task.step, -1);
+      this.progress.stopped(task.step);
       this.settle(task, plan, result, startedAt);
       this.pump();
     });
@@ -155,7 +149,7 @@ export class Scheduler {
   private settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
     const event = { ...this.event(task), durationMs: Date.now() - startedAt };
     if (result.kind === "outcome" && result.outcome.status === "succeeded") {
-      this.progress.get(task.step)!.done++;
+      this.progress.succeeded(task.step);
       this.o.observer.taskFinished({ ...event, cloned: false });
       this.advance(task, result.outcome.artifacts, result.outcome);
       return;
@@ -201,7 +195,7 @@ export class Scheduler {
       artifacts: {},
       ...(logs ? { logs } : {}),
     });
-    this.progress.get(task.step)!.failed++;
+    this.progress.failed(task.step);
     this.fail({ step: task.step, task: task.id, message: `${attempt.error!.type}: ${attempt.error!.message}` });
   }
 
@@ -224,8 +218,7 @@ export class Scheduler {
       ...(origin.foreachCount !== undefined ? { foreachCount: origin.foreachCount } : {}),
       ...(origin.switchCase !== undefined ? { switchCase: origin.switchCase } : {}),
     });
-    this.progress.get(task.step)!.done++;
-    this.stepStarted(task.step, 0);
+    this.progress.succeeded(task.step);
     this.o.observer.taskFinished({ ...this.event(task), durationMs: 0, cloned: true });
     this.advance(task, origin.artifacts, origin);
   }
@@ -361,52 +354,10 @@ export class Scheduler {
     return this.o.plan.steps.get(name)!;
   }
 
-  private stepStarted(step: string, delta: number) {
-    const progress = this.progress.get(step)!;
-    progress.running += delta;
-    progress.startedAt ??= new Date().toISOString();
-  }
-
-  /** Writes progress into the run record at most every 250 ms: many small writes cost more than they tell. */
-  private scheduleProgress() {
-    if (this.progressTimer) return;
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      this.saveRun();
-      this.o.observer.progress(this.o.run);
-    }, PROGRESS_INTERVAL_MS);
-  }
-
-  private saveRun() {
-    for (const [step, p] of this.progress) {
-      p.status =
-        p.failed > 0
-          ? "failed"
-          : p.running > 0 || (p.total > p.done && p.done > 0)
-            ? "running"
-            : p.total > 0 && p.done === p.total
-              ? "succeeded"
-              : p.total > 0
-                ? "running"
-                : "pending";
-      if (p.status === "succeeded" || p.status === "failed") p.finishedAt ??= new Date().toISOString();
-      this.o.run.steps[step] = { ...p };
-    }
-    // Tags may have changed on disk (`tsflow tag add` during the run): keep them.
-    const onDisk = this.o.datastore.runs.read(this.o.run.flow, this.o.run.id);
-    if (onDisk) this.o.run.tags = onDisk.tags;
-    this.o.datastore.runs.update(this.o.run);
-  }
-
   private end() {
-    clearTimeout(this.progressTimer);
-    this.o.run.status = this.failed ? "failed" : "succeeded";
-    this.o.run.finishedAt = new Date().toISOString();
-    this.saveRun();
+    this.progress.finish(this.failed ? "failed" : "succeeded");
     this.o.pool.close();
     this.o.observer.runFinished(this.o.run, Date.now() - this.started);
     this.finish(this.o.run);
   }
 }
-
-export type { TaskError };

@@ -1,23 +1,17 @@
 import { setCurrent } from "../../authoring/current";
-import {
-  chosenTransition,
-  mergeHook,
-  noMerge,
-  type ChosenTransition,
-  type MergeOptions,
-} from "../../authoring/flow-spec";
+import { mergeHook, noMerge, type MergeOptions } from "../../authoring/flow-spec";
 import { isParamMarker } from "../../authoring/param";
 import { openDatastore, type Datastore } from "../../datastore";
 import { layout } from "../../datastore/layout";
-import type { ArtifactRef, TaskAttempt, TaskError, TaskRecord } from "../../datastore/records";
-import { DATASTORE_FORMAT } from "../../datastore/records";
+import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { TsflowError } from "../../errors";
-import { describeValue } from "../../datastore/serialize";
 import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
 import { ArtifactScope } from "./artifact-scope";
 import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
+import { taskRecord } from "./task-record";
+import { followTransition } from "./transition-check";
 import type { LogCapture } from "./log-capture";
 
 type FlowInstance = Record<string, unknown>;
@@ -208,84 +202,6 @@ function notInForeach(name: string, step: string): never {
   );
 }
 
-/**
- * Checks the transition the step took against the one its source declares, and reads what the
- * scheduler needs from it: the foreach size or the switch case.
- */
-function followTransition(
-  flow: FlowInstance,
-  spec: TaskSpec,
-  caught: boolean,
-): Pick<TaskOutcome, "foreachCount" | "switchCase"> {
-  const expected = spec.transition;
-  const chosen = chosenTransition(flow);
-  if (expected.type === "end") return {};
-  if (!caught) {
-    if (!chosen)
-      throw new TsflowError(
-        "no-transition",
-        `step \`${spec.step}\` returned without calling this.next(...): every path through a step must end with its transition`,
-      );
-    checkTargets(flow, chosen, spec);
-  }
-  if (expected.type === "foreach")
-    return { foreachCount: foreachSize(flow[expected.foreach!], expected.foreach!, spec.step) };
-  if (expected.type === "switch")
-    return { switchCase: switchCase(flow[expected.condition!], expected.condition!, expected.cases!, spec.step) };
-  return {};
-}
-
-function checkTargets(flow: FlowInstance, chosen: ChosenTransition, spec: TaskSpec) {
-  const names = (fns: unknown[]) => fns.map((fn) => stepNameOf(flow, fn));
-  const targets = Array.isArray(chosen.targets)
-    ? names(chosen.targets)
-    : Object.keys(chosen.targets).map(
-        (label) => `${label}:${names([(chosen.targets as Record<string, unknown>)[label]])[0]}`,
-      );
-  const expected =
-    spec.transition.type === "switch"
-      ? Object.entries(spec.transition.cases!).map(([label, step]) => `${label}:${step}`)
-      : spec.transition.targets;
-  if (targets.join(",") !== expected.join(",")) {
-    throw new TsflowError(
-      "transition-mismatch",
-      `step \`${spec.step}\` called this.next with ${targets.join(", ")}, but its source says ${expected.join(", ")}`,
-    );
-  }
-}
-
-function stepNameOf(flow: FlowInstance, fn: unknown): string {
-  let proto = Object.getPrototypeOf(flow) as object | null;
-  while (proto && proto !== Object.prototype) {
-    for (const name of Object.getOwnPropertyNames(proto)) if (flow[name] === fn) return name;
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  return "(not a step)";
-}
-
-function foreachSize(value: unknown, name: string, step: string): number {
-  if (Array.isArray(value)) return value.length;
-  if (ArrayBuffer.isView(value) && "length" in value) return (value as unknown as { length: number }).length;
-  if (value !== null && typeof value === "object" && Symbol.iterator in value)
-    return Array.from(value as Iterable<unknown>).length;
-  throw new TsflowError(
-    "foreach-value",
-    `step \`${step}\` runs a foreach over \`${name}\`, which must be an array or another iterable; it is ${value === undefined ? "not set" : typeof value}`,
-  );
-}
-
-function switchCase(value: unknown, name: string, cases: Record<string, string>, step: string): string {
-  if (typeof value === "string" && value in cases) return value;
-  const shown =
-    typeof value === "string" ? `"${value}"` : value === undefined ? "not set" : `a ${describeValue(value)}`;
-  throw new TsflowError(
-    "switch-value",
-    `step \`${step}\` switches on \`${name}\`, which is ${shown}; it must be one of ${Object.keys(cases)
-      .map((c) => `"${c}"`)
-      .join(", ")}`,
-  );
-}
-
 /** Frames of TSFlow's worker and of Node itself: noise under the user's own stack trace. */
 const WORKER_FRAMES =
   /\((?:node:|.*[/\\]dist[/\\]worker\.js)|[/\\]exec[/\\]worker[/\\]|at (?:async )?(?:TaskRunner|Module\._compile|node:)/;
@@ -312,35 +228,5 @@ function applyEnvironment(vars: Record<string, string> | undefined): () => void 
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-  };
-}
-
-function taskRecord(spec: TaskSpec, outcome: TaskOutcome): TaskRecord {
-  const attempt: TaskAttempt = {
-    attempt: spec.attempt,
-    startedAt: outcome.startedAt,
-    finishedAt: outcome.finishedAt,
-    status: "succeeded",
-    ...(outcome.caught ? { error: outcome.error } : {}),
-  };
-  const attempts = [...spec.previousAttempts, attempt];
-  return {
-    format: DATASTORE_FORMAT,
-    flow: spec.flow,
-    runId: spec.runId,
-    step: spec.step,
-    id: spec.taskId,
-    status: "succeeded",
-    startedAt: attempts[0].startedAt,
-    finishedAt: outcome.finishedAt,
-    attempts,
-    parents: spec.parents.map((p) => `${p.step}/${p.id}`),
-    foreach: spec.foreach,
-    artifacts: outcome.artifacts,
-    ...(outcome.foreachCount !== undefined ? { foreachCount: outcome.foreachCount } : {}),
-    ...(outcome.switchCase !== undefined ? { switchCase: outcome.switchCase } : {}),
-    ...(outcome.caught ? { caught: true } : {}),
-    ...(spec.resources ? { resources: spec.resources } : {}),
-    ...(outcome.logs && Object.keys(outcome.logs).length ? { logs: outcome.logs } : {}),
   };
 }

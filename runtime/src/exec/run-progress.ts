@@ -1,0 +1,84 @@
+import type { Datastore } from "../datastore";
+import type { RunRecord, StepProgress } from "../datastore/records";
+
+const SAVE_INTERVAL_MS = 250;
+
+/**
+ * A run's per-step task counts, kept in its record. Saved at most every 250 ms while the run goes
+ * (many small writes cost more than they tell), and once more at the end.
+ */
+export class RunProgress {
+  private readonly steps = new Map<string, StepProgress>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly datastore: Datastore,
+    private readonly run: RunRecord,
+    order: string[],
+    private readonly saved: (run: RunRecord) => void,
+  ) {
+    for (const step of order) this.steps.set(step, { status: "pending", total: 0, done: 0, failed: 0, running: 0 });
+  }
+
+  queued(step: string): void {
+    this.steps.get(step)!.total++;
+  }
+
+  started(step: string): void {
+    const progress = this.steps.get(step)!;
+    progress.running++;
+    progress.startedAt ??= new Date().toISOString();
+  }
+
+  stopped(step: string): void {
+    this.steps.get(step)!.running--;
+  }
+
+  /** A task that succeeded, or was cloned (it never ran, but its step has begun). */
+  succeeded(step: string): void {
+    const progress = this.steps.get(step)!;
+    progress.done++;
+    progress.startedAt ??= new Date().toISOString();
+  }
+
+  failed(step: string): void {
+    this.steps.get(step)!.failed++;
+  }
+
+  /** Something changed: save soon. */
+  changed(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.save();
+      this.saved(this.run);
+    }, SAVE_INTERVAL_MS);
+  }
+
+  /** The run ended: its final status and counts, saved now. */
+  finish(status: RunRecord["status"]): void {
+    clearTimeout(this.timer);
+    this.run.status = status;
+    this.run.finishedAt = new Date().toISOString();
+    this.save();
+  }
+
+  private save() {
+    for (const [step, p] of this.steps) {
+      p.status =
+        p.failed > 0
+          ? "failed"
+          : p.total === 0
+            ? "pending"
+            : p.done === p.total && p.running === 0
+              ? "succeeded"
+              : "running";
+      if (p.status === "succeeded" || p.status === "failed") p.finishedAt ??= new Date().toISOString();
+      this.run.steps[step] = { ...p };
+    }
+    // Tags may have changed on disk (`tsflow tag add` during the run): keep them.
+    const onDisk = this.datastore.runs.read(this.run.flow, this.run.id);
+    if (onDisk) this.run.tags = onDisk.tags;
+    this.datastore.runs.update(this.run);
+  }
+}
