@@ -148,6 +148,40 @@ export class ReaderFlow extends FlowSpec {
     assert.equal(datastore.artifacts.load(task.artifacts.seen, "seen"), 3);
   });
 
+  test("@environment sets variables for its step only; current names the running task", (t) => {
+    const source = `import { FlowSpec, step, environment, current } from "tsflow";
+export class EnvFlow extends FlowSpec {
+  declare inside: string;
+  declare after: string;
+  declare who: string[];
+  @environment({ vars: { GREETING: "hi" } })
+  @step start() {
+    this.inside = process.env.GREETING ?? "unset";
+    this.who = [current.flowName, current.runId, current.stepName, current.taskId, String(current.retryCount), current.pathspec, current.namespace, current.username, current.tags.join(",")];
+    this.next(this.end);
+  }
+  @step end() { this.after = process.env.GREETING ?? "unset"; }
+}
+`;
+    const project = new Project(t, { "env.ts": source });
+    const run = project.tsflow(["run", "env.ts", "--tag", "t1", "--max-workers", "1"]).succeeded();
+    const end = project.endData("EnvFlow", run.runId);
+    assert.equal(end.inside, "hi");
+    assert.equal(end.after, "unset", "the variable is gone once its step ends, though the worker is the same");
+    const runtime = `runtime:node-${process.versions.node}`;
+    assert.deepEqual(end.who, [
+      "EnvFlow",
+      run.runId,
+      "start",
+      "1",
+      "0",
+      `EnvFlow/${run.runId}/start/1`,
+      "user:tester",
+      "tester",
+      `user:tester,${runtime},t1`,
+    ]);
+  });
+
   test("--run-id-file gets the run's id", (t) => {
     const project = new Project(t, { "hello.ts": example("hello").text });
     const run = project.tsflow(["run", "hello.ts", "--run-id-file", "id.txt"]).succeeded();

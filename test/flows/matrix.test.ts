@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { Flow, namespace, useDatastore } from "../../runtime/src/client";
 import { Project, TEST_USER } from "../support/run-flow";
 import { SHAPES, type Shape } from "./shapes";
 
@@ -170,6 +171,28 @@ for (const shape of SHAPES) {
         assert.deepEqual(task.logs?.stdout, { bytes: Buffer.byteLength(`out of ${pathspec}\n`), truncated: false });
       }
       assert.equal(TEST_USER, "tester");
+    });
+
+    test("the client API reads back what the run wrote", async (t) => {
+      const project = new Project(t, { [FILE]: shape.source() });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      useDatastore(project.datastore.root);
+      namespace(`user:${TEST_USER}`);
+      const latest = await Flow(shape.flow).latestSuccessfulRun();
+      assert.equal(latest.id, run.runId);
+      assert.deepEqual((await latest.data()).result, shape.expected);
+      const steps: string[] = [];
+      let bodyTaskTotal = 0;
+      for await (const step of latest.steps()) {
+        steps.push(step.name);
+        for await (const task of step.tasks()) {
+          assert.equal(task.successful, true);
+          if (bodySteps(shape).includes(step.name)) bodyTaskTotal++;
+        }
+      }
+      assert.equal(steps[0], "start");
+      assert.equal(steps.at(-1), "end");
+      assert.equal(bodyTaskTotal, bodyTaskCount(shape));
     });
 
     if (shape.joins.length > 0) {
