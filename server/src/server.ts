@@ -1,0 +1,62 @@
+import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { analyze } from "../../runtime/src/graph/analyze";
+import { AnalysisCache, type Analyzer } from "./documents";
+import { DiagnosticsPublisher } from "./features/diagnostics";
+import { registerGraph } from "./features/graph";
+import type { ServerSettings } from "./protocol";
+
+/** What every feature gets: the open documents, their analyses, and the client's settings. */
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  cache: AnalysisCache;
+  settings: ServerSettings & { workspaceRoot?: string };
+}
+
+/**
+ * Wires the server: capabilities, document sync and one handler per feature. `analyzer` replaces
+ * the analyzer (tests inject faults through TSFLOW_SERVER_FAULT instead, over the real process).
+ */
+export function startServer(
+  connection: Connection,
+  analyzer: Analyzer = withFaultInjection(analyze, process.env.TSFLOW_SERVER_FAULT),
+): void {
+  const documents = new TextDocuments(TextDocument);
+  const cache = new AnalysisCache(analyzer, (message) => connection.console.error(message));
+  const context: ServerContext = { connection, documents, cache, settings: {} };
+  const diagnostics = new DiagnosticsPublisher(connection, documents, cache);
+
+  connection.onInitialize((params): InitializeResult => {
+    context.settings = {
+      ...(params.initializationOptions as ServerSettings | undefined),
+      workspaceRoot: params.workspaceFolders?.[0]?.uri,
+    };
+    return {
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      serverInfo: { name: "tsflow-language-server" },
+    };
+  });
+  connection.onDidChangeConfiguration((change) => {
+    const settings = (change.settings as { tsflow?: ServerSettings } | undefined)?.tsflow;
+    if (settings) context.settings = { ...context.settings, ...settings };
+  });
+  documents.onDidChangeContent((change) => diagnostics.schedule(change.document.uri));
+  documents.onDidClose((event) => {
+    cache.delete(event.document.uri);
+    diagnostics.clear(event.document.uri);
+  });
+  registerGraph(connection, documents, cache);
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** For tests of crash resilience: an analyzer that throws on any text containing `marker`. */
+function withFaultInjection(analyzer: Analyzer, marker: string | undefined): Analyzer {
+  if (!marker) return analyzer;
+  return (fileName, text) => {
+    if (text.includes(marker)) throw new Error(`injected fault (${marker})`);
+    return analyzer(fileName, text);
+  };
+}
