@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { coldCheckFigures, reanalysisFigures } from "./analyzer";
 import { clientFigures } from "./client";
 import { runtimeFigures } from "./runtime";
+import { serverFigures } from "./server";
 import { report } from "./report";
 
 // `npm run bench`: every speed and memory figure beside its target. Exits 1 when one is missed.
@@ -12,6 +13,7 @@ void (async () => {
     ...coldCheckFigures(),
     ...(await runtimeFigures()),
     ...(await clientFigures()),
+    ...(await serverFigures()),
   ]);
   process.exitCode = ok ? 0 : 1;
 })();
