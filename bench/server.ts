@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { LspClient, uriOf } from "../test/support/lsp";
+import { completionAt, definitionAt, hoverAt, LspClient, positionOf, uriOf } from "../test/support/lsp";
 import { generateFlow } from "./generate-flow";
 import { median, percentile, type Figure } from "./report";
 
@@ -92,11 +92,41 @@ async function memoryFigure(client: LspClient): Promise<Figure> {
   };
 }
 
+/** Hover, go to definition and completion on a 300-line flow whose analysis is current. */
+async function requestFigures(client: LspClient): Promise<Figure[]> {
+  const uri = uriOf("requests.ts");
+  const text = generateFlow(300);
+  await client.open(uri, text, 1);
+  await client.diagnostics(uri, 1);
+  const requests: Array<[string, () => Promise<unknown>]> = [
+    ["hover", () => hoverAt(client, uri, positionOf(text, "@step me|rge("))],
+    ["definition", () => definitionAt(client, uri, positionOf(text, 'foreach: "gr|id"'))],
+    ["completion", () => completionAt(client, uri, positionOf(text, "this.next(this.|choose)"))],
+  ];
+  const figures: Figure[] = [];
+  for (const [name, request] of requests) {
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now();
+      const answer = await request();
+      times.push(performance.now() - started);
+      if (answer === null || (Array.isArray(answer) && answer.length === 0))
+        throw new Error(`the bench's ${name} request found nothing`);
+    }
+    figures.push({ name: `LSP ${name} (p95 of 200)`, value: percentile(times, 95), unit: "ms", target: 30 });
+  }
+  return figures;
+}
+
 export async function serverFigures(): Promise<Figure[]> {
   const s = scope();
   try {
     const client = await LspClient.start(s);
-    const figures = [...(await keystrokeFigures(client)), await memoryFigure(client)];
+    const figures = [
+      ...(await keystrokeFigures(client)),
+      ...(await requestFigures(client)),
+      await memoryFigure(client),
+    ];
     return [...figures, await firstDiagnosticsFigure()];
   } finally {
     await s.close();

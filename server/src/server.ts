@@ -1,9 +1,21 @@
-import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from "vscode-languageserver";
+import {
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+  type ServerCapabilities,
+} from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze } from "../../runtime/src/graph/analyze";
 import { AnalysisCache, type Analyzer } from "./documents";
 import { DiagnosticsPublisher } from "./features/diagnostics";
+import { codeActionsFeature } from "./features/code-actions";
+import { codeLensFeature } from "./features/code-lens";
+import { completionFeature } from "./features/completion";
+import { definitionFeature } from "./features/definition";
 import { registerGraph } from "./features/graph";
+import { hoverFeature } from "./features/hover";
+import { symbolsFeature } from "./features/symbols";
 import type { ServerSettings } from "./protocol";
 
 /** What every feature gets: the open documents, their analyses, and the client's settings. */
@@ -13,6 +25,21 @@ export interface ServerContext {
   cache: AnalysisCache;
   settings: ServerSettings & { workspaceRoot?: string };
 }
+
+/** One editor feature: the capabilities it announces and the handlers it registers. */
+export interface Feature {
+  capabilities: ServerCapabilities;
+  register(context: ServerContext): void;
+}
+
+const FEATURES: Feature[] = [
+  hoverFeature,
+  definitionFeature,
+  completionFeature,
+  codeActionsFeature,
+  codeLensFeature,
+  symbolsFeature,
+];
 
 /**
  * Wires the server: capabilities, document sync and one handler per feature. `analyzer` replaces
@@ -33,7 +60,10 @@ export function startServer(
       workspaceRoot: params.workspaceFolders?.[0]?.uri,
     };
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: Object.assign(
+        { textDocumentSync: TextDocumentSyncKind.Incremental },
+        ...FEATURES.map((f) => f.capabilities),
+      ) as ServerCapabilities,
       serverInfo: { name: "tsflow-language-server" },
     };
   });
@@ -47,6 +77,7 @@ export function startServer(
     diagnostics.clear(event.document.uri);
   });
   registerGraph(connection, documents, cache);
+  for (const feature of FEATURES) feature.register(context);
 
   documents.listen(connection);
   connection.listen();

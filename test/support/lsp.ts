@@ -19,6 +19,15 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
+  CompletionRequest,
+  DefinitionRequest,
+  HoverRequest,
+  MarkupContent,
+  type CompletionItem,
+  type Hover,
+  type Location,
+  type Position,
+  type Range,
 } from "vscode-languageserver-protocol/node";
 import { GraphChangedNotification, type FlowGraphResult } from "../../server/src/protocol";
 
@@ -143,3 +152,121 @@ export class LspClient {
     }
   }
 }
+
+/**
+ * The position of the `|` in `marked`, found in `text` with the `|` taken out: `positionOf(text,
+ * 'foreach: "gr|id"')`. The unmarked needle must occur exactly once, so a test cannot silently
+ * point at the wrong place.
+ */
+export function positionOf(text: string, marked: string): Position {
+  const cursor = marked.indexOf("|");
+  assert.ok(cursor >= 0, `no | in ${JSON.stringify(marked)}`);
+  const needle = marked.slice(0, cursor) + marked.slice(cursor + 1);
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `${JSON.stringify(needle)} is not in the text`);
+  assert.equal(text.indexOf(needle, offset + 1), -1, `${JSON.stringify(needle)} occurs more than once`);
+  const before = text.slice(0, offset + cursor).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+/** A range on one line, as tests spell them. */
+export const lineRange = (line: number, start: number, end: number): Range => ({
+  start: { line, character: start },
+  end: { line, character: end },
+});
+
+/** `textDocument/hover` at a position. */
+export function hoverAt(client: LspClient, uri: string, position: Position): Promise<Hover | null> {
+  return client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+}
+
+/** The markdown of a hover, or null when there is none. */
+export async function hoverTextAt(client: LspClient, uri: string, position: Position): Promise<string | null> {
+  const hover = await hoverAt(client, uri, position);
+  if (!hover) return null;
+  assert.ok(MarkupContent.is(hover.contents), "hovers are markup");
+  assert.equal(hover.contents.kind, "markdown");
+  return hover.contents.value;
+}
+
+/** `textDocument/definition` at a position, as plain locations (the server sends no links). */
+export function definitionAt(client: LspClient, uri: string, position: Position): Promise<Location[] | null> {
+  return client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }) as Promise<
+    Location[] | null
+  >;
+}
+
+/** `textDocument/completion` at a position, items sorted as the editor shows them (by sortText, then label). */
+export async function completionAt(
+  client: LspClient,
+  uri: string,
+  position: Position,
+): Promise<CompletionItem[] | null> {
+  const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+  if (result === null) return null;
+  const items = Array.isArray(result) ? result : result.items;
+  const key = (item: CompletionItem) => item.sortText ?? item.label;
+  return [...items].sort((a, b) => key(a).localeCompare(key(b)) || a.label.localeCompare(b.label));
+}
+
+// Inline flows the hover, definition and completion tests share.
+
+/** A switch whose cases meet in `end`, with a doc comment on `start`. */
+export const SWITCH_FLOW = `import { FlowSpec, step } from "tsflow";
+
+export class SwitchFlow extends FlowSpec {
+  declare choice: string;
+  declare result: number;
+
+  /** Picks a branch. */
+  @step start() {
+    this.choice = "yes";
+    this.next({ yes: this.a, no: this.b }, { condition: "choice" });
+  }
+
+  @step a() {
+    this.result = 1;
+    this.next(this.end);
+  }
+
+  @step b() {
+    this.result = this.choice.length;
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+/** A static branch whose join reads `inputs.a` and merges all but `y`. */
+export const MERGE_FLOW = `import { FlowSpec, step, Inputs } from "tsflow";
+
+export class MergeFlow extends FlowSpec {
+  declare x: number;
+  declare y: number;
+
+  @step start() {
+    this.x = 1;
+    this.next(this.a, this.b);
+  }
+
+  @step a() {
+    this.x = 2;
+    this.y = 1;
+    this.next(this.join);
+  }
+
+  @step b() {
+    this.y = 2;
+    this.next(this.join);
+  }
+
+  @step join(inputs: Inputs<MergeFlow>) {
+    this.mergeArtifacts(inputs, { exclude: ["y"] });
+    this.x = inputs.a.x + inputs.b.x;
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;

@@ -9,6 +9,8 @@ const SAVE_INTERVAL_MS = 250;
  */
 export class RunProgress {
   private readonly steps = new Map<string, StepProgress>();
+  /** When each step's latest task ended: its finish time, exact though saves are throttled. */
+  private readonly lastEnded = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -39,10 +41,12 @@ export class RunProgress {
     const progress = this.steps.get(step)!;
     progress.done++;
     progress.startedAt ??= new Date().toISOString();
+    this.lastEnded.set(step, new Date().toISOString());
   }
 
   failed(step: string): void {
     this.steps.get(step)!.failed++;
+    this.lastEnded.set(step, new Date().toISOString());
   }
 
   /** Something changed: save soon. */
@@ -73,7 +77,8 @@ export class RunProgress {
             : p.done === p.total && p.running === 0
               ? "succeeded"
               : "running";
-      if (p.status === "succeeded" || p.status === "failed") p.finishedAt ??= new Date().toISOString();
+      if (p.status === "succeeded" || p.status === "failed") p.finishedAt = this.lastEnded.get(step);
+      else delete p.finishedAt;
       this.run.steps[step] = { ...p };
     }
     // Tags may have changed on disk (`tsflow tag add` during the run): keep them.

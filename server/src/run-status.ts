@@ -1,0 +1,162 @@
+/**
+ * The latest run of a flow as the code lenses show it, read through the runtime's read-only client
+ * API (never its exec code). Only the run record is read: no task record, no artifact.
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  defaultNamespace,
+  Flow,
+  NotFoundError,
+  useDatastore,
+  type Run,
+  type RunStatus,
+  type StepProgress,
+} from "../../runtime/src/client";
+
+/** What a lens needs of a run: its pathspec, its status, and the progress of its started steps. */
+export interface LatestRun {
+  pathspec: string;
+  status: RunStatus;
+  /** The steps that have started, by name; a step that is absent has not run. */
+  steps: Record<string, StepProgress>;
+}
+
+/**
+ * How long a read is reused. The editor asks for lenses after each burst of typing, for every open
+ * flow file; a second's reuse turns that into at most one small read per flow per second, and a
+ * second-old status is as good as a fresh one to a reader. (An mtime check would need the record's
+ * path, which only the datastore layer knows: the client API does not expose it.)
+ */
+const TTL_MS = 1000;
+
+/**
+ * Reads and caches the latest run of each flow, per datastore. The runs are those of the user's
+ * namespace (`user:NAME`, as the CLI defaults to): the run a "Resume" lens resumes is then the run
+ * whose status the lenses show, and a shared datastore shows your runs, not a colleague's.
+ */
+export class RunStatusReader {
+  private readonly cache = new Map<string, { at: number; run: Promise<LatestRun | undefined> }>();
+  private readonly logged = new Set<string>();
+  /** `user:NAME` for the user the server runs as: TSFLOW_USER, else USER, as for the CLI it launches. */
+  private readonly namespace = defaultNamespace();
+
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The latest run of `flow` in the datastore at `root`; undefined when there is no datastore, no
+   * run in the namespace, or the record cannot be read. Never rejects.
+   */
+  latest(root: string, flow: string): Promise<LatestRun | undefined> {
+    const key = `${root}\0${flow}`;
+    const cached = this.cache.get(key);
+    if (cached && this.now() - cached.at < TTL_MS) return cached.run;
+    // The promise is cached, so requests that arrive while a read is under way share it.
+    const run = this.read(root, flow);
+    this.cache.set(key, { at: this.now(), run });
+    return run;
+  }
+
+  private async read(root: string, flow: string): Promise<LatestRun | undefined> {
+    try {
+      return await readLatest(root, flow, this.namespace, (error) => this.warn(error));
+    } catch (error) {
+      // No datastore or no run of this flow yet is the common case, not a problem worth a word.
+      if (!(error instanceof NotFoundError)) this.warn(error);
+      return undefined;
+    }
+  }
+
+  /** Logs each distinct problem once: lenses are asked for often, and a damaged record stays damaged. */
+  private warn(error: unknown) {
+    const message = `run status: ${error instanceof Error ? error.message : String(error)}`;
+    if (this.logged.has(message)) return;
+    this.logged.add(message);
+    this.log(message);
+  }
+}
+
+async function readLatest(
+  root: string,
+  flow: string,
+  namespace: string,
+  onError: (error: Error) => void,
+): Promise<LatestRun | undefined> {
+  // The client's datastore is process-wide state; Flow() binds the store at once, so pointing the
+  // client at `root` right before cannot be undone by another request meanwhile.
+  useDatastore(root);
+  const handle = Flow(flow);
+  for await (const run of handle.runs({ namespace, onError })) return summarize(run);
+  return undefined;
+}
+
+/** The steps a run has started come from its record and its step folders: no task is read. */
+async function summarize(run: Run): Promise<LatestRun> {
+  const steps: Record<string, StepProgress> = {};
+  for await (const step of run.steps()) {
+    if (step.progress) steps[step.name] = step.progress;
+  }
+  return { pathspec: run.pathspec, status: run.status, steps };
+}
+
+/**
+ * The datastore the lenses read: the `datastoreRoot` setting (relative to the workspace folder),
+ * else `.tsflow` in the first workspace folder, else `.tsflow` beside the document. Undefined for
+ * an unsaved document outside any folder.
+ */
+export function datastoreRootFor(
+  documentUri: string,
+  settings: { datastoreRoot?: string; workspaceRoot?: string },
+): string | undefined {
+  const workspace = pathOf(settings.workspaceRoot);
+  const document = pathOf(documentUri);
+  const beside = document === undefined ? undefined : dirname(document);
+  if (settings.datastoreRoot) return resolve(workspace ?? beside ?? process.cwd(), settings.datastoreRoot);
+  const folder = workspace ?? beside;
+  return folder === undefined ? undefined : join(folder, ".tsflow");
+}
+
+function pathOf(uri: string | undefined): string | undefined {
+  return uri?.startsWith("file:") ? fileURLToPath(uri) : undefined;
+}
+
+/**
+ * A step's status in a run, as one short line: `✓ succeeded · 4 tasks · 1.2 s`, `✗ failed`,
+ * `▸ running 2/4`, `○ pending` (the run goes on but has not reached it), `not run`, and
+ * `■ unfinished 1/4` for a step whose run ended, or died, while its tasks were under way.
+ */
+export function describeStep(progress: StepProgress | undefined, runStatus: RunStatus): string {
+  if (!progress || progress.total === 0) return runStatus === "running" ? "○ pending" : "not run";
+  const counts = `${progress.done}/${progress.total}`;
+  switch (progress.status) {
+    case "succeeded":
+      return `✓ succeeded · ${plural(progress.done, "task")}${elapsed(progress)}`;
+    case "failed":
+      return progress.total === 1 ? "✗ failed" : `✗ failed · ${progress.failed} of ${plural(progress.total, "task")}`;
+    default:
+      return runStatus === "running" ? `▸ running ${counts}` : `■ unfinished ${counts}`;
+  }
+}
+
+function elapsed(progress: StepProgress): string {
+  if (!progress.startedAt || !progress.finishedAt) return "";
+  const ms = Date.parse(progress.finishedAt) - Date.parse(progress.startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? ` · ${formatDuration(ms)}` : "";
+}
+
+/** `0.4 s`, `12.5 s`, `3 min 5 s`, `2 h 7 min`: as precise as a glance needs. */
+export function formatDuration(ms: number): string {
+  const seconds = ms / 1000;
+  // 59.96 s would print as "60.0 s": from there on, minutes read better.
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(Math.round(seconds) / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds) % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,279 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { CodeLensRefreshRequest, CodeLensRequest, type CodeLens } from "vscode-languageserver-protocol";
+import { Commands, type CommandTarget } from "../../server/src/protocol";
+import { EXAMPLES_DIR } from "../support/examples";
+import { LspClient, uriOf } from "../support/lsp";
+import { Project, TEST_USER } from "../support/run-flow";
+
+const HELLO = readFileSync(join(EXAMPLES_DIR, "hello.ts"), "utf8");
+const FOREACH = readFileSync(join(EXAMPLES_DIR, "foreach.ts"), "utf8");
+const FAIL = `import { FlowSpec, step } from "tsflow";
+
+export class FailFlow extends FlowSpec {
+  @step start() { this.next(this.boom); }
+  @step boom() {
+    throw new Error("boom");
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`;
+
+/** A lens as one comparable row: "range" title command argument. */
+function rows(lenses: CodeLens[] | null): Array<[string, string, string, CommandTarget]> {
+  return (lenses ?? []).map((l) => {
+    const { start, end } = l.range;
+    const args = l.command?.arguments as [CommandTarget];
+    return [
+      `${start.line}:${start.character}-${end.line}:${end.character}`,
+      l.command!.title,
+      l.command!.command,
+      args[0],
+    ];
+  });
+}
+
+/** The step-status lenses only, as [step, title, runPathspec]. */
+function statuses(lenses: CodeLens[] | null): Array<[string | undefined, string, string | undefined]> {
+  return rows(lenses)
+    .filter(([, , command]) => command === Commands.showStepRun)
+    .map(([, title, , target]) => [target.step, title, target.runPathspec]);
+}
+
+function lensesOf(client: LspClient, uri: string): Promise<CodeLens[] | null> {
+  return client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+}
+
+/** Opens `text` and asks for its lenses once the server has analyzed it. */
+async function openLenses(client: LspClient, uri: string, text: string): Promise<CodeLens[] | null> {
+  await client.open(uri, text);
+  await client.diagnostics(uri, 1);
+  return lensesOf(client, uri);
+}
+
+/** Sets every step's recorded time to `ms`, so a status line can be asserted whole. */
+function fixStepTimes(project: Project, flow: string, runId: string, ms: number): void {
+  const run = project.run(flow, runId);
+  for (const progress of Object.values(run.steps)) {
+    if (progress.startedAt && progress.finishedAt) {
+      progress.finishedAt = new Date(Date.parse(progress.startedAt) + ms).toISOString();
+    }
+  }
+  project.datastore.runs.update(run);
+}
+
+describe("code lenses over LSP", () => {
+  test("a flow with no datastore: Run, Resume, Show DAG on the class, Run from here on each step, no status", async (t) => {
+    const client = await LspClient.start(t);
+    const uri = uriOf("hello.ts");
+    const flow = { uri, flow: "HelloFlow" };
+    assert.deepEqual(rows(await openLenses(client, uri, HELLO)), [
+      ["3:0-18:1", "Run", Commands.run, flow],
+      ["3:0-18:1", "Resume", Commands.resume, flow],
+      ["3:0-18:1", "Show DAG", Commands.showDag, flow],
+      ["6:2-9:3", "Run from here", Commands.runFromStep, { ...flow, step: "start" }],
+      ["11:2-15:3", "Run from here", Commands.runFromStep, { ...flow, step: "hello" }],
+      ["17:2-17:16", "Run from here", Commands.runFromStep, { ...flow, step: "end" }],
+    ]);
+    assert.deepEqual(await openLenses(client, uriOf("plain.ts"), "export const x = 1;\n"), []);
+    assert.equal(await lensesOf(client, uriOf("never-opened.ts")), null);
+  });
+
+  describe("with runs in the datastore", () => {
+    const cleanups: Array<() => void> = [];
+    const project = new Project(
+      { after: (fn) => cleanups.push(fn) },
+      {
+        "hello.ts": HELLO,
+        "foreach.ts": FOREACH,
+        "fail.ts": FAIL,
+      },
+    );
+    const datastoreRoot = join(project.dir, ".tsflow");
+    const uri = (name: string) => pathToFileURL(join(project.dir, name)).toString();
+    let helloRun = "";
+    let foreachRun = "";
+    let failRun = "";
+
+    before(() => {
+      project.tsflow(["run", "hello.ts"]).succeeded();
+      helloRun = project.tsflow(["run", "hello.ts"]).succeeded().runId;
+      foreachRun = project.tsflow(["run", "foreach.ts"]).succeeded().runId;
+      const failed = project.tsflow(["run", "fail.ts"]);
+      assert.equal(failed.code, 1, failed.stderr);
+      failRun = failed.runId;
+      for (const [flow, id] of [
+        ["HelloFlow", helloRun],
+        ["ForeachFlow", foreachRun],
+        ["FailFlow", failRun],
+      ]) {
+        fixStepTimes(project, flow, id, 1234);
+      }
+    });
+    after(() => cleanups.forEach((cleanup) => cleanup()));
+
+    test("each step shows its status in the latest run, with the command to show that run", async (t) => {
+      const client = await LspClient.start(t, {
+        env: { TSFLOW_USER: TEST_USER },
+        initializationOptions: { datastoreRoot },
+      });
+      const hello = await openLenses(client, uri("hello.ts"), HELLO);
+      const target = { uri: uri("hello.ts"), flow: "HelloFlow", runPathspec: `HelloFlow/${helloRun}` };
+      assert.deepEqual(rows(hello).slice(3), [
+        ["6:2-9:3", "Run from here", Commands.runFromStep, { uri: target.uri, flow: "HelloFlow", step: "start" }],
+        ["6:2-9:3", "✓ succeeded · 1 task · 1.2 s", Commands.showStepRun, { ...target, step: "start" }],
+        ["11:2-15:3", "Run from here", Commands.runFromStep, { uri: target.uri, flow: "HelloFlow", step: "hello" }],
+        ["11:2-15:3", "✓ succeeded · 1 task · 1.2 s", Commands.showStepRun, { ...target, step: "hello" }],
+        ["17:2-17:16", "Run from here", Commands.runFromStep, { uri: target.uri, flow: "HelloFlow", step: "end" }],
+        ["17:2-17:16", "✓ succeeded · 1 task · 1.2 s", Commands.showStepRun, { ...target, step: "end" }],
+      ]);
+      assert.equal(
+        hello![4].command!.tooltip,
+        `start in the latest run, HelloFlow/${helloRun} (succeeded): click to show it`,
+      );
+
+      assert.deepEqual(statuses(await openLenses(client, uri("foreach.ts"), FOREACH)), [
+        ["start", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
+        ["a", "✓ succeeded · 3 tasks · 1.2 s", `ForeachFlow/${foreachRun}`],
+        ["join", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
+        ["end", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
+      ]);
+      assert.deepEqual(statuses(await openLenses(client, uri("fail.ts"), FAIL)), [
+        ["start", "✓ succeeded · 1 task · 1.2 s", `FailFlow/${failRun}`],
+        ["boom", "✗ failed", `FailFlow/${failRun}`],
+        ["end", "not run", `FailFlow/${failRun}`],
+      ]);
+    });
+
+    test("the status follows the text: a step added since the run is not run", async (t) => {
+      const client = await LspClient.start(t, {
+        env: { TSFLOW_USER: TEST_USER },
+        initializationOptions: { datastoreRoot },
+      });
+      const edited = HELLO.replace(
+        "this.next(this.end);",
+        "this.next(this.extra);\n  }\n\n  @step extra() {\n    this.next(this.end);",
+      );
+      assert.deepEqual(
+        statuses(await openLenses(client, uri("hello.ts"), edited)).map(([step, title]) => [step, title]),
+        [
+          ["start", "✓ succeeded · 1 task · 1.2 s"],
+          ["hello", "✓ succeeded · 1 task · 1.2 s"],
+          ["extra", "not run"],
+          ["end", "✓ succeeded · 1 task · 1.2 s"],
+        ],
+      );
+    });
+
+    test("the datastore is found in the workspace folder, else beside the document", async (t) => {
+      const inWorkspace = await LspClient.start(t, { env: { TSFLOW_USER: TEST_USER }, workspace: project.dir });
+      // A document outside the folder still reads the folder's datastore.
+      assert.equal(statuses(await openLenses(inWorkspace, uriOf("hello.ts"), HELLO)).length, 3);
+      const beside = await LspClient.start(t, { env: { TSFLOW_USER: TEST_USER } });
+      assert.equal(statuses(await openLenses(beside, uri("hello.ts"), HELLO)).length, 3);
+    });
+
+    test("only the user's runs count: another user sees no status", async (t) => {
+      const client = await LspClient.start(t, {
+        env: { TSFLOW_USER: "someone-else" },
+        initializationOptions: { datastoreRoot },
+      });
+      const lenses = rows(await openLenses(client, uri("hello.ts"), HELLO));
+      assert.deepEqual(
+        lenses.map(([, title]) => title),
+        ["Run", "Resume", "Show DAG", "Run from here", "Run from here", "Run from here"],
+      );
+    });
+  });
+
+  test("a datastore that cannot be read costs the status lenses, never the others or the connection", async (t) => {
+    const project = new Project(t, { "hello.ts": HELLO });
+    const notAFolder = join(project.dir, "not-a-datastore");
+    writeFileSync(notAFolder, "just a file\n");
+    const client = await LspClient.start(t, { initializationOptions: { datastoreRoot: notAFolder } });
+    const uri = pathToFileURL(join(project.dir, "hello.ts")).toString();
+    assert.equal(rows(await openLenses(client, uri, HELLO)).length, 6);
+    assert.equal(rows(await lensesOf(client, uri)).length, 6, "still serving");
+  });
+
+  test("a running run's lenses move along: the server asks for a refresh as its steps progress", async (t) => {
+    const project = new Project(t);
+    const release = join(project.dir, "release");
+    project.write(
+      "slow.ts",
+      `import { existsSync } from "node:fs";
+import { FlowSpec, step, Inputs } from "tsflow";
+
+export class SlowFlow extends FlowSpec {
+  declare items: number[];
+  @step start() { this.items = [0, 1, 2, 3]; this.next(this.work, { foreach: "items" }); }
+  @step async work() {
+    // Two tasks finish at once; the other two wait for the test to let them go.
+    while ((this.input as number) >= 2 && !existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 20));
+    this.next(this.join);
+  }
+  @step join(inputs: Inputs<SlowFlow>) { this.next(this.end); }
+  @step end() {}
+}
+`,
+    );
+    const client = await LspClient.start(t, {
+      env: { TSFLOW_USER: TEST_USER },
+      initializationOptions: { datastoreRoot: join(project.dir, ".tsflow") },
+    });
+    let refreshes = 0;
+    let wake: (() => void) | undefined;
+    client.connection.onRequest(CodeLensRefreshRequest.type, () => {
+      refreshes++;
+      wake?.();
+    });
+    /** Waits for refreshes after the `seen`-th, asking for lenses after each, until `done` holds. */
+    const untilStatus = async (uri: string, done: (rows: ReturnType<typeof statuses>) => boolean) => {
+      for (;;) {
+        const seen = refreshes;
+        const now = statuses(await lensesOf(client, uri));
+        if (done(now)) return now;
+        if (refreshes === seen) await new Promise<void>((resolve) => (wake = resolve));
+      }
+    };
+
+    const child = project.start(["run", "slow.ts", "--max-workers", "4", "--json"]);
+    t.after(() => void child.kill());
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes('"run-started"') && resolve()),
+    );
+    const uri = pathToFileURL(join(project.dir, "slow.ts")).toString();
+    await client.open(uri, readFileSync(join(project.dir, "slow.ts"), "utf8"));
+    await client.diagnostics(uri, 1);
+
+    const running = await untilStatus(uri, (now) =>
+      now.some(([step, title]) => step === "work" && title === "▸ running 2/4"),
+    );
+    assert.deepEqual(
+      running.map(([step, title]) => [step, title]).filter(([step]) => step !== "start"),
+      [
+        ["work", "▸ running 2/4"],
+        ["join", "○ pending"],
+        ["end", "○ pending"],
+      ],
+    );
+    writeFileSync(release, "go");
+    const finished = await untilStatus(uri, (now) => now.at(-1)?.[1].startsWith("✓ succeeded") ?? false);
+    assert.deepEqual(
+      finished.map(([step, title]) => [step, title.replace(/ · [\d.]+ s$/, "")]),
+      [
+        ["start", "✓ succeeded · 1 task"],
+        ["work", "✓ succeeded · 4 tasks"],
+        ["join", "✓ succeeded · 1 task"],
+        ["end", "✓ succeeded · 1 task"],
+      ],
+    );
+    assert.ok(refreshes >= 2, `${refreshes} refreshes`);
+    await exited;
+  });
+});
