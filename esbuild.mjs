@@ -35,6 +35,8 @@ const bundles = [
   { ...node, entryPoints: ["runtime/src/cli/bin.ts"], outfile: "dist/tsflow-cli.js" },
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
+  // The VS Code extension. Only this bundle may leave `vscode` external: the host provides it.
+  { ...node, entryPoints: ["client/src/extension.ts"], outfile: "dist/extension.js", external: ["vscode"] },
   // The language server: the analyzer behind diagnostics, navigation and the DAG preview.
   { ...node, entryPoints: ["server/src/main.ts"], outfile: "dist/server.js" },
   // The authoring API that flow files import as "tsflow".
