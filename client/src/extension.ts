@@ -2,6 +2,8 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { registerCommands } from "./commands";
 import { createLanguageClient, isFlowDocument } from "./language-client";
+import { runCommands } from "./run-commands";
+import { RunLauncher } from "./run-launcher";
 import { ServerStatus } from "./status-bar";
 
 let client: LanguageClient | undefined;
@@ -15,9 +17,12 @@ export function activate(context: vscode.ExtensionContext): void {
   client = createLanguageClient(context, output);
   const status = new ServerStatus(client);
   context.subscriptions.push(output, status, { dispose: () => void client?.stop() });
+  const runs = vscode.window.createOutputChannel("TSFlow Runs");
+  context.subscriptions.push(runs);
   registerCommands(context, [
     { id: "tsflow.showOutput", run: () => output.show(true) },
     { id: "tsflow.restartServer", run: () => client?.restart() },
+    ...runCommands(client, new RunLauncher(context, runs), runs),
   ]);
   const startWhenNeeded = (document: vscode.TextDocument) => {
     if (!client || client.isRunning() || !isFlowDocument(document)) return;
@@ -25,7 +30,18 @@ export function activate(context: vscode.ExtensionContext): void {
     client.start().catch((error: unknown) => reportStartFailure(output, error));
   };
   vscode.workspace.textDocuments.forEach(startWhenNeeded);
-  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startWhenNeeded));
+  // `tsflow.flowFile` shows the Run button in the title bar of flow files only.
+  const markFlowFile = (editor: vscode.TextEditor | undefined) =>
+    void vscode.commands.executeCommand(
+      "setContext",
+      "tsflow.flowFile",
+      editor !== undefined && isFlowDocument(editor.document),
+    );
+  markFlowFile(vscode.window.activeTextEditor);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(startWhenNeeded),
+    vscode.window.onDidChangeActiveTextEditor(markFlowFile),
+  );
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,134 @@
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import type { FlowGraph } from "../../runtime/src/graph/model";
+import { FlowGraphRequest, type CommandTarget } from "../../server/src/protocol";
+import type { CommandSpec } from "./commands";
+import { readSettings } from "./config";
+import { askParameters } from "./parameters-input";
+import type { LaunchResult, RunLauncher } from "./run-launcher";
+
+/** Run, Resume and Run from here: the commands behind the server's code lenses and the palette. */
+export function runCommands(
+  client: LanguageClient,
+  launcher: RunLauncher,
+  output: vscode.OutputChannel,
+): CommandSpec[] {
+  const start = async (target: CommandTarget | undefined, kind: "run" | "resume" | "from") => {
+    if (!trusted()) return;
+    const flow = await flowFor(client, target);
+    if (!flow) return;
+    let args: string[];
+    if (kind === "run") {
+      const settings = readSettings(flow.uri);
+      const flags =
+        settings.runArgs.length > 0 || flow.graph.parameters.length === 0
+          ? settings.runArgs
+          : await askParameters(flow.graph.name, flow.graph.parameters);
+      if (!flags) return;
+      args = ["run", flow.uri.fsPath, "--flow", flow.graph.name, ...flags];
+    } else {
+      const step = kind === "from" ? (target?.step ?? (await pickStep(flow.graph))) : undefined;
+      if (kind === "from" && !step) return;
+      args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name];
+    }
+    const title =
+      kind === "run"
+        ? `Running ${flow.graph.name}`
+        : kind === "resume"
+          ? `Resuming ${flow.graph.name}`
+          : `Running ${flow.graph.name} from ${args[2]}`;
+    report(await launcher.launch({ file: flow.uri, args, title }), output);
+  };
+  return [
+    { id: "tsflow.run", run: (target?: unknown) => start(target as CommandTarget | undefined, "run") },
+    { id: "tsflow.resume", run: (target?: unknown) => start(target as CommandTarget | undefined, "resume") },
+    { id: "tsflow.runFromStep", run: (target?: unknown) => start(target as CommandTarget | undefined, "from") },
+  ];
+}
+
+/** Running a flow runs its code: only in a trusted workspace. */
+function trusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window
+    .showWarningMessage(
+      "TSFlow: running a flow runs its code, so flows run only in a trusted workspace. Analysis works here as usual.",
+      "Manage Workspace Trust",
+    )
+    .then((choice) => choice && vscode.commands.executeCommand("workbench.trust.manage"));
+  return false;
+}
+
+/** The flow a command is about: the lens's target, else the active editor's flow (asking when it has several). */
+async function flowFor(
+  client: LanguageClient,
+  target: CommandTarget | undefined,
+): Promise<{ uri: vscode.Uri; graph: FlowGraph } | undefined> {
+  const uri = target?.uri ? vscode.Uri.parse(target.uri) : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) {
+    void vscode.window.showErrorMessage("TSFlow: open a flow file first.");
+    return undefined;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.isDirty) await document.save();
+  const answer = await client.sendRequest(FlowGraphRequest, { textDocument: { uri: uri.toString() } });
+  const flows = answer?.analysis.flows ?? [];
+  const chosen = target?.flow
+    ? flows.find((f) => f.graph.name === target.flow)
+    : flows.length === 1
+      ? flows[0]
+      : await pickFlow(flows.map((f) => f.graph.name)).then((name) => flows.find((f) => f.graph.name === name));
+  if (!chosen) {
+    if (flows.length === 0)
+      void vscode.window.showErrorMessage(`TSFlow: ${vscode.workspace.asRelativePath(uri)} defines no flow.`);
+    return undefined;
+  }
+  const errors = chosen.diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) {
+    void vscode.window
+      .showErrorMessage(
+        `TSFlow: ${chosen.graph.name} has ${errors} error${errors === 1 ? "" : "s"}; fix ${errors === 1 ? "it" : "them"} before running.`,
+        "Show Problems",
+      )
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.actions.view.problems"));
+    return undefined;
+  }
+  return { uri, graph: chosen.graph };
+}
+
+async function pickFlow(names: string[]): Promise<string | undefined> {
+  return names.length === 0 ? undefined : vscode.window.showQuickPick(names, { title: "TSFlow: which flow?" });
+}
+
+async function pickStep(graph: FlowGraph): Promise<string | undefined> {
+  return vscode.window.showQuickPick(
+    graph.steps.map((s) => s.name),
+    { title: `Run ${graph.name} again from which step?` },
+  );
+}
+
+/** Tells how the run ended, with a way to its output. */
+function report(result: LaunchResult, output: vscode.OutputChannel) {
+  const show = (choice: string | undefined) => choice && output.show(true);
+  const finished = result.finished;
+  if (finished?.status === "succeeded") {
+    void vscode.window
+      .showInformationMessage(
+        `TSFlow: run ${finished.pathspec} succeeded in ${(finished.durationMs / 1000).toFixed(1)} s.`,
+        "Show Output",
+      )
+      .then(show);
+  } else if (finished) {
+    const where = finished.error?.step ? ` in step \`${finished.error.step}\`` : "";
+    void vscode.window
+      .showErrorMessage(
+        `TSFlow: run ${finished.pathspec} failed${where}: ${finished.error?.message ?? "see the output"}`,
+        "Show Output",
+      )
+      .then(show);
+  } else {
+    const reason = result.stderr.trim().split("\n").at(-1) ?? `exit code ${result.code}`;
+    void vscode.window
+      .showErrorMessage(`TSFlow: the run did not start: ${reason.replace(/^tsflow: /, "")}`, "Show Output")
+      .then(show);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The `tsflow run --json` events the editor follows, one JSON object per line (see
+ * runtime/src/exec/observers/json.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
+ */
+import type { StepProgress } from "../../runtime/src/datastore/records";
+
+export type RunEvent =
+  | { event: "run-started"; pathspec: string; flow: string; runId: string; steps: string[]; datastore: string }
+  | { event: "task-started"; pathspec: string; step: string; taskId: string; attempt: number }
+  | { event: "task-finished"; pathspec: string; step: string; taskId: string; durationMs: number; cloned: boolean }
+  | {
+      event: "task-failed";
+      pathspec: string;
+      step: string;
+      taskId: string;
+      error: { type: string; message: string };
+      willRetry: boolean;
+    }
+  | { event: "log"; pathspec: string; stream: "stdout" | "stderr"; text: string }
+  | { event: "progress"; pathspec: string; steps: Record<string, StepProgress> }
+  | {
+      event: "run-finished";
+      pathspec: string;
+      status: "succeeded" | "failed";
+      durationMs: number;
+      error?: { step: string; task: string; message: string };
+    };
+
+const KNOWN = new Set([
+  "run-started",
+  "task-started",
+  "task-finished",
+  "task-failed",
+  "log",
+  "progress",
+  "run-finished",
+]);
+
+/** Splits a growing stdout into events; keeps an unfinished last line for the next chunk. */
+export class EventReader {
+  private rest = "";
+
+  push(chunk: string): RunEvent[] {
+    const lines = (this.rest + chunk).split("\n");
+    this.rest = lines.pop() ?? "";
+    return lines.flatMap((line) => {
+      const event = parseEvent(line);
+      return event ? [event] : [];
+    });
+  }
+}
+
+export function parseEvent(line: string): RunEvent | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const value = JSON.parse(line) as { event?: unknown };
+    return typeof value.event === "string" && KNOWN.has(value.event) ? (value as RunEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "fit 3/4 · choose 0/1": the steps under way, for the progress notification. */
+export function progressText(steps: Record<string, StepProgress>): string {
+  const active = Object.entries(steps).filter(([, p]) => p.status === "running" || p.status === "failed");
+  const done = Object.values(steps).reduce((n, p) => n + p.done, 0);
+  if (active.length === 0) return `${done} task${done === 1 ? "" : "s"} done`;
+  return active
+    .map(([step, p]) => `${step} ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ""}`)
+    .join(" · ");
+}
+
+/** Task output as it goes to the output channel: each line prefixed with step/task. */
+export function logLines(pathspec: string, text: string): string {
+  const where = pathspec.split("/").slice(2).join("/");
+  return text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((line) => `[${where}] ${line}`)
+    .join("\n");
+}
