@@ -5,6 +5,7 @@ import { createLanguageClient, isFlowDocument } from "./language-client";
 import { runCommands } from "./run-commands";
 import { RunLauncher } from "./run-launcher";
 import { ServerStatus } from "./status-bar";
+import { offerTypesSetup, typesCommand } from "./types-setup";
 
 let client: LanguageClient | undefined;
 
@@ -23,7 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
     { id: "tsflow.showOutput", run: () => output.show(true) },
     { id: "tsflow.restartServer", run: () => client?.restart() },
     ...runCommands(client, new RunLauncher(context, runs), runs),
+    typesCommand(context),
   ]);
+  context.subscriptions.push(offerTypesSetup(context));
   const startWhenNeeded = (document: vscode.TextDocument) => {
     if (!client || client.isRunning() || !isFlowDocument(document)) return;
     status.show();

@@ -4,7 +4,7 @@ import { TsflowError } from "../../errors";
 import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
-import { flowClassName, GITIGNORE, packageJson, starterFlow, tsconfig } from "../init-files";
+import { flowClassName, GITIGNORE, packageJson, starterFlow, tsconfig } from "../../project/init-files";
 
 export const initCommand: Command = {
   name: "init",

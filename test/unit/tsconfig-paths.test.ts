@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parse } from "jsonc-parser";
+import { withTsflowPath } from "../../client/src/tsconfig-paths";
+import { tsconfig } from "../../runtime/src/project/init-files";
+
+describe("mapping tsflow in a tsconfig.json", () => {
+  test("a missing tsconfig becomes tsflow init's", () => {
+    assert.equal(withTsflowPath(undefined), tsconfig());
+  });
+
+  test("an existing one keeps its comments and settings, and gains the path", () => {
+    const before = `{
+  // my settings
+  "compilerOptions": {
+    "strict": true,
+    "paths": { "lib/*": ["./lib/*"] }
+  },
+  "include": ["src"]
+}
+`;
+    const after = withTsflowPath(before);
+    assert.ok(after.includes("// my settings"));
+    assert.deepEqual(parse(after), {
+      compilerOptions: { strict: true, paths: { "lib/*": ["./lib/*"], tsflow: ["./types/tsflow/index.d.ts"] } },
+      include: ["src"],
+    });
+  });
+
+  test("compilerOptions are created when absent; an old tsflow mapping is replaced", () => {
+    assert.deepEqual(parse(withTsflowPath('{ "include": ["*.ts"] }')), {
+      include: ["*.ts"],
+      compilerOptions: { paths: { tsflow: ["./types/tsflow/index.d.ts"] } },
+    });
+    assert.deepEqual(
+      parse(withTsflowPath('{ "compilerOptions": { "paths": { "tsflow": ["./old.d.ts"] } } }')).compilerOptions.paths
+        .tsflow,
+      ["./types/tsflow/index.d.ts"],
+    );
+  });
+
+  test("a broken tsconfig is not overwritten", () => {
+    assert.throws(() => withTsflowPath('{ "compilerOptions": { '), /tsconfig\.json is not valid JSON with comments/);
+  });
+});
