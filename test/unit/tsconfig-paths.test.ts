@@ -32,11 +32,10 @@ describe("mapping tsflow in a tsconfig.json", () => {
       include: ["*.ts"],
       compilerOptions: { paths: { tsflow: ["./types/tsflow/index.d.ts"] } },
     });
-    assert.deepEqual(
-      parse(withTsflowPath('{ "compilerOptions": { "paths": { "tsflow": ["./old.d.ts"] } } }')).compilerOptions.paths
-        .tsflow,
-      ["./types/tsflow/index.d.ts"],
-    );
+    const replaced = parse(withTsflowPath('{ "compilerOptions": { "paths": { "tsflow": ["./old.d.ts"] } } }')) as {
+      compilerOptions: { paths: Record<string, string[]> };
+    };
+    assert.deepEqual(replaced.compilerOptions.paths.tsflow, ["./types/tsflow/index.d.ts"]);
   });
 
   test("a broken tsconfig is not overwritten", () => {
