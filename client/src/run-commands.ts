@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { taskLogs, useDatastore } from "../../runtime/src/client";
 import type { FlowGraph } from "../../runtime/src/graph/model";
 import { FlowGraphRequest, type CommandTarget } from "../../server/src/protocol";
 import type { CommandSpec } from "./commands";
@@ -106,6 +107,21 @@ async function pickStep(graph: FlowGraph): Promise<string | undefined> {
   );
 }
 
+/** Opens what a task printed, stderr first, as a read-only document. */
+async function showTaskLogs(datastore: string, pathspec: string) {
+  useDatastore(datastore);
+  const read = (stream: "stdout" | "stderr") =>
+    taskLogs(pathspec, stream).then(
+      (logs) => logs.text,
+      () => "",
+    );
+  const [stderr, stdout] = await Promise.all([read("stderr"), read("stdout")]);
+  const content = `${pathspec}\n\n--- stderr ---\n${stderr || "(nothing)\n"}\n--- stdout ---\n${stdout || "(nothing)\n"}`;
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language: "log" }), {
+    preview: true,
+  });
+}
+
 /** Tells how the run ended, with a way to its output. */
 function report(result: LaunchResult, output: vscode.OutputChannel) {
   const show = (choice: string | undefined) => choice && output.show(true);
@@ -118,13 +134,16 @@ function report(result: LaunchResult, output: vscode.OutputChannel) {
       )
       .then(show);
   } else if (finished) {
-    const where = finished.error?.step ? ` in step \`${finished.error.step}\`` : "";
+    const error = finished.error;
+    const where = error?.step ? ` in step \`${error.step}\`` : "";
+    const task = error?.step ? `${finished.pathspec}/${error.step}/${error.task}` : undefined;
     void vscode.window
       .showErrorMessage(
-        `TSFlow: run ${finished.pathspec} failed${where}: ${finished.error?.message ?? "see the output"}`,
+        `TSFlow: run ${finished.pathspec} failed${where}: ${error?.message ?? "see the output"}`,
+        ...(task ? ["Show Logs"] : []),
         "Show Output",
       )
-      .then(show);
+      .then((choice) => (choice === "Show Logs" && task ? showTaskLogs(result.datastore, task) : show(choice)));
   } else {
     const reason = result.stderr.trim().split("\n").at(-1) ?? `exit code ${result.code}`;
     void vscode.window

@@ -15,6 +15,8 @@ export interface LaunchRequest {
 
 export interface LaunchResult {
   code: number | null;
+  /** The datastore the run was kept in. */
+  datastore: string;
   finished?: Extract<RunEvent, { event: "run-finished" }>;
   stderr: string;
 }
@@ -45,7 +47,7 @@ export class RunLauncher {
         const child = spawn(node, args, { cwd: folder, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
         token.onCancellationRequested(() => child.kill("SIGINT"));
         const reader = new EventReader();
-        const result: LaunchResult = { code: null, stderr: "" };
+        const result: LaunchResult = { code: null, datastore, stderr: "" };
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
           for (const event of reader.push(chunk)) this.follow(event, progress, result);
         });

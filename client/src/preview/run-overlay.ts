@@ -1,0 +1,84 @@
+/**
+ * The latest run of a flow as the preview overlays it on the nodes, read through the runtime's
+ * read-only client API (never its exec code). Only the run record and the run's step folders are
+ * read: no task record, no artifact, so a poll during a run stays cheap.
+ */
+import {
+  defaultNamespace,
+  Flow,
+  getNamespace,
+  namespace as setNamespace,
+  NotFoundError,
+  useDatastore,
+  type Run,
+  type StepProgress,
+} from "../../../runtime/src/client";
+import type { RunOverlay, StepRun } from "./messages";
+
+/**
+ * The namespace whose runs the preview shows, from the `tsflow.namespace` setting: "" for the
+ * user's own (`user:NAME`, as the CLI defaults to), "*" for every user's (null), else as written.
+ */
+export function resolveNamespace(setting: string, own: () => string = ownNamespace): string | null {
+  const value = setting.trim();
+  if (value === "*") return null;
+  return value === "" ? own() : value;
+}
+
+/**
+ * `user:NAME` for the user the extension host runs as. The client API offers it only through
+ * `defaultNamespace()`, which also resets its process-wide namespace: that is put back, so other
+ * readers in the extension host see no change.
+ */
+function ownNamespace(): string {
+  const before = getNamespace();
+  const own = defaultNamespace();
+  if (before !== own) setNamespace(before);
+  return own;
+}
+
+/**
+ * The latest run of `flow` in `namespace` in the datastore at `root`; null when there is no
+ * datastore or no run of the flow there. `onError` hears of records that cannot be read.
+ */
+export async function readRunOverlay(
+  root: string,
+  flow: string,
+  namespace: string | null,
+  onError: (error: Error) => void = () => {},
+  now: () => number = Date.now,
+): Promise<RunOverlay | null> {
+  try {
+    // The client's datastore is process-wide; Flow() binds its store at once.
+    useDatastore(root);
+    for await (const run of Flow(flow).runs({ namespace, onError })) return await summarize(run, now());
+    return null;
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+async function summarize(run: Run, now: number): Promise<RunOverlay> {
+  const steps: Record<string, StepRun> = {};
+  for await (const step of run.steps()) {
+    if (step.progress) steps[step.name] = stepRun(step.progress, now);
+  }
+  const end = run.finishedAt?.getTime() ?? (run.status === "running" ? now : undefined);
+  return {
+    pathspec: run.pathspec,
+    status: run.status,
+    startedAt: run.startedAt.toISOString(),
+    ...(end === undefined ? {} : { durationMs: Math.max(0, end - run.startedAt.getTime()) }),
+    steps,
+  };
+}
+
+/** A step's progress; a step still running is timed up to `now`. */
+export function stepRun(progress: StepProgress, now: number): StepRun {
+  const { status, total, done, failed, running } = progress;
+  const started = progress.startedAt ? Date.parse(progress.startedAt) : NaN;
+  const finished = progress.finishedAt ? Date.parse(progress.finishedAt) : status === "running" ? now : NaN;
+  const durationMs = finished - started;
+  return { status, total, done, failed, running, ...(Number.isFinite(durationMs) ? { durationMs: Math.max(0, durationMs) } : {}) };
+}
