@@ -36,7 +36,26 @@ const bundles = [
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
   // The VS Code extension. Only this bundle may leave `vscode` external: the host provides it.
-  { ...node, entryPoints: ["client/src/extension.ts"], outfile: "dist/extension.js", external: ["vscode"] },
+  {
+    ...node,
+    entryPoints: ["client/src/extension.ts"],
+    outfile: "dist/extension.js",
+    external: ["vscode"],
+    // jsonc-parser's "main" is UMD with requires esbuild cannot follow; its ESM build bundles whole.
+    mainFields: ["module", "main"],
+  },
+  // The DAG preview's page script, and dist/preview.css: a browser bundle, so node and vscode cannot creep in.
+  {
+    entryPoints: ["client/src/preview/webview/main.ts"],
+    outfile: "dist/preview.js",
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+  },
   // The language server: the analyzer behind diagnostics, navigation and the DAG preview.
   { ...node, entryPoints: ["server/src/main.ts"], outfile: "dist/server.js" },
   // The authoring API that flow files import as "tsflow".

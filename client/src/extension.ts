@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { registerCommands } from "./commands";
 import { createLanguageClient, isFlowDocument } from "./language-client";
+import { registerPreview } from "./preview";
 import { runCommands } from "./run-commands";
 import { RunLauncher } from "./run-launcher";
 import { ServerStatus } from "./status-bar";
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     typesCommand(context),
   ]);
   context.subscriptions.push(offerTypesSetup(context));
+  registerPreview(context, client, output);
   const startWhenNeeded = (document: vscode.TextDocument) => {
     if (!client || client.isRunning() || !isFlowDocument(document)) return;
     status.show();

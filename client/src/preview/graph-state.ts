@@ -62,6 +62,7 @@ export function flowAt(analysis: FileAnalysis, position: SourcePosition | undefi
   return (inside || analysis.flows[0])?.graph.name;
 }
 
+/** Whether `p` lies within `range`, both ends included. */
 export function contains(range: SourceRange, p: SourcePosition): boolean {
   const afterStart = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
   const beforeEnd = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);

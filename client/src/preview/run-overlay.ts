@@ -80,5 +80,12 @@ export function stepRun(progress: StepProgress, now: number): StepRun {
   const started = progress.startedAt ? Date.parse(progress.startedAt) : NaN;
   const finished = progress.finishedAt ? Date.parse(progress.finishedAt) : status === "running" ? now : NaN;
   const durationMs = finished - started;
-  return { status, total, done, failed, running, ...(Number.isFinite(durationMs) ? { durationMs: Math.max(0, durationMs) } : {}) };
+  return {
+    status,
+    total,
+    done,
+    failed,
+    running,
+    ...(Number.isFinite(durationMs) ? { durationMs: Math.max(0, durationMs) } : {}),
+  };
 }

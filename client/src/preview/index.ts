@@ -1,0 +1,46 @@
+/**
+ * The live DAG preview: a webview beside the editor that draws a flow's graph as the user types,
+ * with its problems on the nodes and the latest run's status over them. See ./webview for the page.
+ */
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { Commands, FlowGraphRequest, GraphChangedNotification } from "../../../server/src/protocol";
+import { registerCommands } from "../commands";
+import { readSettings } from "../config";
+import { PreviewManager, VIEW_TYPE } from "./preview-manager";
+
+/** The command that saves the active preview's drawing as an SVG file. */
+export const EXPORT_SVG_COMMAND = "tsflow.exportDagSvg";
+
+/** Registers the preview's commands, panel serializer and listeners; all are disposed with the extension. */
+export function registerPreview(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+): void {
+  const previews = new PreviewManager({
+    extensionUri: context.extensionUri,
+    log: output,
+    requestGraph: (uri, flow) =>
+      client.sendRequest(FlowGraphRequest, { textDocument: { uri }, ...(flow === undefined ? {} : { flow }) }),
+  });
+  registerCommands(context, [
+    { id: Commands.showDag, run: (arg?: unknown) => previews.show(arg) },
+    { id: EXPORT_SVG_COMMAND, run: () => previews.exportSvg() },
+  ]);
+  const autoOpen = (editor: vscode.TextEditor | undefined) =>
+    previews.editorOpened(editor, editor !== undefined && readSettings(editor.document.uri).autoOpenPreview);
+  context.subscriptions.push(
+    previews,
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, previews.serializer),
+    client.onNotification(GraphChangedNotification, (result) => previews.graphChanged(result)),
+    vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => previews.selectionChanged(textEditor)),
+    vscode.window.onDidChangeActiveTextEditor(autoOpen),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("tsflow.datastoreRoot") || event.affectsConfiguration("tsflow.namespace")) {
+        previews.settingsChanged();
+      }
+    }),
+  );
+  autoOpen(vscode.window.activeTextEditor);
+}

@@ -1,0 +1,125 @@
+import { relative, sep } from "node:path";
+import * as vscode from "vscode";
+import type { RunOverlay } from "./messages";
+import { readRunOverlay } from "./run-overlay";
+
+/** Where a preview's runs come from: read again whenever settings may have changed. */
+export interface RunSource {
+  /** The datastore root; undefined when there is none to read (an unsaved file outside a folder). */
+  root: string | undefined;
+  flow: string;
+  namespace: string | null;
+}
+
+/** Run records are written in quick bursts as tasks finish: one read per burst is enough. */
+const DEBOUNCE_MS = 150;
+/** While a run shows as running, it is read this often even without a file event. */
+const POLL_MS = 1000;
+
+/**
+ * The latest run of one flow, kept current: read at start, again when a `run.json` of the flow
+ * changes (debounced), and every second only while the run shows as running: a watcher can miss
+ * events (network drives, a datastore outside the workspace), and the poll ends with the run.
+ * `publish` hears only of changes.
+ */
+export class RunFeed implements vscode.Disposable {
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reading = false;
+  private readAgain = false;
+  private last = "";
+  private disposed = false;
+
+  constructor(
+    private readonly source: () => RunSource,
+    private readonly publish: (run: RunOverlay | null, namespace: string | null) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.restart();
+  }
+
+  /** Watches and reads afresh: after a settings change, or when the panel is restored. */
+  restart(): void {
+    this.watcher?.dispose();
+    const { root, flow } = this.source();
+    this.watcher = root === undefined ? undefined : watchRuns(root, flow);
+    const changed = () => this.schedule(DEBOUNCE_MS);
+    this.watcher?.onDidCreate(changed);
+    this.watcher?.onDidChange(changed);
+    this.watcher?.onDidDelete(changed);
+    this.last = "";
+    this.schedule(0);
+  }
+
+  /**
+   * Reads again now. A watcher starts asynchronously and can miss the first records of a run that
+   * starts at once, so the panel also asks whenever it is shown again.
+   */
+  refresh(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.read(), delay);
+  }
+
+  private async read(): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = true;
+    let running = false;
+    try {
+      const { root, flow, namespace } = this.source();
+      const run = root === undefined ? null : await readRunOverlay(root, flow, namespace, (e) => this.warn(e));
+      running = run?.status === "running";
+      const key = JSON.stringify([run, namespace]);
+      if (key !== this.last && !this.disposed) {
+        this.last = key;
+        this.publish(run, namespace);
+      }
+    } catch (error) {
+      this.warn(error);
+    } finally {
+      this.reading = false;
+    }
+    if (this.readAgain) {
+      this.readAgain = false;
+      this.schedule(0);
+    } else if (running) {
+      this.schedule(POLL_MS);
+    }
+  }
+
+  private warn(error: unknown): void {
+    this.log.warn(`DAG preview: reading runs: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.watcher?.dispose();
+  }
+}
+
+/**
+ * A watcher on the flow's run records. A datastore inside a workspace folder is watched through
+ * that folder (the common case, `.tsflow` in the project), so it works before the datastore exists.
+ */
+function watchRuns(root: string, flow: string): vscode.FileSystemWatcher {
+  const glob = `flows/${flow}/runs/*/run.json`;
+  const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
+  if (!folder) return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), glob));
+  const within = relative(folder.uri.fsPath, root).split(sep).join("/");
+  return vscode.workspace.createFileSystemWatcher(
+    new vscode.RelativePattern(folder, within ? `${within}/${glob}` : glob),
+  );
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}
