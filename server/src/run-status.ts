@@ -13,6 +13,7 @@ import {
   type RunStatus,
   type StepProgress,
 } from "../../runtime/src/client";
+import { formatDuration } from "../../runtime/src/format/duration";
 
 /** What a lens needs of a run: its pathspec, its status, and the progress of its started steps. */
 export interface LatestRun {
@@ -145,16 +146,6 @@ function elapsed(progress: StepProgress): string {
   if (!progress.startedAt || !progress.finishedAt) return "";
   const ms = Date.parse(progress.finishedAt) - Date.parse(progress.startedAt);
   return Number.isFinite(ms) && ms >= 0 ? ` · ${formatDuration(ms)}` : "";
-}
-
-/** `0.4 s`, `12.5 s`, `3 min 5 s`, `2 h 7 min`: as precise as a glance needs. */
-export function formatDuration(ms: number): string {
-  const seconds = ms / 1000;
-  // 59.96 s would print as "60.0 s": from there on, minutes read better.
-  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(Math.round(seconds) / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds) % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 function plural(count: number, noun: string): string {

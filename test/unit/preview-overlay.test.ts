@@ -8,7 +8,7 @@ import type { RunOverlay } from "../../client/src/preview/messages";
 import { readRunOverlay, resolveNamespace, stepRun } from "../../client/src/preview/run-overlay";
 import { runSummaryText } from "../../client/src/preview/webview/chrome";
 import { buildLayout, type Layout } from "../../client/src/preview/webview/layout";
-import { formatDuration } from "../../client/src/preview/webview/model";
+import { formatDuration } from "../../runtime/src/format/duration";
 import { defaultNamespace, getNamespace, namespace } from "../../runtime/src/client";
 import { analyze } from "../../runtime/src/graph";
 import { EXAMPLES_DIR } from "../support/examples";

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../../../../runtime/src/graph/model";
 import type { GraphView, RunOverlay } from "../messages";
-import { formatDuration } from "./model";
+import { formatDuration } from "../../../../runtime/src/format/duration";
 
 /** The page's elements around the drawing. */
 export interface ChromeElements {

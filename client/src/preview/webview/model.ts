@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, FlowGraph, JsonValue, Severity, Step, StepKind } from "../../../../runtime/src/graph/model";
 import type { RunOverlay, StepRun } from "../messages";
+import { formatDuration } from "../../../../runtime/src/format/duration";
 
 /** A step's status in the latest run; `pending` while the run goes on but has not reached it. */
 export type StepStatus = "succeeded" | "failed" | "running" | "pending" | "unfinished" | "not-run";
@@ -193,15 +194,6 @@ export function statusOf(name: string, run: RunOverlay): { name: StepStatus; tex
         ? { name: "running", text: `▸ running ${counts}${time}` }
         : { name: "unfinished", text: `■ unfinished ${counts}` };
   }
-}
-
-/** `0.4 s`, `12.5 s`, `3 min 5 s`, `2 h 7 min`: as precise as a glance needs. */
-export function formatDuration(ms: number): string {
-  const seconds = ms / 1000;
-  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(Math.round(seconds) / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds) % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 function worst(diagnostics: Diagnostic[]): Severity | undefined {
