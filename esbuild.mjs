@@ -17,8 +17,6 @@ const node = {
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-  // esbuild compiles flow files at run time: its native binary cannot be bundled.
-  external: ["esbuild"],
   define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 

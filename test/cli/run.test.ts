@@ -130,6 +130,21 @@ describe("tsflow run", () => {
     assert.equal(project.endData("TestFlow", second.runId).out, "00063");
   });
 
+  test("a local module that does not compile is named with its line, and no run starts", (t) => {
+    const project = new Project(t, {
+      "half.ts": "export const half = (;\n",
+      "flow.ts": flowWith(
+        `  @step start() { console.log(half); this.next(this.end); }
+  @step end() {}`,
+        `import { half } from "./half";`,
+      ),
+    });
+    const run = project.tsflow(["run", "flow.ts"]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /half\.ts:1:22: Expression expected\./);
+    assert.deepEqual(project.datastore.runs.ids("TestFlow"), []);
+  });
+
   test("a flow reads earlier runs through tsflow/client from the run's own datastore", (t) => {
     const reader = `import { FlowSpec, step } from "tsflow";
 import { Flow } from "tsflow/client";

@@ -4,7 +4,7 @@ import { relative, resolve } from "node:path";
 import { datastoreRoot, openDatastore, type Datastore } from "../datastore";
 import { TsflowError } from "../errors";
 import { analyzeCached } from "../exec/analysis-cache";
-import { compileFlow } from "../exec/compile";
+import { compileFlow, type CompiledFlow } from "../exec/compile";
 import { jsonObserver } from "../exec/observers/json";
 import { terminalObserver } from "../exec/observers/terminal";
 import type { RunObserver } from "../exec/observer";
@@ -158,8 +158,8 @@ export async function loadRunnableFlow(
   return { path, displayPath, graph: flows[0].graph };
 }
 
-export async function compile(flow: RunnableFlow, datastore: Datastore): Promise<string> {
-  return (await compileFlow(flow.path, datastore.storage)).code;
+export async function compile(flow: RunnableFlow, datastore: Datastore): Promise<CompiledFlow> {
+  return (await compileFlow(flow.path, datastore.storage)).compiled;
 }
 
 export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file: string): RunObserver {
@@ -193,14 +193,14 @@ export async function launchRun(
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
     const user = currentUser(io.env);
     const { parameters, plan, resume } = specifics(flow, datastore, user);
-    const code = await compile(flow, datastore);
+    const compiled = await compile(flow, datastore);
     const observer = runObserver(args, io, datastore, flow.displayPath);
     pool.onLog((key, stream, text) => observer.log(key, stream, text));
     const request: RunRequest = {
       datastore,
       flowFile: flow.path,
       graph: flow.graph,
-      code,
+      compiled,
       parameters,
       tags: args.tags,
       user,

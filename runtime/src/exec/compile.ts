@@ -1,9 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
-import { createRequire } from "node:module";
-import type * as Esbuild from "esbuild";
-import { TsflowError } from "../errors";
+import { relative } from "node:path";
 import type { Storage } from "../datastore/storage";
 import { layout } from "../datastore/layout";
 
@@ -13,67 +10,57 @@ export const RUNTIME_GLOBAL = "__tsflowRuntime";
 /** Modules a flow may import from TSFlow itself, resolved to the loading process's own instances. */
 const RUNTIME_MODULES: Record<string, string> = { tsflow: "authoring", "tsflow/client": "client" };
 
+/** A flow ready to load: its file and every local module it imports, compiled to CommonJS. */
+export interface CompiledFlow {
+  entry: string;
+  /** By absolute path, the entry included. */
+  modules: Record<string, string>;
+}
+
 interface CacheEntry {
-  /** Every local file bundled into the flow, with the hash of its content. */
+  /** Every local file compiled into the flow, with the hash of its content. */
   inputs: Record<string, string>;
-  code: string;
+  compiled: CompiledFlow;
 }
 
 /**
- * Compiles a flow file to one CommonJS module with esbuild, cached by the content of every local
- * file it bundles. `import ... from "tsflow"` becomes the runtime that loads it (so a flow runs
- * with nothing installed beside it); npm packages stay `require` calls that resolve from the flow's
- * own directory, as they would for any script there.
+ * Compiles a flow file and the local modules it imports, cached by the content of every one of
+ * them. `import ... from "tsflow"` becomes the runtime that loads it (so a flow runs with nothing
+ * installed beside it); npm packages stay `require` calls that resolve from the flow's own
+ * directory, as they would for any script there. The compiler is the TypeScript the analyzer
+ * already carries, so the CLI and the .vsix need no native binary to run a flow.
  */
-export async function compileFlow(flowFile: string, storage: Storage): Promise<{ code: string; cached: boolean }> {
+export async function compileFlow(
+  flowFile: string,
+  storage: Storage,
+): Promise<{ compiled: CompiledFlow; cached: boolean }> {
   const source = readFileSync(flowFile);
   const cacheKey = layout.cache(
     `compiled/${hash(Buffer.concat([source, Buffer.from(`\0${flowFile}\0${COMPILER_VERSION}`)]))}.json`,
   );
   const cached = readCache(storage, cacheKey);
-  if (cached) return { code: cached, cached: true };
-  const esbuild = loadEsbuild();
-  const result = await esbuild
-    .build({
-      entryPoints: [flowFile],
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: "cjs",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      sourcemap: "inline",
-      sourcesContent: false,
-      logLevel: "silent",
-      plugins: [runtimeModules],
-    })
-    .catch((error: { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> }) => {
-      const first = error.errors?.[0];
-      const where = first?.location
-        ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: `
-        : "";
-      throw new TsflowError(
-        "compile",
-        `${where}${first?.text ?? (error instanceof Error ? error.message : JSON.stringify(error))}`,
-        flowFile,
-      );
-    });
-  const code = result.outputFiles[0].text;
+  if (cached) return { compiled: cached, cached: true };
+  // Loaded on a miss only: a cached run never loads TypeScript for this.
+  const { transpileModule } = await import("./transpile");
+  const modules: Record<string, string> = {};
   const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    if (input.startsWith("tsflow-runtime:")) continue;
-    const path = resolve(input);
-    inputs[path] = hash(readFileSync(path));
+  const pending = [flowFile];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (file in modules) continue;
+    inputs[file] = hash(readFileSync(file));
+    const module = transpileModule(file, { global: RUNTIME_GLOBAL, runtimeModules: RUNTIME_MODULES });
+    modules[file] = module.code;
+    pending.push(...module.localImports);
   }
-  storage.write(cacheKey, JSON.stringify({ inputs, code } satisfies CacheEntry));
-  return { code, cached: false };
+  const compiled = { entry: flowFile, modules };
+  storage.write(cacheKey, JSON.stringify({ inputs, compiled } satisfies CacheEntry));
+  return { compiled, cached: false };
 }
 
 /** Part of the cache key: a new TSFlow may compile the same source differently. */
-const COMPILER_VERSION = "1";
+const COMPILER_VERSION = "2";
 
-function readCache(storage: Storage, key: string): string | undefined {
+function readCache(storage: Storage, key: string): CompiledFlow | undefined {
   const bytes = storage.read(key);
   if (!bytes) return undefined;
   try {
@@ -81,27 +68,11 @@ function readCache(storage: Storage, key: string): string | undefined {
     for (const [path, digest] of Object.entries(entry.inputs)) {
       if (hash(readFileSync(path)) !== digest) return undefined;
     }
-    return entry.code;
+    return entry.compiled;
   } catch {
     return undefined; // a stale, garbled or half-deleted cache entry is simply rebuilt
   }
 }
-
-/** esbuild is loaded only when a flow must be compiled: `check` and cached runs never pay for it. */
-function loadEsbuild(): typeof Esbuild {
-  return createRequire(__filename)("esbuild") as typeof Esbuild;
-}
-
-const runtimeModules: Esbuild.Plugin = {
-  name: "tsflow-runtime",
-  setup(build) {
-    build.onResolve({ filter: /^tsflow(\/client)?$/ }, (args) => ({ path: args.path, namespace: "tsflow-runtime" }));
-    build.onLoad({ filter: /.*/, namespace: "tsflow-runtime" }, (args) => ({
-      contents: `module.exports = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}][${JSON.stringify(RUNTIME_MODULES[args.path])}];`,
-      loader: "js",
-    }));
-  },
-};
 
 function hash(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex").slice(0, 32);

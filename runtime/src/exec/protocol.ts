@@ -1,5 +1,6 @@
 import type { JsonValue } from "../graph/model";
 import type { ArtifactRef, ForeachFrame, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
+import type { CompiledFlow } from "./compile";
 
 /** A task whose artifacts another task starts from. */
 export interface ParentTask {
@@ -60,7 +61,7 @@ export interface TaskOutcome {
   logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
 }
 
-export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; flowFile: string; code: string };
+export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; compiled: CompiledFlow };
 
 export type FromWorker =
   | { type: "ready" }

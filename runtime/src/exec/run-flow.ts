@@ -3,6 +3,7 @@ import type { Datastore } from "../datastore";
 import type { RunRecord } from "../datastore/records";
 import type { FlowGraph, JsonValue } from "../graph/model";
 import { systemTags, userNamespace } from "../metadata/identity";
+import type { CompiledFlow } from "./compile";
 import type { RunObserver } from "./observer";
 import { planFlow, type RunPlan } from "./plan";
 import { Scheduler, type CloneSource } from "./scheduler";
@@ -12,8 +13,8 @@ export interface RunRequest {
   datastore: Datastore;
   flowFile: string;
   graph: FlowGraph;
-  /** The compiled flow module (exec/compile.ts). */
-  code: string;
+  /** The compiled flow (exec/compile.ts). */
+  compiled: CompiledFlow;
   parameters: Record<string, JsonValue>;
   tags: string[];
   user: string;
@@ -31,7 +32,7 @@ export interface RunRequest {
  */
 export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(request.graph)): Promise<RunRecord> {
   const { datastore, graph, user } = request;
-  request.pool.preload(request.flowFile, request.code);
+  request.pool.preload(request.compiled);
   const run = datastore.runs.create({
     flow: graph.name,
     status: "running",

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { CompiledFlow } from "./compile";
 import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from "./protocol";
 import { taskKey } from "./protocol";
 
@@ -37,7 +38,7 @@ export interface PoolEvents {
  */
 export class WorkerPool {
   private readonly workers = new Set<Worker>();
-  private preloaded?: { flowFile: string; code: string };
+  private preloaded?: CompiledFlow;
 
   private log: PoolEvents["log"] = () => {};
 
@@ -61,9 +62,9 @@ export class WorkerPool {
   }
 
   /** Sends the compiled flow to every worker, now and later, so its module loads before a task needs it. */
-  preload(flowFile: string, code: string): void {
-    this.preloaded = { flowFile, code };
-    for (const worker of this.workers) send(worker, { type: "preload", flowFile, code });
+  preload(compiled: CompiledFlow): void {
+    this.preloaded = compiled;
+    for (const worker of this.workers) send(worker, { type: "preload", compiled });
   }
 
   /** Runs one task attempt. The caller keeps at most `size` tasks running. */
@@ -130,7 +131,7 @@ export class WorkerPool {
     child.on("message", (message: FromWorker) => this.onMessage(worker, message, markReady));
     child.on("exit", (exitCode, signal) => this.onExit(worker, exitCode, signal));
     child.on("error", () => {}); // reported through "exit"
-    if (this.preloaded) send(worker, { type: "preload", ...this.preloaded });
+    if (this.preloaded) send(worker, { type: "preload", compiled: this.preloaded });
     return worker;
   }
 

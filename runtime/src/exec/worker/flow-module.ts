@@ -1,6 +1,7 @@
 import Module from "node:module";
 import { dirname } from "node:path";
 import { TsflowError } from "../../errors";
+import type { CompiledFlow } from "../compile";
 
 /** Module internals every Node since 0.x has, which @types/node does not declare. */
 interface InternalModule {
@@ -14,21 +15,37 @@ const ModuleClass = Module as unknown as {
   _nodeModulePaths(dir: string): string[];
 };
 
-const loaded = new Map<string, Record<string, unknown>>();
+/** Compiled local modules by absolute path, from every flow this worker was sent. */
+const sources = new Map<string, string>();
+const loaded = new Map<string, InternalModule>();
 
 /**
  * Evaluates a compiled flow as if it were the flow file itself: its `require` calls resolve npm
  * packages from the flow's own folder, and stack traces point at the flow's TypeScript lines
- * through the inline source map. Loaded once per worker and flow file.
+ * through the inline source maps. Each module is loaded once per worker.
  */
-export function loadFlowModule(flowFile: string, code: string): Record<string, unknown> {
-  const existing = loaded.get(flowFile);
-  if (existing) return existing;
-  const module = new ModuleClass(flowFile);
-  module.filename = flowFile;
-  module.paths = ModuleClass._nodeModulePaths(dirname(flowFile));
-  module._compile(code, flowFile);
-  loaded.set(flowFile, module.exports);
+export function loadFlowModule(compiled: CompiledFlow): Record<string, unknown> {
+  for (const [path, code] of Object.entries(compiled.modules)) sources.set(path, code);
+  return loadLocalModule(compiled.entry);
+}
+
+/** A compiled flow's modules call this for their local imports (exec/transpile.ts links them so). */
+export function loadLocalModule(path: string): Record<string, unknown> {
+  const existing = loaded.get(path);
+  if (existing) return existing.exports;
+  const code = sources.get(path);
+  if (code === undefined) throw new Error(`${path} was not compiled with the flow that imports it`);
+  const module = new ModuleClass(path);
+  module.filename = path;
+  module.paths = ModuleClass._nodeModulePaths(dirname(path));
+  // Registered before it runs, so that an import cycle sees the partial exports, as Node's own does.
+  loaded.set(path, module);
+  try {
+    module._compile(code, path);
+  } catch (error) {
+    loaded.delete(path);
+    throw error;
+  }
   return module.exports;
 }
 
@@ -43,8 +60,4 @@ export function flowClass(exports: Record<string, unknown>, className: string, f
     );
   }
   return value as new () => object;
-}
-
-export function isFlowModuleLoaded(flowFile: string): boolean {
-  return loaded.has(flowFile);
 }

@@ -1,9 +1,9 @@
 import * as client from "../../client";
 import * as authoring from "../../index";
-import { RUNTIME_GLOBAL } from "../compile";
+import { RUNTIME_GLOBAL, type CompiledFlow } from "../compile";
 import type { FromWorker, ToWorker } from "../protocol";
 import { taskKey } from "../protocol";
-import { loadFlowModule } from "./flow-module";
+import { loadFlowModule, loadLocalModule } from "./flow-module";
 import { LogCapture } from "./log-capture";
 import { TaskRunner } from "./task-runner";
 
@@ -11,12 +11,12 @@ import { TaskRunner } from "./task-runner";
 // forked with an IPC channel; everything it learns and reports goes through that channel.
 
 const send = (message: FromWorker) => process.send!(message);
-(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring, client };
+(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring, client, load: loadLocalModule };
 process.setSourceMapsEnabled(true);
 
 const logs = new LogCapture();
 const runner = new TaskRunner(logs, (taskKey, stream, text) => send({ type: "log", taskKey, stream, text }));
-const compiled = new Map<string, string>();
+const compiled = new Map<string, CompiledFlow>();
 let running: string | undefined;
 
 // A step that calls process.exit takes its worker down; say so first, so the failure names it.
@@ -29,9 +29,9 @@ process.exit = ((code?: number) => {
 
 process.on("message", (message: ToWorker) => {
   if (message.type === "preload") {
-    compiled.set(message.flowFile, message.code);
+    compiled.set(message.compiled.entry, message.compiled);
     try {
-      loadFlowModule(message.flowFile, message.code);
+      loadFlowModule(message.compiled);
     } catch {
       // a flow that fails to load fails its first task, which reports the error properly
     }

@@ -6,6 +6,7 @@ import { layout } from "../../datastore/layout";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { TsflowError } from "../../errors";
 import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
+import type { CompiledFlow } from "../compile";
 import { ArtifactScope } from "./artifact-scope";
 import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
@@ -25,7 +26,7 @@ export class TaskRunner {
     private readonly forward: (key: string, stream: "stdout" | "stderr", text: string) => void,
   ) {}
 
-  async run(spec: TaskSpec, code: string | undefined): Promise<TaskOutcome> {
+  async run(spec: TaskSpec, compiled: CompiledFlow | undefined): Promise<TaskOutcome> {
     const datastore = this.datastore(spec.datastoreRoot);
     const startedAt = new Date().toISOString();
     const key = taskKey(spec);
@@ -45,7 +46,7 @@ export class TaskRunner {
     });
     let outcome: TaskOutcome | undefined;
     try {
-      outcome = await this.execute(spec, datastore, code, startedAt);
+      outcome = await this.execute(spec, datastore, compiled, startedAt);
     } finally {
       const logs = this.logs.stop();
       if (outcome && Object.keys(logs).length > 0) outcome.logs = logs;
@@ -60,7 +61,7 @@ export class TaskRunner {
   private async execute(
     spec: TaskSpec,
     datastore: Datastore,
-    code: string | undefined,
+    compiled: CompiledFlow | undefined,
     startedAt: string,
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
@@ -70,8 +71,8 @@ export class TaskRunner {
     );
     let flow: FlowInstance | undefined;
     try {
-      if (code === undefined) throw new Error("the worker received no compiled flow");
-      const FlowClass = flowClass(loadFlowModule(spec.flowFile, code), spec.className, spec.flowFile);
+      if (compiled === undefined) throw new Error("the worker received no compiled flow");
+      const FlowClass = flowClass(loadFlowModule(compiled), spec.className, spec.flowFile);
       flow = new FlowClass() as FlowInstance;
       this.prepare(flow, spec, datastore, scope, where);
       const method = flow[spec.step];
