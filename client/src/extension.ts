@@ -20,15 +20,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new ServerStatus(client);
   context.subscriptions.push(output, status, { dispose: () => void client?.stop() });
   const runs = vscode.window.createOutputChannel("TSFlow Runs");
-  context.subscriptions.push(runs);
+  const launcher = new RunLauncher(context, runs);
+  context.subscriptions.push(runs, launcher);
   registerCommands(context, [
     { id: "tsflow.showOutput", run: () => output.show(true) },
     { id: "tsflow.restartServer", run: () => client?.restart() },
-    ...runCommands(client, new RunLauncher(context, runs), runs),
+    ...runCommands(client, launcher, runs),
     typesCommand(context),
   ]);
   context.subscriptions.push(offerTypesSetup(context));
-  registerPreview(context, client, output);
+  registerPreview(context, client, output, launcher.onDidChangeRun);
   const startWhenNeeded = (document: vscode.TextDocument) => {
     if (!client || client.isRunning() || !isFlowDocument(document)) return;
     status.show();

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { taskLogs, useDatastore } from "../../runtime/src/client";
+import { formatDuration } from "../../runtime/src/format/duration";
 import type { FlowGraph } from "../../runtime/src/graph/model";
 import { FlowGraphRequest, type CommandTarget } from "../../server/src/protocol";
 import type { CommandSpec } from "./commands";
@@ -129,7 +130,7 @@ function report(result: LaunchResult, output: vscode.OutputChannel) {
   if (finished?.status === "succeeded") {
     void vscode.window
       .showInformationMessage(
-        `TSFlow: run ${finished.pathspec} succeeded in ${(finished.durationMs / 1000).toFixed(1)} s.`,
+        `TSFlow: run ${finished.pathspec} succeeded in ${formatDuration(finished.durationMs)}.`,
         "Show Output",
       )
       .then(show);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { dirname } from "node:path";
 import * as vscode from "vscode";
+import { formatDuration } from "../../runtime/src/format/duration";
 import { datastorePath, readSettings } from "./config";
 import { EventReader, logLines, progressText, type RunEvent } from "./run-events";
 
@@ -26,7 +27,14 @@ export interface LaunchResult {
  * the extension host), followed through its `--json` events. Progress shows in a notification whose
  * Cancel stops the run and its workers; task output streams to the "TSFlow Runs" channel.
  */
-export class RunLauncher {
+export class RunLauncher implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<string>();
+  /**
+   * Fires with a flow's name when a run launched here starts, progresses or ends: the previews read
+   * the run at once rather than wait for a file watcher, which may start after a short run is over.
+   */
+  readonly onDidChangeRun = this.changed.event;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.OutputChannel,
@@ -67,6 +75,9 @@ export class RunLauncher {
   }
 
   private follow(event: RunEvent, progress: vscode.Progress<{ message?: string }>, result: LaunchResult) {
+    if (event.event === "run-started" || event.event === "progress" || event.event === "run-finished") {
+      this.changed.fire(event.pathspec.split("/")[0]);
+    }
     switch (event.event) {
       case "run-started":
         this.output.appendLine(`Run ${event.pathspec} started`);
@@ -84,10 +95,14 @@ export class RunLauncher {
         break;
       case "run-finished":
         result.finished = event;
-        this.output.appendLine(`Run ${event.pathspec} ${event.status} in ${(event.durationMs / 1000).toFixed(1)} s`);
+        this.output.appendLine(`Run ${event.pathspec} ${event.status} in ${formatDuration(event.durationMs)}`);
         break;
       default:
         break;
     }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 }

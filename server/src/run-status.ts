@@ -61,6 +61,11 @@ export class RunStatusReader {
     return run;
   }
 
+  /** Forgets what was read: a record changed on disk. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
   private async read(root: string, flow: string): Promise<LatestRun | undefined> {
     try {
       return await readLatest(root, flow, this.namespace, (error) => this.warn(error));

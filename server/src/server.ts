@@ -1,6 +1,7 @@
 import {
   TextDocuments,
   TextDocumentSyncKind,
+  type ClientCapabilities,
   type Connection,
   type InitializeResult,
   type ServerCapabilities,
@@ -24,12 +25,16 @@ export interface ServerContext {
   documents: TextDocuments<TextDocument>;
   cache: AnalysisCache;
   settings: ServerSettings & { workspaceRoot?: string };
+  /** What the client said it can do, at initialize. */
+  client: ClientCapabilities;
 }
 
 /** One editor feature: the capabilities it announces and the handlers it registers. */
 export interface Feature {
   capabilities: ServerCapabilities;
   register(context: ServerContext): void;
+  /** Once the client has initialized: when a feature may register capabilities dynamically. */
+  initialized?(context: ServerContext): void;
 }
 
 const FEATURES: Feature[] = [
@@ -51,7 +56,7 @@ export function startServer(
 ): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache(analyzer, (message) => connection.console.error(message));
-  const context: ServerContext = { connection, documents, cache, settings: {} };
+  const context: ServerContext = { connection, documents, cache, settings: {}, client: {} };
   const diagnostics = new DiagnosticsPublisher(connection, documents, cache);
 
   connection.onInitialize((params): InitializeResult => {
@@ -59,6 +64,7 @@ export function startServer(
       ...(params.initializationOptions as ServerSettings | undefined),
       workspaceRoot: params.workspaceFolders?.[0]?.uri,
     };
+    context.client = params.capabilities;
     return {
       capabilities: Object.assign(
         { textDocumentSync: TextDocumentSyncKind.Incremental },
@@ -66,6 +72,9 @@ export function startServer(
       ) as ServerCapabilities,
       serverInfo: { name: "tsflow-language-server" },
     };
+  });
+  connection.onInitialized(() => {
+    for (const feature of FEATURES) feature.initialized?.(context);
   });
   connection.onDidChangeConfiguration((change) => {
     const settings = (change.settings as { tsflow?: ServerSettings } | undefined)?.tsflow;

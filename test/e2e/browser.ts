@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import { basename, join } from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from "playwright-core";
 
 /** What run.sh hands the browser side, through the environment. */
 export const E2E = {
@@ -162,6 +162,27 @@ export class Workbench {
     return this.editor.locator(".codelens-decoration a", { hasText: exact }).first();
   }
 
+  /**
+   * The DAG preview's page, inside VS Code's two webview frames. With several previews open, the
+   * visible one (VS Code hides the others' frames).
+   */
+  get dagPreview(): FrameLocator {
+    return this.page.locator("iframe.webview.ready:visible").contentFrame().frameLocator("#active-frame");
+  }
+
+  /** A step's node in the DAG preview; `classes` narrows it (".has-error", ".status-succeeded"). */
+  previewStep(name: string, classes = ""): Locator {
+    return this.dagPreview.locator(`g[data-step="${name}"]${classes}`);
+  }
+
+  /** The editor's cursor line, from the status bar's "Ln 12, Col 3". */
+  async cursorLine(): Promise<number> {
+    const text = await this.page.locator("[id='status.editor.selection']").innerText();
+    const line = /Ln (\d+)/.exec(text)?.[1];
+    if (line === undefined) throw new Error(`unreadable cursor position: ${JSON.stringify(text)}`);
+    return Number(line);
+  }
+
   /** Error squiggles in the active editor. */
   get errorSquiggles(): Locator {
     return this.editor.locator(".squiggly-error");
@@ -170,6 +191,14 @@ export class Workbench {
   /** A status bar item, found by its text (codicons aside). */
   statusItem(text: string | RegExp): Locator {
     return this.page.locator(".statusbar-item", { hasText: text }).first();
+  }
+
+  /** Opens the notification center and returns its notifications. */
+  async showNotifications(): Promise<Locator> {
+    await this.runCommand("Notifications: Show Notifications");
+    const center = this.page.locator(".notifications-center");
+    await center.waitFor({ timeout: 15_000 });
+    return center.locator(".monaco-list-row");
   }
 
   /** The errors and warnings the status bar counts over the workspace. */
@@ -228,9 +257,11 @@ export class Workbench {
       .first();
     await find.waitFor({ state: "visible", timeout: 15_000 });
     await find.fill(text);
-    await this.page
-      .locator(".editor-group-container.active .find-widget .matchesCount", { hasText: /^1 of/ })
-      .waitFor({ timeout: 15_000 });
+    const count = this.page.locator(".editor-group-container.active .find-widget .matchesCount");
+    // "? of 1" until Find moves to the match, which it does by itself only from a focused editor.
+    await count.filter({ hasText: /of 1$/ }).waitFor({ timeout: 15_000 });
+    if (!/^1 of/.test(await count.innerText())) await this.page.keyboard.press("Enter");
+    await count.filter({ hasText: /^1 of 1$/ }).waitFor({ timeout: 15_000 });
     await this.page.keyboard.press("Escape");
   }
 
@@ -252,6 +283,8 @@ export class Workbench {
       await this.page.waitForTimeout(100);
     }
     if (await this.page.locator(".part.panel").isVisible()) await this.runCommand("View: Hide Panel");
+    if (await this.page.locator(".notifications-center").isVisible())
+      await this.runCommand("Notifications: Hide Notifications");
   }
 
   /** Saves a screenshot of the whole window as `${out}/${name}.png`; returns its path. */

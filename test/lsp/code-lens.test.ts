@@ -3,7 +3,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { CodeLensRefreshRequest, CodeLensRequest, type CodeLens } from "vscode-languageserver-protocol";
+import {
+  CodeLensRefreshRequest,
+  CodeLensRequest,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type CodeLens,
+  type DidChangeWatchedFilesRegistrationOptions,
+} from "vscode-languageserver-protocol";
 import { Commands, type CommandTarget } from "../../server/src/protocol";
 import { EXAMPLES_DIR } from "../support/examples";
 import { LspClient, uriOf } from "../support/lsp";
@@ -265,7 +272,7 @@ export class SlowFlow extends FlowSpec {
     writeFileSync(release, "go");
     const finished = await untilStatus(uri, (now) => now.at(-1)?.[1].startsWith("✓ succeeded") ?? false);
     assert.deepEqual(
-      finished.map(([step, title]) => [step, title.replace(/ · [\d.]+ s$/, "")]),
+      finished.map(([step, title]) => [step, title.replace(/ · (?:[\d.]+ s|\d+ ms)$/, "")]),
       [
         ["start", "✓ succeeded · 1 task"],
         ["work", "✓ succeeded · 4 tasks"],
@@ -276,4 +283,60 @@ export class SlowFlow extends FlowSpec {
     assert.ok(refreshes >= 2, `${refreshes} refreshes`);
     await exited;
   });
+
+  test("a run started elsewhere shows at once: the server watches run records through the client", async (t) => {
+    const project = new Project(t, { "hello.ts": HELLO });
+    const datastoreRoot = join(project.dir, ".tsflow");
+    const client = await LspClient.start(t, {
+      env: { TSFLOW_USER: TEST_USER },
+      initializationOptions: { datastoreRoot },
+      capabilities: {
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } },
+      },
+    });
+    let refreshed: () => void = () => {};
+    client.connection.onRequest(CodeLensRefreshRequest.type, () => refreshed());
+    const uri = pathToFileURL(join(project.dir, "hello.ts")).toString();
+    await client.open(uri, HELLO);
+    assert.deepEqual(statuses(await lensesOf(client, uri)), [], "no run yet");
+    await until(() => client.registrations.length > 0, "the server to register its file watchers");
+    const [registration] = client.registrations;
+    assert.equal(registration.method, DidChangeWatchedFilesNotification.method);
+    assert.deepEqual((registration.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers, [
+      { globPattern: "**/flows/*/runs/*/run.json" },
+      { globPattern: { baseUri: pathToFileURL(datastoreRoot).toString(), pattern: "flows/*/runs/*/run.json" } },
+    ]);
+
+    // As a terminal would: the editor hears of it only through the file event.
+    const run = project.tsflow(["run", "hello.ts"]).succeeded();
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    const record = join(datastoreRoot, "flows", "HelloFlow", "runs", run.runId, "run.json");
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(record).toString(), type: FileChangeType.Created }],
+    });
+    await refresh;
+    assert.deepEqual(
+      statuses(await lensesOf(client, uri)).map(([step, title, pathspec]) => [step, title.split(" · ")[0], pathspec]),
+      [
+        ["start", "✓ succeeded", `HelloFlow/${run.runId}`],
+        ["hello", "✓ succeeded", `HelloFlow/${run.runId}`],
+        ["end", "✓ succeeded", `HelloFlow/${run.runId}`],
+      ],
+    );
+  });
+
+  test("a client that cannot watch files is not asked to", async (t) => {
+    const client = await LspClient.start(t, { initializationOptions: { datastoreRoot: "/nowhere" } });
+    await client.open(uriOf("hello.ts"), HELLO);
+    await lensesOf(client, uriOf("hello.ts"));
+    assert.deepEqual(client.registrations, []);
+  });
 });
+
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

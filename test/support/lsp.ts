@@ -12,11 +12,14 @@ import {
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
+  RegistrationRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  type ClientCapabilities,
   type Diagnostic,
   type ProtocolConnection,
+  type Registration,
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
   CompletionRequest,
@@ -48,6 +51,8 @@ type Waiter<T> = { match: (value: T) => boolean; resolve: (value: T) => void };
 export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly graphs: FlowGraphResult[] = [];
+  /** Capabilities the server registered dynamically (`client/registerCapability`). */
+  readonly registrations: Registration[] = [];
   readonly stderr: string[] = [];
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly graphWaiters: Waiter<FlowGraphResult>[] = [];
@@ -56,6 +61,10 @@ export class LspClient {
     readonly connection: ProtocolConnection,
     readonly child: ChildProcess,
   ) {
+    // Handled from the start: a server registers capabilities as soon as it is initialized.
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+    });
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.published.push(params);
       this.settle(this.diagnosticWaiters, params);
@@ -69,7 +78,12 @@ export class LspClient {
   /** Starts the server and completes the initialize handshake. */
   static async start(
     t: { after(fn: () => Promise<void> | void): void },
-    options: { env?: Record<string, string>; initializationOptions?: object; workspace?: string } = {},
+    options: {
+      env?: Record<string, string>;
+      initializationOptions?: object;
+      workspace?: string;
+      capabilities?: ClientCapabilities;
+    } = {},
   ): Promise<LspClient> {
     assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [SERVER, "--stdio"], {
@@ -87,7 +101,7 @@ export class LspClient {
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: {},
+      capabilities: options.capabilities ?? {},
       workspaceFolders: options.workspace ? [{ uri: pathToFileURL(options.workspace).toString(), name: "ws" }] : null,
       initializationOptions: options.initializationOptions,
     });

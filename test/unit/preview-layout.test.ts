@@ -165,6 +165,33 @@ describe("DAG preview: graph → layout model", () => {
     assert.ok(layout.nodes[1].x < layout.nodes[2].x);
   });
 
+  test("a row keeps the order the code gives its steps: `next(a, b)` draws a left of b", () => {
+    const order = (source: string, steps: string[]) => {
+      const layout = layoutOf(source);
+      return [...steps].sort((p, q) => node(layout, p).x - node(layout, q).x);
+    };
+    // dagre alone draws b left of a here.
+    assert.deepEqual(order(BRANCH, ["a", "b"]), ["a", "b"]);
+    assert.deepEqual(order(BRANCH.replace("this.next(this.a, this.b)", "this.next(this.b, this.a)"), ["a", "b"]), [
+      "b",
+      "a",
+    ]);
+    const three = flow`
+  @step start() { this.next(this.c, this.a, this.b); }
+  @step a() { this.next(this.join); }
+  @step b() { this.next(this.join); }
+  @step c() { this.next(this.join); }
+  @step join(inputs: Inputs<TestFlow>) { this.next(this.end); }
+  @step end() {}
+`;
+    assert.deepEqual(order(three, ["a", "b", "c"]), ["c", "a", "b"]);
+    assert.deepEqual(order(SWITCH, ["high", "low"]), ["high", "low"]);
+    assert.deepEqual(
+      order(SWITCH.replace("{ hi: this.high, lo: this.low }", "{ lo: this.low, hi: this.high }"), ["high", "low"]),
+      ["low", "high"],
+    );
+  });
+
   test("a node's size does not change with a run, so a run's progress never moves the drawing", () => {
     const [analysis] = analyze("flow.ts", FOREACH).flows;
     const before = buildLayout(analysis.graph, [], null);

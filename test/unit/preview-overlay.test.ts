@@ -224,8 +224,15 @@ describe("DAG preview: run details", () => {
     assert.equal(stepRun({ ...base, status: "running", startedAt: at(1000) }, 4000).durationMs, 3000);
     assert.equal("durationMs" in stepRun({ ...base, status: "pending" }, 4000), false);
     assert.deepEqual(
-      [formatDuration(400), formatDuration(59_960), formatDuration(185_000), formatDuration(7_620_000)],
-      ["0.4 s", "1 min 0 s", "3 min 5 s", "2 h 7 min"],
+      [
+        formatDuration(16.4),
+        formatDuration(999.4),
+        formatDuration(999.6),
+        formatDuration(59_960),
+        formatDuration(185_000),
+        formatDuration(7_620_000),
+      ],
+      ["16 ms", "999 ms", "1.0 s", "1 min 0 s", "3 min 5 s", "2 h 7 min"],
     );
   });
 });

@@ -17,6 +17,8 @@ export function registerPreview(
   context: vscode.ExtensionContext,
   client: LanguageClient,
   output: vscode.LogOutputChannel,
+  /** A flow's name, whenever a run of it launched from the editor changes. */
+  runChanged: vscode.Event<string>,
 ): void {
   const previews = new PreviewManager({
     extensionUri: context.extensionUri,
@@ -34,6 +36,7 @@ export function registerPreview(
     previews,
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, previews.serializer),
     client.onNotification(GraphChangedNotification, (result) => previews.graphChanged(result)),
+    runChanged((flow) => previews.runChanged(flow)),
     vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => previews.selectionChanged(textEditor)),
     vscode.window.onDidChangeActiveTextEditor(autoOpen),
     vscode.workspace.onDidChangeConfiguration((event) => {

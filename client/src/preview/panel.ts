@@ -63,6 +63,11 @@ export class DagPanel implements vscode.Disposable {
     void this.refreshGraph();
   }
 
+  /** Reads the latest run again now. */
+  refreshRun(): void {
+    this.feed.refresh();
+  }
+
   /** A new analysis of some document: redraws when it is this panel's. */
   update(result: AnalysisUpdate): void {
     if (result.uri !== this.uri.toString()) return;

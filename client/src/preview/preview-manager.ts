@@ -70,6 +70,11 @@ export class PreviewManager implements vscode.Disposable {
     for (const panel of this.panels.values()) panel.followCursor(editor);
   }
 
+  /** A run of `flow` changed: its previews read it now. */
+  runChanged(flow: string): void {
+    for (const panel of this.panels.values()) if (panel.flow === flow) panel.refreshRun();
+  }
+
   settingsChanged(): void {
     for (const panel of this.panels.values()) panel.settingsChanged();
   }

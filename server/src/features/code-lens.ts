@@ -1,4 +1,11 @@
-import { CodeLensRefreshRequest, type CodeLens, type Range } from "vscode-languageserver";
+import { pathToFileURL } from "node:url";
+import {
+  CodeLensRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  type CodeLens,
+  type FileSystemWatcher,
+  type Range,
+} from "vscode-languageserver";
 import type { FlowGraph, Step } from "../../../runtime/src/graph/model";
 import { toRange } from "../convert";
 import { Commands, type CommandTarget } from "../protocol";
@@ -7,6 +14,10 @@ import type { Feature, ServerContext } from "../server";
 
 /** How often a run that a lens shows as running is read again, to move its lenses along. */
 const LIVE_POLL_MS = 1000;
+/** A run record changed on disk: lenses are refreshed this long after, once per burst of writes. */
+const RECORDS_SETTLE_MS = 300;
+/** A run's record within a datastore. */
+const RUN_RECORDS = "flows/*/runs/*/run.json";
 
 /**
  * Code lenses: Run, Resume and Show DAG on each flow class; Run from here on each step and, once
@@ -19,6 +30,19 @@ export const codeLensFeature: Feature = {
     const statuses = new RunStatusReader((message) => context.connection.console.warn(message));
     const live = new LiveRuns(statuses, () => context.connection.sendRequest(CodeLensRefreshRequest.type));
     context.connection.onCodeLens((params) => documentLenses(context, statuses, live, params.textDocument.uri));
+    context.connection.onDidChangeWatchedFiles(() => live.recordsChanged());
+  },
+  // A run started anywhere (a terminal, another window) shows in the lenses as soon as its record is
+  // written, without an edit: the client watches run records for us, where it can.
+  initialized({ connection, client, settings }) {
+    const watching = client.workspace?.didChangeWatchedFiles;
+    if (!watching?.dynamicRegistration) return;
+    const watchers: FileSystemWatcher[] = [{ globPattern: `**/${RUN_RECORDS}` }];
+    const root = settings.datastoreRoot ? datastoreRootFor("", settings) : undefined;
+    if (root !== undefined && watching.relativePatternSupport) {
+      watchers.push({ globPattern: { baseUri: pathToFileURL(root).toString(), pattern: RUN_RECORDS } });
+    }
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
   },
 };
 
@@ -78,6 +102,7 @@ function lens(range: Range, title: string, command: string, target: CommandTarge
 class LiveRuns {
   private readonly running = new Map<string, { root: string; flow: string; seen: string }>();
   private timer: NodeJS.Timeout | undefined;
+  private settling: NodeJS.Timeout | undefined;
   private supported = true;
 
   constructor(
@@ -95,6 +120,16 @@ class LiveRuns {
     this.running.set(key, { root, flow, seen: fingerprint(run) });
     // A poll must not keep the server alive once the client has gone.
     this.timer ??= setTimeout(() => void this.poll(), LIVE_POLL_MS).unref();
+  }
+
+  /** A run record changed on disk: the lenses are asked for again once the burst of writes settles. */
+  recordsChanged(): void {
+    if (!this.supported) return;
+    this.settling ??= setTimeout(() => {
+      this.settling = undefined;
+      this.statuses.invalidate();
+      this.refresh().catch(() => this.stop());
+    }, RECORDS_SETTLE_MS).unref();
   }
 
   private async poll() {

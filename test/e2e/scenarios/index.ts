@@ -1,7 +1,21 @@
 // The browser scenarios, in the order they run. To add one, write a Scenario (see scenario.ts and
 // test/e2e/README.md) in a file of this folder and list it here.
+import {
+  previewClickRevealsStep,
+  previewMarksUnknownStep,
+  previewShowsNodes,
+  runLensTurnsNodesGreen,
+} from "./dag-preview";
 import { joinNeedsInputs, typeUnknownStep } from "./diagnostics";
 import { openFlowFile } from "./flow-file";
 import type { Scenario } from "./scenario";
 
-export const scenarios: Scenario[] = [openFlowFile, typeUnknownStep, joinNeedsInputs];
+export const scenarios: Scenario[] = [
+  openFlowFile,
+  typeUnknownStep,
+  joinNeedsInputs,
+  previewShowsNodes,
+  previewMarksUnknownStep,
+  previewClickRevealsStep,
+  runLensTurnsNodesGreen,
+];

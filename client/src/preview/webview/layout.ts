@@ -41,16 +41,17 @@ export function buildLayout(graph: FlowGraph, diagnostics: Diagnostic[], run: Ru
 
 /** Places a graph model: node sizes are the model's, positions and edge routes dagre's. */
 export function layoutModel(model: GraphModel): Layout {
-  const g = new graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 44, edgesep: 14, marginx: 16, marginy: 16 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const node of model.nodes) g.setNode(node.step, { width: node.width, height: node.height });
-  for (const edge of model.edges) {
-    const label =
-      edge.label === undefined ? {} : { width: labelWidth(edge.label), height: LABEL_HEIGHT, labelpos: "c" };
-    g.setEdge(edge.from, edge.to, label, edge.id);
+  let g = laidOut(model);
+  // dagre orders a row to cross as few edges as it can, and may then put `b` left of `a` for
+  // `this.next(this.a, this.b)`. Where it did, lay out again with the written order as constraints.
+  const constraints = reversedSiblings(model, g);
+  if (constraints.length > 0) {
+    try {
+      g = laidOut(model, constraints);
+    } catch {
+      // constraints dagre cannot meet together: the first layout stands
+    }
   }
-  dagreLayout(g);
   const nodes = model.nodes.map((node) => {
     const placed = g.node(node.step) as { x: number; y: number };
     return { ...node, x: placed.x - node.width / 2, y: placed.y - node.height / 2 };
@@ -66,6 +67,42 @@ export function layoutModel(model: GraphModel): Layout {
   });
   const size = g.graph() as { width?: number; height?: number };
   return { nodes, edges, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0) };
+}
+
+function laidOut(model: GraphModel, constraints: Array<{ left: string; right: string }> = []): graphlib.Graph {
+  const g = new graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 44, edgesep: 14, marginx: 16, marginy: 16 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const node of model.nodes) g.setNode(node.step, { width: node.width, height: node.height });
+  for (const edge of model.edges) {
+    const label =
+      edge.label === undefined ? {} : { width: labelWidth(edge.label), height: LABEL_HEIGHT, labelpos: "c" };
+    g.setEdge(edge.from, edge.to, label, edge.id);
+  }
+  dagreLayout(g, constraints.length > 0 ? { constraints } : undefined);
+  return g;
+}
+
+/** Consecutive targets of one step that share a row, but came out right to left. */
+function reversedSiblings(model: GraphModel, g: graphlib.Graph): Array<{ left: string; right: string }> {
+  const targets = new Map<string, string[]>();
+  for (const edge of model.edges) {
+    const list = targets.get(edge.from) ?? [];
+    if (!list.includes(edge.to) && edge.to !== edge.from) list.push(edge.to);
+    targets.set(edge.from, list);
+  }
+  const at = (step: string) => g.node(step) as { x: number; y: number };
+  const pairs: Array<{ left: string; right: string }> = [];
+  let reversed = false;
+  for (const list of targets.values()) {
+    for (let i = 1; i < list.length; i++) {
+      const [left, right] = [list[i - 1], list[i]];
+      if (at(left).y !== at(right).y) continue;
+      pairs.push({ left, right });
+      if (at(left).x > at(right).x) reversed = true;
+    }
+  }
+  return reversed ? pairs : [];
 }
 
 /** The width of a switch case's label on its edge. */

@@ -1,11 +1,4 @@
-/** A duration as people read it: "64 ms", "1.2 s", "3 min 5 s", "2 h 3 min". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min ${Math.floor((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
+export { formatDuration } from "../../format/duration";
 
 /** A local date and time to the second, sortable: "2026-11-22 20:37:36". */
 export function formatTime(date: Date): string {

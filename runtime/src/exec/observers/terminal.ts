@@ -1,6 +1,7 @@
 import type { RunRecord, StepProgress } from "../../datastore/records";
 import type { Paint } from "../../cli/format/color";
 import type { RunObserver } from "../observer";
+import { formatDuration } from "../../format/duration";
 
 export interface TerminalOptions {
   write: (text: string) => void;
@@ -92,23 +93,19 @@ function stepLine(step: string, p: StepProgress | undefined, width: number, pain
 
 function time(p: StepProgress): string {
   if (!p.startedAt || !p.finishedAt) return "";
-  return ` in ${seconds(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
-}
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ` in ${formatDuration(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
 }
 
 function summary(run: RunRecord, durationMs: number, paint: Paint, file: string, datastore: string): string {
   const tasks = Object.values(run.steps).reduce((n, p) => n + p.done, 0);
   const pathspec = `${run.flow}/${run.id}`;
   if (run.status === "succeeded") {
-    return `${paint("green", "Run succeeded")} in ${seconds(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. Its results are in ${datastore}: see them with \`tsflow dump ${pathspec}\`.\n`;
+    return `${paint("green", "Run succeeded")} in ${formatDuration(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. Its results are in ${datastore}: see them with \`tsflow dump ${pathspec}\`.\n`;
   }
   const error = run.error;
   const where = error?.step ? ` in step \`${error.step}\` (task ${pathspec}/${error.step}/${error.task})` : "";
   const logs = error?.step
     ? `\nIts logs: \`tsflow logs ${pathspec}/${error.step}/${error.task} --stderr\`. Run again from there: \`tsflow resume ${file}\`.`
     : "";
-  return `${paint("red", "Run failed")}${where} after ${seconds(durationMs)}: ${error?.message ?? "unknown error"}${logs}\n`;
+  return `${paint("red", "Run failed")}${where} after ${formatDuration(durationMs)}: ${error?.message ?? "unknown error"}${logs}\n`;
 }
