@@ -8,6 +8,21 @@ import ts from "typescript";
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 const watch = process.argv.includes("--watch");
 
+/**
+ * TypeScript, which the analyzer parses with, is one bundle of its own, dist/typescript.js, that the
+ * CLI and the language server both require: the .vsix carries it once, not once per bundle.
+ * @type {esbuild.Plugin}
+ */
+const sharedTypescript = {
+  name: "shared-typescript",
+  setup(build) {
+    build.onResolve({ filter: /^@ts-morph\/common\/dist\/typescript\.js$/ }, () => ({
+      path: "./typescript.js",
+      external: true,
+    }));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
@@ -17,6 +32,7 @@ const node = {
   minify: true,
   legalComments: "none",
   logLevel: "warning",
+  plugins: [sharedTypescript],
   define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 
@@ -29,8 +45,15 @@ const bundles = [
     outfile: "dist/cli.js",
     banner: { js: "#!/usr/bin/env node" },
   },
-  // The command line itself, analyzer and TypeScript included.
+  // The command line itself, the analyzer included.
   { ...node, entryPoints: ["runtime/src/cli/bin.ts"], outfile: "dist/tsflow-cli.js" },
+  // TypeScript (the copy ts-morph carries), shared by the CLI and the language server.
+  {
+    ...node,
+    plugins: [],
+    entryPoints: ["node_modules/@ts-morph/common/dist/typescript.js"],
+    outfile: "dist/typescript.js",
+  },
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
   // The VS Code extension. Only this bundle may leave `vscode` external: the host provides it.

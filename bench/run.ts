@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { coldCheckFigures, reanalysisFigures } from "./analyzer";
 import { clientFigures } from "./client";
+import { packageFigures } from "./package";
 import { runtimeFigures } from "./runtime";
 import { serverFigures } from "./server";
 import { report } from "./report";
@@ -14,6 +15,7 @@ void (async () => {
     ...(await runtimeFigures()),
     ...(await clientFigures()),
     ...(await serverFigures()),
+    ...packageFigures(),
   ]);
   process.exitCode = ok ? 0 : 1;
 })();

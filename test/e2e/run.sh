@@ -3,7 +3,7 @@
 #
 #   tools      Debian packages, Node 24 and code-server, cached in $TSFLOW_E2E_CACHE (lib/tools.sh)
 #   build      npm run build, and the extension-host suite into dist/test/e2e (build-suite.ts)
-#   package    vsce package --no-dependencies -> a .vsix
+#   package    scripts/package-vsix.mjs (vsce, .vscodeignore's allow-list) -> a .vsix
 #   install    the .vsix into a scratch code-server profile
 #   workspace  two copies of examples/ as `tsflow init` projects (workspace.ts)
 #   start      code-server on 127.0.0.1, smoke-test driver on
@@ -102,21 +102,8 @@ build() {
 }
 
 package() {
-  local from=$ROOT
-  # vsce refuses a manifest with "files" (here: the npm package's contents) beside a .vscodeignore (the
-  # .vsix's): then package a copy whose manifest lacks "files", the .vscodeignore still choosing.
-  if [ -f .vscodeignore ] && node -e 'process.exit(require("./package.json").files ? 0 : 1)'; then
-    echo "package.json has \"files\" and there is a .vscodeignore, which vsce refuses together: packaging a copy without \"files\""
-    from=$E2E_RUN/package
-    mkdir -p "$from"
-    cp -r .vscodeignore README.md dist "$from/"
-    [ -f LICENSE ] && cp LICENSE "$from/"
-    node -e 'const p = require("./package.json"); delete p.files; console.log(JSON.stringify(p, null, 2))' >"$from/package.json"
-  fi
-  # vsce's own checks want a repository and a LICENSE file: this .vsix is for tests, not the marketplace.
-  (cd "$from" && "$ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license \
-    --out "$E2E_RUN/tsflow.vsix") >"$E2E_RUN/vsce.log" 2>&1 || { cat "$E2E_RUN/vsce.log" >&2; return 1; }
-  grep -E '^ DONE ' "$E2E_RUN/vsce.log" || tail -1 "$E2E_RUN/vsce.log"
+  # The same packaging as `npm run package` (which builds first: build ran above).
+  node scripts/package-vsix.mjs --out "$E2E_RUN/tsflow.vsix"
 }
 
 install() {

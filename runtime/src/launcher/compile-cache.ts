@@ -13,6 +13,8 @@ import { Script } from "node:vm";
  * bundle or another Node never reads stale code. TSFLOW_NO_COMPILE_CACHE=1 turns it off.
  */
 export function requireWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const existing = loaded.get(bundle);
+  if (existing) return existing.exports;
   const source = readFileSync(bundle, "utf8");
   const cacheFile = env.TSFLOW_NO_COMPILE_CACHE ? undefined : cachePath(bundle, env);
   const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
@@ -21,10 +23,31 @@ export function requireWithCodeCache(bundle: string, env: NodeJS.ProcessEnv = pr
     process.once("exit", () => saveCache(script, cacheFile));
   }
   const module = { exports: {} as unknown, filename: bundle, id: bundle, loaded: false };
+  loaded.set(bundle, module);
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  run.call(module.exports, module.exports, bundleRequire(bundle, env), module, bundle, dirname(bundle));
   module.loaded = true;
   return module.exports;
+}
+
+const loaded = new Map<string, { exports: unknown }>();
+
+/**
+ * The `require` a bundle gets: a sibling bundle it loads by relative path (TypeScript, which the
+ * CLI and the language server share as dist/typescript.js) comes through the code cache as well.
+ */
+function bundleRequire(bundle: string, env: NodeJS.ProcessEnv): NodeJS.Require {
+  const plain = createRequire(bundle);
+  const require = ((id: string): unknown =>
+    /^\.\/[\w.-]+\.js$/.test(id)
+      ? requireWithCodeCache(join(dirname(bundle), id), env)
+      : (plain(id) as unknown)) as NodeJS.Require;
+  return Object.assign(require, {
+    resolve: plain.resolve,
+    cache: plain.cache,
+    main: plain.main,
+    extensions: plain.extensions,
+  });
 }
 
 function cachePath(bundle: string, env: NodeJS.ProcessEnv): string {
