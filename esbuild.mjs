@@ -36,6 +36,17 @@ const node = {
   define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 
+/** Webview pages: browser bundles, so node and vscode cannot creep in. @type {esbuild.BuildOptions} */
+const browser = {
+  bundle: true,
+  platform: "browser",
+  format: "iife",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   // The `tsflow` executable: a small launcher that loads the CLI bundle through V8's code cache.
@@ -67,15 +78,15 @@ const bundles = [
   },
   // The DAG preview's page script, and dist/preview.css: a browser bundle, so node and vscode cannot creep in.
   {
+    ...browser,
     entryPoints: ["client/src/preview/webview/main.ts"],
     outfile: "dist/preview.js",
-    bundle: true,
-    platform: "browser",
-    format: "iife",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "warning",
+  },
+  // The artifact viewer's page (a sortable table and plots), and dist/viewer.css: a browser bundle too.
+  {
+    ...browser,
+    entryPoints: ["client/src/viewer/webview/main.ts"],
+    outfile: "dist/viewer.js",
   },
   // The language server: the analyzer behind diagnostics, navigation and the DAG preview.
   { ...node, entryPoints: ["server/src/main.ts"], outfile: "dist/server.js" },

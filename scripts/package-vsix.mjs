@@ -29,9 +29,13 @@ if (!existsSync(join(ROOT, "dist", "extension.js"))) {
 
 const stage = mkdtempSync(join(tmpdir(), "tsflow-vsix-"));
 try {
-  for (const name of [".vscodeignore", "README.md", "LICENSE", "media", "dist"]) {
+  for (const name of [".vscodeignore", "LICENSE", "media", "dist"]) {
     if (existsSync(join(ROOT, name))) cpSync(join(ROOT, name), join(stage, name), { recursive: true });
   }
+  // The README's screenshots are files of the repository, and with no repository URL yet vsce can
+  // link them from nowhere: the .vsix's README goes without them.
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8").replace(/^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?/gm, "");
+  writeFileSync(join(stage, "README.md"), readme);
   const extension = { ...manifest };
   delete extension.files;
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(extension, null, 2)}\n`);

@@ -1,12 +1,15 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { registerCommands } from "./commands";
-import { createLanguageClient, isFlowDocument } from "./language-client";
+import { registerDocuments } from "./documents";
+import { createLanguageClient, graphRequester, startOnFlowDocuments } from "./language-client";
 import { registerPreview } from "./preview";
+import { registerExplorer } from "./runs-view";
 import { runCommands } from "./run-commands";
 import { RunLauncher } from "./run-launcher";
 import { ServerStatus } from "./status-bar";
 import { offerTypesSetup, typesCommand } from "./types-setup";
+import { registerViewer } from "./viewer";
 
 let client: LanguageClient | undefined;
 
@@ -30,35 +33,12 @@ export function activate(context: vscode.ExtensionContext): void {
   ]);
   context.subscriptions.push(offerTypesSetup(context));
   registerPreview(context, client, output, launcher.onDidChangeRun);
-  const startWhenNeeded = (document: vscode.TextDocument) => {
-    if (!client || client.isRunning() || !isFlowDocument(document)) return;
-    status.show();
-    client.start().catch((error: unknown) => reportStartFailure(output, error));
-  };
-  vscode.workspace.textDocuments.forEach(startWhenNeeded);
-  // `tsflow.flowFile` shows the Run button in the title bar of flow files only.
-  const markFlowFile = (editor: vscode.TextEditor | undefined) =>
-    void vscode.commands.executeCommand(
-      "setContext",
-      "tsflow.flowFile",
-      editor !== undefined && isFlowDocument(editor.document),
-    );
-  markFlowFile(vscode.window.activeTextEditor);
-  context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument(startWhenNeeded),
-    vscode.window.onDidChangeActiveTextEditor(markFlowFile),
-  );
+  registerExplorer(context, { log: output, requestGraph: graphRequester(client), runChanged: launcher.onDidChangeRun });
+  registerDocuments(context);
+  registerViewer(context, output);
+  startOnFlowDocuments(context, client, status, output);
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
-}
-
-function reportStartFailure(output: vscode.LogOutputChannel, error: unknown) {
-  output.error(
-    `the TSFlow language server failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
-  void vscode.window.showErrorMessage("TSFlow: the language server failed to start.", "Show Logs").then((choice) => {
-    if (choice) output.show(true);
-  });
 }

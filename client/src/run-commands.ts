@@ -31,7 +31,9 @@ export function runCommands(
     } else {
       const step = kind === "from" ? (target?.step ?? (await pickStep(flow.graph))) : undefined;
       if (kind === "from" && !step) return;
+      const origin = target?.runPathspec?.split("/")[1];
       args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name];
+      if (origin) args.push("--origin-run-id", origin);
     }
     const title =
       kind === "run"

@@ -61,6 +61,9 @@ export interface CommandTarget {
   uri: string;
   flow: string;
   step?: string;
-  /** For tsflow.showStepRun: the run whose status the lens shows. */
+  /**
+   * The run the command is about: for tsflow.showStepRun and tsflow.showDag the run to show, for
+   * tsflow.resume and tsflow.runFromStep the run to resume (by default the latest).
+   */
   runPathspec?: string;
 }

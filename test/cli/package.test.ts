@@ -29,7 +29,10 @@ test("the .vsix holds the manifest, the README and the bundles the extension run
     "dist/types/authoring/param.d.ts",
     "dist/types/index.d.ts",
     "dist/typescript.js",
+    "dist/viewer.css",
+    "dist/viewer.js",
     "dist/worker.js",
+    "media/tsflow-activity.svg",
     "package.json",
   ];
   assert.deepEqual(files, expected);

@@ -88,10 +88,14 @@ export interface ProblemCounts {
  * methods rather than selectors, so a change in VS Code's DOM is fixed here once.
  */
 export class Workbench {
+  /** The workspace folder the window has open. */
+  folder = "";
+
   constructor(readonly page: Page) {}
 
   /** Opens `folder` and waits until the explorer lists it (the remote connection is up). */
   async open(folder: string): Promise<void> {
+    this.folder = folder;
     await this.page.goto(workbenchUrl(folder), { waitUntil: "domcontentloaded" });
     await this.page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     await this.page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 60_000 });
@@ -115,8 +119,11 @@ export class Workbench {
     await this.editor.locator(".view-lines .view-line").first().waitFor({ timeout: 15_000 });
   }
 
-  /** Runs a command by its title from the command palette (Ctrl+Shift+P). */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command by its title from the command palette (Ctrl+Shift+P). With `asks`, the command
+   * opens a quick pick or input box of its own, which is left open for the scenario to answer.
+   */
+  async runCommand(title: string, options: { asks?: boolean } = {}): Promise<void> {
     await this.focusWorkbench();
     await this.page.keyboard.press("Control+Shift+P");
     const input = this.page.locator(".quick-input-widget input");
@@ -127,7 +134,15 @@ export class Workbench {
       .first()
       .waitFor({ timeout: 15_000 });
     await this.page.keyboard.press("Enter");
-    await input.waitFor({ state: "hidden", timeout: 15_000 });
+    if (options.asks) {
+      await this.page
+        .locator(".quick-input-widget input:not([aria-label='Type the name of a command to run.'])")
+        .waitFor({
+          timeout: 15_000,
+        });
+    } else {
+      await input.waitFor({ state: "hidden", timeout: 15_000 });
+    }
   }
 
   /** The active editor. */
@@ -186,6 +201,53 @@ export class Workbench {
   /** Error squiggles in the active editor. */
   get errorSquiggles(): Locator {
     return this.editor.locator(".squiggly-error");
+  }
+
+  /** Shows the TSFlow runs explorer in the side bar. */
+  async showRuns(): Promise<void> {
+    await this.runCommand("TSFlow: Focus on Runs View");
+    await this.runsTree.waitFor({ timeout: 15_000 });
+  }
+
+  /** The runs explorer's tree. */
+  get runsTree(): Locator {
+    return this.page.locator(".pane", { has: this.page.locator(".pane-header", { hasText: /^\s*Runs/ }) }).first();
+  }
+
+  /**
+   * A row of the runs explorer by its accessible name, which starts with the row's label and
+   * carries its status in words: `/^HelloFlow/`, `/^\d+, succeeded/`.
+   */
+  runsRow(name: RegExp): Locator {
+    return this.runsTree.getByRole("treeitem", { name }).first();
+  }
+
+  /** Expands a collapsed tree row (a click on a row with children toggles it). */
+  async expand(row: Locator): Promise<void> {
+    await row.waitFor({ timeout: 30_000 });
+    if ((await row.getAttribute("aria-expanded")) === "false") await row.click();
+    const deadline = Date.now() + 15_000;
+    while ((await row.getAttribute("aria-expanded")) !== "true") {
+      if (Date.now() > deadline) throw new Error("the row did not expand");
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Chooses the first item matching `item` in the open quick pick titled `title`. */
+  async answerQuickPick(title: string, item: string): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget", { hasText: title });
+    await widget.waitFor({ state: "visible", timeout: 15_000 });
+    await widget.locator("input").first().fill(item);
+    await widget.locator(".monaco-list-row.focused", { hasText: item }).first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press("Enter");
+  }
+
+  /** Types `text` into the open input box titled `title` and presses Enter. */
+  async answerInputBox(title: string, text: string): Promise<void> {
+    const widget = this.page.locator(".quick-input-widget", { hasText: title });
+    await widget.waitFor({ state: "visible", timeout: 15_000 });
+    await widget.locator("input").first().fill(text);
+    await this.page.keyboard.press("Enter");
   }
 
   /** A status bar item, found by its text (codicons aside). */

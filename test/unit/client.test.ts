@@ -328,6 +328,22 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
       assert.deepEqual(await taskLogs(`${runs.hello.pathspec}/end/3`), { text: "", finished: true });
       await assert.rejects(taskLogs(`${runs.hello.pathspec}/hello/9`), /no task .*\/hello\/9: it has no finished task/);
     });
+
+    test("flows() and taskLogs() read the datastore in use at the call, as lookups do", async () => {
+      read();
+      const elsewhere = fixture.copy();
+      rmSync(join(elsewhere, ".tsflow", "flows", "ChurnFlow"), { recursive: true });
+      rmSync(fixture.taskFile(runs.hello, "hello", "2", join(elsewhere, ".tsflow")));
+      useDatastore(join(elsewhere, ".tsflow"));
+      namespace(null);
+      const listed = flows();
+      const logs = taskLogs(`${runs.hello.pathspec}/hello/2`);
+      // Another reader switches datastores before the promises settle.
+      read();
+      assert.ok(!(await listed).some((f) => f.name === "ChurnFlow"), "the datastore without ChurnFlow");
+      assert.equal((await logs).finished, false, "the datastore without the task's record");
+      assert.ok((await flows()).some((f) => f.name === "ChurnFlow"));
+    });
   });
 
   describe("bad pathspecs and damaged datastores", () => {

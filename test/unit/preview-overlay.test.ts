@@ -181,6 +181,29 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
     assert.equal(runSummaryText(null, null), "No run yet");
   });
 
+  test("a chosen run, not the latest: read whoever's it is, marked chosen; the namespace stays as it was", async () => {
+    const older = ids.SwitchFlow;
+    const newer = project.tsflow(["run", "switch.ts"], { TSFLOW_USER: "someone-else" }).succeeded().runId;
+    assert.equal((await readRunOverlay(root, "SwitchFlow", null))?.pathspec, `SwitchFlow/${newer}`);
+    namespace("user:nobody");
+    try {
+      const chosen = await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, older);
+      assert.equal(chosen?.pathspec, `SwitchFlow/${older}`);
+      assert.equal(chosen?.chosen, true);
+      assert.match(runSummaryText(chosen, OWN), new RegExp(`^Run SwitchFlow/${older}: ✓ succeeded`));
+      const theirs = await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, newer);
+      assert.equal(theirs?.pathspec, `SwitchFlow/${newer}`, "another user's run, when chosen");
+      assert.equal(getNamespace(), "user:nobody");
+      assert.equal(
+        await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, "404"),
+        null,
+        "a run since deleted",
+      );
+    } finally {
+      defaultNamespace();
+    }
+  });
+
   test("with no run, the nodes carry no status at all", () => {
     const layout = drawn(FOREACH, null);
     assert.ok(layout.nodes.every((n) => n.status === undefined && !n.classes.some((c) => c.startsWith("status-"))));

@@ -1,40 +1,17 @@
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
+import { webviewPage } from "../webview-page";
 
-/** The webview's options: scripts on, and nothing loadable but the bundle folder. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist")] };
-}
+export { webviewOptions } from "../webview-page";
 
 /**
- * The preview's page: a static skeleton, its stylesheet and its script, under a CSP that allows
- * only the bundle's files and the one script carrying this page's nonce. Nothing from the user's
- * code is written into it: the flow, its steps and messages arrive later by postMessage and are
- * set as text.
+ * The preview's page: a static skeleton that the script draws the graph into. The flow, its steps
+ * and messages arrive later by postMessage and are set as text.
  */
 export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString("base64");
-  const dist = vscode.Uri.joinPath(extensionUri, "dist");
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, "preview.js")).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, "preview.css")).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-  ].join("; ");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>DAG</title>
-</head>
-<body>
-<header id="toolbar" class="toolbar" role="toolbar" aria-label="DAG preview">
+  return webviewPage(webview, extensionUri, { bundle: "preview", title: "DAG", imageSources: "data:", body: BODY });
+}
+
+const BODY = `<header id="toolbar" class="toolbar" role="toolbar" aria-label="DAG preview">
   <span id="flow-name" class="flow-name"></span>
   <span id="run-summary" class="run-summary" role="status" aria-live="polite"></span>
   <button type="button" data-action="zoom-out" title="Zoom out (-)" aria-label="Zoom out">\u2212</button>
@@ -56,8 +33,4 @@ export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): 
     <g id="viewport"><g id="edges" class="edges"></g><g id="nodes" class="nodes"></g></g>
   </svg>
   <p id="empty" class="empty" hidden></p>
-</main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
-}
+</main>`;

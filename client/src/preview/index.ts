@@ -4,9 +4,10 @@
  */
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { Commands, FlowGraphRequest, GraphChangedNotification } from "../../../server/src/protocol";
+import { Commands, GraphChangedNotification } from "../../../server/src/protocol";
 import { registerCommands } from "../commands";
 import { readSettings } from "../config";
+import { graphRequester } from "../language-client";
 import { PreviewManager, VIEW_TYPE } from "./preview-manager";
 
 /** The command that saves the active preview's drawing as an SVG file. */
@@ -23,11 +24,12 @@ export function registerPreview(
   const previews = new PreviewManager({
     extensionUri: context.extensionUri,
     log: output,
-    requestGraph: (uri, flow) =>
-      client.sendRequest(FlowGraphRequest, { textDocument: { uri }, ...(flow === undefined ? {} : { flow }) }),
+    requestGraph: graphRequester(client),
   });
   registerCommands(context, [
     { id: Commands.showDag, run: (arg?: unknown) => previews.show(arg) },
+    // A step's status lens: the DAG preview with that run's statuses.
+    { id: Commands.showStepRun, run: (arg?: unknown) => previews.show(arg) },
     { id: EXPORT_SVG_COMMAND, run: () => previews.exportSvg() },
   ]);
   const autoOpen = (editor: vscode.TextEditor | undefined) =>

@@ -31,6 +31,8 @@ export interface RunOverlay {
   durationMs?: number;
   /** The steps that have started, by name; a step that is absent has not run. */
   steps: Record<string, StepRun>;
+  /** A run the user chose to see (from the runs explorer or a status lens), not the latest. */
+  chosen?: boolean;
 }
 
 /**
@@ -144,7 +146,13 @@ function isGraphView(value: unknown): value is GraphView {
 }
 
 function isRunOverlay(value: unknown): value is RunOverlay {
-  return isObject(value) && isString(value.pathspec) && isString(value.status) && isObject(value.steps);
+  return (
+    isObject(value) &&
+    isString(value.pathspec) &&
+    isString(value.status) &&
+    isObject(value.steps) &&
+    (value.chosen === undefined || typeof value.chosen === "boolean")
+  );
 }
 
 /** True for a state a webview saved: what the panel serializer restores a preview from. */

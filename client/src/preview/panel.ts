@@ -29,6 +29,8 @@ export class DagPanel implements vscode.Disposable {
   private view: GraphView | undefined;
   private run: { run: RunOverlay | null; namespace: string | null } | undefined;
   private current: string | null = null;
+  /** The id of the run the user chose to see; undefined shows the latest. */
+  private chosenRun: string | undefined;
   private readonly feed: RunFeed;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -63,9 +65,17 @@ export class DagPanel implements vscode.Disposable {
     void this.refreshGraph();
   }
 
-  /** Reads the latest run again now. */
+  /** Reads the run again now. */
   refreshRun(): void {
     this.feed.refresh();
+  }
+
+  /** Shows the run `FLOW/ID` rather than the latest, or the latest again with undefined. */
+  showRun(pathspec: string | undefined): void {
+    const id = pathspec?.split("/")[1];
+    if (id === this.chosenRun) return;
+    this.chosenRun = id;
+    this.feed.restart();
   }
 
   /** A new analysis of some document: redraws when it is this panel's. */
@@ -185,6 +195,7 @@ export class DagPanel implements vscode.Disposable {
       root: datastorePath(settings) ?? beside,
       flow: this.flow,
       namespace: resolveNamespace(settings.namespace),
+      ...(this.chosenRun === undefined ? {} : { chosen: this.chosenRun }),
     };
   }
 

@@ -36,8 +36,11 @@ export class PreviewManager implements vscode.Disposable {
       );
     }
     if (!target) return;
+    // A status lens or the runs explorer names a run to show; Show DAG alone shows the latest.
+    const run = isCommandTarget(arg) ? arg.runPathspec : undefined;
     const existing = this.panels.get(keyOf(target.uri, target.flow));
     if (existing) {
+      existing.showRun(run);
       existing.panel.reveal(existing.panel.viewColumn, true);
       return;
     }
@@ -47,7 +50,7 @@ export class PreviewManager implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(this.context.extensionUri),
     );
-    this.adopt(panel, target.uri, target.flow);
+    this.adopt(panel, target.uri, target.flow).showRun(run);
   }
 
   /** Restores a panel after a window reload from the state its webview saved. */
@@ -95,7 +98,7 @@ export class PreviewManager implements vscode.Disposable {
     void this.show(editor.document.uri);
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, uri: vscode.Uri, flow: string): void {
+  private adopt(webviewPanel: vscode.WebviewPanel, uri: vscode.Uri, flow: string): DagPanel {
     const key = keyOf(uri, flow);
     const panel = new DagPanel(webviewPanel, uri, flow, this.context);
     this.panels.set(key, panel);
@@ -108,6 +111,7 @@ export class PreviewManager implements vscode.Disposable {
       this.panels.delete(key);
       if (this.active === panel) this.active = undefined;
     });
+    return panel;
   }
 
   private async target(arg: unknown): Promise<{ uri: vscode.Uri; flow: string } | undefined> {

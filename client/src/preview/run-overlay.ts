@@ -38,8 +38,9 @@ function ownNamespace(): string {
 }
 
 /**
- * The latest run of `flow` in `namespace` in the datastore at `root`; null when there is no
- * datastore or no run of the flow there. `onError` hears of records that cannot be read.
+ * The latest run of `flow` in `namespace` in the datastore at `root`, or the run `chosen` (its id,
+ * whoever's it is); null when there is no datastore or no such run there. `onError` hears of
+ * records that cannot be read.
  */
 export async function readRunOverlay(
   root: string,
@@ -47,15 +48,28 @@ export async function readRunOverlay(
   namespace: string | null,
   onError: (error: Error) => void = () => {},
   now: () => number = Date.now,
+  chosen?: string,
 ): Promise<RunOverlay | null> {
   try {
-    // The client's datastore is process-wide; Flow() binds its store at once.
+    // The client's datastore and namespace are process-wide; Flow() and run() bind them at once.
     useDatastore(root);
+    if (chosen !== undefined) return { ...(await summarize(anyonesRun(flow, chosen), now())), chosen: true };
     for await (const run of Flow(flow).runs({ namespace, onError })) return await summarize(run, now());
     return null;
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;
+  }
+}
+
+/** The run `id` of `flow`, in every user's namespace; the process-wide namespace is put back. */
+function anyonesRun(flow: string, id: string): Run {
+  const before = getNamespace();
+  setNamespace(null);
+  try {
+    return Flow(flow).run(id);
+  } finally {
+    setNamespace(before);
   }
 }
 

@@ -9,6 +9,8 @@ export interface RunSource {
   root: string | undefined;
   flow: string;
   namespace: string | null;
+  /** The id of a run the user chose to see; undefined for the latest. */
+  chosen?: string;
 }
 
 /** Run records are written in quick bursts as tasks finish: one read per burst is enough. */
@@ -73,8 +75,9 @@ export class RunFeed implements vscode.Disposable {
     this.reading = true;
     let running = false;
     try {
-      const { root, flow, namespace } = this.source();
-      const run = root === undefined ? null : await readRunOverlay(root, flow, namespace, (e) => this.warn(e));
+      const { root, flow, namespace, chosen } = this.source();
+      const run =
+        root === undefined ? null : await readRunOverlay(root, flow, namespace, (e) => this.warn(e), Date.now, chosen);
       running = run?.status === "running";
       const key = JSON.stringify([run, namespace]);
       if (key !== this.last && !this.disposed) {

@@ -99,11 +99,12 @@ export function Flow(name: string): Flow {
   return new ClientFlow(store, flow);
 }
 
-/** Every flow in the current datastore that has runs, by name. */
+/** Every flow in the current datastore that has runs, by name; read at the call, like every lookup. */
 export function flows(): Promise<Flow[]> {
-  return Promise.resolve().then(() => {
+  // The executor runs now, so the datastore in use now is the one listed.
+  return new Promise((resolve) => {
     const store = currentStore();
-    return store.flows().map((name) => new ClientFlow(store, name));
+    resolve(store.flows().map((name) => new ClientFlow(store, name)));
   });
 }
 

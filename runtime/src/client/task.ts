@@ -196,18 +196,22 @@ export interface TaskLogs {
 
 /**
  * What the task `FLOW/RUN/STEP/TASK` printed to `stream`, also while it still runs: logs are
- * written as output arrives, before the task has a record. Throws a NotFoundError naming the
+ * written as output arrives, before the task has a record. Read at the call, from the datastore and
+ * in the namespace in use then, as every lookup is. Rejects with a NotFoundError naming the
  * pathspec when the task has neither finished nor printed anything.
  */
 export function taskLogs(pathspec: string, stream: LogStream = "stdout"): Promise<TaskLogs> {
-  return Promise.resolve().then(() => {
-    const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-    const store = currentStore();
-    loadRun(store, flow, runId);
-    if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
-      const task = loadTask(store, flow, runId, step, id);
-      return { text: store.log(flow, runId, step, id, stream) ?? "", finished: task.finished };
-    }
-    return { text: store.log(flow, runId, step, id, stream) ?? "", finished: false };
-  });
+  // The executor runs now, so the read does; what it throws becomes the rejection.
+  return new Promise((resolve) => resolve(readTaskLogs(pathspec, stream)));
+}
+
+function readTaskLogs(pathspec: string, stream: LogStream): TaskLogs {
+  const [flow, runId, step, id] = splitPathspec(pathspec, 4);
+  const store = currentStore();
+  loadRun(store, flow, runId);
+  if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
+    const task = loadTask(store, flow, runId, step, id);
+    return { text: store.log(flow, runId, step, id, stream) ?? "", finished: task.finished };
+  }
+  return { text: store.log(flow, runId, step, id, stream) ?? "", finished: false };
 }

@@ -8,6 +8,12 @@ import {
 } from "./dag-preview";
 import { joinNeedsInputs, typeUnknownStep } from "./diagnostics";
 import { openFlowFile } from "./flow-file";
+import {
+  explorerFiltersByTag,
+  explorerFollowsTerminalRun,
+  explorerOpensArtifact,
+  explorerOpensLog,
+} from "./runs-explorer";
 import type { Scenario } from "./scenario";
 
 export const scenarios: Scenario[] = [
@@ -18,4 +24,8 @@ export const scenarios: Scenario[] = [
   previewMarksUnknownStep,
   previewClickRevealsStep,
   runLensTurnsNodesGreen,
+  explorerFollowsTerminalRun,
+  explorerOpensArtifact,
+  explorerOpensLog,
+  explorerFiltersByTag,
 ];

@@ -22,11 +22,11 @@ const RUN_ICONS: Record<RunOverlay["status"], string> = {
   unfinished: "■",
 };
 
-/** `Latest run ForeachFlow/1712: ✓ succeeded · 2.1 s`, or why there is none. */
+/** `Latest run ForeachFlow/1712: ✓ succeeded · 2.1 s` (`Run …` for a chosen run), or why there is none. */
 export function runSummaryText(run: RunOverlay | null, namespace: string | null): string {
   if (!run) return namespace === null ? "No run yet" : `No run yet in ${namespace}`;
   const time = run.durationMs === undefined ? "" : ` · ${formatDuration(run.durationMs)}`;
-  return `Latest run ${run.pathspec}: ${RUN_ICONS[run.status]} ${run.status}${time}`;
+  return `${run.chosen ? "Run" : "Latest run"} ${run.pathspec}: ${RUN_ICONS[run.status]} ${run.status}${time}`;
 }
 
 /** Shows the run summary in the toolbar; `data-status` carries the run's status for styling. */

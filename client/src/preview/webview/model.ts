@@ -103,7 +103,7 @@ function stepNode(step: Step, diagnostics: Diagnostic[], run: RunOverlay | null)
     step.doc,
     role,
     ...step.decorators.map((d) => `@${d.name}${d.args.length ? `(${d.args.map(argText).join(", ")})` : ""}`),
-    status && `Latest run ${run!.pathspec}: ${status.text}`,
+    status && `${run!.chosen ? "Run" : "Latest run"} ${run!.pathspec}: ${status.text}`,
     ...own.map((d) => `${d.severity}: ${d.message}`),
   ].filter((line): line is string => Boolean(line));
   return {

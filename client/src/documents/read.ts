@@ -1,0 +1,143 @@
+/**
+ * Reads artifacts, logs and other runs through the read-only client API ("tsflow/client"). No
+ * `vscode` here: tests read real datastores the CLI wrote.
+ *
+ * The client keeps two process-wide settings, the datastore and the namespace, shared with every
+ * other reader in the extension host (the DAG preview, the runs view). As ../preview/run-overlay.ts
+ * does, each read names its datastore just before a call that binds its store at once (`Task()`,
+ * `Flow()`, `Run()` are synchronous), so no other reader's choice can slip in between. A target
+ * names one task exactly, so it is read in every user's namespace (null), and the namespace others
+ * chose is put back before any other code runs.
+ */
+import {
+  defaultNamespace,
+  Flow,
+  getNamespace,
+  namespace,
+  NotFoundError,
+  Run,
+  Task,
+  taskLogs,
+  useDatastore,
+  type RunStatus,
+  type Step,
+  type TaskLogs,
+} from "../../../runtime/src/client";
+import type { ArtifactTarget, LogTarget } from "../run-targets";
+import { MAX_ARTIFACT_CHARS, renderArtifact } from "./render";
+import { runOf, stepOf } from "./uri";
+
+/** What a log read found. */
+export interface LogRead {
+  text: string;
+  /** True while the task may still print: it has no record and its run is still running. */
+  live: boolean;
+  /** True when TSFlow cut the log at its size limit. */
+  cut: boolean;
+}
+
+/** Another run's task with the same step and artifact, for the compare picker. */
+export interface ComparableRun {
+  target: ArtifactTarget;
+  /** `Flow/runId` */
+  run: string;
+  status: RunStatus;
+  startedAt: Date;
+}
+
+/** The artifact's document text, the value cut at about `maxChars` characters. Throws what the client throws. */
+export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHARS): string {
+  return withClient(target.datastore, () => {
+    const task = Task(target.task);
+    // artifactSync: the value is read and rendered in one synchronous stretch.
+    const value = task.artifactSync(target.artifact);
+    const info = task.artifactInfo().find((a) => a.name === target.artifact);
+    return renderArtifact(
+      value,
+      { task: task.pathspec, name: target.artifact, type: info?.type ?? "", size: info?.size ?? 0 },
+      maxChars,
+    );
+  });
+}
+
+/** What the task printed to the target's stream so far, and whether it may print more. */
+export async function readLog(target: LogTarget): Promise<LogRead> {
+  const task = withClient(target.datastore, () => finishedTask(target.task));
+  if (task) {
+    const cut = task.logInfo(target.stream)?.truncated ?? false;
+    return { text: await task.logs(target.stream), live: false, cut };
+  }
+  const logs = await runningTaskLogs(target);
+  // A task whose process died is never recorded: it is live only while its run is.
+  const live = !logs.finished && withClient(target.datastore, () => Run(runOf(target.task)).status === "running");
+  return { text: logs.text, live, cut: false };
+}
+
+/**
+ * Up to `limit` other runs of the target's flow in `ns` (null for everyone's), newest first, whose
+ * step has a task with the target's artifact: in a foreach, the task of the same index.
+ */
+export async function comparableRuns(left: ArtifactTarget, ns: string | null, limit = 50): Promise<ComparableRun[]> {
+  const [flowName, runId] = left.task.split("/");
+  const step = stepOf(left.task);
+  const { flow, index } = withClient(left.datastore, () => ({ flow: Flow(flowName), index: Task(left.task).index }));
+  const found: ComparableRun[] = [];
+  let scanned = 0;
+  // Flow() bound its store: the listing reads that datastore whatever others choose meanwhile.
+  for await (const run of flow.runs({ namespace: ns, onError: () => {} })) {
+    if (run.id === runId) continue;
+    if (++scanned > limit) break;
+    const task = matchingTask(run, step, left.artifact, index);
+    if (!task) continue;
+    const target = { datastore: left.datastore, task, artifact: left.artifact };
+    found.push({ target, run: run.pathspec, status: run.status, startedAt: run.startedAt });
+  }
+  return found;
+}
+
+function matchingTask(run: Run, step: string, artifact: string, index: number | undefined): string | undefined {
+  let found: Step;
+  try {
+    found = run.step(step);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  for (const id of found.taskIds()) {
+    const task = found.task(id);
+    if (task.hasArtifact(artifact) && (index === undefined || task.index === index)) return task.pathspec;
+  }
+  return undefined;
+}
+
+/** The task if it has finished (has a record); undefined when it has not, or does not exist. */
+function finishedTask(pathspec: string): Task | undefined {
+  try {
+    return Task(pathspec);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** `taskLogs()` for a task that has no record yet, read at the call like every lookup. */
+function runningTaskLogs(target: LogTarget): Promise<TaskLogs> {
+  return withClient(target.datastore, () => taskLogs(target.task, target.stream));
+}
+
+/** Runs `read` synchronously against the datastore at `root`, in every user's namespace. */
+function withClient<T>(root: string, read: () => T): T {
+  useDatastore(root);
+  const before = getNamespace();
+  namespace(null);
+  try {
+    return read();
+  } finally {
+    restoreNamespace(before);
+  }
+}
+
+/** Puts back the namespace others chose: the user's default stays the default (it follows TSFLOW_USER). */
+function restoreNamespace(before: string | null): void {
+  if (before !== defaultNamespace()) namespace(before);
+}

@@ -1,0 +1,339 @@
+/**
+ * The explorer's data layer: the client API's flows, runs, steps, tasks, artifacts and logs as rows,
+ * with paging and filters. No editor here: the unit tests drive it on real datastores. Runs are
+ * listed a page at a time and each costs one run record; artifact values are read only for the
+ * previews of small, inline ones, and only when a task is expanded.
+ */
+import { NotFoundError, type Run } from "../../../runtime/src/client";
+import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
+import { artifactNodes, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
+import { statusMatches, type ExplorerFilter } from "./filter";
+import { joined } from "./format";
+import type { ArtifactTarget } from "../run-targets";
+import type {
+  ArtifactNode,
+  ExplorerNode,
+  FlowNode,
+  MessageNode,
+  MoreNode,
+  ParentNode,
+  RunNode,
+  StepNode,
+  TaskNode,
+} from "./nodes";
+
+/** Runs a flow lists at first, and how many more each "Load more…" adds. */
+export const PAGE_SIZE = 50;
+
+/** A flow class found in a workspace file. */
+export interface WorkspaceFlow {
+  flow: string;
+  /** The file, an absolute path. */
+  file: string;
+  /** The file as the row shows it, e.g. relative to the workspace folder. */
+  where: string;
+}
+
+/** What the explorer reads: set from the settings and the filter, again when either changes. */
+export interface ExplorerSource {
+  /** The datastore root, an absolute path; undefined when there is none (no workspace folder). */
+  root: string | undefined;
+  /** The namespace resolved: `user:NAME`, a tag, or null for every user's runs. */
+  namespace: string | null;
+  /** Its tag and status narrow the runs listed; its namespace is already resolved above. */
+  filter: ExplorerFilter;
+}
+
+/** Another run's copy of an artifact, offered for comparison. */
+export interface CompareCandidate {
+  runId: string;
+  description: string;
+  target: ArtifactTarget;
+}
+
+export interface ExplorerDataOptions {
+  pageSize?: number;
+  now?: () => number;
+  /** Hears of run records that cannot be read (the run is skipped) and of failed reads. */
+  onError?: (error: Error) => void;
+}
+
+export class ExplorerData {
+  private readonly limits = new Map<string, number>();
+  private readonly queue = new ReadQueue();
+  private readonly pageSize: number;
+  private readonly now: () => number;
+  private readonly onError: (error: Error) => void;
+
+  constructor(
+    private source: ExplorerSource,
+    options: ExplorerDataOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Reads another datastore, namespace or filter from now on; paging starts again. */
+  configure(source: ExplorerSource): void {
+    this.source = source;
+    this.limits.clear();
+  }
+
+  /** The datastore read now. */
+  get root(): string | undefined {
+    return this.source.root;
+  }
+
+  /**
+   * The flows: those of the datastore and those defined in the workspace's files, by name. Empty
+   * when there are neither, so the view shows its welcome.
+   */
+  roots(workspace: readonly WorkspaceFlow[]): Promise<ExplorerNode[]> {
+    return this.queue.run(async () => {
+      const { root } = this.source;
+      let stored: string[] = [];
+      try {
+        stored = root === undefined ? [] : await flowNames(root);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) return [this.failed("root", error)];
+      }
+      const files = new Map(workspace.map((w) => [w.flow, w]));
+      const names = [...new Set([...stored, ...files.keys()])].sort((a, b) => a.localeCompare(b));
+      return names.map((name) => flowNode(name, stored.includes(name), files.get(name)));
+    });
+  }
+
+  /** The children of a row, read now. A read that fails becomes a row that says why. */
+  children(node: ParentNode): Promise<ExplorerNode[]> {
+    return this.queue.run(async () => {
+      try {
+        switch (node.kind) {
+          case "flow":
+            return await this.runs(node);
+          case "run":
+            return await this.steps(node);
+          case "step":
+            return await this.tasks(node);
+          case "task":
+            return await this.taskContents(node);
+        }
+      } catch (error) {
+        return [this.failed(node.key, error)];
+      }
+    });
+  }
+
+  /**
+   * What a glance at the datastore sees: its flows, and the newest run of each of `flows` in the
+   * namespace. One run record a flow: cheap enough to ask every few seconds.
+   */
+  glance(flows: readonly string[]): Promise<{ flows: string[]; newest: Map<string, string | undefined> }> {
+    return this.queue.run(async () => {
+      const { root } = this.source;
+      const newest = new Map<string, string | undefined>();
+      if (root === undefined) return { flows: [], newest };
+      let stored: string[] = [];
+      try {
+        stored = await flowNames(root);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+      const namespace = this.source.namespace;
+      for (const flow of flows.filter((name) => stored.includes(name))) {
+        newest.set(flow, undefined);
+        for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
+          newest.set(flow, run.id);
+          break;
+        }
+      }
+      return { flows: stored, newest };
+    });
+  }
+
+  /** The next page of a flow's runs: its row's children grow by a page on the next read. */
+  loadMore(flow: string): void {
+    this.limits.set(flow, this.limit(flow) + this.pageSize);
+  }
+
+  /**
+   * The run `flow/id` read afresh, for a live update; undefined when it is gone, left the
+   * namespace, or no longer passes the filter.
+   */
+  run(flow: string, id: string): Promise<RunNode | undefined> {
+    return this.queue.run(() => {
+      try {
+        const node = runNode(this.readRun(flow, id), this.now());
+        return Promise.resolve(this.passes(node) ? node : undefined);
+      } catch {
+        return Promise.resolve(undefined);
+      }
+    });
+  }
+
+  /**
+   * Other runs of the artifact's flow, newest first, whose task at the same place in the same step
+   * has an artifact of that name: at most `max`, looking through at most 10 × `max` runs.
+   */
+  compareCandidates(node: ArtifactNode, max = 50): Promise<CompareCandidate[]> {
+    return this.queue.run(async () => {
+      const [flow, runId, step, taskId] = node.target.task.split("/");
+      const base = this.readRun(flow, runId).step(step).taskIds();
+      const position = Math.max(0, base.indexOf(taskId));
+      const found: CompareCandidate[] = [];
+      let looked = 0;
+      const { root, namespace } = this.require();
+      for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
+        if (found.length >= max || ++looked > max * 10) break;
+        const candidate = run.id === runId ? undefined : sameTask(run, step, position, node.target.artifact);
+        if (candidate) found.push(this.candidate(run, candidate, node.target.artifact));
+      }
+      return found;
+    });
+  }
+
+  private async runs(flow: FlowNode): Promise<ExplorerNode[]> {
+    if (!flow.inDatastore) return [message(flow.key, "No runs yet: run the flow to see it here.")];
+    const { root, namespace, filter } = this.require();
+    const limit = this.limit(flow.flow);
+    const nodes: ExplorerNode[] = [];
+    const now = this.now();
+    const listing = flowOf(root, flow.flow).runs({ namespace, tag: filter.tag, onError: this.onError });
+    for await (const run of listing) {
+      if (!statusMatches(filter, run.status)) continue;
+      if (nodes.length === limit) {
+        nodes.push(moreNode(flow.flow, limit, this.pageSize));
+        break;
+      }
+      nodes.push(runNode(run, now));
+    }
+    return nodes.length > 0 ? nodes : [message(flow.key, noRunsText(namespace, filter))];
+  }
+
+  private async steps(node: RunNode): Promise<ExplorerNode[]> {
+    const run = this.readRun(node.flow, node.runId);
+    const fresh = runNode(run, this.now());
+    const nodes: ExplorerNode[] = [];
+    for await (const step of run.steps()) nodes.push(stepNode(step, fresh, this.now()));
+    return nodes.length > 0 ? nodes : [message(node.key, "No step has started yet.")];
+  }
+
+  private async tasks(node: StepNode): Promise<ExplorerNode[]> {
+    const run = this.readRun(node.flow, node.runId);
+    const step = run.step(node.step);
+    const finished = new Set(step.taskIds());
+    const nodes: ExplorerNode[] = [];
+    for (const id of step.taskIds({ unfinished: true })) {
+      nodes.push(
+        finished.has(id)
+          ? taskNode(step.task(id), node.flowFile)
+          : unfinishedTaskNode(node, id, run.status === "running"),
+      );
+      // Yield between tasks: a foreach of thousands should not hold the extension host.
+      if (nodes.length % 200 === 0) await Promise.resolve();
+    }
+    return nodes.length > 0 ? nodes : [message(node.key, "No task has started yet.")];
+  }
+
+  private async taskContents(node: TaskNode): Promise<ExplorerNode[]> {
+    const [flow, runId, stepName, id] = node.pathspec.split("/");
+    const step = this.readRun(flow, runId).step(stepName);
+    // A task shown as running may have finished since: its record says so.
+    const task = step.taskIds().includes(id) ? step.task(id) : undefined;
+    const root = this.require().root;
+    const artifacts = task ? await artifactNodes(task, root) : [];
+    return [...artifacts, ...logNodes(task, node, root)];
+  }
+
+  private readRun(flow: string, id: string): Run {
+    const { root, namespace } = this.require();
+    return readRun(root, namespace, flow, id);
+  }
+
+  private passes(node: RunNode): boolean {
+    const { tag } = this.source.filter;
+    return statusMatches(this.source.filter, node.status) && (tag === undefined || node.tags.includes(tag));
+  }
+
+  private candidate(run: Run, task: string, artifact: string): CompareCandidate {
+    return {
+      runId: run.id,
+      description: joined(run.status, run.user, run.startedAt.toISOString()),
+      target: { datastore: this.require().root, task, artifact },
+    };
+  }
+
+  private limit(flow: string): number {
+    return this.limits.get(flow) ?? this.pageSize;
+  }
+
+  private require(): { root: string; namespace: string | null; filter: ExplorerFilter } {
+    const { root, namespace, filter } = this.source;
+    if (root === undefined) throw new NotFoundError("no datastore: open a folder first", "");
+    return { root, namespace, filter };
+  }
+
+  private failed(parent: string, error: unknown): MessageNode {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.onError(failure);
+    return message(parent, failure.message, "warning");
+  }
+}
+
+/** The pathspec of `run`'s task at `position` in `step` when it has `artifact`. */
+function sameTask(run: Run, step: string, position: number, artifact: string): string | undefined {
+  try {
+    const ids = run.step(step).taskIds();
+    const task = ids[position] === undefined ? undefined : run.step(step).task(ids[position]);
+    return task?.hasArtifact(artifact) ? task.pathspec : undefined;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function flowNode(flow: string, inDatastore: boolean, file: WorkspaceFlow | undefined): FlowNode {
+  return {
+    kind: "flow",
+    key: `flow:${flow}`,
+    label: flow,
+    description: joined(file?.where, !inDatastore && "no runs yet"),
+    tooltip: joined(flow, file?.file),
+    icon: { id: "type-hierarchy" },
+    contextValue: file ? "flow file" : "flow",
+    collapsible: "collapsed",
+    flow,
+    ...(file ? { file: file.file } : {}),
+    inDatastore,
+  };
+}
+
+function moreNode(flow: string, shown: number, pageSize: number): MoreNode {
+  return {
+    kind: "more",
+    key: `more:${flow}`,
+    label: "Load more…",
+    description: `${shown} shown; the next ${pageSize}`,
+    icon: { id: "ellipsis" },
+    contextValue: "more",
+    collapsible: "none",
+    flow,
+  };
+}
+
+function message(parent: string, text: string, icon = "info"): MessageNode {
+  return {
+    kind: "message",
+    key: `message:${parent}`,
+    label: text,
+    icon: { id: icon },
+    contextValue: "message",
+    collapsible: "none",
+  };
+}
+
+function noRunsText(namespace: string | null, filter: ExplorerFilter): string {
+  const narrowed = filter.tag !== undefined || filter.status !== undefined;
+  if (narrowed) return "No runs match the filter.";
+  return namespace === null ? "No runs." : `No runs in namespace ${namespace}.`;
+}

@@ -1,0 +1,205 @@
+/**
+ * Client objects as explorer rows: labels, descriptions, icons, tooltips and context values. Each
+ * maker reads only what is already in the record it is given, except `artifactNodes`, which reads
+ * the values of small artifacts (those stored inline in the task record) for their preview.
+ */
+import type { Run, Step, StepProgress, Task } from "../../../runtime/src/client";
+import { INLINE_LIMIT } from "../../../runtime/src/datastore/records";
+import { elapsed, formatBytes, formatStart, isViewableType, joined, previewValue, statusIcon } from "./format";
+import type { ArtifactNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
+
+/** A run as a row: id, status icon, user, tags, start time and duration. */
+export function runNode(run: Run, now: number): RunNode {
+  const status = run.status;
+  const userTags = run.userTags;
+  // A run whose scheduler died has no end: it shows no duration rather than a growing one.
+  const duration = elapsed(run.startedAt, run.finishedAt, status === "running" ? now : undefined);
+  return {
+    kind: "run",
+    key: `run:${run.pathspec}`,
+    label: run.id,
+    description: joined(
+      run.user,
+      userTags.map((t) => `[${t}]`).join(" "),
+      formatStart(run.startedAt, new Date(now)),
+      duration,
+    ),
+    tooltip: runTooltip(run, status, duration),
+    icon: statusIcon(status),
+    contextValue: ["run", status, userTags.length > 0 ? "tagged" : ""].filter(Boolean).join(" "),
+    collapsible: "collapsed",
+    flow: run.flow,
+    runId: run.id,
+    pathspec: run.pathspec,
+    status,
+    tags: run.tags,
+    userTags,
+    flowFile: run.flowFile,
+  };
+}
+
+function runTooltip(run: Run, status: NodeStatus, duration: string): string {
+  const lines = [
+    `${run.pathspec}: ${status}`,
+    `user: ${run.user}`,
+    `tags: ${run.tags.join(", ") || "none"}`,
+    `started: ${run.startedAt.toISOString()}`,
+    run.finishedAt && `finished: ${run.finishedAt.toISOString()}`,
+    duration && `duration: ${duration}`,
+    Object.keys(run.parameters).length > 0 && `parameters: ${JSON.stringify(run.parameters)}`,
+    run.origin && `resumed from run ${run.origin.runId} at step ${run.origin.step}`,
+    run.error && `error in ${run.error.step}/${run.error.task}: ${run.error.message}`,
+    `flow file: ${run.flowFile}`,
+  ];
+  return lines.filter(Boolean).join("\n");
+}
+
+/** A step as a row: status, task count and duration. `run` is the run it belongs to. */
+export function stepNode(step: Step, run: RunNode, now: number): StepNode {
+  const progress = step.progress;
+  const status = progress ? stepStatus(progress.status, run.status) : "pending";
+  const duration = progress
+    ? elapsed(progress.startedAt, progress.finishedAt, status === "running" ? now : undefined)
+    : "";
+  return {
+    kind: "step",
+    key: `step:${step.pathspec}`,
+    label: step.name,
+    description: joined(progress ? taskCount(progress) : `${step.taskIds().length} tasks`, duration),
+    tooltip: joined(`${step.pathspec}: ${status}`, duration),
+    icon: statusIcon(status),
+    contextValue: `step ${status}`,
+    collapsible: "collapsed",
+    flow: step.flow,
+    runId: step.runId,
+    step: step.name,
+    pathspec: step.pathspec,
+    status,
+    flowFile: run.flowFile,
+  };
+}
+
+/** A step the record calls running in a run that is not running any more did not finish. */
+function stepStatus(status: StepProgress["status"], runStatus: NodeStatus): NodeStatus {
+  return status === "running" && runStatus !== "running" ? "unfinished" : status;
+}
+
+function taskCount(progress: StepProgress): string {
+  const { total, done, failed, running } = progress;
+  const count = done === total ? `${total} task${total === 1 ? "" : "s"}` : `${done}/${total} tasks`;
+  return joined(count, running > 0 && `${running} running`, failed > 0 && `${failed} failed`);
+}
+
+/** A finished task as a row: status, attempt, duration, and its index in a foreach. */
+export function taskNode(task: Task, flowFile: string): TaskNode {
+  const attempt = Math.max(1, task.attempts.length);
+  const duration = elapsed(task.startedAt, task.finishedAt);
+  const index = task.index;
+  const status: NodeStatus = task.status;
+  const lines = [
+    `${task.pathspec}: ${status}${task.caught ? " (error caught)" : ""}`,
+    index !== undefined && `foreach index: ${index}`,
+    `attempts: ${attempt}`,
+    duration && `duration: ${duration}`,
+    task.clonedFrom && `cloned from ${task.clonedFrom}`,
+    task.error && `error: ${task.error.type}: ${task.error.message}`,
+  ];
+  return {
+    kind: "task",
+    key: `task:${task.pathspec}`,
+    label: `task ${task.id}`,
+    description: joined(
+      index !== undefined && `[${index}]`,
+      `attempt ${attempt}`,
+      duration,
+      task.clonedFrom !== undefined && "cloned",
+    ),
+    tooltip: lines.filter(Boolean).join("\n"),
+    icon: statusIcon(status),
+    contextValue: `task ${status}`,
+    collapsible: "collapsed",
+    pathspec: task.pathspec,
+    step: task.step,
+    status,
+    finished: true,
+    flowFile,
+  };
+}
+
+/**
+ * A task that has printed but has no record: running while its run runs, else stopped by a crash.
+ * Only its logs can be read.
+ */
+export function unfinishedTaskNode(step: StepNode, id: string, runRunning: boolean): TaskNode {
+  const status: NodeStatus = runRunning ? "running" : "unfinished";
+  const pathspec = `${step.pathspec}/${id}`;
+  return {
+    kind: "task",
+    key: `task:${pathspec}`,
+    label: `task ${id}`,
+    description: runRunning ? "running" : "did not finish",
+    tooltip: `${pathspec}: ${runRunning ? "running: its logs follow it" : "stopped before it was recorded"}`,
+    icon: statusIcon(status),
+    contextValue: `task ${status}`,
+    collapsible: "collapsed",
+    pathspec,
+    step: step.step,
+    status,
+    finished: false,
+    flowFile: step.flowFile,
+  };
+}
+
+/**
+ * A task's artifacts: name, type and size from its record, and a preview of the values small
+ * enough to be stored inline in that record; larger values are never read here.
+ */
+export async function artifactNodes(task: Task, datastore: string): Promise<ArtifactNode[]> {
+  const nodes: ArtifactNode[] = [];
+  for (const { name, type, size } of task.artifactInfo()) {
+    const preview = size <= INLINE_LIMIT ? await task.artifact(name).then(previewValue, () => "") : "";
+    const viewable = isViewableType(type);
+    nodes.push({
+      kind: "artifact",
+      key: `artifact:${task.pathspec}/${name}`,
+      label: name,
+      description: joined(type, formatBytes(size), preview),
+      tooltip: `${task.pathspec} ${name}: ${type}, ${formatBytes(size)}${preview ? `\n${preview}` : ""}`,
+      icon: artifactIcon(type),
+      contextValue: `artifact${viewable ? " viewable" : ""}`,
+      collapsible: "none",
+      target: { datastore, task: task.pathspec, artifact: name },
+      step: task.step,
+      type,
+      size,
+    });
+  }
+  return nodes;
+}
+
+function artifactIcon(type: string): Icon {
+  if (/^(Array|.*Array)\(/.test(type) || type.startsWith("Set(")) return { id: "symbol-array" };
+  if (type.startsWith("string")) return { id: "symbol-string" };
+  if (type === "number" || type === "bigint") return { id: "symbol-number" };
+  if (type === "boolean") return { id: "symbol-boolean" };
+  return { id: type === "object" || type.startsWith("Map(") ? "symbol-object" : "symbol-variable" };
+}
+
+/** The task's two logs; a finished task's show their size, a running task's follow it. */
+export function logNodes(task: Task | undefined, node: TaskNode, datastore: string): LogNode[] {
+  return (["stdout", "stderr"] as const).map((stream) => {
+    const info = task?.logInfo(stream);
+    const size = info ? joined(formatBytes(info.bytes), info.truncated && "truncated") : task ? "empty" : "live";
+    return {
+      kind: "log",
+      key: `log:${node.pathspec}/${stream}`,
+      label: stream,
+      description: size,
+      tooltip: `${node.pathspec} ${stream}`,
+      icon: { id: "output" },
+      contextValue: `log ${stream}`,
+      collapsible: "none",
+      target: { datastore, task: node.pathspec, stream },
+    };
+  });
+}

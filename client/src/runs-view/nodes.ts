@@ -1,0 +1,111 @@
+/**
+ * The runs explorer's nodes as plain data: what each row shows and what its actions need. The data
+ * layer (./data.ts) makes them from the client API; the tree (./tree.ts) turns them into TreeItems.
+ * Nothing here knows of the editor, so the unit tests check exactly what a user would see.
+ */
+import type { ArtifactTarget, LogTarget } from "../run-targets";
+
+/** A codicon and an optional theme color id, e.g. `{ id: "pass", color: "testing.iconPassed" }`. */
+export interface Icon {
+  id: string;
+  color?: string;
+}
+
+/** The status a row shows: a run's, a step's or a task's. */
+export type NodeStatus = "running" | "succeeded" | "failed" | "unfinished" | "pending";
+
+/** What every row has. */
+export interface NodeBase {
+  /** Unique in the tree and stable across reads: the tree keeps expansion and selection by it. */
+  key: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon: Icon;
+  /** The `viewItem` of package.json's menus: words, the first one the node's kind. */
+  contextValue: string;
+  /** Whether the row can be expanded, and whether it starts expanded. */
+  collapsible: "none" | "collapsed" | "expanded";
+}
+
+/** A flow: from the datastore, a workspace file, or both. */
+export interface FlowNode extends NodeBase {
+  kind: "flow";
+  flow: string;
+  /** The file that defines it in the workspace, an absolute path, when one was found. */
+  file?: string;
+  /** Whether the datastore holds runs of it. */
+  inDatastore: boolean;
+}
+
+export interface RunNode extends NodeBase {
+  kind: "run";
+  flow: string;
+  runId: string;
+  /** `Flow/runId` */
+  pathspec: string;
+  status: NodeStatus;
+  /** Every tag, system tags first, as the tag filter matches them. */
+  tags: string[];
+  /** The tags `tsflow tag` may remove. */
+  userTags: string[];
+  /** The flow file the run was started from, an absolute path. */
+  flowFile: string;
+}
+
+/** "Load more…": the next page of a flow's runs. */
+export interface MoreNode extends NodeBase {
+  kind: "more";
+  flow: string;
+}
+
+export interface StepNode extends NodeBase {
+  kind: "step";
+  flow: string;
+  runId: string;
+  step: string;
+  /** `Flow/runId/step` */
+  pathspec: string;
+  status: NodeStatus;
+  flowFile: string;
+}
+
+export interface TaskNode extends NodeBase {
+  kind: "task";
+  /** `Flow/runId/step/taskId` */
+  pathspec: string;
+  step: string;
+  status: NodeStatus;
+  /** False for a task still running (or killed): it has logs but no record, so no artifacts. */
+  finished: boolean;
+  flowFile: string;
+}
+
+export interface ArtifactNode extends NodeBase {
+  kind: "artifact";
+  target: ArtifactTarget;
+  /** The step of the task, for finding the same artifact in other runs. */
+  step: string;
+  type: string;
+  size: number;
+}
+
+export interface LogNode extends NodeBase {
+  kind: "log";
+  target: LogTarget;
+}
+
+/** A row that only says something: "No runs match the filter", a read error. */
+export interface MessageNode extends NodeBase {
+  kind: "message";
+}
+
+export type ExplorerNode = FlowNode | RunNode | MoreNode | StepNode | TaskNode | ArtifactNode | LogNode | MessageNode;
+
+/** Nodes whose children the data layer reads. */
+export type ParentNode = FlowNode | RunNode | StepNode | TaskNode;
+
+/** Whether `node` has children to read. */
+export function isParent(node: ExplorerNode): node is ParentNode {
+  return node.kind === "flow" || node.kind === "run" || node.kind === "step" || node.kind === "task";
+}

@@ -1,0 +1,187 @@
+import * as vscode from "vscode";
+import { RunViewCommands } from "../run-targets";
+import type { ExplorerData, WorkspaceFlow } from "./data";
+import { isParent, type ExplorerNode, type FlowNode, type RunNode } from "./nodes";
+import type { RecordChange } from "./record-paths";
+
+/** The command a "Load more…" row runs. */
+export const LOAD_MORE_COMMAND = "tsflow.explorer.loadMore";
+
+/**
+ * The runs explorer's TreeDataProvider. It hands VS Code one object per row key for as long as the
+ * row is shown, updating it in place on every read: VS Code refreshes an element by identity, so a
+ * live update can name exactly the run or step that changed.
+ */
+export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The rows shown, by key; a row leaves when its parent is read again without it. */
+  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly children = new Map<string, string[]>();
+  /** The newest run of each expanded flow at the last check for new runs. */
+  private readonly newest = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly data: ExplorerData,
+    private readonly workspaceFlows: () => Promise<WorkspaceFlow[]>,
+    /** Called after every read, to start polling when a running run has come into view. */
+    private readonly afterRead: () => void = () => {},
+  ) {}
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    return toTreeItem(node);
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (node && !isParent(node)) return [];
+    const fresh = node ? await this.data.children(node) : await this.data.roots(await this.workspaceFlows());
+    const parentKey = node?.key ?? "";
+    for (const key of this.children.get(parentKey) ?? []) this.forget(key);
+    this.children.set(
+      parentKey,
+      fresh.map((n) => n.key),
+    );
+    const shown = fresh.map((n) => this.adopt(n));
+    this.afterRead();
+    return shown;
+  }
+
+  /** Reads everything again: after a settings or filter change, or the Refresh button. */
+  refreshAll(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Shows the next page of a flow's runs. */
+  loadMore(flow: string): void {
+    this.data.loadMore(flow);
+    this.fire(this.nodes.get(`flow:${flow}`));
+  }
+
+  /** A run of `flow` changed: its runs are listed again (or the flows, when it is new). */
+  refreshFlow(flow: string): void {
+    const node = this.nodes.get(`flow:${flow}`);
+    if (!node || !this.shownInDatastore(flow)) this.fire(undefined);
+    else if (this.children.has(node.key)) this.fire(node);
+  }
+
+  /** Whether a run shown is running: the explorer polls while one is. */
+  hasRunning(): boolean {
+    return [...this.nodes.values()].some((n) => n.kind === "run" && n.status === "running");
+  }
+
+  /**
+   * Applies what changed in the datastore: a shown run is read again and its row (with whatever of
+   * its subtree is expanded) refreshed; a run not shown yet makes its flow list again; a flow not
+   * shown yet makes the roots list again.
+   */
+  async apply(changes: readonly RecordChange[]): Promise<void> {
+    const runs = new Map(changes.map((c) => [`${c.flow}/${c.run}`, c]));
+    for (const change of runs.values()) {
+      const flow = this.nodes.get(`flow:${change.flow}`) as FlowNode | undefined;
+      if (!flow || !flow.inDatastore) return this.fire(undefined);
+      const run = this.nodes.get(`run:${change.flow}/${change.run}`) as RunNode | undefined;
+      if (run) await this.refreshRun(run);
+      else if (this.children.has(flow.key)) this.fire(flow);
+    }
+  }
+
+  /**
+   * Looks for what a watcher may have missed: a flow the roots do not show, or a newer run of an
+   * expanded flow than was last seen. Only what changed is read again.
+   */
+  async checkForNew(): Promise<void> {
+    const expanded = [...this.nodes.values()].filter(
+      (n): n is FlowNode => n.kind === "flow" && this.children.has(n.key),
+    );
+    const seen = await this.data.glance(expanded.map((n) => n.flow));
+    if (seen.flows.some((flow) => !this.shownInDatastore(flow))) return this.fire(undefined);
+    for (const flow of expanded) {
+      const newest = seen.newest.get(flow.flow);
+      const before = this.newest.get(flow.flow);
+      this.newest.set(flow.flow, newest);
+      if (newest !== undefined && newest !== before && !this.nodes.has(`run:${flow.flow}/${newest}`)) this.fire(flow);
+    }
+  }
+
+  /** Whether the roots show `flow` as one with runs (a flow only in a file shows "no runs yet"). */
+  private shownInDatastore(flow: string): boolean {
+    const node = this.nodes.get(`flow:${flow}`);
+    return node?.kind === "flow" && node.inDatastore;
+  }
+
+  /** Reads every running run shown again: its duration and steps move even without a file event. */
+  async pollRunning(): Promise<void> {
+    const running = [...this.nodes.values()].filter((n): n is RunNode => n.kind === "run" && n.status === "running");
+    for (const run of running) await this.refreshRun(run);
+  }
+
+  private async refreshRun(run: RunNode): Promise<void> {
+    const fresh = await this.data.run(run.flow, run.runId);
+    if (!fresh) return this.fire(this.nodes.get(`flow:${run.flow}`));
+    this.adopt(fresh);
+    this.fire(run);
+  }
+
+  private fire(node: ExplorerNode | undefined): void {
+    this.changed.fire(node);
+  }
+
+  /** The shown object for `node`'s key, updated to `node`'s fields; `node` itself when new. */
+  private adopt(node: ExplorerNode): ExplorerNode {
+    const existing = this.nodes.get(node.key);
+    if (!existing) {
+      this.nodes.set(node.key, node);
+      return node;
+    }
+    for (const field of Object.keys(existing)) delete (existing as unknown as Record<string, unknown>)[field];
+    return Object.assign(existing, node);
+  }
+
+  private forget(key: string): void {
+    this.nodes.delete(key);
+    for (const child of this.children.get(key) ?? []) this.forget(child);
+    this.children.delete(key);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function toTreeItem(node: ExplorerNode): vscode.TreeItem {
+  const state = {
+    none: vscode.TreeItemCollapsibleState.None,
+    collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+    expanded: vscode.TreeItemCollapsibleState.Expanded,
+  }[node.collapsible];
+  const item = new vscode.TreeItem(node.label, state);
+  item.id = node.key;
+  item.description = node.description;
+  item.tooltip = node.tooltip;
+  item.contextValue = node.contextValue;
+  item.iconPath = new vscode.ThemeIcon(
+    node.icon.id,
+    node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined,
+  );
+  item.command = commandOf(node);
+  // The status is an icon's colour on screen: a screen reader is told it in words.
+  const status = "status" in node ? node.status : undefined;
+  item.accessibilityInformation = {
+    label: [node.label, status, node.description].filter(Boolean).join(", "),
+  };
+  return item;
+}
+
+/** What a click does: open an artifact or a log, or load more runs. */
+function commandOf(node: ExplorerNode): vscode.Command | undefined {
+  switch (node.kind) {
+    case "artifact":
+      return { command: RunViewCommands.openArtifact, title: "Open Artifact", arguments: [node.target] };
+    case "log":
+      return { command: RunViewCommands.openLog, title: "Open Log", arguments: [node.target] };
+    case "more":
+      return { command: LOAD_MORE_COMMAND, title: "Load More Runs", arguments: [node] };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * What the webview has besides the DOM: VS Code's `acquireVsCodeApi` (callable once per page),
+ * and CSS imports, which esbuild bundles into dist/viewer.css.
+ */
+interface VsCodeApi<State> {
+  postMessage(message: unknown): void;
+  getState(): State | undefined;
+  setState(state: State): State;
+}
+
+declare function acquireVsCodeApi<State = unknown>(): VsCodeApi<State>;
+
+declare module "*.css";

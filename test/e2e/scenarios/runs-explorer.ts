@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Workbench } from "../browser";
+import { REPO } from "../workspace";
+import type { Scenario } from "./scenario";
+
+const CLI = join(REPO, "dist", "cli.js");
+
+/** A flow whose start step waits until a file appears: the run is seen running, then let go. */
+const SLOW_FLOW = `import { existsSync } from "node:fs";
+import { FlowSpec, step } from "tsflow";
+
+export class SlowFlow extends FlowSpec {
+  declare waited: number;
+
+  @step async start() {
+    const started = Date.now();
+    while (!existsSync("go") && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
+    this.waited = Date.now() - started;
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+/** Runs `tsflow ARGS` in the workspace as a terminal would, outside VS Code; waits for it to end. */
+function tsflow(workbench: Workbench, args: string[]): void {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: workbench.folder, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`tsflow ${args.join(" ")} failed:\n${result.stderr}`);
+}
+
+/** The run ids of `flow` in the workspace's datastore, newest first, as the CLI lists them. */
+function runIds(workbench: Workbench, flow: string, extra: string[] = []): string[] {
+  const result = spawnSync(process.execPath, [CLI, "runs", flow, "--json", ...extra], {
+    cwd: workbench.folder,
+    encoding: "utf8",
+  });
+  const runs = JSON.parse(result.stdout) as Array<{ id: string }>;
+  return runs.map((run) => run.id);
+}
+
+/** A run started from a terminal appears in the explorer while it runs, and turns green when it ends. */
+export const explorerFollowsTerminalRun: Scenario = {
+  name: "explorer-follows-terminal-run",
+  async run(workbench, shot) {
+    await workbench.showRuns();
+    writeFileSync(join(workbench.folder, "slow.ts"), SLOW_FLOW);
+    const child = spawn(process.execPath, [CLI, "run", "slow.ts"], { cwd: workbench.folder, stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      await workbench.expand(workbench.runsRow(/^SlowFlow/));
+      const running = workbench.runsRow(/^\d+, running/);
+      await running.waitFor({ timeout: 30_000 });
+      await shot("running");
+      writeFileSync(join(workbench.folder, "go"), "");
+      if ((await exited) !== 0) throw new Error("the SlowFlow run failed");
+      await workbench.runsRow(/^\d+, succeeded/).waitFor({ timeout: 30_000 });
+    } finally {
+      child.kill();
+    }
+  },
+};
+
+/** Expanding a run down to an artifact and clicking it opens a document that shows the value. */
+export const explorerOpensArtifact: Scenario = {
+  name: "explorer-opens-artifact-document",
+  async run(workbench) {
+    tsflow(workbench, ["run", "hello.ts"]);
+    const [latest] = runIds(workbench, "HelloFlow");
+    await workbench.showRuns();
+    await workbench.expand(workbench.runsRow(/^HelloFlow/));
+    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
+    await workbench.expand(workbench.runsRow(/^hello, succeeded/));
+    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+    await workbench.runsRow(/^message\b/).click();
+    await workbench.page.locator(".tabs-container .tab.active", { hasText: "message.js" }).waitFor({ timeout: 15_000 });
+    await workbench.waitForText('"hello, world"');
+  },
+};
+
+/** A task's log opens as a document with what the step printed. */
+export const explorerOpensLog: Scenario = {
+  name: "explorer-opens-log",
+  async run(workbench) {
+    const [latest] = runIds(workbench, "HelloFlow");
+    await workbench.showRuns();
+    await workbench.expand(workbench.runsRow(/^HelloFlow/));
+    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
+    await workbench.expand(workbench.runsRow(/^hello, succeeded/));
+    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+    await workbench.runsRow(/^stdout\b/).click();
+    await workbench.page.locator(".tabs-container .tab.active", { hasText: "stdout.log" }).waitFor({ timeout: 15_000 });
+    await workbench.waitForText("hello, world");
+  },
+};
+
+/** Filtering by a tag leaves only the tagged run, and the view says what it filters by. */
+export const explorerFiltersByTag: Scenario = {
+  name: "explorer-filters-by-tag",
+  async run(workbench) {
+    tsflow(workbench, ["run", "branch.ts", "--tag", "keep"]);
+    tsflow(workbench, ["run", "branch.ts"]);
+    const [kept] = runIds(workbench, "BranchFlow", ["--tag", "keep"]);
+    const all = runIds(workbench, "BranchFlow");
+    await workbench.showRuns();
+    await workbench.runCommand("TSFlow: Filter Runs…", { asks: true });
+    await workbench.answerQuickPick("Filter TSFlow runs", "Tag");
+    await workbench.answerInputBox("Only runs with this tag", "keep");
+    const filtered = workbench.runsTree.locator(".message", { hasText: /^Filtered: .*tag keep/ });
+    await filtered.waitFor({ timeout: 15_000 });
+    await workbench.expand(workbench.runsRow(/^BranchFlow/));
+    await workbench.runsRow(new RegExp(`^${kept},`)).waitFor({ timeout: 15_000 });
+    for (const id of all.filter((id) => id !== kept)) {
+      if ((await workbench.runsRow(new RegExp(`^${id},`)).count()) > 0)
+        throw new Error(`run ${id} has no tag keep but is listed`);
+    }
+    await workbench.runCommand("TSFlow: Clear Run Filters");
+    await filtered.waitFor({ state: "hidden", timeout: 15_000 });
+  },
+};

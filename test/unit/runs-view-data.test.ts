@@ -1,0 +1,419 @@
+import assert from "node:assert/strict";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ExplorerData, type ExplorerSource, type WorkspaceFlow } from "../../client/src/runs-view/data";
+import type { ExplorerFilter } from "../../client/src/runs-view/filter";
+import type {
+  ArtifactNode,
+  ExplorerNode,
+  FlowNode,
+  LogNode,
+  RunNode,
+  StepNode,
+  TaskNode,
+} from "../../client/src/runs-view/nodes";
+import { defaultNamespace, getNamespace, namespace, useDatastore } from "../../runtime/src/client";
+import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+import { EXAMPLES_DIR } from "../support/examples";
+import { Project, TEST_USER } from "../support/run-flow";
+
+const MINE = `user:${FIXTURE_USER}`;
+
+function source(root: string | undefined, filter: ExplorerFilter = {}, ns: string | null = MINE): ExplorerSource {
+  return { root, namespace: ns, filter };
+}
+
+/** The rows under `node`, or the roots; asserts each step of the way is there. */
+async function rows(data: ExplorerData, ...path: string[]): Promise<ExplorerNode[]> {
+  let nodes = await data.roots([]);
+  for (const label of path) {
+    const node = nodes.find((n) => n.label === label);
+    assert.ok(node, `a row '${label}' among ${nodes.map((n) => n.label).join(", ")}`);
+    assert.ok(node.kind === "flow" || node.kind === "run" || node.kind === "step" || node.kind === "task");
+    nodes = await data.children(node);
+  }
+  return nodes;
+}
+
+const labels = (nodes: ExplorerNode[]) => nodes.map((n) => n.label);
+
+describe("runs explorer data on datastores made by real runs", () => {
+  const fixture = new DatastoreFixture();
+  const runs: Record<string, FixtureRun> = {};
+  const savedUser = process.env.TSFLOW_USER;
+
+  before(() => {
+    runs.hello = fixture.run("hello.ts");
+    runs.hello2 = fixture.run("hello.ts", ["--tag", "nightly"]);
+    runs.alice = fixture.run("hello.ts", ["--tag", "nightly"], { user: "alice" });
+    runs.foreach = fixture.run("foreach.ts");
+    runs.failOk = fixture.run("fail.ts");
+    runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
+    runs.types = fixture.run("types.ts");
+    process.env.TSFLOW_USER = FIXTURE_USER;
+  });
+
+  after(() => {
+    if (savedUser === undefined) delete process.env.TSFLOW_USER;
+    else process.env.TSFLOW_USER = savedUser;
+    useDatastore();
+    defaultNamespace();
+    fixture.remove();
+  });
+
+  test("flows come from the datastore and the workspace's files, by name", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const workspace: WorkspaceFlow[] = [
+      { flow: "HelloFlow", file: join(fixture.dir, "hello.ts"), where: "hello.ts" },
+      { flow: "AlphaFlow", file: join(fixture.dir, "alpha.ts"), where: "alpha.ts" },
+    ];
+    const flows = (await data.roots(workspace)) as FlowNode[];
+    assert.deepEqual(labels(flows), ["AlphaFlow", "FailFlow", "ForeachFlow", "HelloFlow", "TypesFlow"]);
+    const [alpha] = flows;
+    assert.equal(alpha.description, "alpha.ts · no runs yet");
+    assert.equal(alpha.contextValue, "flow file");
+    assert.deepEqual(labels(await data.children(alpha)), ["No runs yet: run the flow to see it here."]);
+    const hello = flows.find((f) => f.flow === "HelloFlow")!;
+    assert.equal(hello.description, "hello.ts");
+    assert.equal(hello.file, join(fixture.dir, "hello.ts"));
+    assert.equal(flows.find((f) => f.flow === "FailFlow")!.contextValue, "flow");
+  });
+
+  test("nothing at all (no datastore, no flow file) is an empty tree, so the welcome shows", async () => {
+    assert.deepEqual(await new ExplorerData(source(join(fixture.dir, "absent"))).roots([]), []);
+    assert.deepEqual(await new ExplorerData(source(undefined)).roots([]), []);
+  });
+
+  test("a glance for what a watcher missed: the datastore's flows and each asked flow's newest run", async () => {
+    const seen = await new ExplorerData(source(fixture.root)).glance(["HelloFlow", "ForeachFlow", "NoSuchFlow"]);
+    assert.ok(seen.flows.includes("HelloFlow") && seen.flows.includes("FailFlow"));
+    assert.deepEqual(
+      [...seen.newest],
+      [
+        ["HelloFlow", runs.hello2.id],
+        ["ForeachFlow", runs.foreach.id],
+      ],
+    );
+    const everyone = await new ExplorerData(source(fixture.root, {}, null)).glance(["HelloFlow"]);
+    assert.equal(everyone.newest.get("HelloFlow"), runs.alice.id, "every user's newest");
+    assert.deepEqual(await new ExplorerData(source(join(fixture.dir, "absent"))).glance(["HelloFlow"]), {
+      flows: [],
+      newest: new Map(),
+    });
+  });
+
+  test("runs: newest first, with status icon, user, tags, start time and duration", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const hello = (await rows(data, "HelloFlow")) as RunNode[];
+    assert.deepEqual(labels(hello), [runs.hello2.id, runs.hello.id], "alice's run is not in my namespace");
+    const [tagged, plain] = hello;
+    assert.equal(tagged.kind, "run");
+    assert.match(tagged.description!, new RegExp(`^${FIXTURE_USER} · \\[nightly\\] · [\\d:-]+( [\\d:]+)? · \\d+ ms$`));
+    assert.match(plain.description!, new RegExp(`^${FIXTURE_USER} · [\\d:-]+( [\\d:]+)? · \\d+(\\.\\d)? m?s$`));
+    assert.deepEqual(tagged.icon, { id: "pass", color: "testing.iconPassed" });
+    assert.equal(tagged.contextValue, "run succeeded tagged");
+    assert.equal(plain.contextValue, "run succeeded");
+    assert.equal(tagged.flowFile, join(fixture.dir, "hello.ts"));
+    assert.match(tagged.tooltip!, /tags: user:tester, runtime:node-[^,]+, nightly/);
+    const fail = (await rows(data, "FailFlow")) as RunNode[];
+    assert.deepEqual(
+      fail.map((r) => [r.runId, r.status, r.icon.id]),
+      [
+        [runs.failBad.id, "failed", "error"],
+        [runs.failOk.id, "succeeded", "pass"],
+      ],
+    );
+    assert.match(fail[0].tooltip!, /error in middle\/\d+: .*asked to fail/);
+  });
+
+  test("filters: namespace (mine, everyone, a user), tag and status", async () => {
+    const ids = async (filter: ExplorerFilter, ns: string | null = MINE) =>
+      (await rows(new ExplorerData(source(fixture.root, filter, ns)), "HelloFlow")).map((n) =>
+        n.kind === "run" ? n.runId : n.label,
+      );
+    assert.deepEqual(await ids({}, null), [runs.alice.id, runs.hello2.id, runs.hello.id]);
+    assert.deepEqual(await ids({}, "user:alice"), [runs.alice.id]);
+    assert.deepEqual(await ids({ tag: "nightly" }, null), [runs.alice.id, runs.hello2.id]);
+    assert.deepEqual(await ids({ status: "failed" }), ["No runs match the filter."]);
+    assert.deepEqual(await ids({}, "user:nobody"), ["No runs in namespace user:nobody."]);
+    const failed = await rows(new ExplorerData(source(fixture.root, { status: "failed" })), "FailFlow");
+    assert.deepEqual(
+      failed.map((n) => (n as RunNode).runId),
+      [runs.failBad.id],
+    );
+  });
+
+  test("reading leaves the client's process-wide namespace and datastore as they were", async () => {
+    useDatastore(join(fixture.dir, "elsewhere"));
+    namespace("user:someone");
+    await rows(new ExplorerData(source(fixture.root, {}, null)), "HelloFlow", runs.alice.id, "start");
+    assert.equal(getNamespace(), "user:someone");
+    defaultNamespace();
+  });
+
+  test("steps: in graph order, with status, task count and duration", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const steps = (await rows(data, "ForeachFlow", runs.foreach.id)) as StepNode[];
+    assert.deepEqual(labels(steps), ["start", "a", "join", "end"]);
+    assert.ok(steps.every((s) => s.status === "succeeded" && s.icon.id === "pass"));
+    const a = steps[1];
+    assert.match(a.description!, /^3 tasks · \d+(\.\d)? m?s$/);
+    assert.equal(a.pathspec, `${runs.foreach.pathspec}/a`);
+    assert.equal(a.contextValue, "step succeeded");
+    const failed = (await rows(data, "FailFlow", runs.failBad.id)) as StepNode[];
+    assert.deepEqual(
+      failed.map((s) => [s.step, s.status]),
+      [
+        ["start", "succeeded"],
+        ["middle", "failed"],
+      ],
+    );
+    assert.match(failed[1].description!, /^0\/1 tasks · 1 failed/);
+  });
+
+  test("tasks: status, foreach index, attempt and duration", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const tasks = (await rows(data, "ForeachFlow", runs.foreach.id, "a")) as TaskNode[];
+    assert.equal(tasks.length, 3);
+    tasks.forEach((task, i) => {
+      assert.match(task.description!, new RegExp(`^\\[${i}\\] · attempt 1 · \\d+(\\.\\d)? m?s$`));
+      assert.equal(task.status, "succeeded");
+      assert.ok(task.finished);
+    });
+    const [failed] = (await rows(data, "FailFlow", runs.failBad.id, "middle")) as TaskNode[];
+    assert.equal(failed.status, "failed");
+    assert.match(failed.tooltip!, /error: Error: asked to fail/);
+  });
+
+  test("a task's artifacts (name, type, size, a preview of small values) and logs", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const [task] = (await rows(data, "TypesFlow", runs.types.id, "start")) as TaskNode[];
+    const contents = await data.children(task);
+    const artifacts = contents.filter((n): n is ArtifactNode => n.kind === "artifact");
+    const byName = new Map(artifacts.map((a) => [a.label, a]));
+    assert.match(byName.get("map")!.description!, /^Map\(2\) · \d+ B · Map\(2\) \[\["a",1\],\["b",2\]\]$/);
+    assert.equal(byName.get("big")!.description?.endsWith("BigInt(12345678901234567890)"), true);
+    assert.match(byName.get("large")!.description!, /^Float64Array\(400000\) · 3\.2 MB$/);
+    assert.match(byName.get("text")!.description!, /^string\(3000\) · 3\.0 kB$/, "too large to preview");
+    assert.equal(byName.get("large")!.contextValue, "artifact viewable");
+    assert.equal(byName.get("floats")!.contextValue, "artifact viewable");
+    assert.equal(byName.get("map")!.contextValue, "artifact");
+    assert.deepEqual(byName.get("floats")!.target, {
+      datastore: fixture.root,
+      task: task.pathspec,
+      artifact: "floats",
+    });
+    const logs = contents.filter((n): n is LogNode => n.kind === "log");
+    assert.deepEqual(
+      logs.map((l) => [l.label, l.description, l.target.stream, l.target.task]),
+      [
+        ["stdout", "10 B", "stdout", task.pathspec],
+        ["stderr", "10 B", "stderr", task.pathspec],
+      ],
+    );
+    assert.deepEqual(labels(contents.slice(-2)), ["stdout", "stderr"], "logs come after the artifacts");
+  });
+
+  test("listing artifacts never reads a stored value: the tree opens with every blob gone", async () => {
+    const copy = join(fixture.copy(), ".tsflow");
+    rmSync(join(copy, "blobs"), { recursive: true, force: true });
+    const data = new ExplorerData(source(copy));
+    const [task] = (await rows(data, "TypesFlow", runs.types.id, "start")) as TaskNode[];
+    const artifacts = (await data.children(task)).filter((n) => n.kind === "artifact");
+    assert.ok(
+      artifacts.find((a) => a.label === "large"),
+      "the large artifact is listed",
+    );
+    assert.match(artifacts.find((a) => a.label === "floats")!.description!, /Float64Array \[0\.5,1\.5\]$/);
+  });
+
+  test("compare: other runs whose same task has the artifact, newest first", async () => {
+    const data = new ExplorerData(source(fixture.root, {}, null));
+    const [task] = (await rows(data, "HelloFlow", runs.hello.id, "start")) as TaskNode[];
+    const message = (await data.children(task)).find((n): n is ArtifactNode => n.label === "message")!;
+    const candidates = await data.compareCandidates(message);
+    assert.deepEqual(
+      candidates.map((c) => c.runId),
+      [runs.alice.id, runs.hello2.id],
+    );
+    assert.equal(candidates[0].target.artifact, "message");
+    assert.match(candidates[0].target.task, new RegExp(`^HelloFlow/${runs.alice.id}/start/\\d+$`));
+    const [end] = (await rows(data, "FailFlow", runs.failOk.id, "start")) as TaskNode[];
+    const x = (await data.children(end)).find((n): n is ArtifactNode => n.label === "x")!;
+    assert.deepEqual(
+      (await data.compareCandidates(x)).map((c) => c.runId),
+      [runs.failBad.id],
+    );
+  });
+
+  test("a damaged run record is skipped and reported; a damaged task record becomes a row saying so", async () => {
+    const copy = fixture.copy();
+    const root = join(copy, ".tsflow");
+    writeFileSync(fixture.runFile(runs.hello, root), "{ not json");
+    writeFileSync(fixture.taskFile(runs.hello2, "start", "1", root), "{ not json");
+    const errors: string[] = [];
+    const data = new ExplorerData(source(root), { onError: (e) => errors.push(e.message) });
+    assert.deepEqual(labels(await rows(data, "HelloFlow")), [runs.hello2.id]);
+    assert.match(errors.join("\n"), /run metadata is not valid JSON/);
+    const start = await rows(data, "HelloFlow", runs.hello2.id, "start");
+    assert.equal(start.length, 1);
+    assert.equal(start[0].kind, "message");
+    assert.match(start[0].label, /task metadata is not valid JSON/);
+  });
+});
+
+describe("paging: a flow with 1,000 runs", () => {
+  const cleanups: (() => void)[] = [];
+  const project = new Project(
+    { after: (fn) => cleanups.push(fn) },
+    { "hello.ts": readFileSync(join(EXAMPLES_DIR, "hello.ts"), "utf8") },
+  );
+  let ids: string[] = [];
+
+  after(() => cleanups.forEach((fn) => fn()));
+  before(() => {
+    const first = project.tsflow(["run", "hello.ts"]).succeeded().runId;
+    ids = cloneRuns(join(project.dir, ".tsflow"), "HelloFlow", first, 999);
+  });
+
+  test("the first page (50 runs and Load more…) reads in well under a second; each Load more adds 50", async () => {
+    const data = new ExplorerData(source(join(project.dir, ".tsflow"), {}, `user:${TEST_USER}`));
+    const started = performance.now();
+    const [flow] = await data.roots([]);
+    const page = await data.children(flow as FlowNode);
+    const ms = performance.now() - started;
+    assert.ok(ms < 1000, `first page in ${ms.toFixed(0)} ms`);
+    assert.equal(page.length, 51);
+    assert.deepEqual(
+      page.slice(0, 50).map((n) => (n as RunNode).runId),
+      ids.slice(0, 50),
+    );
+    assert.deepEqual([page[50].kind, page[50].label], ["more", "Load more…"]);
+    data.loadMore("HelloFlow");
+    const next = await data.children(flow as FlowNode);
+    assert.equal(next.length, 101);
+    assert.equal((next[99] as RunNode).runId, ids[99]);
+    for (let i = 0; i < 18; i++) data.loadMore("HelloFlow");
+    const all = await data.children(flow as FlowNode);
+    assert.equal(all.length, 1000, "no Load more… once every run shows");
+    assert.ok(all.every((n) => n.kind === "run"));
+  });
+
+  test("a filter that matches nothing reads all 1,000 records in under a second", async () => {
+    const data = new ExplorerData(source(join(project.dir, ".tsflow"), { status: "failed" }, null));
+    const started = performance.now();
+    const page = await rows(data, "HelloFlow");
+    const ms = performance.now() - started;
+    assert.ok(ms < 1000, `1,000 records in ${ms.toFixed(0)} ms`);
+    assert.deepEqual(labels(page), ["No runs match the filter."]);
+  });
+});
+
+describe("a run in progress", () => {
+  test("shows as running, with its running step and task, then as succeeded", async (t) => {
+    const project = new Project(t);
+    const go = join(project.dir, "go");
+    project.write("wait.ts", waitFlow(go));
+    const child = project.start(["run", "wait.ts"]);
+    t.after(() => child.kill());
+    const root = join(project.dir, ".tsflow");
+    const data = new ExplorerData(source(root, {}, `user:${TEST_USER}`));
+    const run = await until(async () => {
+      const [flow] = await data.roots([]);
+      const [first] = flow ? await data.children(flow as FlowNode) : [];
+      return first?.kind === "run" ? first : undefined;
+    });
+    assert.equal(run.status, "running");
+    assert.deepEqual(run.icon, { id: "sync~spin", color: "charts.blue" });
+    const wait = await until(async () => {
+      const steps = (await data.children(run)) as StepNode[];
+      return steps.find((s) => s.step === "wait" && s.status === "running");
+    });
+    assert.match(wait.description!, /^0\/1 tasks · 1 running · \d+/);
+    const [task] = await until(async () => {
+      const tasks = (await data.children(wait)) as TaskNode[];
+      return tasks.length > 0 ? tasks : undefined;
+    });
+    assert.deepEqual([task.status, task.finished, task.description], ["running", false, "running"]);
+    assert.deepEqual(
+      (await data.children(task)).map((n) => [n.label, n.description]),
+      [
+        ["stdout", "live"],
+        ["stderr", "live"],
+      ],
+    );
+    writeFileSync(go, "");
+    const done = await until(async () => {
+      const fresh = await data.run("WaitFlow", run.runId);
+      return fresh?.status === "succeeded" ? fresh : undefined;
+    });
+    assert.deepEqual(done.icon, { id: "pass", color: "testing.iconPassed" });
+    const finished = (await data.children(wait)) as TaskNode[];
+    assert.deepEqual([finished[0].status, finished[0].finished], ["succeeded", true]);
+  });
+});
+
+/** A flow whose `wait` step runs until `go` exists. */
+function waitFlow(go: string): string {
+  return `import { existsSync } from "node:fs";
+import { FlowSpec, step } from "tsflow";
+export class WaitFlow extends FlowSpec {
+  @step start() { this.next(this.wait); }
+  @step async wait() {
+    console.log("waiting");
+    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`;
+}
+
+/** Polls `check` until it returns something: the state a live test waits for, never a fixed sleep. */
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    assert.ok(Date.now() < deadline, "the state was reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Copies the real run `id` `count` times under older ids (one second apart), rewriting the ids and
+ * times inside its records, and returns every id newest first.
+ */
+function cloneRuns(root: string, flow: string, id: string, count: number): string[] {
+  const runs = join(root, "flows", flow, "runs");
+  const files = listFiles(join(runs, id)).map((path) => [path, readFileSync(join(runs, id, path), "utf8")] as const);
+  const record = JSON.parse(files.find(([path]) => path === "run.json")![1]) as Record<string, string>;
+  const ids = [id];
+  for (let i = 1; i <= count; i++) {
+    const clone = String(Number(id) - i * 1000);
+    const shift = (iso: string) => new Date(Date.parse(iso) - i * 1000).toISOString();
+    for (const [path, text] of files) {
+      const target = join(runs, clone, path);
+      mkdirSync(dirname(target), { recursive: true });
+      const content =
+        path === "run.json"
+          ? JSON.stringify({
+              ...record,
+              id: clone,
+              startedAt: shift(record.startedAt),
+              finishedAt: shift(record.finishedAt),
+            })
+          : text.replaceAll(`"runId":"${id}"`, `"runId":"${clone}"`);
+      writeFileSync(target, content);
+    }
+    ids.push(clone);
+  }
+  return ids;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
