@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { coldCheckFigures, reanalysisFigures } from "./analyzer";
 import { clientFigures } from "./client";
+import { explorerFigures } from "./explorer";
 import { packageFigures } from "./package";
 import { runtimeFigures } from "./runtime";
 import { serverFigures } from "./server";
@@ -14,6 +15,7 @@ void (async () => {
     ...coldCheckFigures(),
     ...(await runtimeFigures()),
     ...(await clientFigures()),
+    ...(await explorerFigures()),
     ...(await serverFigures()),
     ...packageFigures(),
   ]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ExplorerData, type ExplorerSource, type WorkspaceFlow } from "../../client/src/runs-view/data";
 import type { ExplorerFilter } from "../../client/src/runs-view/filter";
@@ -16,6 +16,7 @@ import type {
 import { defaultNamespace, getNamespace, namespace, useDatastore } from "../../runtime/src/client";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
 import { EXAMPLES_DIR } from "../support/examples";
+import { cloneRuns } from "../support/clone-runs";
 import { Project, TEST_USER } from "../support/run-flow";
 
 const MINE = `user:${FIXTURE_USER}`;
@@ -277,13 +278,11 @@ describe("paging: a flow with 1,000 runs", () => {
     ids = cloneRuns(join(project.dir, ".tsflow"), "HelloFlow", first, 999);
   });
 
-  test("the first page (50 runs and Load more…) reads in well under a second; each Load more adds 50", async () => {
+  // How fast: `npm run bench` times these two reads against their one-second targets.
+  test("the first page is 50 runs and Load more…; each Load more adds 50", async () => {
     const data = new ExplorerData(source(join(project.dir, ".tsflow"), {}, `user:${TEST_USER}`));
-    const started = performance.now();
     const [flow] = await data.roots([]);
     const page = await data.children(flow as FlowNode);
-    const ms = performance.now() - started;
-    assert.ok(ms < 1000, `first page in ${ms.toFixed(0)} ms`);
     assert.equal(page.length, 51);
     assert.deepEqual(
       page.slice(0, 50).map((n) => (n as RunNode).runId),
@@ -300,12 +299,9 @@ describe("paging: a flow with 1,000 runs", () => {
     assert.ok(all.every((n) => n.kind === "run"));
   });
 
-  test("a filter that matches nothing reads all 1,000 records in under a second", async () => {
+  test("a filter that matches nothing reads all 1,000 records and says so", async () => {
     const data = new ExplorerData(source(join(project.dir, ".tsflow"), { status: "failed" }, null));
-    const started = performance.now();
     const page = await rows(data, "HelloFlow");
-    const ms = performance.now() - started;
-    assert.ok(ms < 1000, `1,000 records in ${ms.toFixed(0)} ms`);
     assert.deepEqual(labels(page), ["No runs match the filter."]);
   });
 });
@@ -385,35 +381,3 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000)
  * Copies the real run `id` `count` times under older ids (one second apart), rewriting the ids and
  * times inside its records, and returns every id newest first.
  */
-function cloneRuns(root: string, flow: string, id: string, count: number): string[] {
-  const runs = join(root, "flows", flow, "runs");
-  const files = listFiles(join(runs, id)).map((path) => [path, readFileSync(join(runs, id, path), "utf8")] as const);
-  const record = JSON.parse(files.find(([path]) => path === "run.json")![1]) as Record<string, string>;
-  const ids = [id];
-  for (let i = 1; i <= count; i++) {
-    const clone = String(Number(id) - i * 1000);
-    const shift = (iso: string) => new Date(Date.parse(iso) - i * 1000).toISOString();
-    for (const [path, text] of files) {
-      const target = join(runs, clone, path);
-      mkdirSync(dirname(target), { recursive: true });
-      const content =
-        path === "run.json"
-          ? JSON.stringify({
-              ...record,
-              id: clone,
-              startedAt: shift(record.startedAt),
-              finishedAt: shift(record.finishedAt),
-            })
-          : text.replaceAll(`"runId":"${id}"`, `"runId":"${clone}"`);
-      writeFileSync(target, content);
-    }
-    ids.push(clone);
-  }
-  return ids;
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
-}
