@@ -10,19 +10,16 @@
  * chose is put back before any other code runs.
  */
 import {
-  defaultNamespace,
   Flow,
-  getNamespace,
-  namespace,
   NotFoundError,
   Run,
   Task,
   taskLogs,
-  useDatastore,
   type RunStatus,
   type Step,
   type TaskLogs,
 } from "../../../runtime/src/client";
+import { readIn } from "../client-scope";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
 import { MAX_ARTIFACT_CHARS, renderArtifact } from "./render";
 import { runOf, stepOf } from "./uri";
@@ -47,7 +44,7 @@ export interface ComparableRun {
 
 /** The artifact's document text, the value cut at about `maxChars` characters. Throws what the client throws. */
 export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHARS): string {
-  return withClient(target.datastore, () => {
+  return readIn(target.datastore, null, () => {
     const task = Task(target.task);
     // artifactSync: the value is read and rendered in one synchronous stretch.
     const value = task.artifactSync(target.artifact);
@@ -62,14 +59,14 @@ export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHA
 
 /** What the task printed to the target's stream so far, and whether it may print more. */
 export async function readLog(target: LogTarget): Promise<LogRead> {
-  const task = withClient(target.datastore, () => finishedTask(target.task));
+  const task = readIn(target.datastore, null, () => finishedTask(target.task));
   if (task) {
     const cut = task.logInfo(target.stream)?.truncated ?? false;
     return { text: await task.logs(target.stream), live: false, cut };
   }
   const logs = await runningTaskLogs(target);
   // A task whose process died is never recorded: it is live only while its run is.
-  const live = !logs.finished && withClient(target.datastore, () => Run(runOf(target.task)).status === "running");
+  const live = !logs.finished && readIn(target.datastore, null, () => Run(runOf(target.task)).status === "running");
   return { text: logs.text, live, cut: false };
 }
 
@@ -80,7 +77,7 @@ export async function readLog(target: LogTarget): Promise<LogRead> {
 export async function comparableRuns(left: ArtifactTarget, ns: string | null, limit = 50): Promise<ComparableRun[]> {
   const [flowName, runId] = left.task.split("/");
   const step = stepOf(left.task);
-  const { flow, index } = withClient(left.datastore, () => ({ flow: Flow(flowName), index: Task(left.task).index }));
+  const { flow, index } = readIn(left.datastore, null, () => ({ flow: Flow(flowName), index: Task(left.task).index }));
   const found: ComparableRun[] = [];
   let scanned = 0;
   // Flow() bound its store: the listing reads that datastore whatever others choose meanwhile.
@@ -122,22 +119,5 @@ function finishedTask(pathspec: string): Task | undefined {
 
 /** `taskLogs()` for a task that has no record yet, read at the call like every lookup. */
 function runningTaskLogs(target: LogTarget): Promise<TaskLogs> {
-  return withClient(target.datastore, () => taskLogs(target.task, target.stream));
-}
-
-/** Runs `read` synchronously against the datastore at `root`, in every user's namespace. */
-function withClient<T>(root: string, read: () => T): T {
-  useDatastore(root);
-  const before = getNamespace();
-  namespace(null);
-  try {
-    return read();
-  } finally {
-    restoreNamespace(before);
-  }
-}
-
-/** Puts back the namespace others chose: the user's default stays the default (it follows TSFLOW_USER). */
-function restoreNamespace(before: string | null): void {
-  if (before !== defaultNamespace()) namespace(before);
+  return readIn(target.datastore, null, () => taskLogs(target.task, target.stream));
 }

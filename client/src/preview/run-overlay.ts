@@ -13,6 +13,7 @@ import {
   type Run,
   type StepProgress,
 } from "../../../runtime/src/client";
+import { readIn } from "../client-scope";
 import type { RunOverlay, StepRun } from "./messages";
 
 /**
@@ -53,23 +54,15 @@ export async function readRunOverlay(
   try {
     // The client's datastore and namespace are process-wide; Flow() and run() bind them at once.
     useDatastore(root);
-    if (chosen !== undefined) return { ...(await summarize(anyonesRun(flow, chosen), now())), chosen: true };
+    if (chosen !== undefined) {
+      const run = readIn(root, null, () => Flow(flow).run(chosen));
+      return { ...(await summarize(run, now())), chosen: true };
+    }
     for await (const run of Flow(flow).runs({ namespace, onError })) return await summarize(run, now());
     return null;
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;
-  }
-}
-
-/** The run `id` of `flow`, in every user's namespace; the process-wide namespace is put back. */
-function anyonesRun(flow: string, id: string): Run {
-  const before = getNamespace();
-  setNamespace(null);
-  try {
-    return Flow(flow).run(id);
-  } finally {
-    setNamespace(before);
   }
 }
 

@@ -7,15 +7,8 @@
  * passed to `runs()` explicitly; where the API reads the global one (`flow.run(id)`), it is set and
  * put back within one synchronous call.
  */
-import {
-  Flow,
-  flows,
-  getNamespace,
-  namespace as setNamespace,
-  useDatastore,
-  type Flow as FlowObject,
-  type Run,
-} from "../../../runtime/src/client";
+import { Flow, flows, useDatastore, type Flow as FlowObject, type Run } from "../../../runtime/src/client";
+import { readIn } from "../client-scope";
 
 /** The flow `name` of the datastore at `root`; throws the client's NotFoundError when it has no runs. */
 export function flowOf(root: string, name: string): FlowObject {
@@ -23,12 +16,7 @@ export function flowOf(root: string, name: string): FlowObject {
   return Flow(name);
 }
 
-/**
- * The flows of the datastore at `root`, by name. `flows()` opens its store a microtask later than
- * it is called, so a reader that sets another datastore in between could be read instead; the
- * explorer's own reads are queued (see ReadQueue), and the preview binds synchronously, so the
- * window is a single microtask.
- */
+/** The flows of the datastore at `root`, by name (`flows()` reads the datastore in use at the call). */
 export async function flowNames(root: string): Promise<string[]> {
   useDatastore(root);
   return (await flows()).map((flow) => flow.name);
@@ -39,18 +27,7 @@ export async function flowNames(root: string): Promise<string[]> {
  * NamespaceError as `Run()` does.
  */
 export function readRun(root: string, ns: string | null, flow: string, id: string): Run {
-  return withNamespace(ns, () => flowOf(root, flow).run(id));
-}
-
-/** Runs `read` with the client's namespace set to `ns`, then puts back what was there. */
-function withNamespace<T>(ns: string | null, read: () => T): T {
-  const before = getNamespace();
-  setNamespace(ns);
-  try {
-    return read();
-  } finally {
-    setNamespace(before);
-  }
+  return readIn(root, ns, () => flowOf(root, flow).run(id));
 }
 
 /**

@@ -2,13 +2,8 @@
  * Reads one artifact through the runtime's read-only client API, for the viewer. No editor API:
  * tested on a real datastore.
  */
-import {
-  getNamespace,
-  namespace as setNamespace,
-  Task,
-  useDatastore,
-  type Task as ClientTask,
-} from "../../../runtime/src/client";
+import { Task, type Task as ClientTask } from "../../../runtime/src/client";
+import { readIn } from "../client-scope";
 import type { ArtifactTarget } from "../run-targets";
 import type { ArtifactHeader } from "./messages";
 
@@ -43,14 +38,7 @@ export async function readArtifact(target: ArtifactTarget): Promise<ReadArtifact
  * which runs to list, and is put back afterwards.
  */
 function openTask(target: ArtifactTarget): ClientTask {
-  useDatastore(target.datastore);
-  const before = getNamespace();
-  setNamespace(null);
-  try {
-    return Task(target.task);
-  } finally {
-    setNamespace(before);
-  }
+  return readIn(target.datastore, null, () => Task(target.task));
 }
 
 /** True for a command argument that names an artifact. */

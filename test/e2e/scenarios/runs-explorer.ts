@@ -41,6 +41,15 @@ function runIds(workbench: Workbench, flow: string, extra: string[] = []): strin
   return runs.map((run) => run.id);
 }
 
+/** Expands the runs explorer down to the task of step `hello` in HelloFlow's run `runId`. */
+async function showHelloTask(workbench: Workbench, runId: string): Promise<void> {
+  await workbench.showRuns();
+  await workbench.expand(workbench.runsRow(/^HelloFlow/));
+  await workbench.expand(workbench.runsRow(new RegExp(`^${runId}, succeeded`)));
+  await workbench.expand(workbench.runsRow(/^hello, succeeded/));
+  await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+}
+
 /** A run started from a terminal appears in the explorer while it runs, and turns green when it ends. */
 export const explorerFollowsTerminalRun: Scenario = {
   name: "explorer-follows-terminal-run",
@@ -69,11 +78,7 @@ export const explorerOpensArtifact: Scenario = {
   async run(workbench) {
     tsflow(workbench, ["run", "hello.ts"]);
     const [latest] = runIds(workbench, "HelloFlow");
-    await workbench.showRuns();
-    await workbench.expand(workbench.runsRow(/^HelloFlow/));
-    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
-    await workbench.expand(workbench.runsRow(/^hello, succeeded/));
-    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+    await showHelloTask(workbench, latest);
     await workbench.runsRow(/^message\b/).click();
     await workbench.page.locator(".tabs-container .tab.active", { hasText: "message.js" }).waitFor({ timeout: 15_000 });
     await workbench.waitForText('"hello, world"');
@@ -85,11 +90,7 @@ export const explorerOpensLog: Scenario = {
   name: "explorer-opens-log",
   async run(workbench) {
     const [latest] = runIds(workbench, "HelloFlow");
-    await workbench.showRuns();
-    await workbench.expand(workbench.runsRow(/^HelloFlow/));
-    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
-    await workbench.expand(workbench.runsRow(/^hello, succeeded/));
-    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+    await showHelloTask(workbench, latest);
     await workbench.runsRow(/^stdout\b/).click();
     await workbench.page.locator(".tabs-container .tab.active", { hasText: "stdout.log" }).waitFor({ timeout: 15_000 });
     await workbench.waitForText("hello, world");
