@@ -182,6 +182,11 @@ export class Workbench {
    * visible one (VS Code hides the others' frames).
    */
   get dagPreview(): FrameLocator {
+    return this.webview;
+  }
+
+  /** The page of the visible webview (the DAG preview, the artifact viewer), inside VS Code's two frames. */
+  get webview(): FrameLocator {
     return this.page.locator("iframe.webview.ready:visible").contentFrame().frameLocator("#active-frame");
   }
 

@@ -13,6 +13,7 @@ import {
   explorerFollowsTerminalRun,
   explorerOpensArtifact,
   explorerOpensLog,
+  explorerViewsTable,
 } from "./runs-explorer";
 import type { Scenario } from "./scenario";
 
@@ -28,4 +29,5 @@ export const scenarios: Scenario[] = [
   explorerOpensArtifact,
   explorerOpensLog,
   explorerFiltersByTag,
+  explorerViewsTable,
 ];

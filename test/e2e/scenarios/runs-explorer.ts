@@ -121,3 +121,29 @@ export const explorerFiltersByTag: Scenario = {
     await filtered.waitFor({ state: "hidden", timeout: 15_000 });
   },
 };
+
+/** An array of records opens in the viewer: a sortable table, and plots of a numeric column. */
+export const explorerViewsTable: Scenario = {
+  name: "explorer-views-artifact-table",
+  async run(workbench) {
+    tsflow(workbench, ["run", "churn.ts", "--customers", "300"]);
+    const [latest] = runIds(workbench, "ChurnFlow");
+    await workbench.showRuns();
+    await workbench.expand(workbench.runsRow(/^ChurnFlow/));
+    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
+    await workbench.expand(workbench.runsRow(/^start, succeeded/));
+    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+    const rows = workbench.runsRow(/^rows\b/);
+    await rows.click();
+    await rows.locator(".action-label[aria-label='View as Table or Plot']").click();
+    const table = workbench.webview.locator("table.grid");
+    await table.locator("tbody tr:not(.spacer)").first().waitFor({ timeout: 30_000 });
+    const header = await table.locator("thead").innerText();
+    for (const column of ["tenure", "calls", "spend", "churned"]) {
+      if (!header.includes(column)) throw new Error(`the table has no column ${column}: ${header}`);
+    }
+    await workbench.webview.locator(".uplot").first().waitFor({ timeout: 15_000 });
+    const plots = await workbench.webview.locator(".uplot").count();
+    if (plots < 2) throw new Error(`the viewer draws ${plots} plot(s), not a histogram and a line`);
+  },
+};
