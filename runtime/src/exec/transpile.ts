@@ -40,19 +40,14 @@ export function transpileModule(file: string, links: ModuleLinks): TranspiledMod
       inlineSourceMap: true,
       jsx: ts.JsxEmit.React,
     },
-    transformers: { after: [linkImports(file, text, links, localImports)] },
+    transformers: { after: [linkImports(file, links, localImports)] },
   });
   const problem = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
   if (problem) throw compileError(file, problem);
   return { code: output.outputText, localImports };
 }
 
-function linkImports(
-  file: string,
-  text: string,
-  links: ModuleLinks,
-  localImports: string[],
-): ts.TransformerFactory<ts.SourceFile> {
+function linkImports(file: string, links: ModuleLinks, localImports: string[]): ts.TransformerFactory<ts.SourceFile> {
   return (context) => {
     const { factory } = context;
     const runtime = (property: string) =>
@@ -71,11 +66,7 @@ function linkImports(
       if (!isLocal(specifier)) return node;
       const resolved = resolveLocalImport(file, specifier);
       if (!resolved) {
-        throw new TsflowError(
-          "compile",
-          `${where(file, text, sourceOffset(node))}cannot find module '${specifier}'`,
-          file,
-        );
+        throw new TsflowError("compile", `${where(file, sourcePlace(node))}cannot find module '${specifier}'`, file);
       }
       if (!COMPILED.test(resolved)) {
         return factory.createCallExpression(factory.createIdentifier("require"), undefined, [
@@ -97,10 +88,17 @@ function requiredSpecifier(node: ts.Node): string | undefined {
   return ts.isStringLiteralLike(argument) ? argument.text : undefined;
 }
 
+/** A place in a source file: where a diagnostic or an import is. */
+interface SourcePlace {
+  source: ts.SourceFile;
+  offset: number;
+}
+
 /** Where the import that became this `require` starts in the source, when the transform kept track. */
-function sourceOffset(node: ts.Node): number | undefined {
+function sourcePlace(node: ts.Node): SourcePlace | undefined {
   const original = ts.getOriginalNode((node as ts.CallExpression).arguments[0]);
-  return original.pos >= 0 && original.getSourceFile() ? original.getStart() : undefined;
+  const source = original.pos >= 0 ? original.getSourceFile() : undefined;
+  return source ? { source, offset: original.getStart() } : undefined;
 }
 
 function isLocal(specifier: string): boolean {
@@ -109,13 +107,16 @@ function isLocal(specifier: string): boolean {
 
 function compileError(file: string, diagnostic: ts.Diagnostic): TsflowError {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-  const text = diagnostic.file?.text ?? "";
-  return new TsflowError("compile", `${where(file, text, diagnostic.start)}${message}`, file);
+  const place =
+    diagnostic.file && diagnostic.start !== undefined
+      ? { source: diagnostic.file, offset: diagnostic.start }
+      : undefined;
+  return new TsflowError("compile", `${where(file, place)}${message}`, file);
 }
 
-/** `file:line:column: ` of an offset, as compilers print it, or just `file: ` without one. */
-function where(file: string, text: string, offset: number | undefined): string {
-  if (offset === undefined || offset < 0) return `${file}: `;
-  const before = text.slice(0, offset).split("\n");
-  return `${file}:${before.length}:${before[before.length - 1].length + 1}: `;
+/** `file:line:column: ` of a place, as compilers print it, or just `file: ` without one. */
+function where(file: string, place: SourcePlace | undefined): string {
+  if (!place) return `${file}: `;
+  const { line, character } = ts.getLineAndCharacterOfPosition(place.source, place.offset);
+  return `${file}:${line + 1}:${character + 1}: `;
 }
