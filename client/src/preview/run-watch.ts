@@ -1,5 +1,5 @@
-import { relative, sep } from "node:path";
 import * as vscode from "vscode";
+import { watchDatastore } from "../datastore-watcher";
 import type { RunOverlay } from "./messages";
 import { readRunOverlay } from "./run-overlay";
 
@@ -44,7 +44,7 @@ export class RunFeed implements vscode.Disposable {
   restart(): void {
     this.watcher?.dispose();
     const { root, flow } = this.source();
-    this.watcher = root === undefined ? undefined : watchRuns(root, flow);
+    this.watcher = root === undefined ? undefined : watchDatastore(root, `flows/${flow}/runs/*/run.json`);
     const changed = () => this.schedule(DEBOUNCE_MS);
     this.watcher?.onDidCreate(changed);
     this.watcher?.onDidChange(changed);
@@ -106,23 +106,4 @@ export class RunFeed implements vscode.Disposable {
     clearTimeout(this.timer);
     this.watcher?.dispose();
   }
-}
-
-/**
- * A watcher on the flow's run records. A datastore inside a workspace folder is watched through
- * that folder (the common case, `.tsflow` in the project), so it works before the datastore exists.
- */
-function watchRuns(root: string, flow: string): vscode.FileSystemWatcher {
-  const glob = `flows/${flow}/runs/*/run.json`;
-  const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
-  if (!folder) return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), glob));
-  const within = relative(folder.uri.fsPath, root).split(sep).join("/");
-  return vscode.workspace.createFileSystemWatcher(
-    new vscode.RelativePattern(folder, within ? `${within}/${glob}` : glob),
-  );
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }

@@ -1,5 +1,6 @@
 import { relative, sep } from "node:path";
 import * as vscode from "vscode";
+import { watchDatastore } from "../datastore-watcher";
 import { RECORD_GLOB, recordChange, type RecordChange } from "./record-paths";
 import type { RunsTree } from "./tree";
 
@@ -36,7 +37,7 @@ export class LiveRuns implements vscode.Disposable {
     this.watcher?.dispose();
     this.pending.clear();
     this.root = root;
-    this.watcher = root === undefined ? undefined : createWatcher(root);
+    this.watcher = root === undefined ? undefined : watchDatastore(root, RECORD_GLOB);
     const changed = (uri: vscode.Uri) => this.changed(uri);
     this.watcher?.onDidCreate(changed);
     this.watcher?.onDidChange(changed);
@@ -108,24 +109,4 @@ export class LiveRuns implements vscode.Disposable {
     clearInterval(this.glance);
     this.watcher?.dispose();
   }
-}
-
-/**
- * A watcher on the datastore's records. A datastore inside a workspace folder is watched through
- * that folder, which works before the datastore exists; one outside is watched where it is.
- */
-function createWatcher(root: string): vscode.FileSystemWatcher {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
-  if (!folder) {
-    return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), RECORD_GLOB));
-  }
-  const within = relative(folder.uri.fsPath, root).split(sep).join("/");
-  return vscode.workspace.createFileSystemWatcher(
-    new vscode.RelativePattern(folder, within ? `${within}/${RECORD_GLOB}` : RECORD_GLOB),
-  );
-}
-
-function isInside(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
