@@ -98,13 +98,7 @@ export class TaskRunner {
       };
     } catch (error) {
       if (flow && spec.finalAttempt && spec.catchErrorVar) return this.caught(flow, spec, scope, error, startedAt);
-      return {
-        status: "failed",
-        artifacts: {},
-        error: describeError(error),
-        startedAt,
-        finishedAt: new Date().toISOString(),
-      };
+      return failed(error, startedAt);
     }
   }
 
@@ -177,13 +171,7 @@ export class TaskRunner {
         finishedAt: new Date().toISOString(),
       };
     } catch (second) {
-      return {
-        status: "failed",
-        artifacts: {},
-        error: describeError(second),
-        startedAt,
-        finishedAt: new Date().toISOString(),
-      };
+      return failed(second, startedAt);
     }
   }
 
@@ -195,6 +183,17 @@ export class TaskRunner {
 }
 
 const SKIPPED: ReadonlySet<string> = new Set(["input", "index"]);
+
+/** The outcome of an attempt that threw `error`: nothing it set is kept. */
+function failed(error: unknown, startedAt: string): TaskOutcome {
+  return {
+    status: "failed",
+    artifacts: {},
+    error: describeError(error),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+}
 
 function notInForeach(name: string, step: string): never {
   throw new TsflowError(
