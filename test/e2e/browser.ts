@@ -304,12 +304,22 @@ export class Workbench {
 
   /** Moves the mouse over `target` and returns the hover that shows, once it contains `text`. */
   async hover(target: Locator, text: string): Promise<Locator> {
-    const box = await target.boundingBox();
-    if (!box) throw new Error("nothing to hover over: the element is not visible");
-    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const hover = this.page.locator(".monaco-hover", { hasText: text }).first();
-    await hover.waitFor({ state: "visible", timeout: 15_000 });
-    return hover;
+    const deadline = Date.now() + 30_000;
+    // Lines can still move under the pointer (code lenses arrive after the squiggle), and a
+    // pointer already at rest shows nothing new: leave, then come back to where the target is now.
+    for (;;) {
+      const box = await target.boundingBox();
+      if (!box) throw new Error("nothing to hover over: the element is not visible");
+      await this.page.mouse.move(1, 1);
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
+      try {
+        await hover.waitFor({ state: "visible", timeout: 4_000 });
+        return hover;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** Selects the first match of `text` in the active editor (Find, Ctrl+F), then closes Find. */

@@ -28,6 +28,8 @@ export const joinNeedsInputs: Scenario = {
     const squiggle = workbench.errorSquiggles.first();
     await squiggle.waitFor({ timeout: 60_000 });
     await workbench.statusItem(/TSFlow: \d+ problems?/).waitFor({ timeout: 30_000 });
+    // The lenses push the lines down when they arrive: hover once the text has settled.
+    await workbench.codeLenses("Run from here").first().waitFor({ timeout: 60_000 });
     await workbench.hover(squiggle, "join-needs-inputs");
   },
 };
