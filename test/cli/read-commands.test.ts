@@ -241,6 +241,7 @@ describe("tsflow runs, dump, logs and tag", () => {
         /^tsflow: dump: 'BranchFlow' is not a pathspec: expected FLOW\/RUN/,
       );
       assertOneLineError(tsflow(["dump", "a/b/c/d/e"]), /is not a pathspec/);
+      assertOneLineError(tsflow(["dump", "BranchFlow//start"]), /'BranchFlow\/\/start' is not a pathspec/);
       assertOneLineError(tsflow(["dump", "BranchFlow/.."]), /^tsflow: 'BranchFlow\/\.\.' is not a valid pathspec/);
       assertOneLineError(tsflow(["dump", "Nope/1"]), /^tsflow: no flow 'Nope'/);
       assertOneLineError(
@@ -323,7 +324,10 @@ describe("tsflow runs, dump, logs and tag", () => {
         tsflow(["logs", train]),
         new RegExp(`^tsflow: logs: ${train} ran 6 tasks \\((\\d+, ){5}\\.\\.\\.\\): name one, as in ${train}/\\d+$`),
       );
-      assertOneLineError(tsflow(["logs", runs.hello.pathspec]), /is not a task pathspec/);
+      assertOneLineError(
+        tsflow(["logs", runs.hello.pathspec]),
+        /is not a task pathspec: expected FLOW\/RUN\/STEP\/TASK or FLOW\/RUN\/STEP$/,
+      );
       assertOneLineError(tsflow(["logs", `${runs.hello.pathspec}/hello/7`]), /no task .*: its finished tasks are 2$/);
       assertOneLineError(tsflow(["logs"]), /missing PATHSPEC/);
     });
@@ -362,6 +366,7 @@ describe("tsflow runs, dump, logs and tag", () => {
       assertOneLineError(tsflow(["tag", "list", run, "x"]), /^tsflow: tag list: unexpected argument 'x'$/);
       assertOneLineError(tsflow(["tag", "rename", run]), /^tsflow: tag: unknown action 'rename'/);
       assertOneLineError(tsflow(["tag", "add", `${run}/start`, "x"]), /is not a run pathspec: expected FLOW\/RUN$/);
+      assertOneLineError(tsflow(["tag", "remove"]), /^tsflow: tag remove: missing PATHSPEC: FLOW\/RUN$/);
       assertOneLineError(tsflow(["tag", "add", "HelloFlow/1", "x"]), /^tsflow: no run HelloFlow\/1 /);
     });
   });

@@ -2,6 +2,7 @@ import { namespace, useDatastore, type RunStatus } from "../client";
 import { datastoreRoot } from "../datastore";
 import type { Paint } from "./format/color";
 import type { Cell } from "./format/table";
+import { UsageError } from "./args";
 import type { CliIO } from "./io";
 
 /** The option every read command takes. */
@@ -17,6 +18,33 @@ export const DATASTORE_HELP = `  --datastore-root DIR  the datastore to read (de
 export function useClient(io: CliIO, root: string | undefined, ns: string | null): void {
   useDatastore(datastoreRoot(io.cwd, io.env, root));
   namespace(ns);
+}
+
+/** A pathspec's form by its number of parts. */
+const PATHSPEC_FORMS: Record<number, string> = {
+  2: "FLOW/RUN",
+  3: "FLOW/RUN/STEP",
+  4: "FLOW/RUN/STEP/TASK",
+};
+
+/**
+ * The PATHSPEC argument of `command` in its parts, when it has as many as one of `depths` (widest
+ * first, as the message lists them); else a usage error that names `kind` and the forms it takes.
+ */
+export function pathspecArgument(
+  command: string,
+  pathspec: string | undefined,
+  kind: string,
+  depths: readonly number[],
+): string[] {
+  const forms = depths.map((depth) => PATHSPEC_FORMS[depth]);
+  const expected = forms.length === 1 ? forms[0] : `${forms.slice(0, -1).join(", ")} or ${forms.at(-1)}`;
+  if (pathspec === undefined) throw new UsageError(`${command}: missing PATHSPEC: ${expected}`);
+  const parts = pathspec.split("/");
+  if (!depths.includes(parts.length) || parts.some((part) => part === "")) {
+    throw new UsageError(`${command}: '${pathspec}' is not ${kind}: expected ${expected}`);
+  }
+  return parts;
 }
 
 const STATUS_STYLE: Record<RunStatus, Parameters<Paint>[0]> = {

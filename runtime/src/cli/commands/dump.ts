@@ -1,12 +1,12 @@
 import { inspect } from "node:util";
 import { Run, toJsonValue, type JsonValue, type Task } from "../../client";
-import { parseCommandArgs, UsageError } from "../args";
+import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { painter, type Paint } from "../format/color";
 import { formatTable } from "../format/table";
 import { formatBytes, formatDuration, formatTime, printable } from "../format/units";
-import { DATASTORE_HELP, DATASTORE_OPTION, statusCell, useClient } from "../read-setup";
+import { DATASTORE_HELP, DATASTORE_OPTION, pathspecArgument, statusCell, useClient } from "../read-setup";
 
 /** Rendered JSON past this many characters is cut to a preview of PREVIEW_CHARS. */
 const FULL_CHARS = 1_000_000;
@@ -53,14 +53,8 @@ export const dumpCommand: Command = {
       { json: { type: "boolean" }, ...DATASTORE_OPTION },
       1,
     );
-    const pathspec = positionals[0];
-    if (pathspec === undefined) throw new UsageError("dump: missing PATHSPEC: FLOW/RUN[/STEP[/TASK]]");
-    const parts = pathspec.split("/");
-    if (parts.length < 2 || parts.length > 4) {
-      throw new UsageError(
-        `dump: '${pathspec}' is not a pathspec: expected FLOW/RUN, FLOW/RUN/STEP or FLOW/RUN/STEP/TASK`,
-      );
-    }
+    const parts = pathspecArgument("dump", positionals[0], "a pathspec", [2, 3, 4]);
+    const pathspec = parts.join("/");
     // A pathspec names its run outright, so every namespace is searched.
     useClient(io, values["datastore-root"], null);
     const run = Run(parts.slice(0, 2).join("/"));

@@ -2,7 +2,7 @@ import { Step, taskLogs } from "../../client";
 import { parseCommandArgs, UsageError } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
-import { DATASTORE_HELP, DATASTORE_OPTION, useClient } from "../read-setup";
+import { DATASTORE_HELP, DATASTORE_OPTION, pathspecArgument, useClient } from "../read-setup";
 
 const HELP = `Usage: tsflow logs PATHSPEC [--stderr]
 
@@ -31,16 +31,10 @@ export const logsCommand: Command = {
       { stderr: { type: "boolean" }, ...DATASTORE_OPTION },
       1,
     );
-    const pathspec = positionals[0];
-    if (pathspec === undefined) throw new UsageError("logs: missing PATHSPEC: FLOW/RUN/STEP/TASK");
-    const parts = pathspec.split("/").length;
-    if (parts !== 3 && parts !== 4) {
-      throw new UsageError(
-        `logs: '${pathspec}' is not a task pathspec: expected FLOW/RUN/STEP/TASK (or FLOW/RUN/STEP)`,
-      );
-    }
+    const parts = pathspecArgument("logs", positionals[0], "a task pathspec", [4, 3]);
     useClient(io, values["datastore-root"], null);
-    const task = parts === 4 ? pathspec : onlyTask(Step(pathspec));
+    const pathspec = parts.join("/");
+    const task = parts.length === 4 ? pathspec : onlyTask(Step(pathspec));
     const stream = values.stderr ? "stderr" : "stdout";
     const { text, finished } = await taskLogs(task, stream);
     if (text === "") {

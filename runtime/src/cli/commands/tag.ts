@@ -6,7 +6,7 @@ import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { printable } from "../format/units";
 import type { CliIO } from "../io";
-import { DATASTORE_HELP, DATASTORE_OPTION, useClient } from "../read-setup";
+import { DATASTORE_HELP, DATASTORE_OPTION, pathspecArgument, useClient } from "../read-setup";
 
 const HELP = `Usage: tsflow tag add|remove|list FLOW/RUN [TAG ...]
 
@@ -44,9 +44,7 @@ export const tagCommand: Command = {
           : `tag: unknown action '${action}': use add, remove or list`,
       );
     }
-    if (pathspec === undefined) throw new UsageError(`tag ${action}: missing FLOW/RUN`);
-    if (pathspec.split("/").length !== 2)
-      throw new UsageError(`tag ${action}: '${pathspec}' is not a run pathspec: expected FLOW/RUN`);
+    pathspecArgument(`tag ${action}`, pathspec, "a run pathspec", [2]);
     useClient(io, values["datastore-root"], null);
     const run = Run(pathspec);
     if (action === "list") {
