@@ -1,15 +1,4 @@
-import * as vscode from "vscode";
-import { webviewPage } from "../webview-page";
-
-export { webviewOptions } from "../webview-page";
-
-/**
- * The preview's page: a static skeleton that the script draws the graph into. The flow, its steps
- * and messages arrive later by postMessage and are set as text.
- */
-export function previewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  return webviewPage(webview, extensionUri, { bundle: "preview", title: "DAG", imageSources: "data:", body: BODY });
-}
+import type { PageSpec } from "../webview-page";
 
 const BODY = `<header id="toolbar" class="toolbar" role="toolbar" aria-label="DAG preview">
   <span id="flow-name" class="flow-name"></span>
@@ -34,3 +23,9 @@ const BODY = `<header id="toolbar" class="toolbar" role="toolbar" aria-label="DA
   </svg>
   <p id="empty" class="empty" hidden></p>
 </main>`;
+
+/**
+ * The preview's page: a static skeleton that the script draws the graph into. The flow, its steps
+ * and messages arrive later by postMessage and are set as text.
+ */
+export const PREVIEW_PAGE: PageSpec = { bundle: "preview", title: "DAG", imageSources: "data:", body: BODY };

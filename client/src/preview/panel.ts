@@ -3,8 +3,9 @@ import * as vscode from "vscode";
 import type { SourceRange } from "../../../runtime/src/graph/model";
 import type { FlowGraphResult } from "../../../server/src/protocol";
 import { datastorePath, readSettings } from "../config";
+import { PagePanel } from "../webview-panel";
 import { nextView, stepAt, type AnalysisUpdate } from "./graph-state";
-import { previewHtml, webviewOptions } from "./html";
+import { PREVIEW_PAGE } from "./html";
 import { isWebviewMessage, type GraphView, type HostMessage, type RunOverlay, type WebviewMessage } from "./messages";
 import { resolveNamespace } from "./run-overlay";
 import { RunFeed, type RunSource } from "./run-watch";
@@ -25,27 +26,22 @@ const MAX_SVG_CHARS = 50_000_000;
  * (graph, run, cursor step) and sends it all again whenever the webview (re)loads, so a panel that
  * was hidden or restored after a reload comes back as it was.
  */
-export class DagPanel implements vscode.Disposable {
+export class DagPanel extends PagePanel<HostMessage> {
   private view: GraphView | undefined;
   private run: { run: RunOverlay | null; namespace: string | null } | undefined;
   private current: string | null = null;
   /** The id of the run the user chose to see; undefined shows the latest. */
   private chosenRun: string | undefined;
   private readonly feed: RunFeed;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
-  /** Fires once, when the user closes the panel or the extension disposes it. */
-  readonly onDidDispose = this.disposed.event;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
     readonly flow: string,
     private readonly context: PanelContext,
   ) {
+    super(panel, context.extensionUri, PREVIEW_PAGE);
     panel.title = `DAG: ${flow}`;
-    panel.webview.options = webviewOptions(context.extensionUri);
-    panel.webview.html = previewHtml(panel.webview, context.extensionUri);
     this.feed = new RunFeed(
       () => this.runSource(),
       (run, namespace) => {
@@ -56,8 +52,6 @@ export class DagPanel implements vscode.Disposable {
     );
     this.subscriptions.push(
       this.feed,
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
-      panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(({ webviewPanel }) => {
         if (webviewPanel.visible) this.feed.refresh();
       }),
@@ -122,7 +116,7 @@ export class DagPanel implements vscode.Disposable {
     }
   }
 
-  private receive(message: unknown): void {
+  protected receive(message: unknown): void {
     if (!isWebviewMessage(message)) return;
     this.handle(message).catch((error: unknown) =>
       this.context.log.error(`DAG preview of ${this.flow}: ${message.type} failed: ${messageOf(error)}`),
@@ -204,19 +198,6 @@ export class DagPanel implements vscode.Disposable {
     const mine = (e: vscode.TextEditor | undefined) => e?.document.uri.toString() === this.uri.toString();
     const active = vscode.window.activeTextEditor;
     return mine(active) ? active : vscode.window.visibleTextEditors.find(mine);
-  }
-
-  private post(message: HostMessage): void {
-    // A hidden webview drops messages; it asks for everything again when shown ("ready").
-    void this.panel.webview.postMessage(message);
-  }
-
-  dispose(): void {
-    if (this.subscriptions.length === 0) return;
-    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
-    this.panel.dispose();
-    this.disposed.fire();
-    this.disposed.dispose();
   }
 }
 

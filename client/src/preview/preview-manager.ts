@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import type { CommandTarget, FlowGraphResult } from "../../../server/src/protocol";
 import { isFlowDocument } from "../language-client";
 import { flowAt } from "./graph-state";
-import { webviewOptions } from "./html";
+import { webviewOptions } from "../webview-page";
 import { isPreviewState } from "./messages";
 import { DagPanel, type PanelContext } from "./panel";
 

@@ -6,7 +6,7 @@
 import * as vscode from "vscode";
 import { RunViewCommands, type ArtifactTarget } from "../run-targets";
 import { artifactView } from "./artifact-view";
-import { webviewOptions } from "./html";
+import { webviewOptions } from "../webview-page";
 import { ArtifactPanel, VIEW_TYPE } from "./panel";
 import { artifactPathspec, isArtifactTarget, readArtifact } from "./read";
 

@@ -1,6 +1,6 @@
 /**
- * What the webview has besides the DOM: VS Code's `acquireVsCodeApi` (callable once per page),
- * and CSS imports, which esbuild bundles into dist/viewer.css.
+ * What a page of the extension has besides the DOM: VS Code's `acquireVsCodeApi` (callable once
+ * per page), and CSS imports, which esbuild bundles into the page's dist/NAME.css.
  */
 interface VsCodeApi<State> {
   postMessage(message: unknown): void;
