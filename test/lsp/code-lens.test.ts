@@ -12,23 +12,12 @@ import {
   type DidChangeWatchedFilesRegistrationOptions,
 } from "vscode-languageserver-protocol";
 import { Commands, type CommandTarget } from "../../server/src/protocol";
-import { EXAMPLES_DIR } from "../support/examples";
+import { EXAMPLES_DIR, FAILING_FLOW } from "../support/examples";
 import { LspClient, uriOf } from "../support/lsp";
 import { Project, TEST_USER } from "../support/run-flow";
 
 const HELLO = readFileSync(join(EXAMPLES_DIR, "hello.ts"), "utf8");
 const FOREACH = readFileSync(join(EXAMPLES_DIR, "foreach.ts"), "utf8");
-const FAIL = `import { FlowSpec, step } from "tsflow";
-
-export class FailFlow extends FlowSpec {
-  @step start() { this.next(this.boom); }
-  @step boom() {
-    throw new Error("boom");
-    this.next(this.end);
-  }
-  @step end() {}
-}
-`;
 
 /** A lens as one comparable row: "range" title command argument. */
 function rows(lenses: CodeLens[] | null): Array<[string, string, string, CommandTarget]> {
@@ -97,7 +86,7 @@ describe("code lenses over LSP", () => {
       {
         "hello.ts": HELLO,
         "foreach.ts": FOREACH,
-        "fail.ts": FAIL,
+        "fail.ts": FAILING_FLOW,
       },
     );
     const datastoreRoot = join(project.dir, ".tsflow");
@@ -149,7 +138,7 @@ describe("code lenses over LSP", () => {
         ["join", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
         ["end", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
       ]);
-      assert.deepEqual(statuses(await openLenses(client, uri("fail.ts"), FAIL)), [
+      assert.deepEqual(statuses(await openLenses(client, uri("fail.ts"), FAILING_FLOW)), [
         ["start", "✓ succeeded · 1 task · 1.2 s", `FailFlow/${failRun}`],
         ["boom", "✗ failed", `FailFlow/${failRun}`],
         ["end", "not run", `FailFlow/${failRun}`],

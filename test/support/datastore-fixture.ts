@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultNamespace, useDatastore } from "../../runtime/src/client";
 import { runCli } from "./cli";
 import { EXAMPLES_DIR } from "./examples";
 
@@ -101,6 +102,7 @@ export interface FixtureRun {
 export class DatastoreFixture {
   readonly dir = mkdtempSync(join(tmpdir(), "tsflow-read-"));
   readonly root = join(this.dir, ".tsflow");
+  private readonly savedUser = process.env.TSFLOW_USER;
 
   constructor() {
     cpSync(EXAMPLES_DIR, this.dir, { recursive: true, filter: (src) => !src.includes("invalid") });
@@ -138,7 +140,19 @@ export class DatastoreFixture {
     return join(root, "flows", run.flow, "runs", run.id, "run.json");
   }
 
+  /** Points this process's client API at the fixture, as FIXTURE_USER in that user's namespace. */
+  useAsReader(): void {
+    process.env.TSFLOW_USER = FIXTURE_USER;
+    useDatastore(this.root);
+    defaultNamespace();
+  }
+
+  /** Deletes the folder, and puts the client API and TSFLOW_USER back as they were before. */
   remove(): void {
+    if (this.savedUser === undefined) delete process.env.TSFLOW_USER;
+    else process.env.TSFLOW_USER = this.savedUser;
+    useDatastore();
+    defaultNamespace();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -27,3 +27,16 @@ export function expectedCodes(example: ExampleFlow): string[] {
   if (!match) throw new Error(`${example.path} lacks its "// expect: code (why)" header`);
   return [...match[1].replace(/\([^)]*\)/g, "").matchAll(/[a-z]+(?:-[a-z]+)*/g)].map((m) => m[0]).sort();
 }
+
+/** A flow whose middle step, `boom`, always throws: its runs fail there, after `start` succeeded. */
+export const FAILING_FLOW = `import { FlowSpec, step } from "tsflow";
+
+export class FailFlow extends FlowSpec {
+  @step start() { this.next(this.boom); }
+  @step boom() {
+    throw new Error("boom");
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`;

@@ -44,7 +44,6 @@ async function fastest(times: number, fn: () => Promise<unknown>): Promise<numbe
 describe("client API (tsflow/client) on datastores made by real runs", () => {
   const fixture = new DatastoreFixture();
   const runs: Record<string, FixtureRun> = {};
-  const savedUser = process.env.TSFLOW_USER;
 
   before(() => {
     for (const name of ["hello", "branch", "foreach", "nested-foreach", "params", "churn", "types", "many"]) {
@@ -54,21 +53,12 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
     runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
     runs.alice = fixture.run("branch.ts", ["--tag", "nightly"], { user: "alice" });
     runs.reader = fixture.run("reader.ts");
-    process.env.TSFLOW_USER = FIXTURE_USER;
+    fixture.useAsReader();
   });
 
-  after(() => {
-    if (savedUser === undefined) delete process.env.TSFLOW_USER;
-    else process.env.TSFLOW_USER = savedUser;
-    useDatastore();
-    defaultNamespace();
-    fixture.remove();
-  });
+  after(() => fixture.remove());
 
-  const read = () => {
-    useDatastore(fixture.root);
-    defaultNamespace();
-  };
+  const read = () => fixture.useAsReader();
 
   describe("artifacts of every example", () => {
     test("BranchFlow's end data: out = 3", async () => {

@@ -11,21 +11,10 @@ import { buildLayout, type Layout } from "../../client/src/preview/webview/layou
 import { formatDuration } from "../../runtime/src/format/duration";
 import { defaultNamespace, getNamespace, namespace } from "../../runtime/src/client";
 import { analyze } from "../../runtime/src/graph";
-import { EXAMPLES_DIR } from "../support/examples";
+import { EXAMPLES_DIR, FAILING_FLOW } from "../support/examples";
 import { Project, TEST_USER } from "../support/run-flow";
 
 const FOREACH = readFileSync(join(EXAMPLES_DIR, "foreach.ts"), "utf8");
-const FAIL = `import { FlowSpec, step } from "tsflow";
-
-export class FailFlow extends FlowSpec {
-  @step start() { this.next(this.boom); }
-  @step boom() {
-    throw new Error("boom");
-    this.next(this.end);
-  }
-  @step end() {}
-}
-`;
 const SWITCH = `import { FlowSpec, step } from "tsflow";
 
 export class SwitchFlow extends FlowSpec {
@@ -58,7 +47,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
   const cleanups: Array<() => void> = [];
   const project = new Project(
     { after: (fn) => cleanups.push(fn) },
-    { "foreach.ts": FOREACH, "fail.ts": FAIL, "switch.ts": SWITCH },
+    { "foreach.ts": FOREACH, "fail.ts": FAILING_FLOW, "switch.ts": SWITCH },
   );
   const root = join(project.dir, ".tsflow");
   const ids: Record<string, string> = {};
@@ -107,7 +96,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
   test("a failed run: the step that threw failed, the steps after it did not run", async () => {
     const run = await readRunOverlay(root, "FailFlow", OWN);
     assert.equal(run?.status, "failed");
-    assert.deepEqual(overlay(drawn(FAIL, run)), {
+    assert.deepEqual(overlay(drawn(FAILING_FLOW, run)), {
       nodes: {
         start: ["status-succeeded", "✓ 1 task · 1.2 s"],
         boom: ["status-failed", "✗ failed · 1.2 s"],

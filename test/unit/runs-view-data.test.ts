@@ -42,7 +42,6 @@ const labels = (nodes: ExplorerNode[]) => nodes.map((n) => n.label);
 describe("runs explorer data on datastores made by real runs", () => {
   const fixture = new DatastoreFixture();
   const runs: Record<string, FixtureRun> = {};
-  const savedUser = process.env.TSFLOW_USER;
 
   before(() => {
     runs.hello = fixture.run("hello.ts");
@@ -52,16 +51,10 @@ describe("runs explorer data on datastores made by real runs", () => {
     runs.failOk = fixture.run("fail.ts");
     runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
     runs.types = fixture.run("types.ts");
-    process.env.TSFLOW_USER = FIXTURE_USER;
+    fixture.useAsReader();
   });
 
-  after(() => {
-    if (savedUser === undefined) delete process.env.TSFLOW_USER;
-    else process.env.TSFLOW_USER = savedUser;
-    useDatastore();
-    defaultNamespace();
-    fixture.remove();
-  });
+  after(() => fixture.remove());
 
   test("flows come from the datastore and the workspace's files, by name", async () => {
     const data = new ExplorerData(source(fixture.root));
