@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -158,6 +159,8 @@ describe("documents read real runs the CLI made", () => {
     const go = join(project.dir, "go");
     const slow = new Project({ after: (fn) => cleanups.push(fn) }, { "slow.ts": slowFlow(go) });
     const child = slow.start(["run", "slow.ts"]);
+    // Listened for now: the run may end, and its process exit, before the test gets to wait for it.
+    const exited = once(child, "exit");
     t.after(() => {
       writeFileSync(go, "");
       child.kill();
@@ -189,7 +192,7 @@ describe("documents read real runs the CLI made", () => {
     await finished;
     assert.equal(text, "one\ntwo\n");
     assert.equal(tails.following("key"), false);
-    await new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    await exited;
   });
 
   test("closing a log's document stops following it", async (t) => {
