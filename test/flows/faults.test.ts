@@ -130,6 +130,49 @@ export class OomFlow extends FlowSpec {
     assert.match(run.finished.error!.message, /step `hog` ran out of memory \(its @resources memory of 64 MB\)/);
   });
 
+  test("@catchError stores the error of a step @timeout stopped, after its retries, and the flow goes on", (t) => {
+    const project = new Project(t, {
+      "stuck.ts": `import { FlowSpec, step, retry, catchError, timeout } from "tsflow";
+export class StuckFlow extends FlowSpec {
+  declare before: number;
+  declare err: { type: string; message: string };
+  declare seen: string;
+  @step start() { this.before = 1; this.next(this.stuck); }
+  @catchError({ var: "err" })
+  @retry({ times: 1 })
+  @timeout({ seconds: 1 })
+  @step async stuck() {
+    await new Promise((r) => setTimeout(r, 60_000));
+    this.next(this.end);
+  }
+  @step end() { this.seen = \`\${this.err.type} after start set \${this.before}\`; }
+}
+`,
+    });
+    const run = project.tsflow(["run", "stuck.ts"]).succeeded();
+    const [stuck] = project.tasks("StuckFlow", run.runId, "stuck");
+    assert.deepEqual(
+      stuck.attempts.map((a) => [a.status, a.error?.type]),
+      [
+        ["failed", "TimeoutError"],
+        ["failed", "TimeoutError"],
+        ["succeeded", "TimeoutError"],
+      ],
+    );
+    assert.equal(project.endData("StuckFlow", run.runId).seen, "TimeoutError after start set 1");
+    assert.deepEqual(
+      run.events.filter((e) => e.event === "task-failed").map((e) => [e.willRetry, e.willCatch]),
+      [
+        [true, undefined],
+        [false, true],
+      ],
+    );
+    assert.match(
+      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr") ?? "",
+      /^@catchError stored this error of step `stuck` in `err`:\nTimeoutError: step `stuck` ran longer than its @timeout of 1 s/,
+    );
+  });
+
   test("an artifact structured clone cannot copy fails the task, naming step and artifact", (t) => {
     const project = new Project(t, {
       "fn.ts": `import { FlowSpec, step } from "tsflow";

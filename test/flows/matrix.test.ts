@@ -68,7 +68,38 @@ for (const shape of SHAPES) {
       for (const task of bodyTasks(project, shape, run.runId)) {
         assert.equal(task.caught, true);
         assert.equal((project.artifacts(task).caught as { message: string }).message, "body broke");
+        const stderr = project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr");
+        assert.match(stderr ?? "", /^@catchError stored this error of step `\w+` in `caught`:\nError: body broke\n/);
       }
+    });
+
+    test("@catchError also catches a step whose worker dies, in a fallback attempt", (t) => {
+      const project = new Project(t, {
+        [FILE]: shape.source({
+          decorators: { body: `@catchError({ var: "caught", printException: false })` },
+          code: { body: "process.exit(3);" },
+          declarations: "  declare caught: { type: string; message: string };",
+        }),
+      });
+      const run = project.tsflow(["run", FILE]).succeeded();
+      const tasks = bodyTasks(project, shape, run.runId);
+      assert.equal(tasks.length, bodyTaskCount(shape));
+      for (const task of tasks) {
+        assert.equal(task.caught, true);
+        assert.deepEqual(
+          task.attempts.map((a) => [a.status, a.error?.type]),
+          [
+            ["failed", "ProcessExit"],
+            ["succeeded", "ProcessExit"],
+          ],
+        );
+        assert.equal(task.attempts[0].error?.exitCode, 3);
+        const caught = project.artifacts(task).caught as { type: string; message: string };
+        assert.equal(caught.type, "ProcessExit");
+        assert.match(caught.message, /^step `\w+` called process\.exit\(3\)/);
+        assert.equal(project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr"), undefined);
+      }
+      assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willCatch).length, bodyTaskCount(shape));
     });
 
     test("@timeout stops a step that runs too long and names it", (t) => {

@@ -78,6 +78,7 @@ export interface FlowEvent {
   text?: string;
   stream?: string;
   willRetry?: boolean;
+  willCatch?: boolean;
   cloned?: boolean;
   error?: { type: string; message: string; step?: string; task?: string };
 }

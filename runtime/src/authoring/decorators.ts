@@ -7,8 +7,12 @@ export interface RetryOptions {
 }
 
 export interface CatchErrorOptions {
-  /** The artifact that receives the error when the step fails for good. */
+  /**
+   * The artifact that receives the error when the step fails for good: when it throws, and when
+   * its worker dies (process.exit, out of memory, @timeout). Default: `exception`.
+   */
   var?: string;
+  /** Whether the caught error is printed to the task's stderr (default true). */
   printException?: boolean;
 }
 

@@ -13,7 +13,11 @@ export interface RunObserver {
   runStarted(run: RunRecord, steps: string[]): void;
   taskStarted(task: TaskEvent): void;
   taskFinished(task: TaskEvent & { durationMs: number; cloned: boolean }): void;
-  taskFailed(task: TaskEvent & { durationMs: number; error: TaskError; willRetry: boolean }): void;
+  /**
+   * An attempt failed. `willRetry`: another attempt follows (@retry). `willCatch`: its worker died
+   * and @catchError's fallback attempt stores the error, so the flow goes on.
+   */
+  taskFailed(task: TaskEvent & { durationMs: number; error: TaskError; willRetry: boolean; willCatch?: boolean }): void;
   log(pathspec: string, stream: "stdout" | "stderr", text: string): void;
   /** Progress of every step changed (tasks started, finished or failed). */
   progress(run: RunRecord): void;

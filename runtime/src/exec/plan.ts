@@ -11,6 +11,7 @@ export interface StepPlan {
   secondsBetweenRetries: number;
   timeoutSeconds?: number;
   catchErrorVar?: string;
+  /** Whether @catchError prints the error it stores (its `printException`, default true). */
   printException: boolean;
   memoryMB?: number;
   resources?: { cpu?: number; memory?: number; gpu?: number };

@@ -40,6 +40,13 @@ export interface TaskSpec {
     cases?: Record<string, string>;
   };
   catchErrorVar?: string;
+  /** Whether an error @catchError stores is printed to the task's stderr too. */
+  printCaught?: boolean;
+  /**
+   * The error of the attempt before, whose worker died: this attempt is @catchError's fallback,
+   * which stores it and follows the transition without running the step again.
+   */
+  crashed?: TaskError;
   environment?: Record<string, string>;
   resources?: TaskRecord["resources"];
   current: { namespace: string; username: string; tags: string[] };

@@ -5,6 +5,7 @@ import {
   type ForeachFrame,
   type RunRecord,
   type TaskAttempt,
+  type TaskError,
   type TaskRecord,
 } from "../datastore/records";
 import type { JsonValue } from "../graph/model";
@@ -34,6 +35,8 @@ interface PendingTask {
   parents: ParentTask[];
   attempt: number;
   previousAttempts: TaskAttempt[];
+  /** On @catchError's fallback attempt: the error of the attempt whose worker died. */
+  crashed?: TaskError;
 }
 
 interface Barrier {
@@ -168,10 +171,25 @@ export class Scheduler {
       error,
     };
     const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
-    const willRetry = !this.cancelled && !this.failed && task.attempt < retries;
-    this.o.observer.taskFailed({ ...event, error, willRetry });
+    const goesOn = !this.cancelled && !this.failed;
+    const willRetry = goesOn && task.attempt < retries;
+    // A step that threw had its error caught in its worker; one whose worker died gets a fallback.
+    const willCatch =
+      goesOn && !willRetry && result.kind === "crashed" && plan.catchErrorVar !== undefined && !task.crashed;
+    this.o.observer.taskFailed({ ...event, error, willRetry, ...(willCatch ? { willCatch } : {}) });
     if (willRetry) this.retry(task, attempt, plan);
+    else if (willCatch) this.catchCrash(task, attempt, error);
     else this.failTask(task, attempt, result.kind === "outcome" ? result.outcome.logs : undefined);
+  }
+
+  /** @catchError's fallback attempt: it stores the crash's error and follows the step's transition. */
+  private catchCrash(task: PendingTask, attempt: TaskAttempt, error: TaskError) {
+    this.queue.unshift({
+      ...task,
+      attempt: task.attempt + 1,
+      previousAttempts: [...task.previousAttempts, attempt],
+      crashed: error,
+    });
   }
 
   private retry(task: PendingTask, attempt: TaskAttempt, plan: StepPlan) {
@@ -321,7 +339,8 @@ export class Scheduler {
       foreach: task.foreach,
       ...(input ? { foreachInput: input } : {}),
       transition: plan.transition,
-      ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar } : {}),
+      ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar, printCaught: plan.printException } : {}),
+      ...(task.crashed ? { crashed: task.crashed } : {}),
       ...(plan.environment ? { environment: plan.environment } : {}),
       ...(plan.resources ? { resources: plan.resources } : {}),
       current: this.o.current,

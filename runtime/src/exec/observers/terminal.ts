@@ -53,7 +53,9 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
     taskFailed(task) {
       const what = task.willRetry
         ? o.paint("yellow", `${task.pathspec} failed (attempt ${task.attempt + 1}), retrying`)
-        : o.paint("red", `${task.pathspec} failed`);
+        : task.willCatch
+          ? o.paint("yellow", `${task.pathspec} failed, and @catchError stores the error`)
+          : o.paint("red", `${task.pathspec} failed`);
       above(`${what}: ${task.error.type}: ${task.error.message}\n`);
     },
     log(pathspec, stream, text) {

@@ -75,6 +75,7 @@ export class TaskRunner {
       const FlowClass = flowClass(loadFlowModule(compiled), spec.className, spec.flowFile);
       flow = new FlowClass() as FlowInstance;
       this.prepare(flow, spec, datastore, scope, where);
+      if (spec.crashed) return this.caught(flow, spec, scope, spec.crashed, startedAt);
       const method = flow[spec.step];
       if (typeof method !== "function")
         throw new TsflowError("no-step", `class ${spec.className} has no step method \`${spec.step}\``);
@@ -97,7 +98,9 @@ export class TaskRunner {
         finishedAt: new Date().toISOString(),
       };
     } catch (error) {
-      if (flow && spec.finalAttempt && spec.catchErrorVar) return this.caught(flow, spec, scope, error, startedAt);
+      if (flow && spec.finalAttempt && spec.catchErrorVar && !spec.crashed) {
+        return this.caught(flow, spec, scope, describeError(error), startedAt);
+      }
       return failed(error, startedAt);
     }
   }
@@ -154,12 +157,16 @@ export class TaskRunner {
     flow: FlowInstance,
     spec: TaskSpec,
     scope: ArtifactScope,
-    error: unknown,
+    described: TaskError,
     startedAt: string,
   ): TaskOutcome {
-    const described = describeError(error);
+    const name = spec.catchErrorVar!;
+    if (spec.printCaught) {
+      const trace = described.stack ?? `${described.type}: ${described.message}`;
+      process.stderr.write(`@catchError stored this error of step \`${spec.step}\` in \`${name}\`:\n${trace}\n`);
+    }
     try {
-      flow[spec.catchErrorVar!] = { type: described.type, message: described.message, stack: described.stack ?? "" };
+      flow[name] = { type: described.type, message: described.message, stack: described.stack ?? "" };
       const next = followTransition(flow, spec, true);
       return {
         status: "succeeded",
