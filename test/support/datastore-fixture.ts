@@ -25,6 +25,23 @@ export class FailFlow extends FlowSpec {
   @step end() {}
 }
 `,
+  // A step that succeeds on its retry, and one whose error @catchError stores.
+  "flaky.ts": `import { FlowSpec, step, retry, catchError, current } from "tsflow";
+export class FlakyFlow extends FlowSpec {
+  declare err: { message: string };
+  @retry({ times: 1 })
+  @step start() {
+    if (current.retryCount === 0) throw new Error("first attempt fails");
+    this.next(this.risky);
+  }
+  @catchError({ var: "err", printException: false })
+  @step risky() {
+    throw new Error("always fails");
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
   // Values JSON cannot hold, a large one, and output on both streams.
   "types.ts": `import { FlowSpec, step } from "tsflow";
 export class TypesFlow extends FlowSpec {

@@ -51,6 +51,7 @@ describe("runs explorer data on datastores made by real runs", () => {
     runs.failOk = fixture.run("fail.ts");
     runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
     runs.types = fixture.run("types.ts");
+    runs.flaky = fixture.run("flaky.ts");
     fixture.useAsReader();
   });
 
@@ -63,7 +64,7 @@ describe("runs explorer data on datastores made by real runs", () => {
       { flow: "AlphaFlow", file: join(fixture.dir, "alpha.ts"), where: "alpha.ts" },
     ];
     const flows = (await data.roots(workspace)) as FlowNode[];
-    assert.deepEqual(labels(flows), ["AlphaFlow", "FailFlow", "ForeachFlow", "HelloFlow", "TypesFlow"]);
+    assert.deepEqual(labels(flows), ["AlphaFlow", "FailFlow", "FlakyFlow", "ForeachFlow", "HelloFlow", "TypesFlow"]);
     const [alpha] = flows;
     assert.equal(alpha.description, "alpha.ts · no runs yet");
     assert.equal(alpha.contextValue, "flow file");
@@ -166,18 +167,25 @@ describe("runs explorer data on datastores made by real runs", () => {
     assert.match(failed[1].description!, /^0\/1 tasks · 1 failed/);
   });
 
-  test("tasks: status, foreach index, attempt and duration", async () => {
+  test("tasks: status, foreach index, attempts beyond the first, a caught error and duration", async () => {
     const data = new ExplorerData(source(fixture.root));
     const tasks = (await rows(data, "ForeachFlow", runs.foreach.id, "a")) as TaskNode[];
     assert.equal(tasks.length, 3);
     tasks.forEach((task, i) => {
-      assert.match(task.description!, new RegExp(`^\\[${i}\\] · attempt 1 · \\d+(\\.\\d)? m?s$`));
+      assert.match(task.description!, new RegExp(`^\\[${i}\\] · \\d+(\\.\\d)? m?s$`));
       assert.equal(task.status, "succeeded");
       assert.ok(task.finished);
     });
     const [failed] = (await rows(data, "FailFlow", runs.failBad.id, "middle")) as TaskNode[];
     assert.equal(failed.status, "failed");
     assert.match(failed.tooltip!, /error: Error: asked to fail/);
+    const [retried] = (await rows(data, "FlakyFlow", runs.flaky.id, "start")) as TaskNode[];
+    assert.match(retried.description!, /^2 attempts · \d+(\.\d)? m?s$/);
+    assert.match(retried.tooltip!, /attempts: 2/);
+    const [caught] = (await rows(data, "FlakyFlow", runs.flaky.id, "risky")) as TaskNode[];
+    assert.equal(caught.status, "succeeded");
+    assert.match(caught.description!, /^error caught · \d+(\.\d)? m?s$/);
+    assert.match(caught.tooltip!, /succeeded \(error caught\)/);
   });
 
   test("a task's artifacts (name, type, size, a preview of small values) and logs", async () => {

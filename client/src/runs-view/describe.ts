@@ -90,16 +90,19 @@ function taskCount(progress: StepProgress): string {
   return joined(count, running > 0 && `${running} running`, failed > 0 && `${failed} failed`);
 }
 
-/** A finished task as a row: status, attempt, duration, and its index in a foreach. */
+/**
+ * A finished task as a row: its index in a foreach, its attempts when it took more than one, a
+ * caught error, its duration.
+ */
 export function taskNode(task: Task, flowFile: string): TaskNode {
-  const attempt = Math.max(1, task.attempts.length);
+  const attempts = Math.max(1, task.attempts.length);
   const duration = elapsed(task.startedAt, task.finishedAt);
   const index = task.index;
   const status: NodeStatus = task.status;
   const lines = [
     `${task.pathspec}: ${status}${task.caught ? " (error caught)" : ""}`,
     index !== undefined && `foreach index: ${index}`,
-    `attempts: ${attempt}`,
+    `attempts: ${attempts}`,
     duration && `duration: ${duration}`,
     task.clonedFrom && `cloned from ${task.clonedFrom}`,
     task.error && `error: ${task.error.type}: ${task.error.message}`,
@@ -110,7 +113,8 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
     label: `task ${task.id}`,
     description: joined(
       index !== undefined && `[${index}]`,
-      `attempt ${attempt}`,
+      attempts > 1 && `${attempts} attempts`,
+      task.caught && "error caught",
       duration,
       task.clonedFrom !== undefined && "cloned",
     ),
