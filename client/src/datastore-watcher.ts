@@ -2,17 +2,25 @@ import { relative, sep } from "node:path";
 import * as vscode from "vscode";
 
 /**
- * A watcher on the files of the datastore at `root` that match `glob` (relative to the root). A
- * datastore inside a workspace folder is watched through that folder (the common case, `.tsflow`
+ * A watcher on what matches any of `globs` (relative to the root) in the datastore at `root`, and
+ * on the datastore folder itself where it can be. VS Code reports a deleted folder as one event,
+ * not one for each file inside, so a watcher that must hear of deleted runs names their folders.
+ * A datastore inside a workspace folder is watched through that folder (the common case, `.tsflow`
  * in the project), which works before the datastore exists; one outside is watched where it is.
  */
-export function watchDatastore(root: string, glob: string): vscode.FileSystemWatcher {
+export function watchDatastore(root: string, globs: readonly string[]): vscode.FileSystemWatcher {
   const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
-  if (!folder) return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), glob));
+  if (!folder) {
+    return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), anyOf(globs)));
+  }
   const within = relative(folder.uri.fsPath, root).split(sep).join("/");
-  return vscode.workspace.createFileSystemWatcher(
-    new vscode.RelativePattern(folder, within ? `${within}/${glob}` : glob),
-  );
+  const patterns = within ? [within, ...globs.map((glob) => `${within}/${glob}`)] : globs;
+  return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, anyOf(patterns)));
+}
+
+/** One glob for several: VS Code's `{a,b}` group. */
+function anyOf(globs: readonly string[]): string {
+  return globs.length === 1 ? globs[0] : `{${globs.join(",")}}`;
 }
 
 function isInside(path: string, folder: string): boolean {

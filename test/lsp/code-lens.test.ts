@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import {
@@ -292,8 +292,13 @@ export class SlowFlow extends FlowSpec {
     const [registration] = client.registrations;
     assert.equal(registration.method, DidChangeWatchedFilesNotification.method);
     assert.deepEqual((registration.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers, [
-      { globPattern: "**/flows/*/runs/*/run.json" },
-      { globPattern: { baseUri: pathToFileURL(datastoreRoot).toString(), pattern: "flows/*/runs/*/run.json" } },
+      { globPattern: "**/flows/{*,*/runs/*,*/runs/*/run.json}" },
+      {
+        globPattern: {
+          baseUri: pathToFileURL(datastoreRoot).toString(),
+          pattern: "flows/{*,*/runs/*,*/runs/*/run.json}",
+        },
+      },
     ]);
 
     // As a terminal would: the editor hears of it only through the file event.
@@ -312,6 +317,16 @@ export class SlowFlow extends FlowSpec {
         ["end", "✓ succeeded", `HelloFlow/${run.runId}`],
       ],
     );
+
+    // Deleted with its folder, which is all VS Code reports: the lenses no longer show it.
+    const folder = dirname(record);
+    rmSync(folder, { recursive: true });
+    const again = new Promise<void>((resolve) => (refreshed = resolve));
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(folder).toString(), type: FileChangeType.Deleted }],
+    });
+    await again;
+    assert.deepEqual(statuses(await lensesOf(client, uri)), [], "the deleted run is not shown");
   });
 
   test("a client that cannot watch files is not asked to", async (t) => {

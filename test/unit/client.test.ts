@@ -147,6 +147,8 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
       assert.equal((await Flow("BranchFlow").latestRun()).pathspec, runs.alice.pathspec);
       assert.equal(defaultNamespace(), `user:${FIXTURE_USER}`);
       assert.equal(getNamespace(), `user:${FIXTURE_USER}`);
+      // The ids list every run, whoever's, newest first, whatever the namespace.
+      assert.deepEqual(Flow("BranchFlow").runIds(), [runs.alice.id, runs.branch.id]);
     });
 
     test("a run outside the namespace is refused with a message naming the namespace", () => {

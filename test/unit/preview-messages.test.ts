@@ -50,6 +50,7 @@ describe("DAG preview: typed webview messages", () => {
       { type: "graph", view: VIEW },
       { type: "graph", view: { ...VIEW, graph: { name: "TestFlow", steps: [] } as never } },
       { type: "run", run: null, namespace: "user:me" },
+      { type: "run", run: null, namespace: null, missing: "HelloFlow/17" },
       {
         type: "run",
         run: { pathspec: "TestFlow/1", status: "running", startedAt: "2024-01-01T00:00:00.000Z", steps: {} },
@@ -69,6 +70,7 @@ describe("DAG preview: typed webview messages", () => {
       { type: "graph", view: { ...VIEW, problems: undefined } },
       { type: "run", run: { pathspec: "x" }, namespace: null },
       { type: "run", run: null },
+      { type: "run", run: null, namespace: null, missing: 17 },
       { type: "current" },
       { type: "current", step: 1 },
       { type: "ready" },

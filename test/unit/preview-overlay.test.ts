@@ -168,6 +168,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
     assert.equal(await readRunOverlay(join(project.dir, "nowhere"), "ForeachFlow", OWN), null);
     assert.equal(runSummaryText(null, "user:someone-else"), "No run yet in user:someone-else");
     assert.equal(runSummaryText(null, null), "No run yet");
+    assert.equal(runSummaryText(null, null, "HelloFlow/17"), "Run HelloFlow/17 is no longer in the datastore");
   });
 
   test("a chosen run, not the latest: read whoever's it is, marked chosen; the namespace stays as it was", async () => {

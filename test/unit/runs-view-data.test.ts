@@ -80,7 +80,7 @@ describe("runs explorer data on datastores made by real runs", () => {
     assert.deepEqual(await new ExplorerData(source(undefined)).roots([]), []);
   });
 
-  test("a glance for what a watcher missed: the datastore's flows and each asked flow's newest run", async () => {
+  test("a glance for what a watcher missed: the datastore's flows, each asked flow's newest run and run ids", async () => {
     const seen = await new ExplorerData(source(fixture.root)).glance(["HelloFlow", "ForeachFlow", "NoSuchFlow"]);
     assert.ok(seen.flows.includes("HelloFlow") && seen.flows.includes("FailFlow"));
     assert.deepEqual(
@@ -90,11 +90,14 @@ describe("runs explorer data on datastores made by real runs", () => {
         ["ForeachFlow", runs.foreach.id],
       ],
     );
+    // Every run, whoever's: the user's own namespace does not hide alice's from the listing.
+    assert.deepEqual(seen.ids.get("HelloFlow"), new Set([runs.hello.id, runs.hello2.id, runs.alice.id]));
     const everyone = await new ExplorerData(source(fixture.root, {}, null)).glance(["HelloFlow"]);
     assert.equal(everyone.newest.get("HelloFlow"), runs.alice.id, "every user's newest");
     assert.deepEqual(await new ExplorerData(source(join(fixture.dir, "absent"))).glance(["HelloFlow"]), {
       flows: [],
       newest: new Map(),
+      ids: new Map(),
     });
   });
 

@@ -142,8 +142,14 @@ export class $Other extends FlowSpec {}
 });
 
 describe("which datastore files the watcher acts on", () => {
-  test("run and task records, named by their run; nothing else", () => {
+  test("run and task records and the folders that hold them, named by what they belong to; nothing else", () => {
     assert.deepEqual(recordChange("flows/HelloFlow/runs/17/run.json"), { flow: "HelloFlow", run: "17" });
+    assert.deepEqual(recordChange("flows/HelloFlow/runs/17"), { flow: "HelloFlow", run: "17" });
+    assert.deepEqual(recordChange("flows/HelloFlow"), { flow: "HelloFlow" });
+    assert.deepEqual(recordChange("flows"), {});
+    assert.deepEqual(recordChange(""), {});
+    assert.equal(recordChange("flows/HelloFlow/runs"), undefined);
+    assert.equal(recordChange("../elsewhere/flows/HelloFlow"), undefined);
     assert.deepEqual(recordChange("flows/HelloFlow/runs/17/steps/start/1.json"), { flow: "HelloFlow", run: "17" });
     assert.equal(recordChange("flows/HelloFlow/runs/17/steps/start/1.stdout"), undefined);
     assert.equal(recordChange("blobs/ab/abcdef"), undefined);

@@ -58,8 +58,11 @@ export type HostMessage =
   /** Which flow this preview shows: sent first, so the webview can keep it for a reload. */
   | { type: "init"; uri: string; flow: string }
   | { type: "graph"; view: GraphView }
-  /** The latest run in `namespace` (null: every user's), or null when there is none. */
-  | { type: "run"; run: RunOverlay | null; namespace: string | null }
+  /**
+   * The latest run in `namespace` (null: every user's), or the run the user chose; null when there
+   * is none. `missing` names a chosen run that is no longer in the datastore.
+   */
+  | { type: "run"; run: RunOverlay | null; namespace: string | null; missing?: string }
   /** The step under the editor's cursor, or null. */
   | { type: "current"; step: string | null }
   /** The Export command asks the webview for its drawing; it answers with `exportSvg`. */
@@ -122,7 +125,11 @@ export function isHostMessage(value: unknown): value is HostMessage {
     case "graph":
       return isGraphView(value.view);
     case "run":
-      return (value.run === null || isRunOverlay(value.run)) && (value.namespace === null || isString(value.namespace));
+      return (
+        (value.run === null || isRunOverlay(value.run)) &&
+        (value.namespace === null || isString(value.namespace)) &&
+        (value.missing === undefined || isString(value.missing))
+      );
     case "current":
       return value.step === null || isString(value.step);
     case "requestSvg":

@@ -28,7 +28,7 @@ const MAX_SVG_CHARS = 50_000_000;
  */
 export class DagPanel extends PagePanel<HostMessage> {
   private view: GraphView | undefined;
-  private run: { run: RunOverlay | null; namespace: string | null } | undefined;
+  private run: { run: RunOverlay | null; namespace: string | null; missing?: string } | undefined;
   private current: string | null = null;
   /** The id of the run the user chose to see; undefined shows the latest. */
   private chosenRun: string | undefined;
@@ -45,17 +45,21 @@ export class DagPanel extends PagePanel<HostMessage> {
     this.feed = new RunFeed(
       () => this.runSource(),
       (run, namespace) => {
-        this.run = { run, namespace };
-        this.post({ type: "run", run, namespace });
+        // A chosen run that reads as none was deleted (or its datastore moved): say which.
+        const missing = run === null && this.chosenRun !== undefined ? `${this.flow}/${this.chosenRun}` : undefined;
+        this.run = { run, namespace, ...(missing ? { missing } : {}) };
+        this.post({ type: "run", ...this.run });
       },
       context.log,
     );
     this.subscriptions.push(
       this.feed,
       panel.onDidChangeViewState(({ webviewPanel }) => {
+        this.feed.visible(webviewPanel.visible);
         if (webviewPanel.visible) this.feed.refresh();
       }),
     );
+    this.feed.visible(panel.visible);
     void this.refreshGraph();
   }
 

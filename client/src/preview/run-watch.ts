@@ -17,16 +17,19 @@ export interface RunSource {
 const DEBOUNCE_MS = 150;
 /** While a run shows as running, it is read this often even without a file event. */
 const POLL_MS = 1000;
+/** While the panel is visible, the run is read this often even without a file event. */
+const GLANCE_MS = 2000;
 
 /**
- * The latest run of one flow, kept current: read at start, again when a `run.json` of the flow
- * changes (debounced), and every second only while the run shows as running: a watcher can miss
- * events (network drives, a datastore outside the workspace), and the poll ends with the run.
- * `publish` hears only of changes.
+ * The latest run of one flow (or the one chosen), kept current: read at start, again when a run
+ * record or folder of the flow changes (debounced), every second while the run shows as running,
+ * and every two seconds while the panel is visible: a watcher can miss events (network drives, a
+ * datastore outside the workspace, a folder deleted at once). `publish` hears only of changes.
  */
 export class RunFeed implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private glance: NodeJS.Timeout | undefined;
   private reading = false;
   private readAgain = false;
   private last = "";
@@ -44,7 +47,9 @@ export class RunFeed implements vscode.Disposable {
   restart(): void {
     this.watcher?.dispose();
     const { root, flow } = this.source();
-    this.watcher = root === undefined ? undefined : watchDatastore(root, `flows/${flow}/runs/*/run.json`);
+    // The run folders and the flow's own too: a deleted folder is reported alone.
+    const globs = [`flows/${flow}`, `flows/${flow}/runs/*`, `flows/${flow}/runs/*/run.json`];
+    this.watcher = root === undefined ? undefined : watchDatastore(root, globs);
     const changed = () => this.schedule(DEBOUNCE_MS);
     this.watcher?.onDidCreate(changed);
     this.watcher?.onDidChange(changed);
@@ -59,6 +64,12 @@ export class RunFeed implements vscode.Disposable {
    */
   refresh(): void {
     this.schedule(0);
+  }
+
+  /** Glances at the run every two seconds while the panel shows, and not while it is hidden. */
+  visible(visible: boolean): void {
+    clearInterval(this.glance);
+    this.glance = visible && !this.disposed ? setInterval(() => this.schedule(0), GLANCE_MS) : undefined;
   }
 
   private schedule(delay: number): void {
@@ -104,6 +115,7 @@ export class RunFeed implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearInterval(this.glance);
     this.watcher?.dispose();
   }
 }

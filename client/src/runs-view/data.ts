@@ -58,6 +58,16 @@ export interface ExplorerDataOptions {
   onError?: (error: Error) => void;
 }
 
+/** What a glance at the datastore saw (see `ExplorerData.glance`). */
+export interface Glance {
+  /** The flows that have runs. */
+  flows: string[];
+  /** The newest run in the namespace of each flow asked about; undefined when it has none. */
+  newest: Map<string, string | undefined>;
+  /** The ids of every run of each flow asked about, whoever's. */
+  ids: Map<string, ReadonlySet<string>>;
+}
+
 export class ExplorerData {
   private readonly limits = new Map<string, number>();
   private readonly queue = new ReadQueue();
@@ -125,14 +135,16 @@ export class ExplorerData {
   }
 
   /**
-   * What a glance at the datastore sees: its flows, and the newest run of each of `flows` in the
-   * namespace. One run record a flow: cheap enough to ask every few seconds.
+   * What a glance at the datastore sees: its flows, and for each of `flows` the newest run in the
+   * namespace and the ids of every run it holds. One run record and one folder listing a flow:
+   * cheap enough to ask every few seconds.
    */
-  glance(flows: readonly string[]): Promise<{ flows: string[]; newest: Map<string, string | undefined> }> {
+  glance(flows: readonly string[]): Promise<Glance> {
     return this.queue.run(async () => {
       const { root } = this.source;
       const newest = new Map<string, string | undefined>();
-      if (root === undefined) return { flows: [], newest };
+      const ids = new Map<string, ReadonlySet<string>>();
+      if (root === undefined) return { flows: [], newest, ids };
       let stored: string[] = [];
       try {
         stored = await flowNames(root);
@@ -142,12 +154,14 @@ export class ExplorerData {
       const namespace = this.source.namespace;
       for (const flow of flows.filter((name) => stored.includes(name))) {
         newest.set(flow, undefined);
-        for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
+        const listed = flowOf(root, flow);
+        ids.set(flow, new Set(listed.runIds()));
+        for await (const run of listed.runs({ namespace, onError: this.onError })) {
           newest.set(flow, run.id);
           break;
         }
       }
-      return { flows: stored, newest };
+      return { flows: stored, newest, ids };
     });
   }
 

@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import * as vscode from "vscode";
 import { watchDatastore } from "../datastore-watcher";
-import { RECORD_GLOB, recordChange, type RecordChange } from "./record-paths";
+import { RECORD_GLOBS, recordChange, type RecordChange } from "./record-paths";
 import type { RunsTree } from "./tree";
 
 /** Records are written in bursts as tasks finish: one read per burst. */
@@ -37,7 +37,7 @@ export class LiveRuns implements vscode.Disposable {
     this.watcher?.dispose();
     this.pending.clear();
     this.root = root;
-    this.watcher = root === undefined ? undefined : watchDatastore(root, RECORD_GLOB);
+    this.watcher = root === undefined ? undefined : watchDatastore(root, RECORD_GLOBS);
     const changed = (uri: vscode.Uri) => this.changed(uri);
     this.watcher?.onDidCreate(changed);
     this.watcher?.onDidChange(changed);
@@ -75,7 +75,7 @@ export class LiveRuns implements vscode.Disposable {
     if (this.root === undefined) return;
     const change = recordChange(relative(this.root, uri.fsPath).split(sep).join("/"));
     if (!change) return;
-    this.pending.set(`${change.flow}/${change.run}`, change);
+    this.pending.set(`${change.flow ?? "*"}/${change.run ?? "*"}`, change);
     this.schedule();
   }
 

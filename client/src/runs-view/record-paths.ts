@@ -1,19 +1,33 @@
 /** Which run a changed datastore file belongs to. Pure, so the watcher's filter is unit-tested. */
 
-/** A run whose record, or one of whose task records, changed. */
+/**
+ * What changed: a run (its folder, its record or one of its task records), a whole flow's folder
+ * (no `run`), or the whole datastore (neither).
+ */
 export interface RecordChange {
-  flow: string;
-  run: string;
+  flow?: string;
+  run?: string;
 }
 
-/** The datastore files the explorer watches, relative to its root. */
-export const RECORD_GLOB = "flows/*/runs/*/{run.json,steps/*/*.json}";
+/**
+ * The datastore paths the explorer watches, relative to its root: records, and the folders that
+ * hold them, since a deleted folder is reported alone.
+ */
+export const RECORD_GLOBS = [
+  "flows",
+  "flows/*",
+  "flows/*/runs/*",
+  "flows/*/runs/*/run.json",
+  "flows/*/runs/*/steps/*/*.json",
+];
 
 /**
- * The run a datastore path (relative to the root, `/`-separated) belongs to when it is a run
- * record or a task record; undefined for anything else (blobs, logs, the compile cache).
+ * What a datastore path (relative to the root, `/`-separated) tells of when it is one the explorer
+ * watches; undefined for anything else (blobs, logs, the compile cache).
  */
 export function recordChange(path: string): RecordChange | undefined {
-  const match = /^flows\/([^/]+)\/runs\/([^/]+)\/(?:run\.json|steps\/[^/]+\/[^/]+\.json)$/.exec(path);
-  return match ? { flow: match[1], run: match[2] } : undefined;
+  if (path === "" || path === "flows") return {};
+  const match = /^flows\/([^/]+)(?:\/runs\/([^/]+)(?:\/run\.json|\/steps\/[^/]+\/[^/]+\.json)?)?$/.exec(path);
+  if (!match) return undefined;
+  return match[2] === undefined ? { flow: match[1] } : { flow: match[1], run: match[2] };
 }

@@ -71,12 +71,14 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
 
   /**
    * Applies what changed in the datastore: a shown run is read again and its row (with whatever of
-   * its subtree is expanded) refreshed; a run not shown yet makes its flow list again; a flow not
-   * shown yet makes the roots list again.
+   * its subtree is expanded) refreshed, or its flow listed again when the run is gone; a run not
+   * shown yet makes its flow list again; a flow not shown yet, or a change to a whole flow or to
+   * the datastore, makes the roots list again.
    */
   async apply(changes: readonly RecordChange[]): Promise<void> {
     const runs = new Map(changes.map((c) => [`${c.flow}/${c.run}`, c]));
     for (const change of runs.values()) {
+      if (change.run === undefined) return this.fire(undefined);
       const flow = this.nodes.get(`flow:${change.flow}`) as FlowNode | undefined;
       if (!flow || !flow.inDatastore) return this.fire(undefined);
       const run = this.nodes.get(`run:${change.flow}/${change.run}`) as RunNode | undefined;
@@ -86,8 +88,8 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
   }
 
   /**
-   * Looks for what a watcher may have missed: a flow the roots do not show, or a newer run of an
-   * expanded flow than was last seen. Only what changed is read again.
+   * Looks for what a watcher may have missed: a flow the roots do not show, a newer run of an
+   * expanded flow than was last seen, or a run shown that is gone. Only what changed is read again.
    */
   async checkForNew(): Promise<void> {
     const expanded = [...this.nodes.values()].filter(
@@ -99,8 +101,17 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
       const newest = seen.newest.get(flow.flow);
       const before = this.newest.get(flow.flow);
       this.newest.set(flow.flow, newest);
-      if (newest !== undefined && newest !== before && !this.nodes.has(`run:${flow.flow}/${newest}`)) this.fire(flow);
+      const stored = seen.ids.get(flow.flow);
+      const gone = stored !== undefined && this.runsShown(flow).some((run) => !stored.has(run.runId));
+      const newer = newest !== undefined && newest !== before && !this.nodes.has(`run:${flow.flow}/${newest}`);
+      if (gone || newer) this.fire(flow);
     }
+  }
+
+  /** The run rows under a flow's row. */
+  private runsShown(flow: FlowNode): RunNode[] {
+    const keys = this.children.get(flow.key) ?? [];
+    return keys.map((key) => this.nodes.get(key)).filter((node): node is RunNode => node?.kind === "run");
   }
 
   /** Whether the roots show `flow` as one with runs (a flow only in a file shows "no runs yet"). */

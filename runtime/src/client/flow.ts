@@ -57,6 +57,15 @@ export class ClientFlow {
     }
   }
 
+  /**
+   * The ids of the flow's runs, newest first, in every namespace: a listing of their folders that
+   * reads no record, to see cheaply which runs exist. A run being created is listed before its
+   * record is written.
+   */
+  runIds(): string[] {
+    return this.store.runIds(this.name);
+  }
+
   /** The newest run in the namespace, whatever its status. A NotFoundError says when there is none. */
   async latestRun(): Promise<Run> {
     for await (const run of this.runs()) return run;

@@ -16,8 +16,11 @@ import type { Feature, ServerContext } from "../server";
 const LIVE_POLL_MS = 1000;
 /** A run record changed on disk: lenses are refreshed this long after, once per burst of writes. */
 const RECORDS_SETTLE_MS = 300;
-/** A run's record within a datastore. */
-const RUN_RECORDS = "flows/*/runs/*/run.json";
+/**
+ * Runs' records within a datastore, and the folders that hold them: VS Code reports a deleted
+ * folder alone, not the records inside it.
+ */
+const RUN_RECORDS = "flows/{*,*/runs/*,*/runs/*/run.json}";
 
 /**
  * Code lenses: Run, Resume and Show DAG on each flow class; Run from here on each step and, once

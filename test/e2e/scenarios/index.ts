@@ -13,6 +13,7 @@ import {
   explorerFollowsTerminalRun,
   explorerOpensArtifact,
   explorerOpensLog,
+  explorerShowsRunInPreview,
   explorerViewsTable,
 } from "./runs-explorer";
 import type { Scenario } from "./scenario";
@@ -30,4 +31,5 @@ export const scenarios: Scenario[] = [
   explorerOpensLog,
   explorerFiltersByTag,
   explorerViewsTable,
+  explorerShowsRunInPreview,
 ];

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Workbench } from "../browser";
 import { REPO } from "../workspace";
@@ -145,5 +145,36 @@ export const explorerViewsTable: Scenario = {
     await workbench.webview.locator(".uplot").first().waitFor({ timeout: 15_000 });
     const plots = await workbench.webview.locator(".uplot").count();
     if (plots < 2) throw new Error(`the viewer draws ${plots} plot(s), not a histogram and a line`);
+  },
+};
+
+/**
+ * A run chosen in the explorer shows in the DAG preview. Deleted from disk (VS Code reports only its
+ * folder), the preview says it is gone and the explorer no longer lists it.
+ */
+export const explorerShowsRunInPreview: Scenario = {
+  name: "explorer-shows-chosen-run-in-preview",
+  async run(workbench, shot) {
+    tsflow(workbench, ["run", "hello.ts"]);
+    tsflow(workbench, ["run", "hello.ts"]);
+    const [, older] = runIds(workbench, "HelloFlow");
+    await workbench.showRuns();
+    await workbench.expand(workbench.runsRow(/^HelloFlow/));
+    const row = workbench.runsRow(new RegExp(`^${older}, succeeded`));
+    await row.click();
+    await row.locator(".action-label[aria-label='Show in DAG Preview']").click();
+    const summary = workbench.dagPreview.locator("#run-summary");
+    await summary.filter({ hasText: `Run HelloFlow/${older}: ✓ succeeded` }).waitFor({ timeout: 30_000 });
+    for (const step of ["start", "hello", "end"]) {
+      await workbench.previewStep(step, ".status-succeeded").waitFor({ timeout: 15_000 });
+    }
+    await shot("chosen");
+    rmSync(join(workbench.folder, ".tsflow", "flows", "HelloFlow", "runs", older), { recursive: true });
+    await summary
+      .filter({ hasText: `Run HelloFlow/${older} is no longer in the datastore` })
+      .waitFor({ timeout: 30_000 });
+    if ((await workbench.previewStep("hello", ".status-succeeded").count()) > 0)
+      throw new Error("the preview still shows the deleted run's statuses");
+    await row.waitFor({ state: "detached", timeout: 15_000 });
   },
 };

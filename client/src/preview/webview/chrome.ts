@@ -22,16 +22,25 @@ const RUN_ICONS: Record<RunOverlay["status"], string> = {
   unfinished: "■",
 };
 
-/** `Latest run ForeachFlow/1712: ✓ succeeded · 2.1 s` (`Run …` for a chosen run), or why there is none. */
-export function runSummaryText(run: RunOverlay | null, namespace: string | null): string {
+/**
+ * `Latest run ForeachFlow/1712: ✓ succeeded · 2.1 s` (`Run …` for a chosen run), or why there is
+ * none: no run yet, or the chosen run `missing` is gone.
+ */
+export function runSummaryText(run: RunOverlay | null, namespace: string | null, missing?: string): string {
+  if (!run && missing) return `Run ${missing} is no longer in the datastore`;
   if (!run) return namespace === null ? "No run yet" : `No run yet in ${namespace}`;
   const time = run.durationMs === undefined ? "" : ` · ${formatDuration(run.durationMs)}`;
   return `${run.chosen ? "Run" : "Latest run"} ${run.pathspec}: ${RUN_ICONS[run.status]} ${run.status}${time}`;
 }
 
 /** Shows the run summary in the toolbar; `data-status` carries the run's status for styling. */
-export function showRunSummary(elements: ChromeElements, run: RunOverlay | null, namespace: string | null): void {
-  elements.runSummary.textContent = runSummaryText(run, namespace);
+export function showRunSummary(
+  elements: ChromeElements,
+  run: RunOverlay | null,
+  namespace: string | null,
+  missing?: string,
+): void {
+  elements.runSummary.textContent = runSummaryText(run, namespace, missing);
   elements.runSummary.dataset.status = run?.status ?? "none";
 }
 

@@ -85,7 +85,7 @@ class Preview {
       case "run":
         this.run = message.run;
         this.namespace = message.namespace;
-        showRunSummary(this.chrome, this.run, this.namespace);
+        showRunSummary(this.chrome, this.run, this.namespace, message.missing);
         return this.redraw();
       case "current":
         return this.renderer.setCurrent(message.step);
