@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
 import type { CommandTarget, FlowGraphResult } from "../../../server/src/protocol";
 import { isFlowDocument } from "../language-client";
-import { flowAt } from "./graph-state";
 import { webviewOptions } from "../webview-page";
+import { flowAt } from "./graph-state";
 import { isPreviewState } from "./messages";
 import { DagPanel, type PanelContext } from "./panel";
 

@@ -1,4 +1,4 @@
-/** Which run a changed datastore file belongs to. Pure, so the watcher's filter is unit-tested. */
+/** What a changed datastore path is about. Pure, so the watcher's filter is unit-tested. */
 
 /**
  * What changed: a run (its folder, its record or one of its task records), a whole flow's folder

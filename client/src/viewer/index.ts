@@ -5,8 +5,8 @@
  */
 import * as vscode from "vscode";
 import { RunViewCommands, type ArtifactTarget } from "../run-targets";
-import { artifactView } from "./artifact-view";
 import { webviewOptions } from "../webview-page";
+import { artifactView } from "./artifact-view";
 import { ArtifactPanel, VIEW_TYPE } from "./panel";
 import { artifactPathspec, isArtifactTarget, readArtifact } from "./read";
 
