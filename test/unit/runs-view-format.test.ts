@@ -12,6 +12,7 @@ import {
   EXAMPLE_FILE,
   exampleFlowText,
   flowClassNames,
+  blankComments,
   stepLine,
 } from "../../client/src/runs-view/flow-source";
 import {
@@ -119,6 +120,27 @@ export class $Other extends FlowSpec {}
   test("flow classes: those extending FlowSpec, in order", () => {
     assert.deepEqual(flowClassNames(text), ["TrainFlow", "$Other"]);
     assert.deepEqual(flowClassNames("class A extends B {}"), []);
+  });
+
+  test("comments and strings hold no flow, and leave the lines where they were", () => {
+    const commented = `import { FlowSpec, step } from "tsflow";
+// class OldFlow extends FlowSpec {}
+/* class Draft extends FlowSpec {
+   @step start() {} */
+const doc = "class Quoted extends FlowSpec";
+const url = "http://example.com/"; export class RealFlow extends FlowSpec {
+  // @step start() {}
+  @step start() { this.next(this.end); } // class Trailing extends FlowSpec
+  @step end() { console.log(\`class Templ extends FlowSpec \${"\\\`"}\`); }
+}
+`;
+    assert.deepEqual(flowClassNames(commented), ["RealFlow"]);
+    assert.equal(classLine(commented, "RealFlow"), 5);
+    assert.equal(classLine(commented, "OldFlow"), undefined);
+    assert.equal(stepLine(commented, "start"), 7);
+    assert.equal(stepLine(commented, "end"), 8);
+    assert.equal(blankComments(commented).split("\n").length, commented.split("\n").length);
+    assert.equal(blankComments(`a = 'it\\'s'; // x`), `a = '     ';     `);
   });
 
   test("step lines match the analyzer's, whatever the decorators; non-steps are not steps", () => {
