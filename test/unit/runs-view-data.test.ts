@@ -9,6 +9,7 @@ import type {
   ExplorerNode,
   FlowNode,
   LogNode,
+  MoreNode,
   RunNode,
   StepNode,
   TaskNode,
@@ -191,6 +192,27 @@ describe("runs explorer data on datastores made by real runs", () => {
     assert.match(caught.tooltip!, /succeeded \(error caught\)/);
   });
 
+  test("a step's tasks come a page at a time, with Load more… for the rest", async () => {
+    const data = new ExplorerData(source(fixture.root), { taskPageSize: 2 });
+    const first = await rows(data, "ForeachFlow", runs.foreach.id, "a");
+    assert.deepEqual(
+      first.map((n) => [n.kind, n.label]),
+      [
+        ["task", (first[0] as TaskNode).label],
+        ["task", (first[1] as TaskNode).label],
+        ["more", "Load more…"],
+      ],
+    );
+    assert.equal(first[2].description, "2 shown; the next 2");
+    data.loadMore(first[2] as MoreNode);
+    const all = await rows(data, "ForeachFlow", runs.foreach.id, "a");
+    assert.deepEqual(
+      all.map((n) => (n as TaskNode).label),
+      [...first.slice(0, 2).map((n) => n.label), all[2].label],
+    );
+    assert.ok(all.every((n) => n.kind === "task"));
+  });
+
   test("a task's artifacts (name, type, size, a preview of small values) and logs", async () => {
     const data = new ExplorerData(source(fixture.root));
     const [task] = (await rows(data, "TypesFlow", runs.types.id, "start")) as TaskNode[];
@@ -292,13 +314,19 @@ describe("paging: a flow with 1,000 runs", () => {
       page.slice(0, 50).map((n) => (n as RunNode).runId),
       ids.slice(0, 50),
     );
-    assert.deepEqual([page[50].kind, page[50].label], ["more", "Load more…"]);
-    data.loadMore("HelloFlow");
-    const next = await data.children(flow as FlowNode);
+    assert.deepEqual(
+      [page[50].kind, page[50].label, page[50].description],
+      ["more", "Load more…", "50 shown; the next 50"],
+    );
+    data.loadMore(page[50] as MoreNode);
+    let next = await data.children(flow as FlowNode);
     assert.equal(next.length, 101);
     assert.equal((next[99] as RunNode).runId, ids[99]);
-    for (let i = 0; i < 18; i++) data.loadMore("HelloFlow");
-    const all = await data.children(flow as FlowNode);
+    for (let i = 0; i < 18; i++) {
+      data.loadMore(next.at(-1) as MoreNode);
+      next = await data.children(flow as FlowNode);
+    }
+    const all = next;
     assert.equal(all.length, 1000, "no Load more… once every run shows");
     assert.ok(all.every((n) => n.kind === "run"));
   });

@@ -6,7 +6,7 @@ import { RunViewCommands } from "../run-targets";
 import type { ExplorerData } from "./data";
 import { createExampleFlow } from "./example-flow";
 import { classLine, stepLine } from "./flow-source";
-import type { ArtifactNode, ExplorerNode, FlowNode, RunNode, StepNode, TaskNode } from "./nodes";
+import type { ArtifactNode, ExplorerNode, FlowNode, MoreNode, RunNode, StepNode, TaskNode } from "./nodes";
 import { LOAD_MORE_COMMAND, type RunsTree } from "./tree";
 
 /** The explorer's commands, as its package.json contributions declare them. */
@@ -45,7 +45,7 @@ export function nodeCommands(context: ExplorerCommandContext): CommandSpec[] {
     (node?: unknown) =>
       isNode(node) && (kinds as string[]).includes(node.kind) ? run(node as T) : undefined;
   return [
-    { id: ExplorerCommands.loadMore, run: on<ExplorerNode>(["more"], (n) => context.tree.loadMore(flowOf(n))) },
+    { id: ExplorerCommands.loadMore, run: on<MoreNode>(["more"], (n) => context.tree.loadMore(n)) },
     { id: ExplorerCommands.addTag, run: on<RunNode>(["run"], (n) => addTag(context, n)) },
     { id: ExplorerCommands.removeTag, run: on<RunNode>(["run"], (n) => removeTag(context, n)) },
     { id: ExplorerCommands.resume, run: on<RunNode>(["run"], (n) => resume(n)) },
@@ -209,10 +209,6 @@ async function compare(context: ExplorerCommandContext, artifact: ArtifactNode):
 
 function target(file: string, flow: string): CommandTarget {
   return { uri: vscode.Uri.file(file).toString(), flow };
-}
-
-function flowOf(node: ExplorerNode): string {
-  return (node as { flow: string }).flow;
 }
 
 function isNode(value: unknown): value is ExplorerNode {

@@ -24,6 +24,8 @@ import type {
 
 /** Runs a flow lists at first, and how many more each "Load more…" adds. */
 export const PAGE_SIZE = 50;
+/** A step's tasks a page: cheap to read (one small record each), but a foreach may have thousands. */
+export const TASK_PAGE_SIZE = 500;
 
 /** A flow class found in a workspace file. */
 export interface WorkspaceFlow {
@@ -53,6 +55,7 @@ export interface CompareCandidate {
 
 export interface ExplorerDataOptions {
   pageSize?: number;
+  taskPageSize?: number;
   now?: () => number;
   /** Hears of run records that cannot be read (the run is skipped) and of failed reads. */
   onError?: (error: Error) => void;
@@ -72,6 +75,7 @@ export class ExplorerData {
   private readonly limits = new Map<string, number>();
   private readonly queue = new ReadQueue();
   private readonly pageSize: number;
+  private readonly taskPageSize: number;
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
 
@@ -80,6 +84,7 @@ export class ExplorerData {
     options: ExplorerDataOptions = {},
   ) {
     this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.taskPageSize = options.taskPageSize ?? TASK_PAGE_SIZE;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => {});
   }
@@ -165,9 +170,9 @@ export class ExplorerData {
     });
   }
 
-  /** The next page of a flow's runs: its row's children grow by a page on the next read. */
-  loadMore(flow: string): void {
-    this.limits.set(flow, this.limit(flow) + this.pageSize);
+  /** The next page under a "Load more…" row: its parent's children grow by a page on the next read. */
+  loadMore(more: MoreNode): void {
+    this.limits.set(more.parent, more.shown + more.page);
   }
 
   /**
@@ -209,14 +214,14 @@ export class ExplorerData {
   private async runs(flow: FlowNode): Promise<ExplorerNode[]> {
     if (!flow.inDatastore) return [message(flow.key, "No runs yet: run the flow to see it here.")];
     const { root, namespace, filter } = this.require();
-    const limit = this.limit(flow.flow);
+    const limit = this.limit(flow.key, this.pageSize);
     const nodes: ExplorerNode[] = [];
     const now = this.now();
     const listing = flowOf(root, flow.flow).runs({ namespace, tag: filter.tag, onError: this.onError });
     for await (const run of listing) {
       if (!statusMatches(filter, run.status)) continue;
       if (nodes.length === limit) {
-        nodes.push(moreNode(flow.flow, limit, this.pageSize));
+        nodes.push(moreNode(flow.key, limit, this.pageSize));
         break;
       }
       nodes.push(runNode(run, now));
@@ -237,7 +242,12 @@ export class ExplorerData {
     const step = run.step(node.step);
     const finished = new Set(step.taskIds());
     const nodes: ExplorerNode[] = [];
+    const limit = this.limit(node.key, this.taskPageSize);
     for (const id of step.taskIds({ unfinished: true })) {
+      if (nodes.length === limit) {
+        nodes.push(moreNode(node.key, limit, this.taskPageSize));
+        break;
+      }
       nodes.push(
         finished.has(id)
           ? taskNode(step.task(id), node.flowFile)
@@ -277,8 +287,9 @@ export class ExplorerData {
     };
   }
 
-  private limit(flow: string): number {
-    return this.limits.get(flow) ?? this.pageSize;
+  /** How many children the row `key` shows: a first page, or more once asked. */
+  private limit(key: string, page: number): number {
+    return this.limits.get(key) ?? page;
   }
 
   private require(): { root: string; namespace: string | null; filter: ExplorerFilter } {
@@ -322,16 +333,18 @@ function flowNode(flow: string, inDatastore: boolean, file: WorkspaceFlow | unde
   };
 }
 
-function moreNode(flow: string, shown: number, pageSize: number): MoreNode {
+function moreNode(parent: string, shown: number, page: number): MoreNode {
   return {
     kind: "more",
-    key: `more:${flow}`,
+    key: `more:${parent}`,
     label: "Load more…",
-    description: `${shown} shown; the next ${pageSize}`,
+    description: `${shown} shown; the next ${page}`,
     icon: { id: "ellipsis" },
     contextValue: "more",
     collapsible: "none",
-    flow,
+    parent,
+    shown,
+    page,
   };
 }
 

@@ -53,10 +53,14 @@ export interface RunNode extends NodeBase {
   flowFile: string;
 }
 
-/** "Load more…": the next page of a flow's runs. */
+/** "Load more…": the next page of a flow's runs or of a step's tasks. */
 export interface MoreNode extends NodeBase {
   kind: "more";
-  flow: string;
+  /** The key of the row whose children it extends. */
+  parent: string;
+  /** How many rows show now, and how many more it shows. */
+  shown: number;
+  page: number;
 }
 
 export interface StepNode extends NodeBase {

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { RunViewCommands } from "../run-targets";
 import type { ExplorerData, WorkspaceFlow } from "./data";
-import { isParent, type ExplorerNode, type FlowNode, type RunNode } from "./nodes";
+import { isParent, type ExplorerNode, type FlowNode, type MoreNode, type RunNode } from "./nodes";
 import type { RecordChange } from "./record-paths";
 
 /** The command a "Load more…" row runs. */
@@ -51,10 +51,10 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
     this.changed.fire(undefined);
   }
 
-  /** Shows the next page of a flow's runs. */
-  loadMore(flow: string): void {
-    this.data.loadMore(flow);
-    this.fire(this.nodes.get(`flow:${flow}`));
+  /** Shows the next page of a flow's runs or a step's tasks. */
+  loadMore(more: MoreNode): void {
+    this.data.loadMore(more);
+    this.fire(this.nodes.get(more.parent));
   }
 
   /** A run of `flow` changed: its runs are listed again (or the flows, when it is new). */
@@ -191,7 +191,7 @@ function commandOf(node: ExplorerNode): vscode.Command | undefined {
     case "log":
       return { command: RunViewCommands.openLog, title: "Open Log", arguments: [node.target] };
     case "more":
-      return { command: LOAD_MORE_COMMAND, title: "Load More Runs", arguments: [node] };
+      return { command: LOAD_MORE_COMMAND, title: "Load More", arguments: [node] };
     default:
       return undefined;
   }
