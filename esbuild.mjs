@@ -1,8 +1,8 @@
 // Builds every bundle of the project. Runtime, CLI and (later) worker and server are built without
 // `external: ["vscode"]`, so an import of vscode there fails the build: the boundary guard of STYLE.md.
 import * as esbuild from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import ts from "typescript";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
@@ -97,19 +97,19 @@ const bundles = [
 ];
 
 /**
- * The authoring API's type declarations, which `tsflow init` copies into a project so an editor
- * knows `import ... from "tsflow"` with nothing installed. Written per file with TypeScript's
- * isolated-declarations emitter: fast, and it fails the build if a public type is left implicit.
+ * The type declarations of the modules a flow imports, "tsflow" (the authoring API) and
+ * "tsflow/client" (the client API, which a step may use), which `tsflow init` copies into a
+ * project so an editor knows them with nothing installed. Each file is written with TypeScript's
+ * isolated-declarations emitter (fast, and it fails the build if a public type is left implicit),
+ * from the entry points through the local imports their declarations keep.
  */
-function writeAuthoringTypes() {
-  const files = [
-    "index.ts",
-    "authoring/flow-spec.ts",
-    "authoring/decorators.ts",
-    "authoring/param.ts",
-    "authoring/current.ts",
-  ];
-  for (const file of files) {
+function writePublicTypes() {
+  const pending = ["index.ts", "client/index.ts"];
+  const written = new Set();
+  while (pending.length > 0) {
+    const file = pending.shift();
+    if (written.has(file)) continue;
+    written.add(file);
     const path = join("runtime/src", file);
     const result = ts.transpileDeclaration(readFileSync(path, "utf8"), {
       fileName: path,
@@ -118,11 +118,15 @@ function writeAuthoringTypes() {
     const problems = result.diagnostics ?? [];
     if (problems.length > 0) {
       const text = problems.map((d) => `${path}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`).join("\n");
-      throw new Error(`the authoring API's declarations need explicit types:\n${text}`);
+      throw new Error(`the public API's declarations need explicit types:\n${text}`);
     }
-    const out = join("dist/types", relative("runtime/src", path).replace(/\.ts$/, ".d.ts"));
+    const out = join("dist/types", file.replace(/\.ts$/, ".d.ts"));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, result.outputText);
+    for (const [, specifier] of result.outputText.matchAll(/\bfrom "(\.{1,2}\/[^"]+)"/g)) {
+      const target = join(dirname(file), specifier);
+      pending.push(existsSync(join("runtime/src", `${target}.ts`)) ? `${target}.ts` : join(target, "index.ts"));
+    }
   }
 }
 
@@ -132,6 +136,6 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(bundles.map((options) => esbuild.build(options)));
-  writeAuthoringTypes();
+  writePublicTypes();
   console.log(`esbuild: ${bundles.length} bundles in ${Date.now() - started} ms`);
 }

@@ -6,9 +6,9 @@ import { withTsflowPath } from "./tsconfig-paths";
 const OFFERED = "tsflow.typesOffered";
 
 /**
- * "TSFlow: Set Up Types in This Workspace": copies the `tsflow` declarations into `types/tsflow/`
- * and maps the module to them in tsconfig.json, as `tsflow init` does, so TypeScript's own hover
- * and completion know the authoring API with nothing installed.
+ * "TSFlow: Set Up Types in This Workspace": copies the declarations of `tsflow` and `tsflow/client`
+ * into `types/tsflow/` and maps the modules to them in tsconfig.json, as `tsflow init` does, so
+ * TypeScript's own hover and completion know the authoring and client APIs with nothing installed.
  */
 export async function setUpTypes(context: vscode.ExtensionContext, folder: vscode.Uri): Promise<void> {
   await vscode.workspace.fs.copy(

@@ -40,6 +40,37 @@ describe("tsflow init", () => {
     );
   });
 
+  test("the types know tsflow/client too, which a step may read other runs with", (t) => {
+    const project = tempDir(t);
+    runCli(["init"], project);
+    writeFileSync(
+      join(project, "reader.ts"),
+      `import { FlowSpec, step } from "tsflow";
+import { Flow, namespace } from "tsflow/client";
+
+export class ReaderFlow extends FlowSpec {
+  declare total: number;
+
+  @step async start() {
+    namespace(null);
+    const run = await Flow("MyFlow").latestSuccessfulRun();
+    this.total = (await run.data<{ total: number }>()).total;
+    for await (const step of run.steps()) for await (const task of step.tasks()) void task.finished;
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`,
+    );
+    assert.deepEqual(typeErrors(project), []);
+    writeFileSync(join(project, "wrong.ts"), `import { Flow } from "tsflow/client";\nvoid Flow(42);\n`);
+    assert.ok(
+      typeErrors(project).some((m) => /Argument of type 'number' is not assignable/.test(m)),
+      typeErrors(project).join("\n"),
+    );
+  });
+
   test("keeps files that exist", (t) => {
     const project = tempDir(t);
     writeFileSync(join(project, "flow.ts"), "// mine\n");

@@ -22,7 +22,14 @@ describe("mapping tsflow in a tsconfig.json", () => {
     const after = withTsflowPath(before);
     assert.ok(after.includes("// my settings"));
     assert.deepEqual(parse(after), {
-      compilerOptions: { strict: true, paths: { "lib/*": ["./lib/*"], tsflow: ["./types/tsflow/index.d.ts"] } },
+      compilerOptions: {
+        strict: true,
+        paths: {
+          "lib/*": ["./lib/*"],
+          tsflow: ["./types/tsflow/index.d.ts"],
+          "tsflow/client": ["./types/tsflow/client/index.d.ts"],
+        },
+      },
       include: ["src"],
     });
   });
@@ -30,7 +37,9 @@ describe("mapping tsflow in a tsconfig.json", () => {
   test("compilerOptions are created when absent; an old tsflow mapping is replaced", () => {
     assert.deepEqual(parse(withTsflowPath('{ "include": ["*.ts"] }')), {
       include: ["*.ts"],
-      compilerOptions: { paths: { tsflow: ["./types/tsflow/index.d.ts"] } },
+      compilerOptions: {
+        paths: { tsflow: ["./types/tsflow/index.d.ts"], "tsflow/client": ["./types/tsflow/client/index.d.ts"] },
+      },
     });
     const replaced = parse(withTsflowPath('{ "compilerOptions": { "paths": { "tsflow": ["./old.d.ts"] } } }')) as {
       compilerOptions: { paths: Record<string, string[]> };

@@ -46,7 +46,16 @@ export class ${className} extends FlowSpec {
 `;
 }
 
-/** Compiler options an editor needs for flows: TS 5 decorators, and "tsflow" mapped to its types. */
+/** Where a project keeps the declarations of "tsflow" and "tsflow/client", as `tsflow init` writes them. */
+export const TYPES_PATHS: Record<string, string> = {
+  tsflow: "./types/tsflow/index.d.ts",
+  "tsflow/client": "./types/tsflow/client/index.d.ts",
+};
+
+/**
+ * Compiler options an editor needs for flows: TS 5 decorators, and "tsflow" and "tsflow/client"
+ * mapped to their types.
+ */
 export function tsconfig(): string {
   const config = {
     compilerOptions: {
@@ -57,7 +66,7 @@ export function tsconfig(): string {
       strict: true,
       noEmit: true,
       skipLibCheck: true,
-      paths: { tsflow: ["./types/tsflow/index.d.ts"] },
+      paths: Object.fromEntries(Object.entries(TYPES_PATHS).map(([module, path]) => [module, [path]])),
     },
     include: ["**/*.ts"],
     exclude: ["node_modules", ".tsflow"],

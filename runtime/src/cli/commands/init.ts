@@ -13,9 +13,10 @@ export const initCommand: Command = {
 
 Writes into DIR (default: the current folder, created if missing):
   flow.ts          a starter flow: a parameter, a foreach and its join
-  tsconfig.json    TypeScript settings for flows, with "tsflow" mapped to types/tsflow
-  types/tsflow/    the declarations of the "tsflow" module, so an editor knows it with
-                   nothing installed
+  tsconfig.json    TypeScript settings for flows, with "tsflow" and "tsflow/client"
+                   mapped to types/tsflow
+  types/tsflow/    the declarations of the "tsflow" and "tsflow/client" modules, so an
+                   editor knows them with nothing installed
   package.json     scripts: npm start (run), npm run check, npm run show
   .gitignore       keeps the .tsflow datastore out of git
 
@@ -47,7 +48,7 @@ Options:
     }
     const types = join(dir, "types", "tsflow");
     cpSync(authoringTypes(), types, { recursive: true });
-    io.stdout(`updated  ${join(shown, "types", "tsflow")} (the "tsflow" module's types)\n`);
+    io.stdout(`updated  ${join(shown, "types", "tsflow")} (the types of "tsflow" and "tsflow/client")\n`);
     io.stdout(`\nNext: ${shown === "." ? "" : `cd ${shown} && `}tsflow run flow.ts\n`);
     return EXIT.ok;
   },
