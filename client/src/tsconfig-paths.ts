@@ -1,6 +1,11 @@
 import { applyEdits, modify, parse } from "jsonc-parser";
 import { tsconfig, TYPES_PATHS } from "../../runtime/src/project/init-files";
 
+/** Whether a TypeScript diagnostic says it cannot find "tsflow" or "tsflow/client" (its error 2307). */
+export function isMissingTsflowModule(code: unknown, message: string): boolean {
+  return code === 2307 && Object.keys(TYPES_PATHS).some((module) => message.includes(`'${module}'`));
+}
+
 /**
  * The tsconfig.json text with "tsflow" and "tsflow/client" mapped to their declarations in
  * `compilerOptions.paths`. An existing file keeps its comments, order and formatting; a missing

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import type { CommandSpec } from "./commands";
 import { isFlowDocument } from "./language-client";
-import { withTsflowPath } from "./tsconfig-paths";
+import { isMissingTsflowModule, withTsflowPath } from "./tsconfig-paths";
 
 const OFFERED = "tsflow.typesOffered";
 
@@ -46,8 +46,8 @@ export function typesCommand(context: vscode.ExtensionContext): CommandSpec {
 }
 
 /**
- * Offers the setup once per workspace, when TypeScript reports that it cannot find "tsflow" in an
- * open flow file (its error 2307).
+ * Offers the setup once per workspace, when TypeScript reports that it cannot find "tsflow" or
+ * "tsflow/client" in an open flow file (its error 2307).
  */
 export function offerTypesSetup(context: vscode.ExtensionContext): vscode.Disposable {
   return vscode.languages.onDidChangeDiagnostics((event) => {
@@ -57,14 +57,14 @@ export function offerTypesSetup(context: vscode.ExtensionContext): vscode.Dispos
       return (
         document !== undefined &&
         isFlowDocument(document) &&
-        vscode.languages.getDiagnostics(uri).some((d) => d.code === 2307 && d.message.includes("'tsflow'"))
+        vscode.languages.getDiagnostics(uri).some((d) => isMissingTsflowModule(d.code, d.message))
       );
     });
     if (!missing) return;
     void context.workspaceState.update(OFFERED, true);
     void vscode.window
       .showInformationMessage(
-        "TSFlow: TypeScript cannot find the 'tsflow' module in this workspace. Set up its types here?",
+        "TSFlow: TypeScript cannot find TSFlow's modules in this workspace. Set up their types here?",
         "Set Up Types",
         "Not Now",
       )

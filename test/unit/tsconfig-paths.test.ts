@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse } from "jsonc-parser";
-import { withTsflowPath } from "../../client/src/tsconfig-paths";
+import { isMissingTsflowModule, withTsflowPath } from "../../client/src/tsconfig-paths";
 import { tsconfig } from "../../runtime/src/project/init-files";
 
 describe("mapping tsflow in a tsconfig.json", () => {
@@ -45,6 +45,14 @@ describe("mapping tsflow in a tsconfig.json", () => {
       compilerOptions: { paths: Record<string, string[]> };
     };
     assert.deepEqual(replaced.compilerOptions.paths.tsflow, ["./types/tsflow/index.d.ts"]);
+  });
+
+  test("TypeScript's cannot-find-module error for either module is what offers the setup", () => {
+    const missing = (module: string) => `Cannot find module '${module}' or its corresponding type declarations.`;
+    assert.equal(isMissingTsflowModule(2307, missing("tsflow")), true);
+    assert.equal(isMissingTsflowModule(2307, missing("tsflow/client")), true);
+    assert.equal(isMissingTsflowModule(2307, missing("tsflow-extra")), false);
+    assert.equal(isMissingTsflowModule(2339, missing("tsflow")), false);
   });
 
   test("a broken tsconfig is not overwritten", () => {
