@@ -101,6 +101,20 @@ export class Workbench {
     await this.page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 60_000 });
   }
 
+  /**
+   * "Developer: Reload Window", which saves the window's state first (a reload of the browser page
+   * does not); waits for the workbench to come back.
+   */
+  async reload(): Promise<void> {
+    const reloaded = this.page.waitForEvent("framenavigated", { predicate: (f) => f === this.page.mainFrame() });
+    // The page goes away under the palette: what the palette then waits for may fail with it.
+    await this.runCommand("Developer: Reload Window").catch(() => undefined);
+    await reloaded;
+    // Whatever the side bar showed comes back: the editor area and the status bar say it is up.
+    await this.page.locator(".monaco-workbench .part.editor").waitFor({ timeout: 60_000 });
+    await this.page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
+  }
+
   /** Quick Open (Ctrl+P) on a path relative to the workspace; waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);

@@ -5,12 +5,15 @@ import { cellText, compareCells, factsText, formatNumber, summaryText } from "..
 import {
   isHostMessage,
   isWebviewMessage,
+  restoredSource,
   type ArtifactHeader,
   type Cell,
   type HostMessage,
   type TableView,
+  type ViewerSource,
 } from "../../client/src/viewer/messages";
 
+const SOURCE: ViewerSource = { datastore: "/work/.tsflow", task: "F/1/train/3", artifact: "metrics" };
 const HEADER: ArtifactHeader = { pathspec: "F/1/train/3/metrics", type: "Array(2)", size: 2048 };
 
 const TABLE: TableView = {
@@ -56,7 +59,7 @@ describe("artifact viewer: typed webview messages", () => {
     for (const value of values) {
       const view = artifactView(value, HEADER);
       assert.notEqual(view.kind, "none");
-      const message: HostMessage = { type: "show", view: view as HostMessage["view"] };
+      const message: HostMessage = { type: "show", view: view as HostMessage["view"], source: SOURCE };
       assert.equal(isHostMessage(overTheWire(message)), true, JSON.stringify(message).slice(0, 200));
     }
   });
@@ -73,9 +76,20 @@ describe("artifact viewer: typed webview messages", () => {
       { type: "show", view: { ...HEADER, kind: "image", format: "png", dataUrl: "https://evil.example/x.png" } },
       { type: "show", view: { ...HEADER, kind: "image", format: "gif", dataUrl: "data:image/gif;base64," } },
       { type: "graph", view: TABLE },
+      { type: "show", view: TABLE },
+      { type: "show", view: TABLE, source: { ...SOURCE, artifact: 7 } },
     ];
-    assert.equal(isHostMessage({ type: "show", view: TABLE }), true);
+    assert.equal(isHostMessage({ type: "show", view: TABLE, source: SOURCE }), true);
     for (const message of bad) assert.equal(isHostMessage(message), false, JSON.stringify(message));
+  });
+});
+
+describe("artifact viewer: a panel restored after a reload", () => {
+  test("its page's state names the artifact to read again, or nothing usable", () => {
+    assert.deepEqual(restoredSource({ pathspec: "x", sorting: [], source: SOURCE }), SOURCE);
+    for (const state of [undefined, null, "x", {}, { source: { datastore: "/d", task: "F/1/s/2" } }]) {
+      assert.equal(restoredSource(state), undefined, JSON.stringify(state));
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import { RunViewCommands, type ArtifactTarget } from "../run-targets";
 import { webviewOptions } from "../webview-page";
 import { artifactView } from "./artifact-view";
+import { restoredSource } from "./messages";
 import { ArtifactPanel, VIEW_TYPE } from "./panel";
 import { artifactPathspec, isArtifactTarget, readArtifact } from "./read";
 
@@ -19,6 +20,7 @@ export function registerViewer(context: vscode.ExtensionContext, log?: vscode.Lo
   context.subscriptions.push(
     viewer,
     vscode.commands.registerCommand(RunViewCommands.viewArtifact, (target: unknown) => viewer.show(target)),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, viewer.serializer),
   );
 }
 
@@ -33,6 +35,18 @@ export class ArtifactViewer implements vscode.Disposable {
     private readonly log?: vscode.LogOutputChannel,
   ) {}
 
+  /**
+   * Brings a panel back after a window reload: the artifact its page kept is read again. One whose
+   * artifact is gone closes, saying why; one already open elsewhere closes.
+   */
+  readonly serializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: async (panel, state) => {
+      const target = restoredSource(state);
+      if (!target || this.panels.has(keyOf(target)) || this.reading.has(keyOf(target))) panel.dispose();
+      else await this.read(target, keyOf(target), panel);
+    },
+  };
+
   /** Shows the artifact: reveals its panel if open, else reads it and opens one (or says why not). */
   async show(target: unknown): Promise<void> {
     if (!isArtifactTarget(target)) {
@@ -42,29 +56,44 @@ export class ArtifactViewer implements vscode.Disposable {
     const key = keyOf(target);
     const open = this.panels.get(key);
     if (open) return open.panel.reveal(open.panel.viewColumn);
-    if (this.reading.has(key)) return;
+    if (!this.reading.has(key)) await this.read(target, key);
+  }
+
+  /** Opens the artifact's panel, noting meanwhile that it is being read. */
+  private async read(target: ArtifactTarget, key: string, restored?: vscode.WebviewPanel): Promise<void> {
     this.reading.add(key);
     try {
-      await this.open(target, key);
+      await this.open(target, key, restored);
     } finally {
       this.reading.delete(key);
     }
   }
 
-  private async open(target: ArtifactTarget, key: string): Promise<void> {
+  /** Reads the artifact and shows it in a new panel, or in `restored`, a panel back from a reload. */
+  private async open(target: ArtifactTarget, key: string, restored?: vscode.WebviewPanel): Promise<void> {
     const pathspec = artifactPathspec(target);
     let view: ReturnType<typeof artifactView>;
     try {
       const { value, header } = await readArtifact(target);
       view = artifactView(value, header);
     } catch (error) {
+      restored?.dispose();
       // The client's errors name the task or file; a stack would tell the user nothing more.
       void vscode.window.showErrorMessage(`TSFlow: cannot view ${pathspec}: ${messageOf(error)}`);
       return;
     }
-    if (view.kind === "none") return this.offerDocument(target, `${pathspec}: ${view.reason}.`);
-    const options = webviewOptions(this.extensionUri);
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, target.artifact, vscode.ViewColumn.Active, options);
+    if (view.kind === "none") {
+      restored?.dispose();
+      return this.offerDocument(target, `${pathspec}: ${view.reason}.`);
+    }
+    const panel =
+      restored ??
+      vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        target.artifact,
+        vscode.ViewColumn.Active,
+        webviewOptions(this.extensionUri),
+      );
     const viewer = new ArtifactPanel(panel, target, view, this.extensionUri, this.log);
     this.panels.set(key, viewer);
     viewer.onDidDispose(() => this.panels.delete(key));

@@ -84,9 +84,19 @@ export interface ImageView extends ArtifactHeader {
 export type ArtifactView = TableView | ImageView;
 
 /** Messages the extension host posts to the webview. */
+/**
+ * Where the artifact shown is, as the run views name it (`ArtifactTarget`): the page keeps it in
+ * its state, so that the panel can be read again after a window reload.
+ */
+export interface ViewerSource {
+  datastore: string;
+  task: string;
+  artifact: string;
+}
+
 export type HostMessage =
   /** The artifact to show: sent whenever the webview says it is ready. */
-  { type: "show"; view: ArtifactView };
+  { type: "show"; view: ArtifactView; source: ViewerSource };
 
 /** Messages the webview posts to the extension host. */
 export type WebviewMessage =
@@ -119,7 +129,17 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
 
 /** True for a message the host may send; the webview ignores anything else. */
 export function isHostMessage(value: unknown): value is HostMessage {
-  return isObject(value) && value.type === "show" && isArtifactView(value.view);
+  return isObject(value) && value.type === "show" && isArtifactView(value.view) && isViewerSource(value.source);
+}
+
+/** True for where an artifact is: the host checks a restored page's state with it. */
+export function isViewerSource(value: unknown): value is ViewerSource {
+  return isObject(value) && isString(value.datastore) && isString(value.task) && isString(value.artifact);
+}
+
+/** The source a restored page's state names, if it names one. */
+export function restoredSource(state: unknown): ViewerSource | undefined {
+  return isObject(state) && isViewerSource(state.source) ? state.source : undefined;
 }
 
 function isArtifactView(value: unknown): value is ArtifactView {

@@ -25,7 +25,7 @@ export class ArtifactPanel extends PagePanel<HostMessage> {
 
   protected receive(message: unknown): void {
     if (!isWebviewMessage(message)) return;
-    if (message.type === "ready") this.post({ type: "show", view: this.view });
+    if (message.type === "ready") this.post({ type: "show", view: this.view, source: this.target });
     else this.log?.warn(`Artifact viewer of ${this.view.pathspec}: ${message.message}`);
   }
 }

@@ -15,6 +15,7 @@ import {
   explorerOpensLog,
   explorerShowsRunInPreview,
   explorerViewsTable,
+  viewerRestoredAfterReload,
 } from "./runs-explorer";
 import type { Scenario } from "./scenario";
 
@@ -32,4 +33,6 @@ export const scenarios: Scenario[] = [
   explorerFiltersByTag,
   explorerViewsTable,
   explorerShowsRunInPreview,
+  // Last: it reloads the window.
+  viewerRestoredAfterReload,
 ];

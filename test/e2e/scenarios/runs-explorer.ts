@@ -122,22 +122,27 @@ export const explorerFiltersByTag: Scenario = {
   },
 };
 
+/** Opens ChurnFlow's `rows` of a fresh run in the artifact viewer; waits for its first table row. */
+async function viewChurnRows(workbench: Workbench): Promise<void> {
+  tsflow(workbench, ["run", "churn.ts", "--customers", "300"]);
+  const [latest] = runIds(workbench, "ChurnFlow");
+  await workbench.showRuns();
+  await workbench.expand(workbench.runsRow(/^ChurnFlow/));
+  await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
+  await workbench.expand(workbench.runsRow(/^start, succeeded/));
+  await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
+  const rows = workbench.runsRow(/^rows\b/);
+  await rows.click();
+  await rows.locator(".action-label[aria-label='View as Table or Plot']").click();
+  await workbench.webview.locator("table.grid tbody tr:not(.spacer)").first().waitFor({ timeout: 30_000 });
+}
+
 /** An array of records opens in the viewer: a sortable table, and plots of a numeric column. */
 export const explorerViewsTable: Scenario = {
   name: "explorer-views-artifact-table",
   async run(workbench) {
-    tsflow(workbench, ["run", "churn.ts", "--customers", "300"]);
-    const [latest] = runIds(workbench, "ChurnFlow");
-    await workbench.showRuns();
-    await workbench.expand(workbench.runsRow(/^ChurnFlow/));
-    await workbench.expand(workbench.runsRow(new RegExp(`^${latest}, succeeded`)));
-    await workbench.expand(workbench.runsRow(/^start, succeeded/));
-    await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
-    const rows = workbench.runsRow(/^rows\b/);
-    await rows.click();
-    await rows.locator(".action-label[aria-label='View as Table or Plot']").click();
+    await viewChurnRows(workbench);
     const table = workbench.webview.locator("table.grid");
-    await table.locator("tbody tr:not(.spacer)").first().waitFor({ timeout: 30_000 });
     const header = await table.locator("thead").innerText();
     for (const column of ["tenure", "calls", "spend", "churned"]) {
       if (!header.includes(column)) throw new Error(`the table has no column ${column}: ${header}`);
@@ -176,5 +181,20 @@ export const explorerShowsRunInPreview: Scenario = {
     if ((await workbench.previewStep("hello", ".status-succeeded").count()) > 0)
       throw new Error("the preview still shows the deleted run's statuses");
     await row.waitFor({ state: "detached", timeout: 15_000 });
+  },
+};
+
+/** A viewer panel open when the window reloads comes back, its artifact read again. */
+export const viewerRestoredAfterReload: Scenario = {
+  name: "viewer-restored-after-reload",
+  async run(workbench) {
+    await viewChurnRows(workbench);
+    await workbench.reload();
+    await workbench.page
+      .locator(".tabs-container .tab.active", { hasText: /^rows · start\// })
+      .waitFor({ timeout: 30_000 });
+    const header = workbench.webview.locator("table.grid thead");
+    await header.filter({ hasText: "tenure" }).waitFor({ timeout: 30_000 });
+    await workbench.webview.locator("table.grid tbody tr:not(.spacer)").first().waitFor({ timeout: 15_000 });
   },
 };

@@ -7,13 +7,22 @@
 import type { SortingState } from "@tanstack/table-core";
 import "./style.css";
 import { factsText, plottableColumns, summaryText } from "../display";
-import { isHostMessage, type ArtifactView, type ImageView, type TableView, type WebviewMessage } from "../messages";
+import {
+  isHostMessage,
+  type ArtifactView,
+  type ImageView,
+  type TableView,
+  type ViewerSource,
+  type WebviewMessage,
+} from "../messages";
 import { ColumnPlots } from "./plots";
 import { VirtualTable } from "./table";
 
 /** What survives a hide and show of the panel. */
 interface ViewerState {
   pathspec: string;
+  /** Where the artifact is: the host reads it again when the panel is restored after a reload. */
+  source: ViewerSource;
   sorting: SortingState;
   /** The plotted column's key. */
   plotted?: string;
@@ -40,16 +49,16 @@ class Viewer {
 
   start(): void {
     window.addEventListener("message", (event: MessageEvent<unknown>) => {
-      if (isHostMessage(event.data)) this.show(event.data.view);
+      if (isHostMessage(event.data)) this.show(event.data.view, event.data.source);
     });
     this.post({ type: "ready" });
   }
 
-  private show(view: ArtifactView): void {
+  private show(view: ArtifactView, source: ViewerSource): void {
     // The host sends the same artifact again on every "ready"; it never changes in a panel.
     if (this.shown) return;
     this.shown = true;
-    if (this.state?.pathspec !== view.pathspec) this.save({ pathspec: view.pathspec, sorting: [] });
+    if (this.state?.pathspec !== view.pathspec) this.save({ pathspec: view.pathspec, source, sorting: [] });
     byId("pathspec").textContent = view.pathspec;
     byId("facts").textContent = factsText(view);
     byId("note").textContent = view.kind === "table" ? (view.note ?? "") : "";
