@@ -184,16 +184,11 @@ export class Scheduler {
 
   /** @catchError's fallback attempt: it stores the crash's error and follows the step's transition. */
   private catchCrash(task: PendingTask, attempt: TaskAttempt, error: TaskError) {
-    this.queue.unshift({
-      ...task,
-      attempt: task.attempt + 1,
-      previousAttempts: [...task.previousAttempts, attempt],
-      crashed: error,
-    });
+    this.queue.unshift({ ...nextAttempt(task, attempt), crashed: error });
   }
 
   private retry(task: PendingTask, attempt: TaskAttempt, plan: StepPlan) {
-    const again = { ...task, attempt: task.attempt + 1, previousAttempts: [...task.previousAttempts, attempt] };
+    const again = nextAttempt(task, attempt);
     this.waitingRetries++;
     setTimeout(() => {
       this.waitingRetries--;
@@ -379,4 +374,9 @@ export class Scheduler {
     this.o.observer.runFinished(this.o.run, Date.now() - this.started);
     this.finish(this.o.run);
   }
+}
+
+/** The task again, for its next attempt: the one that just failed joins its history. */
+function nextAttempt(task: PendingTask, failed: TaskAttempt): PendingTask {
+  return { ...task, attempt: task.attempt + 1, previousAttempts: [...task.previousAttempts, failed] };
 }
