@@ -129,7 +129,7 @@ export class Workbench {
       .first()
       .waitFor({ timeout: 15_000 });
     await this.page.keyboard.press("Enter");
-    await this.page.locator(".tabs-container .tab.active", { hasText: name }).waitFor({ timeout: 15_000 });
+    await this.activeTab(name).waitFor({ timeout: 15_000 });
     await this.editor.locator(".view-lines .view-line").first().waitFor({ timeout: 15_000 });
   }
 
@@ -157,6 +157,11 @@ export class Workbench {
     } else {
       await input.waitFor({ state: "hidden", timeout: 15_000 });
     }
+  }
+
+  /** The active editor's tab, when its label has `label`. */
+  activeTab(label: string | RegExp): Locator {
+    return this.page.locator(".tabs-container .tab.active", { hasText: label });
   }
 
   /** The active editor. */

@@ -80,7 +80,7 @@ export const explorerOpensArtifact: Scenario = {
     const [latest] = runIds(workbench, "HelloFlow");
     await showHelloTask(workbench, latest);
     await workbench.runsRow(/^message\b/).click();
-    await workbench.page.locator(".tabs-container .tab.active", { hasText: "message.js" }).waitFor({ timeout: 15_000 });
+    await workbench.activeTab("message.js").waitFor({ timeout: 15_000 });
     await workbench.waitForText('"hello, world"');
   },
 };
@@ -92,7 +92,7 @@ export const explorerOpensLog: Scenario = {
     const [latest] = runIds(workbench, "HelloFlow");
     await showHelloTask(workbench, latest);
     await workbench.runsRow(/^stdout\b/).click();
-    await workbench.page.locator(".tabs-container .tab.active", { hasText: "stdout.log" }).waitFor({ timeout: 15_000 });
+    await workbench.activeTab("stdout.log").waitFor({ timeout: 15_000 });
     await workbench.waitForText("hello, world");
   },
 };
@@ -190,9 +190,7 @@ export const viewerRestoredAfterReload: Scenario = {
   async run(workbench) {
     await viewChurnRows(workbench);
     await workbench.reload();
-    await workbench.page
-      .locator(".tabs-container .tab.active", { hasText: /^rows · start\// })
-      .waitFor({ timeout: 30_000 });
+    await workbench.activeTab(/^rows · start\//).waitFor({ timeout: 30_000 });
     const header = workbench.webview.locator("table.grid thead");
     await header.filter({ hasText: "tenure" }).waitFor({ timeout: 30_000 });
     await workbench.webview.locator("table.grid tbody tr:not(.spacer)").first().waitFor({ timeout: 15_000 });
