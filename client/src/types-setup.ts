@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type { CommandSpec } from "./commands";
+import { errorMessage } from "./error-message";
 import { isFlowDocument } from "./language-client";
 import { isMissingTsflowModule, withTsflowPath } from "./tsconfig-paths";
 
@@ -37,9 +38,7 @@ export function typesCommand(context: vscode.ExtensionContext): CommandSpec {
       try {
         await setUpTypes(context, folder);
       } catch (error) {
-        void vscode.window.showErrorMessage(
-          `TSFlow: could not set up the types: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        void vscode.window.showErrorMessage(`TSFlow: could not set up the types: ${errorMessage(error)}`);
       }
     },
   };

@@ -6,9 +6,9 @@
 import * as vscode from "vscode";
 import type { CommandSpec } from "../commands";
 import { readSettings } from "../config";
+import { errorMessage } from "../error-message";
 import { resolveNamespace } from "../preview/run-overlay";
 import { RunViewCommands, type ArtifactTarget, type LogTarget } from "../run-targets";
-import { errorMessage } from "./log-tail";
 import { artifactDocumentUri, describeArtifact, describeLog, logDocumentUri, type TsflowDocuments } from "./provider";
 import { comparableRuns, type ComparableRun } from "./read";
 import { ARTIFACT_LANGUAGE, compareTitle, parseDocumentUri, runOf, SCHEME, stepOf } from "./uri";

@@ -4,6 +4,7 @@
  * Polling stops when the task is recorded (or its run ends) and when the document closes. No
  * `vscode` here: the read and the refresh are passed in, so tests drive real runs.
  */
+import { errorMessage } from "../error-message";
 import type { LogTarget } from "../run-targets";
 import type { LogRead } from "./read";
 import { renderReadError } from "./render";
@@ -95,9 +96,4 @@ export function renderLog(target: LogTarget, read: LogRead): string {
   if (notes.length === 0) return read.text;
   const separator = read.text === "" || read.text.endsWith("\n") ? "" : "\n";
   return `${read.text}${separator}${notes.join("\n")}\n`;
-}
-
-/** An error's message, never its stack: TSFlow's errors name the pathspec or file they are about. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

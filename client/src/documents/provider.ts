@@ -4,8 +4,9 @@
  * again from its URI; one that cannot be read shows why instead of an error page.
  */
 import * as vscode from "vscode";
+import { errorMessage } from "../error-message";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
-import { errorMessage, LogTails } from "./log-tail";
+import { LogTails } from "./log-tail";
 import { readArtifact, readLog } from "./read";
 import { renderReadError } from "./render";
 import { artifactUri, logUri, parseDocumentUri, SCHEME } from "./uri";

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { SourceRange } from "../../../runtime/src/graph/model";
 import type { FlowGraphResult } from "../../../server/src/protocol";
 import { datastorePath, readSettings } from "../config";
+import { errorMessage } from "../error-message";
 import { PagePanel } from "../webview-panel";
 import { nextView, stepAt, type AnalysisUpdate } from "./graph-state";
 import { PREVIEW_PAGE } from "./html";
@@ -116,14 +117,14 @@ export class DagPanel extends PagePanel<HostMessage> {
       }
       if (result) this.update(result);
     } catch (error) {
-      this.context.log.warn(`DAG preview of ${this.flow}: no graph from the server: ${messageOf(error)}`);
+      this.context.log.warn(`DAG preview of ${this.flow}: no graph from the server: ${errorMessage(error)}`);
     }
   }
 
   protected receive(message: unknown): void {
     if (!isWebviewMessage(message)) return;
     this.handle(message).catch((error: unknown) =>
-      this.context.log.error(`DAG preview of ${this.flow}: ${message.type} failed: ${messageOf(error)}`),
+      this.context.log.error(`DAG preview of ${this.flow}: ${message.type} failed: ${errorMessage(error)}`),
     );
   }
 
@@ -207,8 +208,4 @@ export class DagPanel extends PagePanel<HostMessage> {
 
 function toRange(range: SourceRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type { CommandTarget, FlowGraphResult } from "../../../server/src/protocol";
+import { errorMessage } from "../error-message";
 import { isFlowDocument } from "../language-client";
 import { webviewOptions } from "../webview-page";
 import { flowAt } from "./graph-state";
@@ -30,7 +31,7 @@ export class PreviewManager implements vscode.Disposable {
     try {
       target = await this.target(arg);
     } catch (error) {
-      this.context.log.error(`Show DAG: ${error instanceof Error ? error.message : String(error)}`);
+      this.context.log.error(`Show DAG: ${errorMessage(error)}`);
       void vscode.window.showErrorMessage(
         "TSFlow: the DAG cannot be shown: the language server did not answer. See the output for details.",
       );

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import { watchDatastore } from "../datastore-watcher";
+import { errorMessage } from "../error-message";
 import type { RunOverlay } from "./messages";
 import { readRunOverlay } from "./run-overlay";
 
@@ -109,7 +110,7 @@ export class RunFeed implements vscode.Disposable {
   }
 
   private warn(error: unknown): void {
-    this.log.warn(`DAG preview: reading runs: ${error instanceof Error ? error.message : String(error)}`);
+    this.log.warn(`DAG preview: reading runs: ${errorMessage(error)}`);
   }
 
   dispose(): void {

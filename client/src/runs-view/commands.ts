@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as vscode from "vscode";
 import { Commands, type CommandTarget, type FlowGraphResult } from "../../../server/src/protocol";
 import type { CommandSpec } from "../commands";
+import { errorMessage } from "../error-message";
 import { RunViewCommands } from "../run-targets";
 import type { ExplorerData } from "./data";
 import { createExampleFlow } from "./example-flow";
@@ -166,9 +167,7 @@ async function graphRange(context: ExplorerCommandContext, uri: vscode.Uri, flow
     const range = step === undefined ? graph?.nameRange : graph?.steps.find((s) => s.name === step)?.nameRange;
     return range && new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
   } catch (error) {
-    context.log.warn(
-      `runs explorer: no graph for ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    context.log.warn(`runs explorer: no graph for ${uri.fsPath}: ${errorMessage(error)}`);
     return undefined;
   }
 }

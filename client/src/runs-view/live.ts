@@ -1,6 +1,7 @@
 import { relative, sep } from "node:path";
 import * as vscode from "vscode";
 import { watchDatastore } from "../datastore-watcher";
+import { errorMessage } from "../error-message";
 import { RECORD_GLOBS, recordChange, type RecordChange } from "./record-paths";
 import type { RunsTree } from "./tree";
 
@@ -96,9 +97,7 @@ export class LiveRuns implements vscode.Disposable {
   private enqueue(update: () => Promise<void>): void {
     this.busy = this.busy
       .then(update)
-      .catch((error: unknown) =>
-        this.log.warn(`runs explorer: ${error instanceof Error ? error.message : String(error)}`),
-      )
+      .catch((error: unknown) => this.log.warn(`runs explorer: ${errorMessage(error)}`))
       .then(() => this.checkPoll());
   }
 

@@ -4,6 +4,7 @@
  * the extension host (./read, ./artifact-view); the page in ./webview only draws what it is sent.
  */
 import * as vscode from "vscode";
+import { errorMessage } from "../error-message";
 import { RunViewCommands, type ArtifactTarget } from "../run-targets";
 import { webviewOptions } from "../webview-page";
 import { artifactView } from "./artifact-view";
@@ -79,7 +80,7 @@ export class ArtifactViewer implements vscode.Disposable {
     } catch (error) {
       restored?.dispose();
       // The client's errors name the task or file; a stack would tell the user nothing more.
-      void vscode.window.showErrorMessage(`TSFlow: cannot view ${pathspec}: ${messageOf(error)}`);
+      void vscode.window.showErrorMessage(`TSFlow: cannot view ${pathspec}: ${errorMessage(error)}`);
       return;
     }
     if (view.kind === "none") {
@@ -112,8 +113,4 @@ export class ArtifactViewer implements vscode.Disposable {
 
 function keyOf(target: ArtifactTarget): string {
   return JSON.stringify([target.datastore, target.task, target.artifact]);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
