@@ -133,6 +133,9 @@ export class OomFlow extends FlowSpec {
   test("@catchError stores the error of a step @timeout stopped, after its retries, and the flow goes on", (t) => {
     const project = new Project(t, {
       "stuck.ts": `import { FlowSpec, step, retry, catchError, timeout } from "tsflow";
+// Loading takes longer than the @timeout: the fallback attempt, in a fresh worker, is not bound by it.
+const loading = Date.now();
+while (Date.now() - loading < 2500);
 export class StuckFlow extends FlowSpec {
   declare before: number;
   declare err: { type: string; message: string };

@@ -137,9 +137,12 @@ export class Scheduler {
     const event = this.event(task);
     this.o.observer.taskStarted(event);
     const startedAt = Date.now();
-    const timer = plan.timeoutSeconds
-      ? setTimeout(() => this.o.pool.kill(event.pathspec), plan.timeoutSeconds * 1000)
-      : undefined;
+    // @timeout bounds the step's code; @catchError's fallback attempt runs none, and a fresh worker
+    // starting slowly on a busy machine must not turn an error it caught into a failed run.
+    const timer =
+      plan.timeoutSeconds && !task.crashed
+        ? setTimeout(() => this.o.pool.kill(event.pathspec), plan.timeoutSeconds * 1000)
+        : undefined;
     void this.o.pool.run(this.taskSpec(task, plan), plan.memoryMB).then((result) => {
       clearTimeout(timer);
       this.running--;
