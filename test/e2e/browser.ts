@@ -246,13 +246,22 @@ export class Workbench {
     return this.runsTree.getByRole("treeitem", { name }).first();
   }
 
-  /** Expands a collapsed tree row (a click on a row with children toggles it). */
+  /**
+   * Expands a collapsed tree row (a click on a row with children toggles it). A row refreshed while
+   * it opens (a run's late file events) can close again: as a user would, click it again.
+   */
   async expand(row: Locator): Promise<void> {
     await row.waitFor({ timeout: 30_000 });
-    if ((await row.getAttribute("aria-expanded")) === "false") await row.click();
-    const deadline = Date.now() + 15_000;
-    while ((await row.getAttribute("aria-expanded")) !== "true") {
-      if (Date.now() > deadline) throw new Error("the row did not expand");
+    const deadline = Date.now() + 20_000;
+    let clickedAt = 0;
+    for (;;) {
+      const expanded = await row.getAttribute("aria-expanded");
+      if (expanded === "true") return;
+      if (Date.now() > deadline) throw new Error(`the row did not expand: ${await row.getAttribute("aria-label")}`);
+      if (expanded === "false" && Date.now() - clickedAt > 3_000) {
+        await row.click();
+        clickedAt = Date.now();
+      }
       await this.page.waitForTimeout(100);
     }
   }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -14,9 +16,11 @@ import type {
   StepNode,
   TaskNode,
 } from "../../client/src/runs-view/nodes";
+import { runChanged } from "../../client/src/runs-view/nodes";
 import { defaultNamespace, getNamespace, namespace, useDatastore } from "../../runtime/src/client";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
 import { EXAMPLES_DIR } from "../support/examples";
+import { CLI } from "../support/cli";
 import { cloneRuns } from "../support/clone-runs";
 import { Project, TEST_USER } from "../support/run-flow";
 
@@ -344,6 +348,7 @@ describe("a run in progress", () => {
     const go = join(project.dir, "go");
     project.write("wait.ts", waitFlow(go));
     const child = project.start(["run", "wait.ts"]);
+    const exited = once(child, "exit");
     t.after(() => child.kill());
     const root = join(project.dir, ".tsflow");
     const data = new ExplorerData(source(root, {}, `user:${TEST_USER}`));
@@ -353,16 +358,15 @@ describe("a run in progress", () => {
       return first?.kind === "run" ? first : undefined;
     });
     assert.equal(run.status, "running");
+    assert.ok(runChanged(run, run), "a running run's steps move under an unchanged row");
     assert.deepEqual(run.icon, { id: "sync~spin", color: "charts.blue" });
     const wait = await until(async () => {
       const steps = (await data.children(run)) as StepNode[];
       return steps.find((s) => s.step === "wait" && s.status === "running");
     });
     assert.match(wait.description!, /^0\/1 tasks · 1 running · \d+/);
-    const [task] = await until(async () => {
-      const tasks = (await data.children(wait)) as TaskNode[];
-      return tasks.length > 0 ? tasks : undefined;
-    });
+    // Until its worker reports in, the step has a row saying no task has started yet.
+    const task = await until(async () => (await data.children(wait)).find((n): n is TaskNode => n.kind === "task"));
     assert.deepEqual([task.status, task.finished, task.description], ["running", false, "running"]);
     assert.deepEqual(
       (await data.children(task)).map((n) => [n.label, n.description]),
@@ -377,6 +381,17 @@ describe("a run in progress", () => {
       return fresh?.status === "succeeded" ? fresh : undefined;
     });
     assert.deepEqual(done.icon, { id: "pass", color: "testing.iconPassed" });
+    assert.ok(runChanged(run, done), "running, then succeeded");
+    assert.deepEqual(await exited, [0, null]);
+    const again = (await data.run("WaitFlow", run.runId))!;
+    assert.ok(!runChanged(done, again), "a finished run read again is the same: its row is left alone");
+    const tag = spawnSync(process.execPath, [CLI, "tag", "add", `WaitFlow/${run.runId}`, "checked"], {
+      cwd: project.dir,
+      encoding: "utf8",
+    });
+    assert.equal(tag.status, 0, tag.stderr);
+    const tagged = (await data.run("WaitFlow", run.runId))!;
+    assert.ok(runChanged(again, tagged), "a tag added to a finished run changes its row");
     const finished = (await data.children(wait)) as TaskNode[];
     assert.deepEqual([finished[0].status, finished[0].finished], ["succeeded", true]);
   });

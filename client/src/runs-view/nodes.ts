@@ -3,6 +3,7 @@
  * layer (./data.ts) makes them from the client API; the tree (./tree.ts) turns them into TreeItems.
  * Nothing here knows of the editor, so the unit tests check exactly what a user would see.
  */
+import { isDeepStrictEqual } from "node:util";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
 
 /** A codicon and an optional theme color id, e.g. `{ id: "pass", color: "testing.iconPassed" }`. */
@@ -112,4 +113,13 @@ export type ParentNode = FlowNode | RunNode | StepNode | TaskNode;
 /** Whether `node` has children to read. */
 export function isParent(node: ExplorerNode): node is ParentNode {
   return node.kind === "flow" || node.kind === "run" || node.kind === "step" || node.kind === "task";
+}
+
+/**
+ * Whether a run read afresh has anything its row and subtree do not show yet. A running run's steps
+ * and tasks move under an unchanged row; a finished run changes only with its record (its tags).
+ * Refreshing a row for nothing is not free: it collapses a child the user is expanding just then.
+ */
+export function runChanged(shown: RunNode, fresh: RunNode): boolean {
+  return shown.status === "running" || !isDeepStrictEqual(shown, fresh);
 }

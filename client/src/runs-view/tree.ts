@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { RunViewCommands } from "../run-targets";
 import type { ExplorerData, WorkspaceFlow } from "./data";
-import { isParent, type ExplorerNode, type FlowNode, type MoreNode, type RunNode } from "./nodes";
+import { isParent, runChanged, type ExplorerNode, type FlowNode, type MoreNode, type RunNode } from "./nodes";
 import type { RecordChange } from "./record-paths";
 
 /** The command a "Load more…" row runs. */
@@ -70,8 +70,8 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
   }
 
   /**
-   * Applies what changed in the datastore: a shown run is read again and its row (with whatever of
-   * its subtree is expanded) refreshed, or its flow listed again when the run is gone; a run not
+   * Applies what changed in the datastore: a shown run is read again and, when it changed, its row
+   * (with whatever of its subtree is expanded) refreshed, or its flow listed again when the run is gone; a run not
    * shown yet makes its flow list again; a flow not shown yet, or a change to a whole flow or to
    * the datastore, makes the roots list again.
    */
@@ -129,6 +129,8 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
   private async refreshRun(run: RunNode): Promise<void> {
     const fresh = await this.data.run(run.flow, run.runId);
     if (!fresh) return this.fire(this.nodes.get(`flow:${run.flow}`));
+    // Watchers repeat and delay events: a finished run's record read again is often the same.
+    if (!runChanged(run, fresh)) return;
     this.adopt(fresh);
     this.fire(run);
   }
