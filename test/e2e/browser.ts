@@ -164,6 +164,11 @@ export class Workbench {
     return this.page.locator(".tabs-container .tab.active", { hasText: label });
   }
 
+  /** An editor tab by its label, in any group. */
+  tab(label: string | RegExp): Locator {
+    return this.page.locator(".tabs-container .tab", { hasText: label }).first();
+  }
+
   /** The active editor. */
   get editor(): Locator {
     return this.page.locator(".editor-group-container.active .editor-instance .monaco-editor").first();

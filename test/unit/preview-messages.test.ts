@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  chosenRunOf,
   isHostMessage,
   isPreviewState,
   isWebviewMessage,
@@ -81,6 +82,7 @@ describe("DAG preview: typed webview messages", () => {
   test("the saved state restores a panel only when it names a document and a flow", () => {
     assert.equal(isPreviewState({ uri: VIEW.uri, flow: "TestFlow" }), true);
     assert.equal(isPreviewState({ uri: VIEW.uri, flow: "TestFlow", viewport: { x: 1, y: -2, k: 0.5 } }), true);
+    assert.equal(isPreviewState({ uri: VIEW.uri, flow: "TestFlow", run: "TestFlow/12" }), true);
     for (const state of [
       undefined,
       null,
@@ -90,8 +92,22 @@ describe("DAG preview: typed webview messages", () => {
       { uri: VIEW.uri, flow: "TestFlow", viewport: { x: 0, y: 0, k: 0 } },
       { uri: VIEW.uri, flow: "TestFlow", viewport: { x: Number.NaN, y: 0, k: 1 } },
       { uri: VIEW.uri, flow: "TestFlow", viewport: "zoomed" },
+      { uri: VIEW.uri, flow: "TestFlow", run: 12 },
     ]) {
       assert.equal(isPreviewState(state), false, JSON.stringify(state));
     }
+  });
+
+  test("the state keeps a run the user chose, so a reload shows it again; the latest is not kept", () => {
+    const overlay = {
+      pathspec: "TestFlow/7",
+      status: "succeeded" as const,
+      startedAt: "2024-01-01T00:00:00.000Z",
+      steps: {},
+    };
+    assert.equal(chosenRunOf({ type: "run", run: { ...overlay, chosen: true }, namespace: null }), "TestFlow/7");
+    assert.equal(chosenRunOf({ type: "run", run: overlay, namespace: null }), undefined);
+    // A chosen run deleted since: the preview goes back to the latest after a reload.
+    assert.equal(chosenRunOf({ type: "run", run: null, namespace: null, missing: "TestFlow/7" }), undefined);
   });
 });

@@ -85,6 +85,8 @@ export interface PreviewState {
   flow: string;
   /** The user's pan and zoom. */
   viewport?: Viewport;
+  /** The run the user chose to see (`FLOW/RUN`), shown again after a reload; absent: the latest. */
+  run?: string;
 }
 
 /** Pan (x, y in pixels) and zoom (k) of the drawing. */
@@ -168,8 +170,14 @@ export function isPreviewState(value: unknown): value is PreviewState {
     isObject(value) &&
     isString(value.uri) &&
     isString(value.flow) &&
-    (value.viewport === undefined || isViewport(value.viewport))
+    (value.viewport === undefined || isViewport(value.viewport)) &&
+    (value.run === undefined || isString(value.run))
   );
+}
+
+/** What a `run` message leaves for the state to keep: the chosen run's pathspec, none for the latest. */
+export function chosenRunOf(message: HostMessage & { type: "run" }): string | undefined {
+  return message.run?.chosen ? message.run.pathspec : undefined;
 }
 
 function isViewport(value: unknown): value is Viewport {

@@ -60,7 +60,7 @@ export class PreviewManager implements vscode.Disposable {
       if (!isPreviewState(state) || this.panels.has(keyOf(vscode.Uri.parse(state.uri), state.flow))) {
         panel.dispose();
       } else {
-        this.adopt(panel, vscode.Uri.parse(state.uri), state.flow);
+        this.adopt(panel, vscode.Uri.parse(state.uri), state.flow).showRun(state.run);
       }
       return Promise.resolve();
     },

@@ -15,7 +15,7 @@ import {
   explorerOpensLog,
   explorerShowsRunInPreview,
   explorerViewsTable,
-  viewerRestoredAfterReload,
+  panelsRestoredAfterReload,
 } from "./runs-explorer";
 import type { Scenario } from "./scenario";
 
@@ -34,5 +34,5 @@ export const scenarios: Scenario[] = [
   explorerViewsTable,
   explorerShowsRunInPreview,
   // Last: it reloads the window.
-  viewerRestoredAfterReload,
+  panelsRestoredAfterReload,
 ];

@@ -184,13 +184,30 @@ export const explorerShowsRunInPreview: Scenario = {
   },
 };
 
-/** A viewer panel open when the window reloads comes back, its artifact read again. */
-export const viewerRestoredAfterReload: Scenario = {
-  name: "viewer-restored-after-reload",
+/**
+ * Panels open when the window reloads come back as they were: the artifact viewer with its artifact
+ * read again, and the DAG preview on the run the user chose (not the latest).
+ */
+export const panelsRestoredAfterReload: Scenario = {
+  name: "panels-restored-after-reload",
   async run(workbench) {
+    tsflow(workbench, ["run", "churn.ts", "--customers", "300"]);
+    const [older] = runIds(workbench, "ChurnFlow");
     await viewChurnRows(workbench);
+    const row = workbench.runsRow(new RegExp(`^${older}, succeeded`));
+    await row.click();
+    await row.locator(".action-label[aria-label='Show in DAG Preview']").click();
+    // One editor group, so one webview shows at a time: the viewer's tab, then the preview's.
+    await workbench.tab(/^DAG: ChurnFlow/).waitFor({ timeout: 30_000 });
+    await workbench.runCommand("View: Join All Editor Groups");
+    await workbench.tab(/^DAG: ChurnFlow/).click();
+    const chosen = `Run ChurnFlow/${older}: ✓ succeeded`;
+    const summary = workbench.dagPreview.locator("#run-summary");
+    await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
     await workbench.reload();
-    await workbench.activeTab(/^rows · start\//).waitFor({ timeout: 30_000 });
+    await workbench.activeTab(/^DAG: ChurnFlow/).waitFor({ timeout: 30_000 });
+    await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
+    await workbench.tab(/^rows · start\//).click();
     const header = workbench.webview.locator("table.grid thead");
     await header.filter({ hasText: "tenure" }).waitFor({ timeout: 30_000 });
     await workbench.webview.locator("table.grid tbody tr:not(.spacer)").first().waitFor({ timeout: 15_000 });

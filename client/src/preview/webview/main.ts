@@ -6,7 +6,9 @@
  */
 import "./style.css";
 import {
+  chosenRunOf,
   isHostMessage,
+  isPreviewState,
   type GraphView,
   type HostMessage,
   type PreviewState,
@@ -76,8 +78,7 @@ class Preview {
       case "init":
         byId("flow-name").textContent = message.flow;
         this.svg.setAttribute("aria-label", `The steps of ${message.flow}`);
-        this.state = { ...this.state, uri: message.uri, flow: message.flow };
-        api.setState(this.state);
+        this.keep({ uri: message.uri, flow: message.flow });
         return;
       case "graph":
         this.view = message.view;
@@ -85,6 +86,7 @@ class Preview {
       case "run":
         this.run = message.run;
         this.namespace = message.namespace;
+        this.keep({ run: chosenRunOf(message) });
         showRunSummary(this.chrome, this.run, this.namespace, message.missing);
         return this.redraw();
       case "current":
@@ -128,7 +130,15 @@ class Preview {
     this.applyViewport();
     // Saved once the gesture settles: setState on every wheel tick is wasted work.
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.state && api.setState({ ...this.state, viewport: this.viewport }), 200);
+    this.saveTimer = setTimeout(() => this.keep({ viewport: this.viewport }), 200);
+  }
+
+  /** Saves `fields` in the webview state, once `init` has named the flow (a reload restores from it). */
+  private keep(fields: Partial<PreviewState>): void {
+    const next = { ...this.state, ...fields };
+    if (!isPreviewState(next)) return;
+    this.state = next;
+    api.setState(next);
   }
 
   private applyViewport(): void {
