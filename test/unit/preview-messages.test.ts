@@ -24,6 +24,7 @@ describe("DAG preview: typed webview messages", () => {
   test("every message the webview may send passes; anything else is refused", () => {
     const valid: WebviewMessage[] = [
       { type: "ready" },
+      { type: "showLatest" },
       { type: "reveal", step: "train" },
       { type: "exportSvg", svg: "<svg></svg>" },
       { type: "error", message: "oops" },

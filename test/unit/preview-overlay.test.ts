@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RunOverlay } from "../../client/src/preview/messages";
 import { readRunOverlay, resolveNamespace, stepRun } from "../../client/src/preview/run-overlay";
-import { runSummaryText } from "../../client/src/preview/webview/chrome";
+import { offersLatest, runSummaryText } from "../../client/src/preview/webview/chrome";
 import { buildLayout, type Layout } from "../../client/src/preview/webview/layout";
 import { formatDuration } from "../../runtime/src/format/duration";
 import { defaultNamespace, getNamespace, namespace } from "../../runtime/src/client";
@@ -91,6 +91,12 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
       new RegExp(`^Latest run ForeachFlow/${ids.ForeachFlow}: ✓ 1 task · 1.2 s$`, "m"),
     );
     assert.equal(runSummaryText(run, OWN), `Latest run ForeachFlow/${ids.ForeachFlow}: ✓ succeeded · 5.0 s`);
+    assert.equal(offersLatest(run), false, "the latest run needs no way back to it");
+    const chosen = { ...run!, chosen: true };
+    assert.equal(runSummaryText(chosen, OWN), `Run ForeachFlow/${ids.ForeachFlow}: ✓ succeeded · 5.0 s`);
+    assert.equal(offersLatest(chosen), true);
+    assert.equal(offersLatest(null, `ForeachFlow/${ids.ForeachFlow}`), true, "a chosen run deleted since");
+    assert.equal(offersLatest(null), false);
   });
 
   test("a failed run: the step that threw failed, the steps after it did not run", async () => {

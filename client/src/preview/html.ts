@@ -3,6 +3,7 @@ import type { PageSpec } from "../webview-page";
 const BODY = `<header id="toolbar" class="toolbar" role="toolbar" aria-label="DAG preview">
   <span id="flow-name" class="flow-name"></span>
   <span id="run-summary" class="run-summary" role="status" aria-live="polite"></span>
+  <button type="button" id="show-latest" data-action="latest" title="Show the flow's latest run again" hidden>Latest Run</button>
   <button type="button" data-action="zoom-out" title="Zoom out (-)" aria-label="Zoom out">\u2212</button>
   <button type="button" data-action="zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button>
   <button type="button" data-action="fit" title="Fit the graph to the view (0)">Fit</button>

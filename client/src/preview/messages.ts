@@ -74,6 +74,8 @@ export type WebviewMessage =
   | { type: "ready" }
   /** A node was clicked or activated with the keyboard: reveal the step in the editor. */
   | { type: "reveal"; step: string }
+  /** After a chosen run: show the flow's latest run again. */
+  | { type: "showLatest" }
   /** The drawing as a standalone SVG document, to be saved where the user chooses. */
   | { type: "exportSvg"; svg: string }
   /** Something went wrong in the webview; the host logs it. */
@@ -106,6 +108,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   if (!isObject(value)) return false;
   switch (value.type) {
     case "ready":
+    case "showLatest":
       return true;
     case "reveal":
       return isString(value.step);

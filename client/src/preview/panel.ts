@@ -136,6 +136,8 @@ export class DagPanel extends PagePanel<HostMessage> {
         return this.reveal(message.step);
       case "exportSvg":
         return this.save(message.svg);
+      case "showLatest":
+        return this.showRun(undefined);
       case "error":
         this.context.log.warn(`DAG preview of ${this.flow}: ${message.message}`);
     }

@@ -155,14 +155,14 @@ export const explorerViewsTable: Scenario = {
 
 /**
  * A run chosen in the explorer shows in the DAG preview. Deleted from disk (VS Code reports only its
- * folder), the preview says it is gone and the explorer no longer lists it.
+ * folder), the preview says it is gone and the explorer no longer lists it; "Latest Run" goes back.
  */
 export const explorerShowsRunInPreview: Scenario = {
   name: "explorer-shows-chosen-run-in-preview",
   async run(workbench, shot) {
     tsflow(workbench, ["run", "hello.ts"]);
     tsflow(workbench, ["run", "hello.ts"]);
-    const [, older] = runIds(workbench, "HelloFlow");
+    const [latest, older] = runIds(workbench, "HelloFlow");
     await workbench.showRuns();
     await workbench.expand(workbench.runsRow(/^HelloFlow/));
     const row = workbench.runsRow(new RegExp(`^${older}, succeeded`));
@@ -181,6 +181,11 @@ export const explorerShowsRunInPreview: Scenario = {
     if ((await workbench.previewStep("hello", ".status-succeeded").count()) > 0)
       throw new Error("the preview still shows the deleted run's statuses");
     await row.waitFor({ state: "detached", timeout: 15_000 });
+    // The way back to the latest run, offered only while a chosen run is shown.
+    const showLatest = workbench.dagPreview.locator("#show-latest");
+    await showLatest.click();
+    await summary.filter({ hasText: `Latest run HelloFlow/${latest}: ✓ succeeded` }).waitFor({ timeout: 30_000 });
+    await showLatest.waitFor({ state: "hidden", timeout: 15_000 });
   },
 };
 

@@ -9,6 +9,8 @@ import { formatDuration } from "../../../../runtime/src/format/duration";
 /** The page's elements around the drawing. */
 export interface ChromeElements {
   runSummary: HTMLElement;
+  /** "Latest Run": shown while a chosen run (or its absence) is on the drawing. */
+  showLatest: HTMLElement;
   banner: HTMLElement;
   bannerTitle: HTMLElement;
   problems: HTMLUListElement;
@@ -42,6 +44,12 @@ export function showRunSummary(
 ): void {
   elements.runSummary.textContent = runSummaryText(run, namespace, missing);
   elements.runSummary.dataset.status = run?.status ?? "none";
+  elements.showLatest.hidden = !offersLatest(run, missing);
+}
+
+/** Whether the preview shows a run the user chose (or says it is gone): then it offers the latest. */
+export function offersLatest(run: RunOverlay | null, missing?: string): boolean {
+  return run?.chosen === true || missing !== undefined;
 }
 
 /**

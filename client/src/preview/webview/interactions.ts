@@ -12,6 +12,8 @@ export interface Controls {
   setViewport(viewport: Viewport): void;
   fit(): void;
   exportSvg(): void;
+  /** Back from a chosen run to the flow's latest. */
+  showLatest(): void;
   reveal(step: string): void;
   layout(): Layout | undefined;
   /** Moves the keyboard focus to a node, panning it into view. */
@@ -53,6 +55,7 @@ function act(action: string | undefined, svg: SVGSVGElement, controls: Controls)
   else if (action === "zoom-out") controls.setViewport(zoomAt(controls.viewport(), 1 / ZOOM_STEP, ...centre()));
   else if (action === "fit") controls.fit();
   else if (action === "export") controls.exportSvg();
+  else if (action === "latest") controls.showLatest();
 }
 
 function attachPointer(svg: SVGSVGElement, controls: Controls): void {

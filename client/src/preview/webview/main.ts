@@ -37,6 +37,7 @@ class Preview {
   private readonly renderer = new DagRenderer(byId<SVGGElement>("nodes"), byId<SVGGElement>("edges"));
   private readonly chrome: ChromeElements = {
     runSummary: byId("run-summary"),
+    showLatest: byId("show-latest"),
     banner: byId("banner"),
     bannerTitle: byId("banner-title"),
     problems: byId("problems"),
@@ -59,6 +60,7 @@ class Preview {
       setViewport: (v) => this.setViewport(v),
       fit: () => this.fit(),
       exportSvg: () => this.post({ type: "exportSvg", svg: this.svgText() }),
+      showLatest: () => this.post({ type: "showLatest" }),
       reveal: (step) => this.post({ type: "reveal", step }),
       layout: () => this.layout,
       focusStep: (step) => this.renderer.element(step)?.focus(),
