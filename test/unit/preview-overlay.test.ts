@@ -92,7 +92,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
     );
     assert.equal(runSummaryText(run, OWN), `Latest run ForeachFlow/${ids.ForeachFlow}: ✓ succeeded · 5.0 s`);
     assert.equal(offersLatest(run), false, "the latest run needs no way back to it");
-    const chosen = { ...run!, chosen: true };
+    const chosen = { ...run, chosen: true };
     assert.equal(runSummaryText(chosen, OWN), `Run ForeachFlow/${ids.ForeachFlow}: ✓ succeeded · 5.0 s`);
     assert.equal(offersLatest(chosen), true);
     assert.equal(offersLatest(null, `ForeachFlow/${ids.ForeachFlow}`), true, "a chosen run deleted since");
