@@ -118,7 +118,7 @@ export function isParent(node: ExplorerNode): node is ParentNode {
 /**
  * Whether a run read afresh has anything its row and subtree do not show yet. A running run's steps
  * and tasks move under an unchanged row; a finished run changes only with its record (its tags).
- * Refreshing a row for nothing is not free: it collapses a child the user is expanding just then.
+ * Refreshing a row for nothing is not free: it can close a child the user is opening just then.
  */
 export function runChanged(shown: RunNode, fresh: RunNode): boolean {
   return shown.status === "running" || !isDeepStrictEqual(shown, fresh);

@@ -71,9 +71,9 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
 
   /**
    * Applies what changed in the datastore: a shown run is read again and, when it changed, its row
-   * (with whatever of its subtree is expanded) refreshed, or its flow listed again when the run is gone; a run not
-   * shown yet makes its flow list again; a flow not shown yet, or a change to a whole flow or to
-   * the datastore, makes the roots list again.
+   * (with whatever of its subtree is expanded) refreshed, or its flow listed again when the run is
+   * gone; a run not shown yet makes its flow list again; a flow not shown yet, or a change to a
+   * whole flow or to the datastore, makes the roots list again.
    */
   async apply(changes: readonly RecordChange[]): Promise<void> {
     const runs = new Map(changes.map((c) => [`${c.flow}/${c.run}`, c]));
