@@ -11,6 +11,7 @@ import { datastorePath, readSettings } from "../config";
 import { resolveNamespace } from "../preview/run-overlay";
 import { ExplorerCommands, nodeCommands } from "./commands";
 import { ExplorerData, type ExplorerSource } from "./data";
+import { ExpandedRows } from "./expanded-rows";
 import { describeFilter, effectiveNamespace, isFiltered, parseFilter, type ExplorerFilter } from "./filter";
 import { pickFilter } from "./filter-commands";
 import { LiveRuns } from "./live";
@@ -53,10 +54,12 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
   const warn = (error: Error) => deps.log.warn(`runs explorer: ${error.message}`);
   const data = new ExplorerData(source(), { onError: warn });
   const flows = new WorkspaceFlows();
+  const expandedRows = new ExpandedRows(context.workspaceState);
   // The tree tells the watcher after each read, so a running run that comes into view is polled.
   const tree: RunsTree = new RunsTree(
     data,
     () => flows.list(),
+    expandedRows,
     () => live.checkPoll(),
   );
   const live = new LiveRuns(tree, deps.log);
@@ -95,6 +98,8 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(configure),
     view.onDidChangeVisibility(({ visible }) => live.visible(visible)),
+    view.onDidExpandElement(({ element }) => expandedRows.expanded(element.key)),
+    view.onDidCollapseElement(({ element }) => expandedRows.collapsed(element.key)),
   );
   live.visible(view.visible);
   if (deps.runChanged) context.subscriptions.push(deps.runChanged((flow) => live.flowChanged(flow)));

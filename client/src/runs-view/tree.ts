@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { RunViewCommands } from "../run-targets";
 import type { ExplorerData, WorkspaceFlow } from "./data";
+import type { ExpandedRows } from "./expanded-rows";
 import { isParent, runChanged, type ExplorerNode, type FlowNode, type MoreNode, type RunNode } from "./nodes";
 import type { RecordChange } from "./record-paths";
 
@@ -24,12 +25,14 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
   constructor(
     private readonly data: ExplorerData,
     private readonly workspaceFlows: () => Promise<WorkspaceFlow[]>,
+    /** The rows the user left open: they open so again after a window reload. */
+    private readonly expandedRows: ExpandedRows,
     /** Called after every read, to start polling when a running run has come into view. */
     private readonly afterRead: () => void = () => {},
   ) {}
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return toTreeItem(node);
+    return toTreeItem(node, this.expandedRows.has(node.key));
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -161,10 +164,11 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
   }
 }
 
-function toTreeItem(node: ExplorerNode): vscode.TreeItem {
+/** The row for `node`; `leftOpen` when the user had it expanded (VS Code forgets that on a reload). */
+function toTreeItem(node: ExplorerNode, leftOpen: boolean): vscode.TreeItem {
   const state = {
     none: vscode.TreeItemCollapsibleState.None,
-    collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+    collapsed: leftOpen ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
     expanded: vscode.TreeItemCollapsibleState.Expanded,
   }[node.collapsible];
   const item = new vscode.TreeItem(node.label, state);

@@ -191,7 +191,8 @@ export const explorerShowsRunInPreview: Scenario = {
 
 /**
  * Panels open when the window reloads come back as they were: the artifact viewer with its artifact
- * read again, and the DAG preview on the run the user chose (not the latest).
+ * read again, the DAG preview on the run the user chose (not the latest), and the runs explorer
+ * with the rows the user had opened.
  */
 export const panelsRestoredAfterReload: Scenario = {
   name: "panels-restored-after-reload",
@@ -212,6 +213,9 @@ export const panelsRestoredAfterReload: Scenario = {
     await workbench.reload();
     await workbench.activeTab(/^DAG: ChurnFlow/).waitFor({ timeout: 30_000 });
     await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
+    // The runs explorer opens as it was left, down to the task's artifacts.
+    await workbench.showRuns();
+    await workbench.runsRow(/^rows\b/).waitFor({ timeout: 30_000 });
     await workbench.tab(/^rows · start\//).click();
     const header = workbench.webview.locator("table.grid thead");
     await header.filter({ hasText: "tenure" }).waitFor({ timeout: 30_000 });
