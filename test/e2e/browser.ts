@@ -118,10 +118,7 @@ export class Workbench {
   /** Quick Open (Ctrl+P) on a path relative to the workspace; waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);
-    await this.focusWorkbench();
-    await this.page.keyboard.press("Control+P");
-    const input = this.page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible", timeout: 15_000 });
+    const input = await this.openQuickInput("Control+P");
     await input.fill(relativePath);
     // The list first shows recently opened files: Enter before the match is focused opens one of those.
     await this.page
@@ -138,10 +135,7 @@ export class Workbench {
    * opens a quick pick or input box of its own, which is left open for the scenario to answer.
    */
   async runCommand(title: string, options: { asks?: boolean } = {}): Promise<void> {
-    await this.focusWorkbench();
-    await this.page.keyboard.press("Control+Shift+P");
-    const input = this.page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible", timeout: 15_000 });
+    const input = await this.openQuickInput("Control+Shift+P");
     await input.fill(`>${title}`);
     await this.page
       .locator(".quick-input-widget .monaco-list-row.focused", { hasText: title })
@@ -406,6 +400,30 @@ export class Workbench {
 
   private async focusWorkbench() {
     // Keyboard shortcuts go to the focused element: focus the workbench, not a stale overlay.
-    if (await this.page.locator(".quick-input-widget").isVisible()) await this.page.keyboard.press("Escape");
+    const widget = this.page.locator(".quick-input-widget").first();
+    if (!(await widget.isVisible())) return;
+    await this.page.keyboard.press("Escape");
+    // It fades out, inert, before it is gone: let it go before asking for it again.
+    await widget.waitFor({ state: "hidden", timeout: 5_000 }).catch(() => undefined);
+  }
+
+  /**
+   * Opens the quick input with `keys` (the palette, Quick Open) and returns its input box. VS Code
+   * marks the widget inert while it fades out; opened again at that moment, it can stay inert and
+   * refuse typing (seen once under load): then close it and open it again.
+   */
+  private async openQuickInput(keys: string): Promise<Locator> {
+    const input = this.page.locator(".quick-input-widget input").first();
+    const inert = this.page.locator(".quick-input-widget[inert], [inert] .quick-input-widget");
+    for (let attempt = 1; ; attempt++) {
+      await this.focusWorkbench();
+      await this.page.keyboard.press(keys);
+      await input.waitFor({ state: "visible", timeout: 15_000 });
+      const deadline = Date.now() + 3_000;
+      while ((await inert.count()) > 0 && Date.now() < deadline) await this.page.waitForTimeout(100);
+      if ((await inert.count()) === 0) return input;
+      if (attempt === 3) throw new Error(`the quick input opened by ${keys} stays inert`);
+      await this.page.keyboard.press("Escape");
+    }
   }
 }
