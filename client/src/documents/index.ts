@@ -9,12 +9,12 @@ import { documentCommands } from "./commands";
 import { TsflowDocuments } from "./provider";
 import { SCHEME } from "./uri";
 
-/** Registers the `tsflow:` content provider and the open/compare commands; all are disposed with the extension. */
+/** Registers the `tsflow:` file system and the open/compare commands; all are disposed with the extension. */
 export function registerDocuments(context: vscode.ExtensionContext): void {
   const documents = new TsflowDocuments();
   context.subscriptions.push(
     documents,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
+    vscode.workspace.registerFileSystemProvider(SCHEME, documents, { isReadonly: true, isCaseSensitive: true }),
     vscode.workspace.onDidCloseTextDocument((document) => {
       if (document.uri.scheme === SCHEME) documents.closed(document.uri);
     }),

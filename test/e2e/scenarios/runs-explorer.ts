@@ -191,8 +191,8 @@ export const explorerShowsRunInPreview: Scenario = {
 
 /**
  * Panels open when the window reloads come back as they were: the artifact viewer with its artifact
- * read again, the DAG preview on the run the user chose (not the latest), and the runs explorer
- * with the rows the user had opened.
+ * read again, the DAG preview on the run the user chose (not the latest), a task's log document,
+ * and the runs explorer with the rows the user had opened.
  */
 export const panelsRestoredAfterReload: Scenario = {
   name: "panels-restored-after-reload",
@@ -210,6 +210,11 @@ export const panelsRestoredAfterReload: Scenario = {
     const chosen = `Run ChurnFlow/${older}: ✓ succeeded`;
     const summary = workbench.dagPreview.locator("#run-summary");
     await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
+    // A `tsflow:` document too: the task's log, kept open (a preview tab gives way to the next).
+    await workbench.runsRow(/^stdout\b/).click();
+    await workbench.activeTab("stdout.log").waitFor({ timeout: 15_000 });
+    await workbench.runCommand("View: Keep Editor");
+    await workbench.tab(/^DAG: ChurnFlow/).click();
     await workbench.reload();
     await workbench.activeTab(/^DAG: ChurnFlow/).waitFor({ timeout: 30_000 });
     await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
@@ -218,6 +223,8 @@ export const panelsRestoredAfterReload: Scenario = {
     // in the whole suite, those opened by explorer-views-artifact-table are.
     await workbench.showRuns();
     await workbench.runsRow(/^rows\b/).waitFor({ timeout: 30_000 });
+    await workbench.tab(/^stdout\.log/).click();
+    await workbench.waitForText("printed nothing to stdout");
     await workbench.tab(/^rows · start\//).click();
     const header = workbench.webview.locator("table.grid thead");
     await header.filter({ hasText: "tenure" }).waitFor({ timeout: 30_000 });
