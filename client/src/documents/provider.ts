@@ -72,11 +72,13 @@ export class TsflowDocuments implements vscode.FileSystemProvider, vscode.Dispos
     throw readOnly(uri);
   }
 
-  /** The document's text, or a text that says why it cannot be read. */
+  /**
+   * The document's text, or a text that says why it cannot be read. A URI that names no artifact or
+   * log (a breadcrumb's parent folder, a hand-typed one) is not found.
+   */
   private async shown(uri: vscode.Uri): Promise<Shown> {
     const document = parseDocumentUri(uri);
-    if (!document)
-      return { text: renderReadError(uri.toString(true), "it is not a TSFlow artifact or log"), mtime: this.opened };
+    if (!document) throw vscode.FileSystemError.FileNotFound(uri);
     const { kind, target } = document;
     const what = kind === "artifact" ? describeArtifact(target) : describeLog(target);
     try {

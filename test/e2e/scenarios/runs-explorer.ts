@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Locator } from "playwright-core";
 import type { Workbench } from "../browser";
 import { REPO } from "../workspace";
 import type { Scenario } from "./scenario";
@@ -16,8 +17,10 @@ export class SlowFlow extends FlowSpec {
 
   @step async start() {
     const started = Date.now();
+    console.log("waiting for go");
     while (!existsSync("go") && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
     this.waited = Date.now() - started;
+    console.log("let go");
     this.next(this.end);
   }
 
@@ -41,6 +44,22 @@ function runIds(workbench: Workbench, flow: string, extra: string[] = []): strin
   return runs.map((run) => run.id);
 }
 
+/**
+ * Clicks an explorer row that opens a document, until its tab `tab` is active: under a running run
+ * the rows are drawn again each second, and a click that lands mid-redraw does nothing.
+ */
+async function openRow(workbench: Workbench, row: Locator, tab: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await row.click();
+    try {
+      return await workbench.activeTab(tab).waitFor({ timeout: 3_000 });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
 /** Expands the runs explorer down to the task of step `hello` in HelloFlow's run `runId`. */
 async function showHelloTask(workbench: Workbench, runId: string): Promise<void> {
   await workbench.showRuns();
@@ -50,7 +69,10 @@ async function showHelloTask(workbench: Workbench, runId: string): Promise<void>
   await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
 }
 
-/** A run started from a terminal appears in the explorer while it runs, and turns green when it ends. */
+/**
+ * A run started from a terminal appears in the explorer while it runs, and turns green when it ends;
+ * its running task's log, opened meanwhile, follows what the step prints.
+ */
 export const explorerFollowsTerminalRun: Scenario = {
   name: "explorer-follows-terminal-run",
   async run(workbench, shot) {
@@ -63,8 +85,15 @@ export const explorerFollowsTerminalRun: Scenario = {
       const running = workbench.runsRow(/^\d+, running/);
       await running.waitFor({ timeout: 30_000 });
       await shot("running");
+      await workbench.expand(running);
+      await workbench.expand(workbench.runsRow(/^start, running/));
+      await workbench.expand(workbench.runsRow(/^task \d+, running/));
+      await openRow(workbench, workbench.runsRow(/^stdout\b/), "stdout.log");
+      await workbench.waitForText("waiting for go", 30_000);
+      await workbench.waitForText("is still running: following its stdout");
       writeFileSync(join(workbench.folder, "go"), "");
       if ((await exited) !== 0) throw new Error("the SlowFlow run failed");
+      await workbench.waitForText("let go", 30_000);
       await workbench.runsRow(/^\d+, succeeded/).waitFor({ timeout: 30_000 });
     } finally {
       child.kill();
