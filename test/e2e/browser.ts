@@ -106,10 +106,15 @@ export class Workbench {
    * does not); waits for the workbench to come back.
    */
   async reload(): Promise<void> {
-    const reloaded = this.page.waitForEvent("framenavigated", { predicate: (f) => f === this.page.mainFrame() });
+    // Settled at once: a reload that never comes fails this scenario, not the whole run.
+    const reloaded = this.page.waitForEvent("framenavigated", { predicate: (f) => f === this.page.mainFrame() }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     // The page goes away under the palette: what the palette then waits for may fail with it.
     await this.runCommand("Developer: Reload Window").catch(() => undefined);
-    await reloaded;
+    const error = await reloaded;
+    if (error) throw error;
     // Whatever the side bar showed comes back: the editor area and the status bar say it is up.
     await this.page.locator(".monaco-workbench .part.editor").waitFor({ timeout: 60_000 });
     await this.page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
@@ -118,8 +123,7 @@ export class Workbench {
   /** Quick Open (Ctrl+P) on a path relative to the workspace; waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
     const name = basename(relativePath);
-    const input = await this.openQuickInput("Control+P");
-    await input.fill(relativePath);
+    await this.openQuickInput("Control+P", relativePath);
     // The list first shows recently opened files: Enter before the match is focused opens one of those.
     await this.page
       .locator(".quick-input-widget .monaco-list-row.focused", { hasText: name })
@@ -135,8 +139,7 @@ export class Workbench {
    * opens a quick pick or input box of its own, which is left open for the scenario to answer.
    */
   async runCommand(title: string, options: { asks?: boolean } = {}): Promise<void> {
-    const input = await this.openQuickInput("Control+Shift+P");
-    await input.fill(`>${title}`);
+    const input = await this.openQuickInput("Control+Shift+P", `>${title}`);
     await this.page
       .locator(".quick-input-widget .monaco-list-row.focused", { hasText: title })
       .first()
@@ -408,22 +411,23 @@ export class Workbench {
   }
 
   /**
-   * Opens the quick input with `keys` (the palette, Quick Open) and returns its input box. VS Code
-   * marks the widget inert while it fades out; opened again at that moment, it can stay inert and
-   * refuse typing (seen once under load): then close it and open it again.
+   * Opens the quick input with `keys` (the palette, Quick Open), types `text` into it and returns
+   * its input box. It can close or refuse typing just after it opens: a webview that takes the
+   * focus closes it, and VS Code marks it inert while it fades out, where it can stay when opened
+   * again at that moment. Then it is opened again, up to three times.
    */
-  private async openQuickInput(keys: string): Promise<Locator> {
+  private async openQuickInput(keys: string, text: string): Promise<Locator> {
     const input = this.page.locator(".quick-input-widget input").first();
-    const inert = this.page.locator(".quick-input-widget[inert], [inert] .quick-input-widget");
     for (let attempt = 1; ; attempt++) {
       await this.focusWorkbench();
       await this.page.keyboard.press(keys);
-      await input.waitFor({ state: "visible", timeout: 15_000 });
-      const deadline = Date.now() + 3_000;
-      while ((await inert.count()) > 0 && Date.now() < deadline) await this.page.waitForTimeout(100);
-      if ((await inert.count()) === 0) return input;
-      if (attempt === 3) throw new Error(`the quick input opened by ${keys} stays inert`);
-      await this.page.keyboard.press("Escape");
+      try {
+        await input.waitFor({ state: "visible", timeout: 15_000 });
+        await input.fill(text, { timeout: 5_000 });
+        return input;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
     }
   }
 }

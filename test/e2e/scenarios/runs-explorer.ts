@@ -161,8 +161,11 @@ async function viewChurnRows(workbench: Workbench): Promise<void> {
   await workbench.expand(workbench.runsRow(/^start, succeeded/));
   await workbench.expand(workbench.runsRow(/^task \d+, succeeded/));
   const rows = workbench.runsRow(/^rows\b/);
-  await rows.click();
+  // Hovered, not clicked: a click opens the artifact's document, which can open after the viewer
+  // and cover it.
+  await rows.hover();
   await rows.locator(".action-label[aria-label='View as Table or Plot']").click();
+  await workbench.activeTab(/^rows · start\//).waitFor({ timeout: 30_000 });
   await workbench.webview.locator("table.grid tbody tr:not(.spacer)").first().waitFor({ timeout: 30_000 });
 }
 
@@ -220,8 +223,9 @@ export const explorerShowsRunInPreview: Scenario = {
 
 /**
  * Panels open when the window reloads come back as they were: the artifact viewer with its artifact
- * read again, the DAG preview on the run the user chose (not the latest), a task's log document,
- * and the runs explorer with the rows the user had opened.
+ * read again, the DAG preview on the run the user chose (not the latest), and a task's log
+ * document. (The explorer's open rows are kept in the workspace state, which VS Code in the browser
+ * writes only when idle: whether a reload sees them is timing, so they are unit-tested instead.)
  */
 export const panelsRestoredAfterReload: Scenario = {
   name: "panels-restored-after-reload",
@@ -247,11 +251,6 @@ export const panelsRestoredAfterReload: Scenario = {
     await workbench.reload();
     await workbench.activeTab(/^DAG: ChurnFlow/).waitFor({ timeout: 30_000 });
     await summary.filter({ hasText: chosen }).waitFor({ timeout: 30_000 });
-    // The runs explorer opens as it was left, down to a task's artifacts. VS Code in the browser
-    // writes the workspace state every 5 s, so rows opened just before the reload may not be kept;
-    // in the whole suite, those opened by explorer-views-artifact-table are.
-    await workbench.showRuns();
-    await workbench.runsRow(/^rows\b/).waitFor({ timeout: 30_000 });
     await workbench.tab(/^stdout\.log/).click();
     await workbench.waitForText("printed nothing to stdout");
     await workbench.tab(/^rows · start\//).click();
