@@ -1,20 +1,22 @@
 import { relative, sep } from "node:path";
 import * as vscode from "vscode";
+import { withFolders } from "./watch-globs";
 
 /**
- * A watcher on what matches any of `globs` (relative to the root) in the datastore at `root`, and
- * on the datastore folder itself where it can be. VS Code reports a deleted folder as one event,
- * not one for each file inside, so a watcher that must hear of deleted runs names their folders.
- * A datastore inside a workspace folder is watched through that folder (the common case, `.tsflow`
- * in the project), which works before the datastore exists; one outside is watched where it is.
+ * A watcher on what matches any of `globs` (relative to the root) in the datastore at `root`, on
+ * every folder on the way to it (see `withFolders`: a deleted folder is reported alone), and on
+ * the datastore folder itself where it can be. A datastore inside a workspace folder is watched
+ * through that folder (the common case, `.tsflow` in the project), which works before the
+ * datastore exists; one outside is watched where it is.
  */
 export function watchDatastore(root: string, globs: readonly string[]): vscode.FileSystemWatcher {
+  const watched = withFolders(globs);
   const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
   if (!folder) {
-    return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), anyOf(globs)));
+    return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), anyOf(watched)));
   }
   const within = relative(folder.uri.fsPath, root).split(sep).join("/");
-  const patterns = within ? [within, ...globs.map((glob) => `${within}/${glob}`)] : globs;
+  const patterns = within ? [within, ...watched.map((glob) => `${within}/${glob}`)] : watched;
   return vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, anyOf(patterns)));
 }
 

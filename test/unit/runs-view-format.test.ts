@@ -23,7 +23,8 @@ import {
   previewValue,
   statusIcon,
 } from "../../client/src/runs-view/format";
-import { recordChange } from "../../client/src/runs-view/record-paths";
+import { RECORD_GLOBS, recordChange } from "../../client/src/runs-view/record-paths";
+import { withFolders } from "../../client/src/watch-globs";
 import { analyze } from "../../runtime/src/graph";
 import { Project } from "../support/run-flow";
 
@@ -177,5 +178,25 @@ describe("which datastore files the watcher acts on", () => {
     assert.equal(recordChange("blobs/ab/abcdef"), undefined);
     assert.equal(recordChange("cache/compiled/x.json"), undefined);
     assert.equal(recordChange("flows/HelloFlow/runs/17/steps/start/deeper/1.json"), undefined);
+  });
+
+  test("the watcher also names every folder on the way to the records: a deleted folder is reported alone", () => {
+    assert.deepEqual(withFolders(RECORD_GLOBS), [
+      "flows",
+      "flows/*",
+      "flows/*/runs",
+      "flows/*/runs/*",
+      "flows/*/runs/*/run.json",
+      "flows/*/runs/*/steps",
+      "flows/*/runs/*/steps/*",
+      "flows/*/runs/*/steps/*/*.json",
+    ]);
+    assert.deepEqual(withFolders(["flows/HelloFlow/runs/*/run.json"]), [
+      "flows",
+      "flows/HelloFlow",
+      "flows/HelloFlow/runs",
+      "flows/HelloFlow/runs/*",
+      "flows/HelloFlow/runs/*/run.json",
+    ]);
   });
 });

@@ -48,8 +48,8 @@ export class RunFeed implements vscode.Disposable {
   restart(): void {
     this.watcher?.dispose();
     const { root, flow } = this.source();
-    // The run folders and the flow's own too: a deleted folder is reported alone.
-    const globs = [`flows/${flow}`, `flows/${flow}/runs/*`, `flows/${flow}/runs/*/run.json`];
+    // The watcher adds the run folders and the flow's own: a deleted folder is reported alone.
+    const globs = [`flows/${flow}/runs/*/run.json`];
     this.watcher = root === undefined ? undefined : watchDatastore(root, globs);
     const changed = () => this.schedule(DEBOUNCE_MS);
     this.watcher?.onDidCreate(changed);

@@ -10,16 +10,10 @@ export interface RecordChange {
 }
 
 /**
- * The datastore paths the explorer watches, relative to its root: records, and the folders that
- * hold them, since a deleted folder is reported alone.
+ * The datastore records the explorer watches, relative to its root (the watcher adds the folders
+ * that hold them, since a deleted folder is reported alone).
  */
-export const RECORD_GLOBS = [
-  "flows",
-  "flows/*",
-  "flows/*/runs/*",
-  "flows/*/runs/*/run.json",
-  "flows/*/runs/*/steps/*/*.json",
-];
+export const RECORD_GLOBS = ["flows/*/runs/*/run.json", "flows/*/runs/*/steps/*/*.json"];
 
 /**
  * What a datastore path (relative to the root, `/`-separated) tells of when it is one the explorer
