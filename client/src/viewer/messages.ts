@@ -83,7 +83,6 @@ export interface ImageView extends ArtifactHeader {
 
 export type ArtifactView = TableView | ImageView;
 
-/** Messages the extension host posts to the webview. */
 /**
  * Where the artifact shown is, as the run views name it (`ArtifactTarget`): the page keeps it in
  * its state, so that the panel can be read again after a window reload.
@@ -94,6 +93,7 @@ export interface ViewerSource {
   artifact: string;
 }
 
+/** Messages the extension host posts to the webview. */
 export type HostMessage =
   /** The artifact to show: sent whenever the webview says it is ready. */
   { type: "show"; view: ArtifactView; source: ViewerSource };
