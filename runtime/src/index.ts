@@ -25,4 +25,4 @@ export type {
   EnvironmentOptions,
 } from "./authoring/decorators";
 export { param, type ParamOptions, type ParamType } from "./authoring/param";
-export { current, type Current } from "./authoring/current";
+export { current, type Current, type ForeachStackFrame } from "./authoring/current";

@@ -172,12 +172,12 @@ describe("tsflow runs, dump, logs and tag", () => {
       ) as DumpJson;
       assert.equal(step.tasks.length, 6);
       // Task ids follow the order tasks were started in, which interleaves the two models'.
-      assert.deepEqual(step.tasks.map((t) => t.artifacts.score).sort(), [0.001, 0.001, 4.01, 4.01, 6.1, 6.1]);
+      assert.deepEqual(step.tasks.map((t) => t.artifacts.score).sort(), [4.001, 4.01, 4.1, 6.001, 6.01, 6.1]);
       const end = JSON.parse(
         tsflow(["dump", `${runs["nested-foreach"].pathspec}/end/13`, "--json"]).stdout,
       ) as DumpJson;
       assert.deepEqual(end.tasks.length, 1);
-      assert.deepEqual(end.tasks[0].artifacts.results, { 0: 6.1, 1: 6.1 });
+      assert.deepEqual(end.tasks[0].artifacts.results, { 0: 6.1, 1: 4.1 });
     });
 
     test("--json renders what JSON cannot hold, and cuts a very large value to a preview", () => {

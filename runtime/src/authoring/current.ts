@@ -1,3 +1,34 @@
+/**
+ * One frame of `current.foreachStack`: the task handles element `index` (of `count`) of the foreach
+ * that step `step` made, and `value` is that element (Metaflow's `foreach_stack`).
+ */
+export interface ForeachStackFrame {
+  readonly step: string;
+  readonly index: number;
+  readonly count: number;
+  /** The element itself, read when asked for: a copy, as `this.input` is. */
+  readonly value: unknown;
+}
+
+/** What the task executor knows of the running task; the fields of `current`. */
+export interface CurrentState {
+  flowName: string;
+  runId: string;
+  stepName: string;
+  taskId: string;
+  retryCount: number;
+  pathspec: string;
+  namespace: string;
+  username: string;
+  tags: readonly string[];
+  /** For a resumed run: the run it resumes. */
+  originRunId?: string;
+  /** One frame per enclosing foreach, outermost first. */
+  foreachStack?: readonly ForeachStackFrame[];
+  /** Changes the run's user tags on its record, safely against other writers; returns every tag then. */
+  editTags?: (change: { add: string[]; remove: string[] }) => readonly string[];
+}
+
 /** What a running task knows about itself (Metaflow's `current`). */
 export interface Current {
   flowName: string;
@@ -10,19 +41,43 @@ export interface Current {
   pathspec: string;
   namespace: string;
   username: string;
+  /** The run's tags, system tags first; `addTags` and `removeTags` change them. */
   tags: readonly string[];
+  /** The run this run resumes (`tsflow resume`), or undefined for a fresh run (Metaflow's `origin_run_id`). */
+  originRunId: string | undefined;
+  /** Whether this run was started by `tsflow resume` (Metaflow's `is_resumed`). */
+  isResumed: boolean;
+  /**
+   * One frame per foreach this task is inside, outermost first: `{ step, index, count, value }`,
+   * where `step` made the split and `value` is this task's element of it. [] outside any foreach.
+   */
+  foreachStack: readonly ForeachStackFrame[];
+  /** Adds user tags to the run, as `tsflow tag add` does; the run's record keeps them. */
+  addTags(...tags: string[]): void;
+  /** Removes user tags from the run, as `tsflow tag remove` does; system tags cannot be removed. */
+  removeTags(...tags: string[]): void;
 }
 
-let state: Current | undefined;
+let state: CurrentState | undefined;
 
 /** Called by the task executor before and after each task. */
-export function setCurrent(next: Current | undefined): void {
+export function setCurrent(next: CurrentState | undefined): void {
   state = next;
 }
 
-function read<K extends keyof Current>(key: K): Current[K] {
+function running(key: string): CurrentState {
   if (!state) throw new Error(`current.${key} is only set while a step runs under \`tsflow run\``);
-  return state[key];
+  return state;
+}
+
+function read<K extends keyof CurrentState>(key: K): CurrentState[K] {
+  return running(key)[key];
+}
+
+function editTags(method: string, change: { add: string[]; remove: string[] }): void {
+  const task = running(method);
+  if (!task.editTags) throw new Error(`current.${method} needs a run record to change, and this task has none`);
+  task.tags = task.editTags(change);
 }
 
 /** The running task's identity; reading it outside a running step throws. */
@@ -53,5 +108,20 @@ export const current: Current = {
   },
   get tags() {
     return read("tags");
+  },
+  get originRunId() {
+    return read("originRunId");
+  },
+  get isResumed() {
+    return read("originRunId") !== undefined;
+  },
+  get foreachStack() {
+    return read("foreachStack") ?? [];
+  },
+  addTags(...tags: string[]) {
+    editTags("addTags", { add: tags, remove: [] });
+  },
+  removeTags(...tags: string[]) {
+    editTags("removeTags", { add: [], remove: tags });
   },
 };

@@ -3,6 +3,7 @@
  *
  *   blobs/ab/<sha256>                                   artifact values, content-addressed
  *   flows/<Flow>/runs/<run>/run.json                    run metadata, tags, parameters, progress
+ *   flows/<Flow>/runs/<run>/run.json.lock               held while one writer changes run.json
  *   flows/<Flow>/runs/<run>/steps/<step>/<task>.json    task metadata and its artifacts' references
  *   flows/<Flow>/runs/<run>/steps/<step>/<task>.stdout  task logs, created on first output
  *   cache/...                                           compiled flows; safe to delete
@@ -11,6 +12,7 @@ export const layout = {
   flows: () => "flows",
   runs: (flow: string) => `flows/${flow}/runs`,
   run: (flow: string, run: string) => `flows/${flow}/runs/${run}/run.json`,
+  runLock: (flow: string, run: string) => `flows/${flow}/runs/${run}/run.json.lock`,
   steps: (flow: string, run: string) => `flows/${flow}/runs/${run}/steps`,
   tasks: (flow: string, run: string, step: string) => `flows/${flow}/runs/${run}/steps/${step}`,
   task: (flow: string, run: string, step: string, task: string) =>

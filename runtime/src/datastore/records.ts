@@ -1,3 +1,4 @@
+import type { GraphShape } from "../graph/fingerprint";
 import type { JsonValue } from "../graph/model";
 import { DatastoreError } from "./errors";
 
@@ -45,7 +46,15 @@ export interface RunRecord {
   /** `user:NAME` and `runtime:node-VERSION`: fixed for the run's life. */
   systemTags: string[];
   parameters: Record<string, JsonValue>;
+  /** The flow's .ts file, absolute: runs of one class from different files are told apart by it. */
   flowFile: string;
+  /**
+   * A hash of the graph's structure (graph/fingerprint.ts): steps, kinds, transitions, foreach and
+   * condition variables, join inputs. Absent in runs written before TSFlow recorded it.
+   */
+  graphFingerprint?: string;
+  /** The structure the fingerprint hashes, step by step, so resume can name what changed. */
+  graphShape?: GraphShape;
   /** The scheduler process, so a reader can tell a running run from one whose scheduler died. */
   pid: number;
   host: string;

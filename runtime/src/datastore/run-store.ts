@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { layout } from "./layout";
+import { withLock } from "./lock";
 import { DATASTORE_FORMAT, parseRecord, type RunRecord } from "./records";
 import type { Storage } from "./storage";
 
@@ -28,6 +29,21 @@ export class RunStore {
 
   update(run: RunRecord): void {
     this.storage.write(layout.run(run.flow, run.id), serialize(run));
+  }
+
+  /**
+   * Reads the run's record, lets `change` edit it, and writes it back, holding the run's lock so
+   * that no other writer (the scheduler, `tsflow tag`, a step adding tags) changes it in between.
+   * Returns the record written, or undefined (nothing written) when there is no record.
+   */
+  modify(flow: string, id: string, change: (record: RunRecord) => void): RunRecord | undefined {
+    return withLock(this.storage, layout.runLock(flow, id), () => {
+      const record = this.read(flow, id);
+      if (!record) return undefined;
+      change(record);
+      this.update(record);
+      return record;
+    });
   }
 
   read(flow: string, id: string): RunRecord | undefined {

@@ -30,6 +30,8 @@ export interface Storage {
   /** Appends to a growing value (logs); readers may see any prefix of what was appended. */
   append(key: string, data: Uint8Array | string): void;
   size(key: string): number | undefined;
+  /** Removes a key (or a whole prefix); absent keys are fine. */
+  remove(key: string): void;
   /** Where the data lives, for messages. */
   describe(key: string): string;
 }
@@ -120,7 +122,7 @@ export class FsStorage implements Storage {
     return this.path(key);
   }
 
-  /** Removes a key or a whole prefix; for tests and for cleaning temp files of killed writers. */
+  /** Removes a key or a whole prefix: a released lock, temp files of killed writers, test data. */
   remove(key: string): void {
     rmSync(this.path(key), { recursive: true, force: true });
   }

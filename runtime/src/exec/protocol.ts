@@ -31,6 +31,11 @@ export interface TaskSpec {
   foreach: ForeachFrame[];
   /** For a task inside a foreach: where the foreach artifact is, to read `this.input` from. */
   foreachInput?: { artifact: string; ref: ArtifactRef };
+  /**
+   * For each frame of `foreach`, outermost first: the foreach artifact of that split, so
+   * `current.foreachStack` can read the elements of outer foreaches too.
+   */
+  foreachInputs?: Array<{ artifact: string; ref: ArtifactRef }>;
   /** The transition the graph says the step takes, which the step's own `this.next` must match. */
   transition: {
     type: "linear" | "split" | "foreach" | "switch" | "end";
@@ -49,7 +54,8 @@ export interface TaskSpec {
   crashed?: TaskError;
   environment?: Record<string, string>;
   resources?: TaskRecord["resources"];
-  current: { namespace: string; username: string; tags: string[] };
+  /** What `current` tells beyond the task's own identity; `originRunId` only in a resumed run. */
+  current: { namespace: string; username: string; tags: string[]; originRunId?: string };
 }
 
 export interface TaskOutcome {

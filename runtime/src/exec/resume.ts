@@ -1,24 +1,29 @@
 import type { Datastore } from "../datastore";
 import type { ForeachFrame, RunRecord, TaskRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
+import type { GraphShape } from "../graph/fingerprint";
 import type { RunPlan } from "./plan";
+import { checkGraphUnchanged } from "./resume-origin";
 import type { CloneSource } from "./scheduler";
 
 /**
  * What a resumed run runs again and what it copies: the resume step and every step after it run
- * again; every other step's successful tasks in the origin are cloned, artifacts and all.
+ * again; every other step's successful tasks in the origin are cloned, artifacts and all. Given
+ * the flow's shape now, it refuses when the graph changed in a way that makes cloning wrong.
  */
 export function planResume(
   datastore: Datastore,
   plan: RunPlan,
   origin: RunRecord,
   named: string | undefined,
+  shape?: GraphShape,
 ): { step: string; clone: CloneSource } {
   const step = named ?? failedStep(datastore, plan, origin);
   if (!plan.steps.has(step)) {
     throw new TsflowError("usage", `${plan.flow} has no step '${step}': its steps are ${plan.order.join(", ")}`);
   }
   const rerun = downstream(plan, step);
+  if (shape) checkGraphUnchanged(origin, shape, plan, { step, rerun });
   const byKey = new Map<string, TaskRecord>();
   for (const name of plan.order) {
     if (rerun.has(name)) continue;

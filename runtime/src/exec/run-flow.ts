@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Datastore } from "../datastore";
 import type { RunRecord } from "../datastore/records";
+import { graphFingerprint, graphShape } from "../graph/fingerprint";
 import type { FlowGraph, JsonValue } from "../graph/model";
 import { systemTags, userNamespace } from "../metadata/identity";
 import type { CompiledFlow } from "./compile";
@@ -32,6 +33,7 @@ export interface RunRequest {
  */
 export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(request.graph)): Promise<RunRecord> {
   const { datastore, graph, user } = request;
+  const shape = graphShape(graph);
   request.pool.preload(request.compiled);
   const run = datastore.runs.create({
     flow: graph.name,
@@ -42,6 +44,8 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     systemTags: systemTags(user),
     parameters: request.parameters,
     flowFile: request.flowFile,
+    graphFingerprint: graphFingerprint(shape),
+    graphShape: shape,
     steps: {},
     ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
   });
@@ -53,7 +57,12 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     flowFile: request.flowFile,
     className: graph.name,
     parameters: request.parameters,
-    current: { namespace: userNamespace(user), username: user, tags: [...run.systemTags, ...run.tags] },
+    current: {
+      namespace: userNamespace(user),
+      username: user,
+      tags: [...run.systemTags, ...run.tags],
+      ...(request.resume ? { originRunId: request.resume.originRunId } : {}),
+    },
     maxWorkers: request.maxWorkers,
     withRetry: request.withRetry,
     pool: request.pool,

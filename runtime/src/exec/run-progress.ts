@@ -81,9 +81,13 @@ export class RunProgress {
       else delete p.finishedAt;
       this.run.steps[step] = { ...p };
     }
-    // Tags may have changed on disk (`tsflow tag add` during the run): keep them.
-    const onDisk = this.datastore.runs.read(this.run.flow, this.run.id);
-    if (onDisk) this.run.tags = onDisk.tags;
-    this.datastore.runs.update(this.run);
+    // Tags may change on disk while the run goes (`tsflow tag`, a step's current.addTags): under
+    // the run's lock, the record on disk gives the tags and this run everything else.
+    const run = this.run;
+    const saved = this.datastore.runs.modify(run.flow, run.id, (onDisk) => {
+      run.tags = onDisk.tags;
+      Object.assign(onDisk, run);
+    });
+    if (!saved) this.datastore.runs.update(run);
   }
 }

@@ -336,6 +336,7 @@ export class Scheduler {
       join: plan.join,
       foreach: task.foreach,
       ...(input ? { foreachInput: input } : {}),
+      ...(task.foreach.length > 0 ? { foreachInputs: foreachInputs(task.splits) } : {}),
       transition: plan.transition,
       ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar, printCaught: plan.printException } : {}),
       ...(task.crashed ? { crashed: task.crashed } : {}),
@@ -377,6 +378,11 @@ export class Scheduler {
     this.o.observer.runFinished(this.o.run, Date.now() - this.started);
     this.finish(this.o.run);
   }
+}
+
+/** The artifacts of the open foreach splits, outermost first: one per frame of the task's foreach stack. */
+function foreachInputs(splits: SplitFrame[]): Array<{ artifact: string; ref: ArtifactRef }> {
+  return splits.flatMap((s) => (s.input ? [s.input] : []));
 }
 
 /** The task again, for its next attempt: the one that just failed joins its history. */

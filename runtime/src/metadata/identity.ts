@@ -29,12 +29,17 @@ export function systemTags(user: string): string[] {
 
 const SYSTEM_PREFIXES = ["user:", "runtime:"];
 
+/** Whether a tag has the form of a system tag (`user:NAME`, `runtime:...`): users cannot add or remove those. */
+export function isSystemTag(tag: string): boolean {
+  return SYSTEM_PREFIXES.some((p) => tag.startsWith(p));
+}
+
 /** A tag a user may add: non-empty, one line, not in a system tag's form. */
 export function checkUserTag(tag: string): string {
   if (tag.trim() === "") throw new TsflowError("usage", "a tag cannot be empty");
   if (/[\n\r\t]/.test(tag) || tag.length > 500)
     throw new TsflowError("usage", `tag '${tag.slice(0, 40)}' must be one line of at most 500 characters`);
-  if (SYSTEM_PREFIXES.some((p) => tag.startsWith(p))) {
+  if (isSystemTag(tag)) {
     throw new TsflowError(
       "usage",
       `tag '${tag}' looks like a system tag (${SYSTEM_PREFIXES.join(", ")}): TSFlow sets those itself`,

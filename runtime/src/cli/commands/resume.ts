@@ -1,10 +1,9 @@
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
-import { NotFoundError } from "../../datastore";
-import type { Datastore } from "../../datastore";
-import type { RunRecord } from "../../datastore/records";
 import { planFlow } from "../../exec/plan";
 import { planResume } from "../../exec/resume";
+import { findOrigin } from "../../exec/resume-origin";
+import { graphShape } from "../../graph/fingerprint";
 import { userNamespace } from "../../metadata/identity";
 import { UsageError } from "../args";
 import { launchRun, splitRunArgs } from "../run-setup";
@@ -13,11 +12,13 @@ const HELP = `Usage: tsflow resume FILE [STEP] [options]
 
 Starts a new run that reuses the origin run's successful work: every task before STEP
 is cloned with its artifacts, and STEP and everything after it run again. Without STEP,
-the run resumes from the step that failed. The origin is the latest run of the flow in
-your namespace unless --origin-run-id names another. Parameters are the origin's.
+the run resumes from the step that failed. The origin is the latest run of the flow, from
+this FILE, in your namespace unless --origin-run-id names another. Parameters are the
+origin's. Resume refuses when the graph changed in a way that makes the cloned results wrong
+(a cloned step's transition, kind or join inputs, a step removed); edits inside steps resume.
 
 Options:
-  --origin-run-id ID     the run to resume (default: the latest run of this flow)
+  --origin-run-id ID     the run to resume (default: the latest run of this flow file)
   --tag TAG              tag the new run (repeatable)
   --max-workers N        tasks to run at once (default: the number of cores)
   --with retry           retry every failed step (3 times) unless it has its own @retry
@@ -47,26 +48,16 @@ export const resumeCommand: Command = {
       throw new UsageError(`resume: unknown option '${args.rest[0]}': a resumed run keeps its origin's parameters`);
     if (args.positionals.length > 2) throw new UsageError(`resume: unexpected argument '${args.positionals[2]}'`);
     return launchRun("resume", args, io, (flow, datastore, user) => {
-      const origin = originRun(datastore, flow.graph.name, args.originRunId, userNamespace(user));
+      const origin = findOrigin(datastore, {
+        flow: flow.graph.name,
+        flowFile: flow.path,
+        namespace: userNamespace(user),
+        cwd: io.cwd,
+        ...(args.originRunId !== undefined ? { runId: args.originRunId } : {}),
+      });
       const plan = planFlow(flow.graph);
-      const { step, clone } = planResume(datastore, plan, origin, args.positionals[1]);
+      const { step, clone } = planResume(datastore, plan, origin, args.positionals[1], graphShape(flow.graph));
       return { parameters: origin.parameters, plan, resume: { originRunId: origin.id, step, clone } };
     });
   },
 };
-
-/** The run to resume: the one named, or the latest of this flow in the user's namespace. */
-function originRun(datastore: Datastore, flow: string, id: string | undefined, namespace: string): RunRecord {
-  if (id !== undefined) {
-    const run = datastore.runs.read(flow, id);
-    if (!run) throw new NotFoundError(`no run ${flow}/${id} in ${datastore.root}`, `${flow}/${id}`);
-    return run;
-  }
-  for (const candidate of datastore.runs.ids(flow)) {
-    const run = datastore.runs.read(flow, candidate);
-    if (run?.systemTags.includes(namespace)) return run;
-  }
-  throw new UsageError(
-    `resume: ${flow} has no run in namespace ${namespace} in ${datastore.root}: run it first (tsflow run FILE)`,
-  );
-}

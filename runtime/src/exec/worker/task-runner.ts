@@ -8,6 +8,7 @@ import { TsflowError } from "../../errors";
 import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
 import type { CompiledFlow } from "../compile";
 import { ArtifactScope } from "./artifact-scope";
+import { currentState } from "./current-state";
 import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
@@ -35,15 +36,7 @@ export class TaskRunner {
       store: (stream, text) => datastore.tasks.appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text),
       forward: (stream, text) => this.forward(key, stream, text),
     });
-    setCurrent({
-      flowName: spec.flow,
-      runId: spec.runId,
-      stepName: spec.step,
-      taskId: spec.taskId,
-      retryCount: spec.attempt,
-      pathspec: key,
-      ...spec.current,
-    });
+    setCurrent(currentState(spec, datastore));
     let outcome: TaskOutcome | undefined;
     try {
       outcome = await this.execute(spec, datastore, compiled, startedAt);

@@ -1,0 +1,124 @@
+import { realpathSync } from "node:fs";
+import { relative } from "node:path";
+import type { Datastore } from "../datastore";
+import { NotFoundError } from "../datastore/errors";
+import type { RunRecord } from "../datastore/records";
+import { TsflowError } from "../errors";
+import { graphFingerprint, shapeChanges, type GraphShape } from "../graph/fingerprint";
+import type { RunPlan } from "./plan";
+
+/** What resume knows of the flow it is about to run. */
+export interface ResumeTarget {
+  /** The flow class. */
+  flow: string;
+  /** The flow file, absolute. */
+  flowFile: string;
+  /** The origin named by --origin-run-id, if any. */
+  runId?: string;
+  /** The user's namespace (`user:NAME`): without --origin-run-id, the origin is their latest run. */
+  namespace: string;
+  /** For messages: files are shown relative to it when inside it. */
+  cwd: string;
+}
+
+/**
+ * The run to resume: the one named, or the latest of this flow, from this flow file, in the
+ * user's namespace. A class of the same name in another file is another flow: its runs are never
+ * an origin, and when they are the only ones the refusal names both files.
+ */
+export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecord {
+  const { flow, flowFile, namespace } = target;
+  const shown = (file: string) => showPath(file, target.cwd);
+  if (target.runId !== undefined) {
+    const run = datastore.runs.read(flow, target.runId);
+    if (!run) throw new NotFoundError(`no run ${flow}/${target.runId} in ${datastore.root}`, `${flow}/${target.runId}`);
+    if (!sameFile(run.flowFile, flowFile)) {
+      throw new TsflowError(
+        "usage",
+        `resume: run ${flow}/${run.id} was started from ${shown(run.flowFile)}, not ${shown(flowFile)}: a class of the same name in another file is another flow (resume ${shown(run.flowFile)} instead)`,
+      );
+    }
+    return run;
+  }
+  const others = new Set<string>();
+  for (const id of datastore.runs.ids(flow)) {
+    const run = datastore.runs.read(flow, id);
+    if (!run?.systemTags.includes(namespace)) continue;
+    if (sameFile(run.flowFile, flowFile)) return run;
+    others.add(run.flowFile);
+  }
+  if (others.size > 0) {
+    throw new TsflowError(
+      "usage",
+      `resume: the runs of ${flow} in namespace ${namespace} were started from ${[...others].map(shown).join(", ")}, not ${shown(flowFile)}: run ${shown(flowFile)} first, or resume the file they came from`,
+    );
+  }
+  throw new TsflowError(
+    "usage",
+    `resume: ${flow} has no run in namespace ${namespace} in ${datastore.root}: run it first (tsflow run FILE)`,
+  );
+}
+
+/**
+ * Refuses to resume when the graph changed in a way that makes cloning wrong: a step that would be
+ * cloned changed its kind, its transition or (a join) its inputs, or a step the origin ran before
+ * the resume step is gone. Edits inside a step's body keep the graph's fingerprint: they resume.
+ * An origin written before runs recorded their graph is not checked.
+ */
+export function checkGraphUnchanged(
+  origin: RunRecord,
+  shape: GraphShape,
+  plan: RunPlan,
+  resume: { step: string; rerun: Set<string> },
+): void {
+  const before = origin.graphShape;
+  if (!before || origin.graphFingerprint === graphFingerprint(shape)) return;
+  const rerunBefore = reachable(before, resume.step);
+  const problems: string[] = [];
+  for (const [name, was] of Object.entries(before)) {
+    const now = shape[name];
+    if (!now) {
+      // A step after the resume step would run again anyway: removing it changes no cloned task.
+      if (!rerunBefore.has(name)) problems.push(`step \`${name}\` was removed`);
+      continue;
+    }
+    if (resume.rerun.has(name)) continue;
+    for (const change of shapeChanges(was, now)) problems.push(`step \`${name}\`: ${change}`);
+  }
+  if (problems.length === 0) return;
+  throw new TsflowError(
+    "usage",
+    `resume: ${plan.flow} changed since run ${origin.id} in a way that makes its results wrong to reuse: ${problems.join("; ")}. Resume from an earlier step (tsflow resume FILE STEP), or run the flow again`,
+  );
+}
+
+/** The steps reachable from `from` in a recorded shape, `from` included. */
+function reachable(shape: GraphShape, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [from];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (seen.has(name) || !shape[name]) continue;
+    seen.add(name);
+    queue.push(...shape[name].targets.map((t) => t.slice(t.lastIndexOf(":") + 1)));
+  }
+  return seen;
+}
+
+/** Whether two absolute paths name one file (a symlinked folder, a differently cased drive...). */
+export function sameFile(a: string, b: string): boolean {
+  return a === b || real(a) === real(b);
+}
+
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path relative to `cwd` when it is inside it, else as it is. */
+export function showPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") && !rel.startsWith("/") ? rel : file;
+}
