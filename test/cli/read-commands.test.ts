@@ -38,20 +38,20 @@ describe("tsflow runs, dump, logs and tag", () => {
       const result = tsflow(["runs"]);
       assert.equal(result.code, 0, result.stderr);
       const lines = result.stdout.trimEnd().split("\n");
-      assert.match(lines[0], /^PATHSPEC +STATUS +USER +STARTED +DURATION +TAGS$/);
+      assert.match(lines[0], /^PATHSPEC +FILE +STATUS +USER +STARTED +DURATION +TAGS$/);
       const listed = lines.slice(1, -1).map((line) => line.split(/ +/)[0]);
       const mine = [runs.failBad, runs.failOk, runs.types, runs["nested-foreach"], runs.branch, runs.hello];
       assert.deepEqual(
         listed,
         mine.map((r) => r.pathspec),
       );
-      assert.match(lines[1], /^FailFlow\/\d+ +failed +tester +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ m?s$/);
+      assert.match(lines[1], /^FailFlow\/\d+ +fail\.ts +failed +tester +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +[\d.]+ m?s$/);
       assert.equal(lines.at(-1), `6 runs in namespace 'user:${FIXTURE_USER}'.`);
     });
 
     test("--all-namespaces, --namespace, --tag, FLOW and --limit choose the runs", () => {
       const all = tsflow(["runs", "--all-namespaces"]);
-      assert.match(all.stdout, new RegExp(`^${runs.alice.pathspec} +succeeded +alice .* nightly$`, "m"));
+      assert.match(all.stdout, new RegExp(`^${runs.alice.pathspec} +branch\\.ts +succeeded +alice .* nightly$`, "m"));
       assert.match(all.stdout, /7 runs in any namespace\.\n$/);
       const alice = tsflow(["runs", "--namespace", "user:alice"]);
       assert.deepEqual(
@@ -64,7 +64,7 @@ describe("tsflow runs, dump, logs and tag", () => {
       const tagged = tsflow(["runs", "BranchFlow", "--all-namespaces", "--tag", "nightly"]);
       assert.match(tagged.stdout, /1 run of BranchFlow tagged 'nightly' in any namespace\./);
       const limited = tsflow(["runs", "FailFlow", "--limit", "1"]);
-      assert.match(limited.stdout, new RegExp(`^${runs.failBad.pathspec} +failed`, "m"));
+      assert.match(limited.stdout, new RegExp(`^${runs.failBad.pathspec} +fail\\.ts +failed`, "m"));
       assert.doesNotMatch(limited.stdout, new RegExp(runs.failOk.pathspec));
       assert.match(limited.stdout, /1 run of FailFlow in namespace 'user:tester' \(more with a larger --limit\)\./);
     });
@@ -77,6 +77,7 @@ describe("tsflow runs, dump, logs and tag", () => {
       assert.deepEqual(Object.keys(list[0]), [
         "pathspec",
         "flow",
+        "flowFile",
         "id",
         "status",
         "user",
@@ -88,6 +89,7 @@ describe("tsflow runs, dump, logs and tag", () => {
         "systemTags",
       ]);
       assert.equal(list[0].pathspec, runs.failBad.pathspec);
+      assert.equal(list[0].flowFile, join(fixture.dir, "fail.ts"));
       assert.equal(list[0].status, "failed");
       assert.deepEqual(list[0].userTags, []);
       assert.equal(typeof list[0].durationMs, "number");
@@ -123,7 +125,9 @@ describe("tsflow runs, dump, logs and tag", () => {
         runCli(["runs", "HelloFlow"], elsewhere, { TSFLOW_USER: FIXTURE_USER, TSFLOW_DATASTORE_ROOT: fixture.root }),
       ]) {
         assert.equal(result.code, 0, result.stderr);
-        assert.match(result.stdout, new RegExp(`^${runs.hello.pathspec} +succeeded`, "m"));
+        // Outside the folder of the flow file, the file is shown whole.
+        const file = join(fixture.dir, "hello.ts").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        assert.match(result.stdout, new RegExp(`^${runs.hello.pathspec} +${file} +succeeded`, "m"));
       }
     });
 
@@ -352,6 +356,42 @@ describe("tsflow runs, dump, logs and tag", () => {
       assert.equal(removed.stderr, `tsflow: ${run} was not tagged 'never'.\n`);
       const json = JSON.parse(tsflow(["runs", "HelloFlow", "--json"]).stdout) as Array<{ userTags: string[] }>;
       assert.deepEqual(json[0].userTags, ["v 2"]);
+    });
+
+    test("replace removes one tag and adds another in one change", () => {
+      const run = runs.branch.pathspec;
+      assert.equal(tsflow(["tag", "add", run, "candidate", "keep"]).code, 0);
+      const replaced = tsflow(["tag", "replace", run, "candidate", "production"]);
+      assert.equal(replaced.code, 0, replaced.stderr);
+      assert.equal(replaced.stdout, `${run}: user tags now 'keep', 'production'.\n`);
+      assert.equal(replaced.stderr, "");
+      const missing = tsflow(["tag", "replace", run, "never", "again"]);
+      assert.equal(missing.stdout, `${run}: user tags now 'keep', 'production', 'again'.\n`);
+      assert.equal(missing.stderr, `tsflow: ${run} was not tagged 'never'.\n`);
+      assertOneLineError(
+        tsflow(["tag", "replace", run, "user:tester", "x"]),
+        new RegExp(`^tsflow: tag replace: 'user:tester' is a system tag of ${run}: it cannot be removed$`),
+      );
+      assertOneLineError(tsflow(["tag", "replace", run, "keep", "runtime:y"]), /looks like a system tag/);
+      assertOneLineError(tsflow(["tag", "replace", run, "keep"]), /^tsflow: tag replace: name the tag to remove and/);
+      const listed = tsflow(["tag", "list", run]).stdout;
+      assert.match(listed, /^user {4}keep\nuser {4}production\nuser {4}again\n$/m);
+    });
+
+    test("system tags among others are skipped with a note; the others apply", () => {
+      const run = runs.types.pathspec;
+      const added = tsflow(["tag", "add", run, "mine", "runtime:node-1", "user:bob", "also"]);
+      assert.equal(added.code, 0, added.stderr);
+      assert.equal(added.stdout, `${run}: user tags now 'mine', 'also'.\n`);
+      assert.equal(
+        added.stderr,
+        "tsflow: skipped 'runtime:node-1': system tags cannot be added.\ntsflow: skipped 'user:bob': system tags cannot be added.\n",
+      );
+      const removed = tsflow(["tag", "remove", run, "user:tester", "mine"]);
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(removed.stdout, `${run}: user tags now 'also'.\n`);
+      assert.equal(removed.stderr, "tsflow: skipped 'user:tester': system tags cannot be removed.\n");
+      assert.match(tsflow(["tag", "list", run]).stdout, /^system {2}user:tester$/m);
     });
 
     test("system tags cannot be removed; bad tags and pathspecs are one line and exit 2", () => {

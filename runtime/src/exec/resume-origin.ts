@@ -1,9 +1,9 @@
 import { realpathSync } from "node:fs";
-import { relative } from "node:path";
 import type { Datastore } from "../datastore";
 import { NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
+import { displayPath } from "../format/paths";
 import { graphFingerprint, shapeChanges, type GraphShape } from "../graph/fingerprint";
 import type { RunPlan } from "./plan";
 
@@ -28,7 +28,7 @@ export interface ResumeTarget {
  */
 export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecord {
   const { flow, flowFile, namespace } = target;
-  const shown = (file: string) => showPath(file, target.cwd);
+  const shown = (file: string) => displayPath(file, target.cwd);
   if (target.runId !== undefined) {
     const run = datastore.runs.read(flow, target.runId);
     if (!run) throw new NotFoundError(`no run ${flow}/${target.runId} in ${datastore.root}`, `${flow}/${target.runId}`);
@@ -115,10 +115,4 @@ function real(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A path relative to `cwd` when it is inside it, else as it is. */
-export function showPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel && !rel.startsWith("..") && !rel.startsWith("/") ? rel : file;
 }

@@ -6,11 +6,14 @@ import { EXIT } from "../exit-codes";
 import { painter } from "../format/color";
 import { formatTable } from "../format/table";
 import { formatDuration, formatTime, printable } from "../format/units";
+import { displayPath } from "../../format/paths";
 import { DATASTORE_HELP, DATASTORE_OPTION, statusCell, useClient } from "../read-setup";
 
 const HELP = `Usage: tsflow runs [FLOW] [--namespace NS | --all-namespaces] [--tag TAG ...] [--limit N] [--json]
 
-Lists runs newest first: pathspec, status, user, start time, duration and user tags.
+Lists runs newest first: pathspec, flow file (relative to here when inside), status,
+user, start time, duration and user tags. Classes of one name in two files show apart
+by their FILE.
 Without FLOW, the runs of every flow in the datastore. Only runs in the namespace are
 listed: by default yours (user:NAME, from TSFLOW_USER or USER).
 
@@ -55,7 +58,10 @@ export const runsCommand: Command = {
     const more = limit !== undefined && runs.length > limit;
     if (more) runs.pop();
     if (values.json) io.stdout(JSON.stringify(runs.map(runJson), null, 2) + "\n");
-    else io.stdout(runsText(runs, { flow: positionals[0], ns, tags: values.tag ?? [], more, color: io.color }));
+    else
+      io.stdout(
+        runsText(runs, { flow: positionals[0], ns, tags: values.tag ?? [], more, color: io.color, cwd: io.cwd }),
+      );
     return EXIT.ok;
   },
 };
@@ -101,6 +107,7 @@ function runJson(run: Run) {
   return {
     pathspec: run.pathspec,
     flow: run.flow,
+    flowFile: run.flowFile,
     id: run.id,
     status: run.status,
     user: run.user,
@@ -119,6 +126,7 @@ interface Listing {
   tags: string[];
   more: boolean;
   color: boolean;
+  cwd: string;
 }
 
 function runsText(runs: Run[], listing: Listing): string {
@@ -131,6 +139,7 @@ function runsText(runs: Run[], listing: Listing): string {
   }
   const rows = runs.map((run) => [
     run.pathspec,
+    printable(displayPath(run.flowFile, listing.cwd)),
     statusCell(run.status),
     run.user,
     formatTime(run.startedAt),
@@ -138,7 +147,7 @@ function runsText(runs: Run[], listing: Listing): string {
     printable(run.userTags.join(", ")),
   ]);
   const table = formatTable(
-    ["PATHSPEC", "STATUS", "USER", "STARTED", "DURATION", "TAGS"],
+    ["PATHSPEC", "FILE", "STATUS", "USER", "STARTED", "DURATION", "TAGS"],
     rows,
     painter(listing.color),
   );
