@@ -48,15 +48,18 @@ export class RunStatusReader {
   ) {}
 
   /**
-   * The latest run of `flow` in the datastore at `root`; undefined when there is no datastore, no
-   * run in the namespace, or the record cannot be read. Never rejects.
+   * The latest run of `flow` in the datastore at `root`, started from the document's file when it
+   * is a saved file; undefined when there is no datastore, no such run in the namespace, or the
+   * record cannot be read. Never rejects.
    */
-  latest(root: string, flow: string): Promise<LatestRun | undefined> {
-    const key = `${root}\0${flow}`;
+  latest(root: string, flow: string, documentUri?: string): Promise<LatestRun | undefined> {
+    // A class of one name in two files is two flows: each file's lenses show runs of that file.
+    const file = pathOf(documentUri);
+    const key = `${root}\0${flow}\0${file ?? ""}`;
     const cached = this.cache.get(key);
     if (cached && this.now() - cached.at < TTL_MS) return cached.run;
     // The promise is cached, so requests that arrive while a read is under way share it.
-    const run = this.read(root, flow);
+    const run = this.read(root, flow, file);
     this.cache.set(key, { at: this.now(), run });
     return run;
   }
@@ -66,9 +69,9 @@ export class RunStatusReader {
     this.cache.clear();
   }
 
-  private async read(root: string, flow: string): Promise<LatestRun | undefined> {
+  private async read(root: string, flow: string, file: string | undefined): Promise<LatestRun | undefined> {
     try {
-      return await readLatest(root, flow, this.namespace, (error) => this.warn(error));
+      return await readLatest(root, flow, this.namespace, file, (error) => this.warn(error));
     } catch (error) {
       // No datastore or no run of this flow yet is the common case, not a problem worth a word.
       if (!(error instanceof NotFoundError)) this.warn(error);
@@ -89,13 +92,14 @@ async function readLatest(
   root: string,
   flow: string,
   namespace: string,
+  flowFile: string | undefined,
   onError: (error: Error) => void,
 ): Promise<LatestRun | undefined> {
   // The client's datastore is process-wide state; Flow() binds the store at once, so pointing the
   // client at `root` right before cannot be undone by another request meanwhile.
   useDatastore(root);
   const handle = Flow(flow);
-  for await (const run of handle.runs({ namespace, onError })) return summarize(run);
+  for await (const run of handle.runs({ namespace, onError, ...(flowFile ? { flowFile } : {}) })) return summarize(run);
   return undefined;
 }
 

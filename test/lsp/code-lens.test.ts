@@ -12,6 +12,7 @@ import {
   type DidChangeWatchedFilesRegistrationOptions,
 } from "vscode-languageserver-protocol";
 import { Commands, type CommandTarget } from "../../server/src/protocol";
+import { tempDir } from "../support/cli";
 import { EXAMPLES_DIR, FAILING_FLOW } from "../support/examples";
 import { LspClient, uriOf } from "../support/lsp";
 import { Project, TEST_USER } from "../support/run-flow";
@@ -166,9 +167,22 @@ describe("code lenses over LSP", () => {
     });
 
     test("the datastore is found in the workspace folder, else beside the document", async (t) => {
+      const outside = join(tempDir(t), "hello.ts");
+      writeFileSync(outside, HELLO);
+      const outsideRun = project.tsflow(["run", outside]).succeeded().runId;
       const inWorkspace = await LspClient.start(t, { env: { TSFLOW_USER: TEST_USER }, workspace: project.dir });
       // A document outside the folder still reads the folder's datastore.
-      assert.equal(statuses(await openLenses(inWorkspace, uriOf("hello.ts"), HELLO)).length, 3);
+      const outsideUri = pathToFileURL(outside).toString();
+      assert.deepEqual(
+        statuses(await openLenses(inWorkspace, outsideUri, HELLO)).map(([, , run]) => run),
+        [`HelloFlow/${outsideRun}`, `HelloFlow/${outsideRun}`, `HelloFlow/${outsideRun}`],
+      );
+      // The same class in another file is another flow: its own latest run, not the newer one.
+      assert.deepEqual(
+        statuses(await openLenses(inWorkspace, uri("hello.ts"), HELLO)).map(([, , run]) => run),
+        [`HelloFlow/${helloRun}`, `HelloFlow/${helloRun}`, `HelloFlow/${helloRun}`],
+      );
+      assert.deepEqual(statuses(await openLenses(inWorkspace, uriOf("hello.ts"), HELLO)), []);
       const beside = await LspClient.start(t, { env: { TSFLOW_USER: TEST_USER } });
       assert.equal(statuses(await openLenses(beside, uri("hello.ts"), HELLO)).length, 3);
     });

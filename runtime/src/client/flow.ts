@@ -1,3 +1,4 @@
+import { normalize } from "node:path";
 import { NotFoundError } from "../datastore/errors";
 import { isTsflowError } from "../errors";
 import { currentStore, getNamespace } from "./context";
@@ -12,6 +13,11 @@ export interface RunsOptions {
   tag?: string | string[];
   /** Overrides the current namespace for this listing; null lists every user's runs. */
   namespace?: string | null;
+  /**
+   * Only runs started from this flow file (an absolute path): a class of the same name in another
+   * file is another flow, whose runs share the class's folder in the datastore.
+   */
+  flowFile?: string;
   /**
    * Called with the error of a run whose record cannot be read (garbled, truncated, foreign); the
    * run is skipped. Without it, the error becomes a process warning.
@@ -52,6 +58,7 @@ export class ClientFlow {
       }
       // A run folder without a record yet is a run being created: not a run until it is written.
       if (!record || !inNamespace(record, ns)) continue;
+      if (options.flowFile !== undefined && !sameFlowFile(record.flowFile, options.flowFile)) continue;
       if (!tags.every((tag) => record.tags.includes(tag) || record.systemTags.includes(tag))) continue;
       yield await Promise.resolve(new ClientRun(this.store, record));
     }
@@ -115,6 +122,12 @@ export function flows(): Promise<Flow[]> {
     const store = currentStore();
     resolve(store.flows().map((name) => new ClientFlow(store, name)));
   });
+}
+
+/** Paths compare as the OS would name them: normalized, and without case on Windows. */
+function sameFlowFile(a: string, b: string): boolean {
+  const norm = (p: string) => (process.platform === "win32" ? normalize(p).toLowerCase() : normalize(p));
+  return typeof a === "string" && norm(a) === norm(b);
 }
 
 function warn(error: Error): void {

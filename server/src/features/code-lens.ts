@@ -61,8 +61,8 @@ async function documentLenses(
   const root = datastoreRootFor(uri, settings);
   const lenses: CodeLens[] = [];
   for (const { graph } of flows) {
-    const run = root === undefined ? undefined : await statuses.latest(root, graph.name);
-    if (root !== undefined) live.shown(root, graph.name, run);
+    const run = root === undefined ? undefined : await statuses.latest(root, graph.name, uri);
+    if (root !== undefined) live.shown(root, graph.name, run, uri);
     lenses.push(...flowLenses(uri, graph, run));
   }
   return lenses;
@@ -103,7 +103,7 @@ function lens(range: Range, title: string, command: string, target: CommandTarge
  * refuses the refresh request is not asked again.
  */
 class LiveRuns {
-  private readonly running = new Map<string, { root: string; flow: string; seen: string }>();
+  private readonly running = new Map<string, { root: string; flow: string; uri: string; seen: string }>();
   private timer: NodeJS.Timeout | undefined;
   private settling: NodeJS.Timeout | undefined;
   private supported = true;
@@ -114,13 +114,13 @@ class LiveRuns {
   ) {}
 
   /** A lens now shows `run` as the latest of `flow`: watch it while it runs. */
-  shown(root: string, flow: string, run: LatestRun | undefined): void {
-    const key = `${root}\0${flow}`;
+  shown(root: string, flow: string, run: LatestRun | undefined, uri: string): void {
+    const key = `${root}\0${flow}\0${uri}`;
     if (run?.status !== "running" || !this.supported) {
       this.running.delete(key);
       return;
     }
-    this.running.set(key, { root, flow, seen: fingerprint(run) });
+    this.running.set(key, { root, flow, uri, seen: fingerprint(run) });
     // A poll must not keep the server alive once the client has gone.
     this.timer ??= setTimeout(() => void this.poll(), LIVE_POLL_MS).unref();
   }
@@ -139,7 +139,7 @@ class LiveRuns {
     this.timer = undefined;
     let moved = false;
     for (const [key, watched] of this.running) {
-      if (fingerprint(await this.statuses.latest(watched.root, watched.flow)) === watched.seen) continue;
+      if (fingerprint(await this.statuses.latest(watched.root, watched.flow, watched.uri)) === watched.seen) continue;
       // The lens request that the refresh brings watches it again if it still runs.
       this.running.delete(key);
       moved = true;
