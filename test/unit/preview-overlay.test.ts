@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -175,6 +175,22 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
     assert.equal(runSummaryText(null, "user:someone-else"), "No run yet in user:someone-else");
     assert.equal(runSummaryText(null, null), "No run yet");
     assert.equal(runSummaryText(null, null, "HelloFlow/17"), "Run HelloFlow/17 is no longer in the datastore");
+  });
+
+  test("a class of one name in another file is another flow: the overlay shows the file's own latest run", async () => {
+    const mine = await readRunOverlay(root, "SwitchFlow", OWN);
+    assert.ok(mine);
+    mkdirSync(join(project.dir, "copy"), { recursive: true });
+    project.write("copy/switch.ts", SWITCH);
+    const copied = project.tsflow(["run", "copy/switch.ts"]).succeeded().runId;
+    const file = join(project.dir, "switch.ts");
+    assert.equal((await readRunOverlay(root, "SwitchFlow", OWN))?.pathspec, `SwitchFlow/${copied}`);
+    const own = await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, undefined, file);
+    assert.equal(own?.pathspec, mine.pathspec);
+    const other = join(project.dir, "copy", "switch.ts");
+    const theirs = await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, undefined, other);
+    assert.equal(theirs?.pathspec, `SwitchFlow/${copied}`);
+    assert.equal(await readRunOverlay(root, "SwitchFlow", OWN, undefined, Date.now, undefined, "/elsewhere.ts"), null);
   });
 
   test("a chosen run, not the latest: read whoever's it is, marked chosen; the namespace stays as it was", async () => {

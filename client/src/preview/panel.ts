@@ -197,6 +197,7 @@ export class DagPanel extends PagePanel<HostMessage> {
       flow: this.flow,
       namespace: resolveNamespace(settings.namespace),
       ...(this.chosenRun === undefined ? {} : { chosen: this.chosenRun }),
+      ...(this.uri.scheme === "file" ? { flowFile: this.uri.fsPath } : {}),
     };
   }
 

@@ -41,7 +41,8 @@ function ownNamespace(): string {
 /**
  * The latest run of `flow` in `namespace` in the datastore at `root`, or the run `chosen` (its id,
  * whoever's it is); null when there is no datastore or no such run there. `onError` hears of
- * records that cannot be read.
+ * records that cannot be read. Given `flowFile`, the latest run is that file's: a class of the
+ * same name in another file is another flow.
  */
 export async function readRunOverlay(
   root: string,
@@ -50,6 +51,7 @@ export async function readRunOverlay(
   onError: (error: Error) => void = () => {},
   now: () => number = Date.now,
   chosen?: string,
+  flowFile?: string,
 ): Promise<RunOverlay | null> {
   try {
     // The client's datastore and namespace are process-wide; Flow() and run() bind them at once.
@@ -58,7 +60,8 @@ export async function readRunOverlay(
       const run = readIn(root, null, () => Flow(flow).run(chosen));
       return { ...(await summarize(run, now())), chosen: true };
     }
-    for await (const run of Flow(flow).runs({ namespace, onError })) return await summarize(run, now());
+    const runs = Flow(flow).runs({ namespace, onError, ...(flowFile === undefined ? {} : { flowFile }) });
+    for await (const run of runs) return await summarize(run, now());
     return null;
   } catch (error) {
     if (error instanceof NotFoundError) return null;

@@ -12,6 +12,8 @@ export interface RunSource {
   namespace: string | null;
   /** The id of a run the user chose to see; undefined for the latest. */
   chosen?: string;
+  /** The flow's file, absolute: the latest run is the latest started from it. */
+  flowFile?: string;
 }
 
 /** Run records are written in quick bursts as tasks finish: one read per burst is enough. */
@@ -87,9 +89,10 @@ export class RunFeed implements vscode.Disposable {
     this.reading = true;
     let running = false;
     try {
-      const { root, flow, namespace, chosen } = this.source();
+      const { root, flow, namespace, chosen, flowFile } = this.source();
+      const warn = (e: Error) => this.warn(e);
       const run =
-        root === undefined ? null : await readRunOverlay(root, flow, namespace, (e) => this.warn(e), Date.now, chosen);
+        root === undefined ? null : await readRunOverlay(root, flow, namespace, warn, Date.now, chosen, flowFile);
       running = run?.status === "running";
       const key = JSON.stringify([run, namespace]);
       if (key !== this.last && !this.disposed) {
