@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ExplorerData, type ExplorerSource, type WorkspaceFlow } from "../../client/src/runs-view/data";
@@ -428,3 +428,57 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000)
  * Copies the real run `id` `count` times under older ids (one second apart), rewriting the ids and
  * times inside its records, and returns every id newest first.
  */
+
+describe("one class name in two files", () => {
+  const cleanups: Array<() => void> = [];
+  const hello = readFileSync(join(EXAMPLES_DIR, "hello.ts"), "utf8");
+  const project = new Project({ after: (fn) => cleanups.push(fn) }, { "hello.ts": hello });
+  const root = join(project.dir, ".tsflow");
+  const own = `user:${TEST_USER}`;
+  const here = join(project.dir, "hello.ts");
+  const there = join(project.dir, "copy", "hello.ts");
+  let ids: { here: string; there: string } = { here: "", there: "" };
+
+  after(() => cleanups.forEach((fn) => fn()));
+  before(() => {
+    mkdirSync(join(project.dir, "copy"));
+    project.write("copy/hello.ts", hello);
+    ids = {
+      here: project.tsflow(["run", "hello.ts"]).succeeded().runId,
+      there: project.tsflow(["run", "copy/hello.ts"]).succeeded().runId,
+    };
+  });
+
+  test("the workspace defines it twice: a row per file, each listing the runs of its file", async () => {
+    const data = new ExplorerData(source(root, {}, own));
+    const workspace: WorkspaceFlow[] = [
+      { flow: "HelloFlow", file: here, where: "hello.ts" },
+      { flow: "HelloFlow", file: there, where: "copy/hello.ts" },
+    ];
+    const flows = (await data.roots(workspace)) as FlowNode[];
+    assert.deepEqual(
+      flows.map((f) => [f.label, f.description, f.file, f.key]),
+      [
+        ["HelloFlow", "hello.ts", here, `flow:HelloFlow@${here}`],
+        ["HelloFlow", "copy/hello.ts", there, `flow:HelloFlow@${there}`],
+      ],
+    );
+    const runsOf = async (flow: FlowNode) => ((await data.children(flow)) as RunNode[]).map((r) => r.runId);
+    assert.deepEqual(await runsOf(flows[0]), [ids.here]);
+    assert.deepEqual(await runsOf(flows[1]), [ids.there]);
+  });
+
+  test("listed together, each run says which file it came from, in listings and live updates alike", async () => {
+    const data = new ExplorerData(source(root, {}, own));
+    const [flow] = (await data.roots([])) as FlowNode[];
+    const listed = (await data.children(flow)) as RunNode[];
+    assert.deepEqual(
+      listed.map((r) => [r.runId, r.description?.split(" · ").at(-1)]),
+      [
+        [ids.there, "copy/hello.ts"],
+        [ids.here, "hello.ts"],
+      ],
+    );
+    assert.equal((await data.run("HelloFlow", ids.here))?.description, listed[1].description);
+  });
+});

@@ -4,11 +4,14 @@
  * listed a page at a time and each costs one run record; artifact values are read only for the
  * previews of small, inline ones, and only when a task is expanded.
  */
+import { dirname } from "node:path";
 import { NotFoundError, type Run } from "../../../runtime/src/client";
+import { displayPath } from "../../../runtime/src/format/paths";
 import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
 import { artifactNodes, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
 import { statusMatches, type ExplorerFilter } from "./filter";
 import { joined } from "./format";
+import { FlowFiles } from "./flow-files";
 import type { ArtifactTarget } from "../run-targets";
 import type {
   ArtifactNode,
@@ -74,6 +77,7 @@ export interface Glance {
 export class ExplorerData {
   private readonly limits = new Map<string, number>();
   private readonly queue = new ReadQueue();
+  private readonly files = new FlowFiles();
   private readonly pageSize: number;
   private readonly taskPageSize: number;
   private readonly now: () => number;
@@ -113,9 +117,11 @@ export class ExplorerData {
       } catch (error) {
         if (!(error instanceof NotFoundError)) return [this.failed("root", error)];
       }
-      const files = new Map(workspace.map((w) => [w.flow, w]));
+      const files = new Map<string, WorkspaceFlow[]>();
+      for (const w of workspace) files.set(w.flow, [...(files.get(w.flow) ?? []), w]);
+      for (const w of workspace) this.files.note(w.flow, w.file);
       const names = [...new Set([...stored, ...files.keys()])].sort((a, b) => a.localeCompare(b));
-      return names.map((name) => flowNode(name, stored.includes(name), files.get(name)));
+      return names.flatMap((name) => flowNodes(name, stored.includes(name), files.get(name) ?? []));
     });
   }
 
@@ -182,7 +188,7 @@ export class ExplorerData {
   run(flow: string, id: string): Promise<RunNode | undefined> {
     return this.queue.run(() => {
       try {
-        const node = runNode(this.readRun(flow, id), this.now());
+        const node = this.withFile(runNode(this.readRun(flow, id), this.now()));
         return Promise.resolve(this.passes(node) ? node : undefined);
       } catch {
         return Promise.resolve(undefined);
@@ -217,16 +223,19 @@ export class ExplorerData {
     const limit = this.limit(flow.key, this.pageSize);
     const nodes: ExplorerNode[] = [];
     const now = this.now();
-    const listing = flowOf(root, flow.flow).runs({ namespace, tag: filter.tag, onError: this.onError });
+    const only = flow.flowFile === undefined ? {} : { flowFile: flow.flowFile };
+    const listing = flowOf(root, flow.flow).runs({ namespace, tag: filter.tag, onError: this.onError, ...only });
     for await (const run of listing) {
       if (!statusMatches(filter, run.status)) continue;
       if (nodes.length === limit) {
         nodes.push(moreNode(flow.key, limit, this.pageSize));
         break;
       }
+      this.files.note(run.flow, run.flowFile);
       nodes.push(runNode(run, now));
     }
-    return nodes.length > 0 ? nodes : [message(flow.key, noRunsText(namespace, filter))];
+    if (nodes.length === 0) return [message(flow.key, noRunsText(namespace, filter))];
+    return nodes.map((node) => (node.kind === "run" ? this.withFile(node) : node));
   }
 
   private async steps(node: RunNode): Promise<ExplorerNode[]> {
@@ -267,6 +276,13 @@ export class ExplorerData {
     const root = this.require().root;
     const artifacts = task ? await artifactNodes(task, root) : [];
     return [...artifacts, ...logNodes(task, node, root)];
+  }
+
+  /** A run of a class defined in several files says which file it was started from. */
+  private withFile(node: RunNode): RunNode {
+    const root = this.source.root;
+    if (root === undefined || !this.files.several(node.flow)) return node;
+    return { ...node, description: joined(node.description, displayPath(node.flowFile, dirname(root))) };
   }
 
   private readRun(flow: string, id: string): Run {
@@ -315,6 +331,19 @@ function sameTask(run: Run, step: string, position: number, artifact: string): s
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
+}
+
+/**
+ * The rows of the class `flow`: one, or one per file when the workspace defines it in several (a
+ * class of one name in two files is two flows, each listing the runs started from its file).
+ */
+function flowNodes(flow: string, inDatastore: boolean, files: WorkspaceFlow[]): FlowNode[] {
+  if (files.length <= 1) return [flowNode(flow, inDatastore, files[0])];
+  return files.map((file) => ({
+    ...flowNode(flow, inDatastore, file),
+    key: `flow:${flow}@${file.file}`,
+    flowFile: file.file,
+  }));
 }
 
 function flowNode(flow: string, inDatastore: boolean, file: WorkspaceFlow | undefined): FlowNode {

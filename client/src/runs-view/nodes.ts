@@ -37,6 +37,11 @@ export interface FlowNode extends NodeBase {
   file?: string;
   /** Whether the datastore holds runs of it. */
   inDatastore: boolean;
+  /**
+   * When the workspace defines the class in several files, this row is one of them and lists only
+   * the runs started from it; absent, the row lists every run of the class.
+   */
+  flowFile?: string;
 }
 
 export interface RunNode extends NodeBase {

@@ -102,8 +102,9 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
     if (seen.flows.some((flow) => !this.shownInDatastore(flow))) return this.fire(undefined);
     for (const flow of expanded) {
       const newest = seen.newest.get(flow.flow);
-      const before = this.newest.get(flow.flow);
-      this.newest.set(flow.flow, newest);
+      // By row: a class defined in two files has a row for each.
+      const before = this.newest.get(flow.key);
+      this.newest.set(flow.key, newest);
       const stored = seen.ids.get(flow.flow);
       const gone = stored !== undefined && this.runsShown(flow).some((run) => !stored.has(run.runId));
       const newer = newest !== undefined && newest !== before && !this.nodes.has(`run:${flow.flow}/${newest}`);
