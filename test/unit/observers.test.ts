@@ -86,6 +86,28 @@ describe("the terminal observer", () => {
       ].join("\n"),
     );
   });
+  test("the commands it suggests repeat the --datastore-root and --flow the run was given, quoted", () => {
+    let out = "";
+    const o = terminalObserver({
+      write: (t) => (out += t),
+      paint: painter(false),
+      live: false,
+      file: "my flows.ts",
+      datastore: "runs here",
+      given: { datastoreRoot: "runs here", flow: "F" },
+    });
+    o.runStarted(run({}), ["start"]);
+    const failed = run({ start: progress(0, 1, 0, 1) }, "failed");
+    failed.error = { step: "start", task: "1", message: "Error: bad" };
+    o.runFinished(failed, 10);
+    assert.match(
+      out,
+      /Its logs: `tsflow logs F\/7\/start\/1 --stderr --datastore-root 'runs here'`\. Run again from there: `tsflow resume 'my flows\.ts' --flow F --datastore-root 'runs here'`\.\n$/,
+    );
+    out = "";
+    o.runFinished(run({ start: progress(1, 1) }, "succeeded"), 10);
+    assert.match(out, /see them with `tsflow dump F\/7 --datastore-root 'runs here'`\.\n$/);
+  });
 });
 
 describe("the JSON observer", () => {

@@ -18,6 +18,7 @@ import { UsageError } from "./args";
 import { painter } from "./format/color";
 import { countText, formatDiagnostic } from "./format/diagnostics";
 import type { CliIO } from "./io";
+import { tsflowCommand } from "../format/command-hint";
 
 /** The options `run` and `resume` share; everything else on their command line is a parameter. */
 const OPTIONS: Record<string, "string" | "strings" | "boolean"> = {
@@ -152,7 +153,7 @@ export async function loadRunnableFlow(
     for (const d of errors) io.stderr(formatDiagnostic(displayPath, text, d, paint));
     throw new TsflowError(
       "refused",
-      `${flows[0].graph.name} has ${countText(errors.length, 0)}, so it does not run: fix ${errors.length === 1 ? "it" : "them"} (tsflow check ${displayPath})`,
+      `${flows[0].graph.name} has ${countText(errors.length, 0)}, so it does not run: fix ${errors.length === 1 ? "it" : "them"} (${tsflowCommand(["check", displayPath], { flow: flowName })})`,
     );
   }
   return { path, displayPath, graph: flows[0].graph };
@@ -166,7 +167,14 @@ export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file
   if (args.json) return jsonObserver(io.stdout, datastore.root);
   const root = relative(io.cwd, datastore.root);
   const shown = root && !root.startsWith("..") ? root : datastore.root;
-  return terminalObserver({ write: io.stdout, paint: painter(io.color), live: io.color, file, datastore: shown });
+  return terminalObserver({
+    write: io.stdout,
+    paint: painter(io.color),
+    live: io.color,
+    file,
+    datastore: shown,
+    given: { datastoreRoot: args.datastoreRoot, flow: args.flow },
+  });
 }
 
 /** What differs between `run` and `resume` once the flow is loaded: parameters, and for resume its plan. */

@@ -2,6 +2,7 @@ import type { RunRecord, StepProgress } from "../../datastore/records";
 import type { Paint } from "../../cli/format/color";
 import type { RunObserver } from "../observer";
 import { formatDuration } from "../../format/duration";
+import { tsflowCommand, type GivenOptions } from "../../format/command-hint";
 
 export interface TerminalOptions {
   write: (text: string) => void;
@@ -9,6 +10,8 @@ export interface TerminalOptions {
   file: string;
   /** Where the run's results are kept, as the summary shows it. */
   datastore: string;
+  /** The options the user gave that the suggested commands repeat (`--datastore-root`, `--flow`). */
+  given?: GivenOptions;
   paint: Paint;
   /** A terminal that can redraw: a live line per step. Otherwise one line per finished step. */
   live: boolean;
@@ -79,7 +82,7 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
     runFinished(run, durationMs) {
       this.progress(run);
       if (o.live) drawn = 0;
-      o.write(summary(run, durationMs, o.paint, o.file, o.datastore));
+      o.write(summary(run, durationMs, o));
     },
   };
 }
@@ -98,16 +101,19 @@ function time(p: StepProgress): string {
   return ` in ${formatDuration(Date.parse(p.finishedAt) - Date.parse(p.startedAt))}`;
 }
 
-function summary(run: RunRecord, durationMs: number, paint: Paint, file: string, datastore: string): string {
+function summary(run: RunRecord, durationMs: number, o: TerminalOptions): string {
+  const { paint, given = {} } = o;
   const tasks = Object.values(run.steps).reduce((n, p) => n + p.done, 0);
   const pathspec = `${run.flow}/${run.id}`;
+  const store = { datastoreRoot: given.datastoreRoot };
   if (run.status === "succeeded") {
-    return `${paint("green", "Run succeeded")} in ${formatDuration(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. Its results are in ${datastore}: see them with \`tsflow dump ${pathspec}\`.\n`;
+    const dump = tsflowCommand(["dump", pathspec], store);
+    return `${paint("green", "Run succeeded")} in ${formatDuration(durationMs)}: ${tasks} task${tasks === 1 ? "" : "s"}. Its results are in ${o.datastore}: see them with \`${dump}\`.\n`;
   }
   const error = run.error;
   const where = error?.step ? ` in step \`${error.step}\` (task ${pathspec}/${error.step}/${error.task})` : "";
-  const logs = error?.step
-    ? `\nIts logs: \`tsflow logs ${pathspec}/${error.step}/${error.task} --stderr\`. Run again from there: \`tsflow resume ${file}\`.`
-    : "";
-  return `${paint("red", "Run failed")}${where} after ${formatDuration(durationMs)}: ${error?.message ?? "unknown error"}${logs}\n`;
+  const logs = tsflowCommand(["logs", `${pathspec}/${error?.step}/${error?.task}`, "--stderr"], store);
+  const resume = tsflowCommand(["resume", o.file], given);
+  const next = error?.step ? `\nIts logs: \`${logs}\`. Run again from there: \`${resume}\`.` : "";
+  return `${paint("red", "Run failed")}${where} after ${formatDuration(durationMs)}: ${error?.message ?? "unknown error"}${next}\n`;
 }
