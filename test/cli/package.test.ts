@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { test } from "node:test";
+import { dirname, join, relative } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { nodeThatStripsTypes } from "../support/node-type-stripping";
+import { typeErrors } from "../support/typecheck";
 
 const ROOT = join(__dirname, "..", "..");
 const SCRIPT = join(ROOT, "scripts", "package-vsix.mjs");
@@ -60,4 +62,139 @@ test("npm run package writes a .vsix within its 8 MB budget", (t) => {
   const printed = execFileSync(process.execPath, [SCRIPT, "--out", out], { cwd: ROOT, encoding: "utf8" });
   assert.match(printed, /package-vsix: .*tsflow\.vsix \(\d+\.\d\d MB; at most 8 MB\)/);
   assert.ok(statSync(out).size < 8 * 1024 * 1024);
+});
+
+/** A command run the way a user's shell runs it, failing the test with its output when it fails. */
+function sh(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(result.status, 0, `${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+const FLOW = `import { FlowSpec, step } from "tsflow";
+import { describe } from "./lib/describe";
+
+export class PackagedFlow extends FlowSpec {
+  declare words: string[];
+  declare line: string;
+
+  @step start() {
+    this.words = ["installed", "as", "a", "package"];
+    this.next(this.end);
+  }
+
+  @step end() {
+    this.line = describe(this.words);
+    console.log(this.line);
+  }
+}
+`;
+
+/** A module of the flow's own that imports "tsflow" too: both resolve to the runtime that runs the flow. */
+const HELPER = `import { current } from "tsflow";
+
+export function describe(words: string[]): string {
+  return \`\${current.flowName} says: \${words.join(" ")}\`;
+}
+`;
+
+const READER = `import { Flow, namespace } from "tsflow/client";
+
+namespace(null);
+const run = await Flow("PackagedFlow").latestSuccessfulRun();
+const { line } = await run.data<{ line: string }>();
+console.log(\`\${run.pathspec}: \${line}\`);
+`;
+
+describe("the npm package", () => {
+  let packed = "";
+  let tarball = "";
+  before(() => {
+    packed = mkdtempSync(join(tmpdir(), "tsflow-pack-"));
+    // --ignore-scripts: the bundles are built already (prepack builds them), and other tests read them.
+    sh("npm", ["pack", "--ignore-scripts", "--pack-destination", packed], ROOT);
+    tarball = join(packed, readdirSync(packed).find((name) => name.endsWith(".tgz")) ?? "none.tgz");
+  });
+  after(() => rmSync(packed, { recursive: true, force: true }));
+
+  /** A fresh ES module project with the packed tsflow installed, from the tarball alone (offline). */
+  function project(t: { after(fn: () => void): void }, files: Record<string, string> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), "tsflow-user-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user", private: true, type: "module" }));
+    sh("npm", ["install", "-D", tarball, "--offline", "--no-audit", "--no-fund"], dir);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  }
+
+  test("depends on nothing at run time, and holds the bin, the bundles and the types it exports", () => {
+    const manifest = JSON.parse(sh("tar", ["-xzOf", tarball, "package/package.json"], ROOT)) as Record<string, unknown>;
+    for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "bundleDependencies"])
+      assert.equal(manifest[field], undefined, `${field}: the bundles carry every library they use`);
+    const files = new Set(sh("tar", ["-tzf", tarball], ROOT).trim().split("\n"));
+    const exported = Object.values(manifest.exports as Record<string, string | Record<string, string>>)
+      .flatMap((target) => (typeof target === "string" ? [target] : Object.values(target)))
+      .concat(Object.values(manifest.bin as Record<string, string>));
+    for (const path of exported) assert.ok(files.has(join("package", path)), `${path} is in the package`);
+  });
+
+  test("installed in a fresh project: `npx tsflow run` runs a flow, and its modules and tsc resolve tsflow", (t) => {
+    const dir = project(t, { "flow.ts": FLOW, "lib/describe.ts": HELPER });
+    const run = sh("npx", ["--offline", "tsflow", "run", "flow.ts"], dir);
+    assert.match(run, /\[end\/\d+\] PackagedFlow says: installed as a package/);
+    // Types through node_modules/tsflow's "exports", with no paths of tsflow init's. skipLibCheck as
+    // in init's tsconfig: the declarations name Node's Buffer once (parseRecord), and @types/node is
+    // not installed here.
+    const config = { module: "preserve", moduleResolution: "bundler", target: "ES2022", strict: true, noEmit: true };
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...config, skipLibCheck: true } }));
+    writeFileSync(join(dir, "reader.ts"), READER);
+    assert.deepEqual(typeErrors(dir), []);
+    writeFileSync(join(dir, "flow.ts"), FLOW.replace("this.next(this.end)", "this.next(this.ned)"));
+    assert.ok(
+      typeErrors(dir).some((m) => /Property 'ned' does not exist/.test(m)),
+      typeErrors(dir).join("\n"),
+    );
+  });
+
+  test("a script that imports tsflow/client runs with tsx, and with node --experimental-strip-types", (t) => {
+    const dir = project(t, { "flow.ts": FLOW, "lib/describe.ts": HELPER, "reader.ts": READER });
+    sh("npx", ["--offline", "tsflow", "run", "flow.ts"], dir);
+    const expected = /^PackagedFlow\/\d+: PackagedFlow says: installed as a package\n$/;
+    assert.match(sh(process.execPath, [TSX, "reader.ts"], dir), expected);
+    const node = nodeThatStripsTypes();
+    if (!node) return t.skip(`no Node 22.6+ for ${process.platform}/${process.arch} in the npm registry`);
+    assert.match(sh(node, ["--experimental-strip-types", "--no-warnings", "reader.ts"], dir), expected);
+  });
+
+  test("`tsflow init` from the installed package: npm install && npm start runs the starter, and tsc passes", (t) => {
+    const host = project(t);
+    const printed = sh("npx", ["--offline", "tsflow", "init", "my flows"], host);
+    assert.match(printed, /Next: cd 'my flows' && npm install && npm start\n$/);
+    const dir = join(host, "my flows");
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    assert.equal(manifest.devDependencies.tsflow, `file:${relative(dir, tarball)}`);
+    // @types/node comes from the npm cache when it is there, else the registry.
+    sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
+    assert.match(sh("npm", ["start"], dir), /\[end\/\d+\] the squares of 1\.\.3 add up to 14/);
+    // A script beside the flow, with Node's types and tsflow/client's, under init's tsconfig.
+    writeFileSync(
+      join(dir, "report.ts"),
+      `import { readFileSync } from "node:fs";
+import { Flow } from "tsflow/client";
+
+const run = await Flow("MyFlowsFlow").latestSuccessfulRun();
+const { total } = await run.data<{ total: number }>();
+console.log(total, readFileSync("flow.ts", "utf8").includes("MyFlowsFlow"), process.version.startsWith("v"));
+`,
+    );
+    assert.deepEqual(typeErrors(dir), []);
+    assert.equal(sh(process.execPath, [TSX, "report.ts"], dir), "14 true true\n");
+  });
 });

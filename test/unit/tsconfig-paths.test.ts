@@ -26,8 +26,8 @@ describe("mapping tsflow in a tsconfig.json", () => {
         strict: true,
         paths: {
           "lib/*": ["./lib/*"],
-          tsflow: ["./types/tsflow/index.d.ts"],
-          "tsflow/client": ["./types/tsflow/client/index.d.ts"],
+          tsflow: ["./types/tsflow"],
+          "tsflow/client": ["./types/tsflow/client"],
         },
       },
       include: ["src"],
@@ -38,13 +38,13 @@ describe("mapping tsflow in a tsconfig.json", () => {
     assert.deepEqual(parse(withTsflowPath('{ "include": ["*.ts"] }')), {
       include: ["*.ts"],
       compilerOptions: {
-        paths: { tsflow: ["./types/tsflow/index.d.ts"], "tsflow/client": ["./types/tsflow/client/index.d.ts"] },
+        paths: { tsflow: ["./types/tsflow"], "tsflow/client": ["./types/tsflow/client"] },
       },
     });
     const replaced = parse(withTsflowPath('{ "compilerOptions": { "paths": { "tsflow": ["./old.d.ts"] } } }')) as {
       compilerOptions: { paths: Record<string, string[]> };
     };
-    assert.deepEqual(replaced.compilerOptions.paths.tsflow, ["./types/tsflow/index.d.ts"]);
+    assert.deepEqual(replaced.compilerOptions.paths.tsflow, ["./types/tsflow"]);
   });
 
   test("TypeScript's cannot-find-module error for either module is what offers the setup", () => {
