@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { nodeThatStripsTypes } from "../support/node-type-stripping";
 import { typeErrors } from "../support/typecheck";
@@ -169,6 +169,20 @@ describe("the npm package", () => {
     const node = nodeThatStripsTypes();
     if (!node) return t.skip(`no Node 22.6+ for ${process.platform}/${process.arch} in the npm registry`);
     assert.match(sh(node, ["--experimental-strip-types", "--no-warnings", "reader.ts"], dir), expected);
+  });
+
+  test("the guide's quick start: `npx --package=TGZ tsflow init DIR`, then npm install && npm start", (t) => {
+    const cwd = mkdtempSync(join(tmpdir(), "tsflow-npx-"));
+    t.after(() => rmSync(cwd, { recursive: true, force: true }));
+    // npx installs the tarball into its own cache folder; the project must depend on the tarball itself.
+    sh("npx", ["--yes", `--package=${tarball}`, "tsflow", "init", "churn"], cwd);
+    const dir = join(cwd, "churn");
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    assert.equal(resolve(dir, manifest.devDependencies.tsflow.replace(/^file:/, "")), tarball);
+    sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], dir);
+    assert.match(sh("npm", ["start"], dir), /Run succeeded/);
   });
 
   test("`tsflow init` from the installed package: npm install && npm start runs the starter, and tsc passes", (t) => {
