@@ -2,7 +2,7 @@
 // the tsconfig and the "tsflow" types an editor needs), holding a copy of examples/ and examples/invalid/.
 // Usage: node --import tsx test/e2e/workspace.ts DIR
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(__dirname, "..", "..");
@@ -20,7 +20,18 @@ export function makeWorkspace(dir: string): string {
   }
   cpSync(join(EXAMPLES, "invalid"), join(dir, "invalid"), { recursive: true });
   makeWritable(dir);
+  installNodeTypes(dir);
   return dir;
+}
+
+/**
+ * What `npm install` gives the project of the @types/node its package.json lists (its tsconfig
+ * names Node's types, which TypeScript reports missing until then): this repository's copy.
+ */
+function installNodeTypes(dir: string): void {
+  mkdirSync(join(dir, "node_modules", "@types"), { recursive: true });
+  for (const name of ["@types/node", "undici-types"])
+    symlinkSync(join(REPO, "node_modules", name), join(dir, "node_modules", name), "dir");
 }
 
 /** Copies keep the mode of the originals, and an editor will not type into a read-only file. */
