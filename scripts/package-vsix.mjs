@@ -32,9 +32,12 @@ try {
   for (const name of [".vscodeignore", "LICENSE", "media", "dist"]) {
     if (existsSync(join(ROOT, name))) cpSync(join(ROOT, name), join(stage, name), { recursive: true });
   }
-  // The README's screenshots are files of the repository, and with no repository URL yet vsce can
-  // link them from nowhere: the .vsix's README goes without them.
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8").replace(/^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?/gm, "");
+  // The README's screenshots and its links to other files (the user guide) are files of the
+  // repository, and with no repository URL yet vsce can link them from nowhere (it refuses to
+  // package): the .vsix's README goes without the screenshots, and keeps the links' text.
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8")
+    .replace(/^!\[[^\]]*\]\((?!https?:)[^)]*\)\n\n?/gm, "")
+    .replace(/\[([^\]]+)\]\((?!https?:|#)[^)]*\)/g, "$1");
   writeFileSync(join(stage, "README.md"), readme);
   const extension = { ...manifest };
   delete extension.files;

@@ -64,9 +64,19 @@ test("npm run package writes a .vsix within its 8 MB budget", (t) => {
   assert.ok(statSync(out).size < 8 * 1024 * 1024);
 });
 
+/**
+ * The environment of a user's shell: without the variables `npm test` sets for its own scripts
+ * (npm_config_local_prefix names this repository), but with the npm cache and registry it uses.
+ */
+function userEnv(): Record<string, string | undefined> {
+  const kept = new Set(["npm_config_cache", "npm_config_registry", "npm_config_userconfig"]);
+  const env = Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") || kept.has(name));
+  return { ...Object.fromEntries(env), NO_COLOR: "1" };
+}
+
 /** A command run the way a user's shell runs it, failing the test with its output when it fails. */
 function sh(command: string, args: string[], cwd: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: userEnv() });
   assert.equal(result.status, 0, `${command} ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
