@@ -42,6 +42,7 @@ test("the .vsix holds the manifest, the README and the bundles the extension run
     "dist/types/datastore/layout.d.ts",
     "dist/types/datastore/records.d.ts",
     "dist/types/errors.d.ts",
+    "dist/types/graph/fingerprint.d.ts",
     "dist/types/graph/model.d.ts",
     "dist/types/index.d.ts",
     "dist/types/metadata/run-status.d.ts",
