@@ -51,8 +51,15 @@ export abstract class FlowSpec {
   protected next(...steps: [StepMethod, ...StepMethod[]]): void;
   /** Foreach: one task of `step` per element of the artifact named by `foreach`. */
   protected next<K extends keyof this & string>(step: StepMethod, options: { foreach: K }): void;
-  /** Switch: the case whose label equals the string artifact named by `condition` runs. */
-  protected next<K extends keyof this & string>(cases: Record<string, StepMethod>, options: { condition: K }): void;
+  /**
+   * Switch: the case whose label equals the string artifact named by `condition` runs. A case may
+   * lead back to this step or an earlier one (a recursive switch); `maxIterations` (default 1000)
+   * bounds how many times it may loop back before the run fails.
+   */
+  protected next<K extends keyof this & string>(
+    cases: Record<string, StepMethod>,
+    options: { condition: K; maxIterations?: number },
+  ): void;
   protected next(...args: unknown[]): void {
     const [first, options] = args as [
       StepMethod | Record<string, StepMethod>,

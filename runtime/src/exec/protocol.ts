@@ -43,6 +43,8 @@ export interface TaskSpec {
     foreach?: string;
     condition?: string;
     cases?: Record<string, string>;
+    /** A switch's bound on loops back to an earlier step (graph: `maxIterations`). */
+    maxIterations?: number;
   };
   catchErrorVar?: string;
   /** Whether an error @catchError stores is printed to the task's stderr too. */

@@ -24,17 +24,21 @@ export function planResume(
   }
   const rerun = downstream(plan, step);
   if (shape) checkGraphUnchanged(origin, shape, plan, { step, rerun });
-  const byKey = new Map<string, TaskRecord>();
+  // A step in a recursive switch's loop has one task per iteration at the same foreach indices, in
+  // task-id order: the n-th time the resumed run reaches it, it clones the origin's n-th task.
+  const byKey = new Map<string, TaskRecord[]>();
   for (const name of plan.order) {
     if (rerun.has(name)) continue;
     for (const id of datastore.tasks.ids(origin.flow, origin.id, name)) {
       const task = datastore.tasks.read(origin.flow, origin.id, name, id);
-      if (task?.status === "succeeded") byKey.set(taskKey(name, task.foreach), task);
+      if (task?.status !== "succeeded") continue;
+      const key = taskKey(name, task.foreach);
+      byKey.set(key, [...(byKey.get(key) ?? []), task]);
     }
   }
   return {
     step,
-    clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))) },
+    clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))?.shift()) },
   };
 }
 

@@ -50,6 +50,8 @@ export interface Transition {
   targets: TransitionTarget[];
   foreach?: VariableRef;
   condition?: VariableRef;
+  /** A switch's `maxIterations`: how many times it may loop back to an earlier step (default 1000). */
+  maxIterations?: number;
 }
 
 export interface Decorator {

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Project } from "../support/run-flow";
+
+const FILE = "flow.ts";
+
+/** A recursive switch: `train` runs again until `rounds` iterations, or forever when `stop` is never reached. */
+function trainingFlow(options: { stop: string; bound?: number; failAt?: number }): string {
+  const bound = options.bound === undefined ? "" : `, maxIterations: ${options.bound}`;
+  const fail =
+    options.failAt === undefined
+      ? ""
+      : `if (this.count === ${options.failAt} && existsSync("fail")) throw new Error("told to fail");`;
+  return `import { existsSync } from "node:fs";
+import { FlowSpec, step } from "tsflow";
+void existsSync;
+
+export class TrainFlow extends FlowSpec {
+  declare count: number;
+  declare seen: number[];
+  declare decision: string;
+
+  @step start() { this.count = 0; this.seen = []; this.next(this.train); }
+
+  @step train() {
+    this.count += 1;
+    ${fail}
+    this.seen = [...this.seen, this.count];
+    this.decision = ${options.stop} ? "done" : "again";
+    this.next({ again: this.train, done: this.end }, { condition: "decision"${bound} });
+  }
+
+  @step end() {}
+}
+`;
+}
+
+describe("recursive switch", () => {
+  test("a step loops back to itself: one task per iteration, artifacts flow forward", (t) => {
+    const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4" }) });
+    const run = project.tsflow(["run", FILE]).succeeded();
+    const end = project.endData("TrainFlow", run.runId);
+    assert.equal(end.count, 4);
+    assert.deepEqual(end.seen, [1, 2, 3, 4]);
+    const train = project.tasks("TrainFlow", run.runId, "train");
+    assert.equal(train.length, 4);
+    // Each iteration starts from the one before it.
+    assert.deepEqual(
+      train.map((task) => task.parents),
+      [["start/1"], ...train.slice(0, -1).map((task) => [`train/${task.id}`])],
+    );
+  });
+
+  test("a loop past its maxIterations fails the run, naming the step and the bound", (t) => {
+    const project = new Project(t, { [FILE]: trainingFlow({ stop: "false", bound: 3 }) });
+    const run = project.tsflow(["run", FILE]);
+    assert.equal(run.code, 1);
+    assert.equal(run.finished.error!.step, "train");
+    assert.match(
+      run.finished.error!.message,
+      /the switch in step `train` looped back to itself more than 3 times, the bound of its loop: .*maxIterations: N/,
+    );
+    // The first run of `train` and its 3 iterations ran; the 4th going back was refused.
+    assert.equal(project.tasks("TrainFlow", run.runId, "train").length, 4);
+    assert.equal(project.run("TrainFlow", run.runId).status, "failed");
+  });
+
+  test("resume of a run that failed inside the loop runs the loop again from its first iteration", (t) => {
+    const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4", failAt: 3 }), fail: "" });
+    const first = project.tsflow(["run", FILE]);
+    assert.equal(first.code, 1);
+    assert.equal(first.finished.error!.step, "train");
+    rmSync(join(project.dir, "fail"));
+    const resumed = project.tsflow(["resume", FILE]).succeeded();
+    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3, 4]);
+    assert.ok(project.tasks("TrainFlow", resumed.runId, "start")[0].clonedFrom);
+    const train = project.tasks("TrainFlow", resumed.runId, "train");
+    assert.equal(train.length, 4);
+    assert.ok(train.every((task) => task.clonedFrom === undefined));
+  });
+
+  test("resume after the loop clones each iteration from the origin's task of that iteration", (t) => {
+    const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 3" }) });
+    const first = project.tsflow(["run", FILE]).succeeded();
+    const resumed = project.tsflow(["resume", FILE, "end", "--origin-run-id", first.runId]).succeeded();
+    const origin = project.tasks("TrainFlow", first.runId, "train");
+    assert.deepEqual(
+      project.tasks("TrainFlow", resumed.runId, "train").map((task) => task.clonedFrom),
+      origin.map((task) => `TrainFlow/${first.runId}/train/${task.id}`),
+    );
+    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3]);
+  });
+});
