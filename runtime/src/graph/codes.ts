@@ -58,6 +58,18 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     summary: "a `param(...)` call has options of the wrong shape or type",
   },
+  "unknown-join-input": {
+    severity: "error",
+    summary: "a join reads `inputs.x` where `x` is not one of the steps that lead to it",
+  },
+  "input-artifact-never-set": {
+    severity: "warning",
+    summary: "a join reads an artifact from an input that no step on a path to that input assigns",
+  },
+  "merge-include-exclude": {
+    severity: "error",
+    summary: "`mergeArtifacts` is given both `include` and `exclude`",
+  },
   "syntax-error": { severity: "error", summary: "the file does not parse as TypeScript" },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

@@ -134,6 +134,11 @@ export class TaskRunner {
 
   private enableMerge(flow: FlowInstance, spec: TaskSpec, scope: ArtifactScope) {
     mergeHook.current = (_flow: unknown, given: unknown, options?: MergeOptions) => {
+      if (options?.include && options.exclude)
+        throw new TsflowError(
+          "merge-options",
+          `step \`${spec.step}\`: mergeArtifacts() takes \`include\` or \`exclude\`, not both: list only what to merge, or only what to leave out`,
+        );
       const refs = mergeableArtifacts({
         inputs: given,
         exclude: new Set(options?.exclude ?? []),
