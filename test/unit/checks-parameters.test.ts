@@ -70,7 +70,8 @@ describe("invalid-parameter", () => {
         {
           code: "invalid-parameter",
           text: "defualt: 0.1",
-          message: /unknown option `defualt: 0.1` of parameter `alpha`: use default, help, type or required/,
+          message:
+            /unknown option `defualt: 0.1` of parameter `alpha` \(did you mean `default`\?\): param takes default, help, type, required or choices/,
         },
       ],
     );
@@ -83,7 +84,13 @@ describe("invalid-parameter", () => {
   @step start() { this.next(this.end); }
   @step end() {}
 `,
-      [{ code: "invalid-parameter", text: '"float"', message: /must be "number", "string", "boolean" or "json"/ }],
+      [
+        {
+          code: "invalid-parameter",
+          text: '"float"',
+          message: /must be "number", "integer", "string", "boolean" or "json"/,
+        },
+      ],
     );
   });
 

@@ -24,6 +24,8 @@ export interface TaskSpec {
   flowFile: string;
   className: string;
   parameters: Record<string, JsonValue>;
+  /** File parameters (`param.file`): where the content the run read when it started is stored. */
+  fileParameters?: Record<string, ArtifactRef>;
   /** One parent for a linear step; every incoming task for a join. */
   parents: ParentTask[];
   /** Whether the step is a join, which receives `inputs`. */
@@ -67,6 +69,8 @@ export interface TaskOutcome {
   foreachCount?: number;
   /** For a switch: the case that runs next. */
   switchCase?: string;
+  /** From the run's first task: the parameters whose default is an expression, as it evaluated. */
+  parameters?: Record<string, JsonValue>;
   error?: TaskError;
   /** True when @catchError turned a failure into a stored error and the flow goes on. */
   caught?: boolean;

@@ -62,6 +62,8 @@ export interface SchedulerOptions {
   flowFile: string;
   className: string;
   parameters: Record<string, JsonValue>;
+  /** File parameters' stored content, by parameter name. */
+  fileParameters?: Record<string, ArtifactRef>;
   current: TaskSpec["current"];
   maxWorkers: number;
   withRetry: boolean;
@@ -165,6 +167,7 @@ export class Scheduler {
     if (result.kind === "outcome" && result.outcome.status === "succeeded") {
       this.progress.succeeded(task.step);
       this.o.observer.taskFinished({ ...event, cloned: false });
+      if (result.outcome.parameters) this.keepComputedParameters(result.outcome.parameters);
       this.advance(task, result.outcome.artifacts, result.outcome);
       return;
     }
@@ -191,6 +194,15 @@ export class Scheduler {
     if (willRetry) this.retry(task, attempt, plan);
     else if (willCatch) this.catchCrash(task, attempt, error);
     else this.failTask(task, attempt, result.kind === "outcome" ? result.outcome.logs : undefined);
+  }
+
+  /**
+   * The defaults the run's first task evaluated: every later task gets them, and the run record
+   * keeps them beside the parameters given on the command line.
+   */
+  private keepComputedParameters(computed: Record<string, JsonValue>) {
+    Object.assign(this.o.parameters, computed);
+    this.o.run.parameters = { ...this.o.run.parameters, ...computed };
   }
 
   /** @catchError's fallback attempt: it stores the crash's error and follows the step's transition. */
@@ -349,6 +361,7 @@ export class Scheduler {
       flowFile: this.o.flowFile,
       className: this.o.className,
       parameters: this.o.parameters,
+      ...(this.o.fileParameters ? { fileParameters: this.o.fileParameters } : {}),
       parents: task.parents,
       join: plan.join,
       foreach: task.foreach,
