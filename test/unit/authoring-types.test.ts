@@ -133,4 +133,49 @@ describe("the authoring API's types", () => {
       text("merge-both.ts").join("\n"),
     );
   });
+
+  test("integer, choice and file parameters are typed as their values", () => {
+    const kinds = `
+  rounds = param.int({ default: 2 });
+  size = param({ type: "integer", default: 3 });
+  mode = param({ choices: ["fast", "slow"], default: "fast" });
+  data = param.file({ help: "a csv", default: "./data.csv" });
+  blob = param.file({ encoding: "binary" });
+  seed = param({ default: Date.now() % 7 });`;
+    const found = typeErrors({
+      "kinds.ts": flowFile(`${kinds}
+  @step start() {
+    const n: number = this.rounds + this.size + this.seed;
+    const m: "fast" | "slow" = this.mode;
+    const text: string = this.data;
+    const bytes: Uint8Array = this.blob;
+    this.x = n + m.length + text.length + bytes.length;
+    this.next(this.end);
+  }`),
+      "kinds-wrong.ts": flowFile(`${kinds}
+  bad = param({ choices: ["a", "b"], default: "c" });
+  @step start() {
+    const m: "fast" = this.mode;
+    const text: string = this.blob;
+    this.x = m.length + text.length;
+    this.next(this.end);
+  }`),
+    });
+    const text = (file: string) => found.get(file)!.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    assert.deepEqual(text("kinds.ts"), []);
+    const wrong = text("kinds-wrong.ts");
+    assert.equal(wrong.length, 3, wrong.join("\n"));
+    assert.ok(
+      wrong.some((m) => m.includes(`Type '"c"' is not assignable to type '"a" | "b" | undefined'`)),
+      wrong.join("\n"),
+    );
+    assert.ok(
+      wrong.some((m) => m.includes(`Type '"fast" | "slow"' is not assignable to type '"fast"'`)),
+      wrong.join("\n"),
+    );
+    assert.ok(
+      wrong.some((m) => m.includes("Uint8Array")),
+      wrong.join("\n"),
+    );
+  });
 });

@@ -15,8 +15,8 @@ export interface ParamOptions<T> extends CommonOptions {
   default?: T;
   /** How `--name VALUE` is parsed; by default the type of `default`. */
   type?: ParamType;
-  /** The only values the parameter may take. */
-  choices?: readonly T[];
+  /** Lists the only values the parameter may take: see {@link ChoiceOptions}. */
+  choices?: never;
 }
 
 /** A parameter that takes one of `choices`: `param({ choices: ["a", "b"], default: "a" })`. */
@@ -46,7 +46,11 @@ export const PARAM: unique symbol = Symbol("tsflow.param");
 
 /** What a parameter field holds until the runtime replaces it by the run's value. */
 export interface ParamMarker<T> {
-  [PARAM]: ParamOptions<T> & { kind?: "file"; encoding?: "utf8" | "binary" };
+  [PARAM]: Omit<ParamOptions<T>, "choices"> & {
+    choices?: readonly unknown[];
+    kind?: "file";
+    encoding?: "utf8" | "binary";
+  };
 }
 
 /** `param(...)`, `param.int(...)` and `param.file(...)`: see {@link param}. */
@@ -71,7 +75,7 @@ function marker<T>(options: ParamMarker<T>[typeof PARAM]): T {
  * values (`param({ choices: ["a", "b"], default: "a" })` is typed `"a" | "b"`); `param.int` takes
  * whole numbers; `param.file` keeps a file's content.
  */
-export const param: Param = Object.assign(<T>(options: ParamOptions<T>): T => marker<T>(options), {
+export const param: Param = Object.assign(<T>(options: ParamMarker<T>[typeof PARAM]): T => marker<T>(options), {
   int: (options: IntOptions): number => marker<number>({ ...options, type: "integer" }),
   file: ((options: FileOptions<"utf8" | "binary">) =>
     marker<string | Uint8Array>({ ...options, kind: "file" })) as Param["file"],
