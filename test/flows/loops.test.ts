@@ -92,4 +92,53 @@ describe("recursive switch", () => {
     );
     assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3]);
   });
+
+  test("a loop inside a foreach runs per element; a loop over a branch joins it each time", (t) => {
+    const project = new Project(t, {
+      [FILE]: `import { FlowSpec, step, Inputs } from "tsflow";
+
+export class NestedLoopsFlow extends FlowSpec {
+  declare items: number[];
+  declare n: number;
+  declare again: string;
+  declare rounds: number;
+  declare sums: number[];
+  declare total: number;
+
+  @step start() { this.items = [1, 3]; this.next(this.count, { foreach: "items" }); }
+  @step count() { this.n = 0; this.next(this.step1); }
+  @step step1() {
+    this.n += 1;
+    this.again = this.n < (this.input as number) ? "yes" : "no";
+    this.next({ yes: this.step1, no: this.gather }, { condition: "again" });
+  }
+  @step gather(inputs: Inputs<NestedLoopsFlow>) {
+    this.sums = inputs.map((i) => i.n);
+    this.rounds = 0;
+    this.total = 0;
+    this.next(this.fork);
+  }
+  @step fork() { this.next(this.a, this.b); }
+  @step a() { this.total += 1; this.next(this.meet); }
+  @step b() { this.total += 10; this.next(this.meet); }
+  @step meet(inputs: Inputs<NestedLoopsFlow>) {
+    this.total = inputs.a.total + inputs.b.total;
+    this.rounds += 1;
+    this.again = this.rounds < 3 ? "yes" : "no";
+    this.next({ yes: this.fork, no: this.end }, { condition: "again" });
+  }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", FILE]).succeeded();
+    const end = project.endData("NestedLoopsFlow", run.runId);
+    assert.deepEqual(end.sums, [1, 3]);
+    assert.equal(end.rounds, 3);
+    // Each round starts from the total the one before it joined: 0 → 11 → 33 → 77.
+    assert.equal(end.total, 77);
+    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "step1").length, 4);
+    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "a").length, 3);
+    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "meet").length, 3);
+  });
 });

@@ -22,7 +22,7 @@ export const DIAGNOSTIC_CODES = {
   "join-needs-inputs": { severity: "error", summary: "a join step does not take `inputs`" },
   "inputs-on-non-join": { severity: "error", summary: "a step that is no join takes `inputs`" },
   "unreachable-step": { severity: "error", summary: "no path from `start` reaches the step" },
-  cycle: { severity: "error", summary: "transitions lead back to an earlier step" },
+  cycle: { severity: "error", summary: "transitions lead back to an earlier step, and not as a recursive switch" },
   "foreach-var-missing": {
     severity: "error",
     summary: "the foreach artifact is assigned on no path up to the step",
