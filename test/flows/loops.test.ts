@@ -81,6 +81,24 @@ describe("recursive switch", () => {
     assert.ok(train.every((task) => task.clonedFrom === undefined));
   });
 
+  test("resume of a run whose scheduler died inside the loop finds the loop's step", (t) => {
+    const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4" }) });
+    const first = project.tsflow(["run", FILE]).succeeded();
+    // As a killed scheduler leaves it: the run still "running", with no error, its last iteration missing.
+    const record = project.run("TrainFlow", first.runId);
+    project.datastore.runs.update({ ...record, status: "running" });
+    const last = project.tasks("TrainFlow", first.runId, "train").at(-1)!;
+    rmSync(
+      join(project.datastore.root, "flows", "TrainFlow", "runs", first.runId, "steps", "train", `${last.id}.json`),
+    );
+    rmSync(join(project.datastore.root, "flows", "TrainFlow", "runs", first.runId, "steps", "end"), {
+      recursive: true,
+    });
+    const resumed = project.tsflow(["resume", FILE, "--origin-run-id", first.runId]).succeeded();
+    assert.equal(project.run("TrainFlow", resumed.runId).origin?.step, "train");
+    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3, 4]);
+  });
+
   test("resume after the loop clones each iteration from the origin's task of that iteration", (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 3" }) });
     const first = project.tsflow(["run", FILE]).succeeded();

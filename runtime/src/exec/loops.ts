@@ -52,6 +52,12 @@ function edgeKey(from: string, to: string): string {
   return `${from}\u0000${to}`;
 }
 
+/** Tells whether `from → to` goes back to an earlier step (a recursive switch's loop) in `plan`. */
+export function loopEdges(plan: RunPlan): (from: string, to: string) => boolean {
+  const edges = findBackEdges(plan);
+  return (from, to) => edges.has(edgeKey(from, to));
+}
+
 /** Depth-first from `start` with its own stack: an edge to a step still on the path closes a loop. */
 function findBackEdges(plan: RunPlan): Map<string, { from: string; to: string }> {
   const edges = new Map<string, { from: string; to: string }>();
