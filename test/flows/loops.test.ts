@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { runCli, tempDir } from "../support/cli";
 import { Project } from "../support/run-flow";
 
 const FILE = "flow.ts";
@@ -38,6 +39,17 @@ export class TrainFlow extends FlowSpec {
 }
 
 describe("recursive switch", () => {
+  test("check accepts the loop; show draws its edge back and its bound", (t) => {
+    const cwd = tempDir(t);
+    writeFileSync(join(cwd, FILE), trainingFlow({ stop: "this.count >= 4", bound: 10 }));
+    const check = runCli(["check", FILE], cwd);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(
+      runCli(["show", FILE], cwd).stdout,
+      /train +switch +line \d+ +→ again: train \| done: end \(switch on decision, loops at most 10 times\)/,
+    );
+  });
+
   test("a step loops back to itself: one task per iteration, artifacts flow forward", (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4" }) });
     const run = project.tsflow(["run", FILE]).succeeded();

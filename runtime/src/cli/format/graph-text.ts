@@ -46,7 +46,10 @@ export function transitionText(step: Step): string {
   if (!transition) return step.kind === "end" ? "" : "→ (no transition)";
   const targets = transition.targets.map((t) => (t.label ? `${t.label}: ${t.step}` : t.step));
   if (transition.type === "foreach") return `→ ${targets.join(", ")} (foreach over ${transition.foreach?.name ?? "?"})`;
-  if (transition.type === "switch") return `→ ${targets.join(" | ")} (switch on ${transition.condition?.name ?? "?"})`;
+  if (transition.type === "switch") {
+    const bound = transition.maxIterations === undefined ? "" : `, loops at most ${transition.maxIterations} times`;
+    return `→ ${targets.join(" | ")} (switch on ${transition.condition?.name ?? "?"}${bound})`;
+  }
   return `→ ${targets.join(", ")}`;
 }
 
