@@ -21,6 +21,8 @@ export async function askParameters(flow: string, parameters: Parameter[]): Prom
       validateInput: (text) => validate(parameter, text),
     });
     if (value === undefined) return undefined;
+    // Left empty: the run takes the default, a computed one included.
+    if (value === "" && !parameter.required) continue;
     flags.push(`--${parameter.name}`, value);
   }
   return flags;
@@ -28,7 +30,11 @@ export async function askParameters(flow: string, parameters: Parameter[]): Prom
 
 function validate(parameter: Parameter, text: string): string | undefined {
   if (text === "" && parameter.required) return `--${parameter.name} is required`;
+  if (text === "") return undefined;
+  const choices = parameter.choices?.map((c) => (typeof c === "string" ? c : JSON.stringify(c)));
+  if (choices && !choices.includes(text)) return `one of ${choices.join(", ")}`;
   if (parameter.type === "number" && (text.trim() === "" || !Number.isFinite(Number(text)))) return "a number";
+  if (parameter.type === "integer" && !Number.isSafeInteger(Number(text))) return "a whole number";
   if (parameter.type === "boolean" && !/^(true|false|1|0|yes|no)$/i.test(text)) return "true or false";
   if (parameter.type === "json") {
     try {

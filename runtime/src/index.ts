@@ -24,5 +24,13 @@ export type {
   ResourcesOptions,
   EnvironmentOptions,
 } from "./authoring/decorators";
-export { param, type ParamOptions, type ParamType } from "./authoring/param";
+export {
+  param,
+  type Param,
+  type ParamOptions,
+  type ParamType,
+  type ChoiceOptions,
+  type IntOptions,
+  type FileOptions,
+} from "./authoring/param";
 export { current, type Current, type ForeachStackFrame } from "./authoring/current";

@@ -1,7 +1,7 @@
 /**
  * The graph shapes every behaviour is tried on, as Metaflow's test/core does with graphs/*.json.
  * A shape is a flow source with places where a behaviour injects code and decorators: `body` is
- * every step inside the shape's split, foreach or switch (the middle step of a linear flow), `join`
+ * every step inside the shape's split, foreach, switch or loop (the middle step of a linear flow), `join`
  * every join. Each shape computes `result` in `end`, whose expected value it states.
  */
 export type Role = "start" | "body" | "join" | "end";
@@ -238,5 +238,21 @@ export const SHAPES: Shape[] = [
       { name: "end", role: "end", body: "this.result = this.result;" },
     ],
     { body: 1 },
+  ),
+  shape(
+    "recursive switch",
+    "RecursiveSwitchFlow",
+    [3, 30],
+    [
+      { name: "start", role: "start", body: "this.x = 0; this.y = 0; this.next(this.body);" },
+      { name: "body", role: "body", body: "this.y += 10; this.next(this.decide);" },
+      {
+        name: "decide",
+        role: "plain",
+        body: "this.x += 1; this.choice = this.x < 3 ? 'again' : 'done'; this.next({ again: this.body, done: this.end }, { condition: 'choice' });",
+      },
+      { name: "end", role: "end", body: "this.result = [this.x, this.y];" },
+    ],
+    { body: 3 },
   ),
 ];

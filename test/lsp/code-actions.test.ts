@@ -181,6 +181,28 @@ const CASES: Case[] = [
     title: "Change `trian` to `train`",
     fixed: invalid("unknown-step").replace("this.next(this.trian);", "this.next(this.train);"),
   },
+  {
+    name: "unknown-join-input with a suggestion: the input's name replaced",
+    code: "unknown-join-input",
+    source: flow(
+      `  @step start() { this.n = 0; this.next(this.train, this.test); }\n  @step train() { this.next(this.join); }\n  @step test() { this.next(this.join); }\n  @step join(inputs: Inputs<FixFlow>) { this.n = inputs.trian.n; this.next(this.end); }`,
+    ).replace("import { FlowSpec, step }", "import { FlowSpec, step, Inputs }"),
+    title: "Change `trian` to `train`",
+    fixed: flow(
+      `  @step start() { this.n = 0; this.next(this.train, this.test); }\n  @step train() { this.next(this.join); }\n  @step test() { this.next(this.join); }\n  @step join(inputs: Inputs<FixFlow>) { this.n = inputs.train.n; this.next(this.end); }`,
+    ).replace("import { FlowSpec, step }", "import { FlowSpec, step, Inputs }"),
+  },
+  {
+    name: "switch-var-missing with a suggestion: the artifact's name replaced inside its quotes",
+    code: "switch-var-missing",
+    source: flow(
+      `  declare mode: string;\n  @step start() { this.mode = "a"; this.next({ a: this.end }, { condition: "mdoe" }); }`,
+    ),
+    title: "Change `mdoe` to `mode`",
+    fixed: flow(
+      `  declare mode: string;\n  @step start() { this.mode = "a"; this.next({ a: this.end }, { condition: "mode" }); }`,
+    ),
+  },
 ];
 
 /** A branch that meets in `join`, with the import, step decorator, join signature and base class given. */

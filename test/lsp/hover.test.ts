@@ -213,7 +213,7 @@ export class P extends FlowSpec {
     assert.equal(
       await inline.text("wh|en = param"),
       // The analyzer types a parameter by its default's literal, and reads a non-literal as a string.
-      "**`when`** — parameter of `P`: `string`, default `Date.now()`\n\na \\*start\\* time\n\n- set with `--when VALUE`",
+      "**`when`** — parameter of `P`: `json`, default computed at run time: `Date.now()`\n\na \\*start\\* time\n\n- set with `--when VALUE`",
     );
     assert.equal(
       await inline.text("tok|en = param"),

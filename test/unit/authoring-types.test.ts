@@ -4,29 +4,42 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import ts from "typescript";
+import { tsconfig } from "../../runtime/src/project/init-files";
 import { invalidExamples, validExamples } from "../support/examples";
 
 const AUTHORING_API = join(__dirname, "..", "..", "runtime", "src", "index.ts");
 
+const TEST_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Preserve,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  allowUnreachableCode: true,
+  types: [],
+};
+
+/** The compiler options of the tsconfig `tsflow init` writes, "tsflow" mapped to the source of the API. */
+function initOptions(dir: string): ts.CompilerOptions {
+  const config = JSON.parse(tsconfig()) as { compilerOptions: object };
+  const { options, errors } = ts.convertCompilerOptionsFromJson(config.compilerOptions, dir);
+  assert.deepEqual(errors, []);
+  return { ...options, types: [] };
+}
+
 /** Type-checks flow files against the authoring API as a user's editor would; returns errors per file. */
-function typeErrors(files: Record<string, string>): Map<string, ts.Diagnostic[]> {
+function typeErrors(
+  files: Record<string, string>,
+  options: (dir: string) => ts.CompilerOptions = () => TEST_OPTIONS,
+): Map<string, ts.Diagnostic[]> {
   const dir = mkdtempSync(join(tmpdir(), "tsflow-types-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const paths = Object.entries(files).map(([name, text]) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
   });
-  const program = ts.createProgram(paths, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.Preserve,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    allowUnreachableCode: true,
-    types: [],
-    paths: { tsflow: [AUTHORING_API] },
-  });
+  const program = ts.createProgram(paths, { ...options(dir), paths: { tsflow: [AUTHORING_API] } });
   const byFile = new Map<string, ts.Diagnostic[]>();
   for (const [i, name] of Object.keys(files).entries()) {
     byFile.set(name, [...ts.getPreEmitDiagnostics(program, program.getSourceFile(paths[i]))]);
@@ -96,5 +109,73 @@ describe("the authoring API's types", () => {
 
   test("decorators, joins by index and by step name, and switches type-check", () => {
     assert.deepEqual(messages("good-shapes.ts"), []);
+  });
+
+  test("a join that merges type-checks under the tsconfig `tsflow init` writes", () => {
+    const join = (merge: string) =>
+      flowFile(`  @step start() { this.next(this.a, this.b); }
+  @step a() { this.x = 1; this.next(this.join); }
+  @step b() { this.x = 2; this.next(this.join); }
+  @step join(inputs: Inputs<F>) { ${merge} this.next(this.end); }`);
+    const found = typeErrors(
+      {
+        "merge.ts": join(`this.mergeArtifacts(inputs); this.mergeArtifacts(inputs, { exclude: ["x"] });`),
+        "merge-include.ts": join(`this.mergeArtifacts(inputs, { include: ["alpha"] });`),
+        "merge-both.ts": join(`this.mergeArtifacts(inputs, { include: ["alpha"], exclude: ["x"] });`),
+      },
+      initOptions,
+    );
+    const text = (file: string) => found.get(file)!.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    assert.deepEqual(text("merge.ts"), []);
+    assert.deepEqual(text("merge-include.ts"), []);
+    assert.ok(
+      text("merge-both.ts").some((m) => m.includes("is not assignable to type 'undefined'")),
+      text("merge-both.ts").join("\n"),
+    );
+  });
+
+  test("integer, choice and file parameters are typed as their values", () => {
+    const kinds = `
+  rounds = param.int({ default: 2 });
+  size = param({ type: "integer", default: 3 });
+  mode = param({ choices: ["fast", "slow"], default: "fast" });
+  data = param.file({ help: "a csv", default: "./data.csv" });
+  blob = param.file({ encoding: "binary" });
+  seed = param({ default: Date.now() % 7 });`;
+    const found = typeErrors({
+      "kinds.ts": flowFile(`${kinds}
+  @step start() {
+    const n: number = this.rounds + this.size + this.seed;
+    const m: "fast" | "slow" = this.mode;
+    const text: string = this.data;
+    const bytes: Uint8Array = this.blob;
+    this.x = n + m.length + text.length + bytes.length;
+    this.next(this.end);
+  }`),
+      "kinds-wrong.ts": flowFile(`${kinds}
+  bad = param({ choices: ["a", "b"], default: "c" });
+  @step start() {
+    const m: "fast" = this.mode;
+    const text: string = this.blob;
+    this.x = m.length + text.length;
+    this.next(this.end);
+  }`),
+    });
+    const text = (file: string) => found.get(file)!.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    assert.deepEqual(text("kinds.ts"), []);
+    const wrong = text("kinds-wrong.ts");
+    assert.equal(wrong.length, 3, wrong.join("\n"));
+    assert.ok(
+      wrong.some((m) => m.includes(`Type '"c"' is not assignable to type '"a" | "b" | undefined'`)),
+      wrong.join("\n"),
+    );
+    assert.ok(
+      wrong.some((m) => m.includes(`Type '"fast" | "slow"' is not assignable to type '"fast"'`)),
+      wrong.join("\n"),
+    );
+    assert.ok(
+      wrong.some((m) => m.includes("Uint8Array")),
+      wrong.join("\n"),
+    );
   });
 });

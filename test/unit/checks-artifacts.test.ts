@@ -22,6 +22,38 @@ describe("foreach-var-missing", () => {
     );
   });
 
+  test("a misspelt foreach artifact: the closest artifact set before it is suggested", () => {
+    check(
+      flow`
+  declare items: number[];
+  @step start() { this.items = [1]; this.next(this.each, { foreach: "itmes" }); }
+  @step each() { this.next(this.join); }
+  @step join(inputs: Inputs<TestFlow>) { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "foreach-var-missing",
+          text: '"itmes"',
+          message:
+            /`foreach: "itmes"` names an artifact that is assigned neither in `start` nor before it: did you mean `items`\? Otherwise set/,
+          suggestion: "items",
+        },
+      ],
+    );
+  });
+
+  test("a misspelt switch condition: the closest artifact is suggested", () => {
+    check(
+      flow`
+  declare mode: string;
+  @step start() { this.mode = "a"; this.next({ a: this.end }, { condition: "mdoe" }); }
+  @step end() {}
+`,
+      [{ code: "switch-var-missing", text: '"mdoe"', message: /did you mean `mode`\?/, suggestion: "mode" }],
+    );
+  });
+
   test("the foreach artifact is assigned only in a sibling branch", () => {
     check(
       flow`

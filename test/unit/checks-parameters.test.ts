@@ -70,7 +70,8 @@ describe("invalid-parameter", () => {
         {
           code: "invalid-parameter",
           text: "defualt: 0.1",
-          message: /unknown option `defualt: 0.1` of parameter `alpha`: use default, help, type or required/,
+          message:
+            /unknown option `defualt: 0.1` of parameter `alpha` \(did you mean `default`\?\): param takes default, help, type, required or choices/,
         },
       ],
     );
@@ -83,7 +84,13 @@ describe("invalid-parameter", () => {
   @step start() { this.next(this.end); }
   @step end() {}
 `,
-      [{ code: "invalid-parameter", text: '"float"', message: /must be "number", "string", "boolean" or "json"/ }],
+      [
+        {
+          code: "invalid-parameter",
+          text: '"float"',
+          message: /must be "number", "integer", "string", "boolean" or "json"/,
+        },
+      ],
     );
   });
 
@@ -300,5 +307,100 @@ export class Tuned extends Base {
 `,
       [],
     );
+  });
+});
+
+describe("invalid-parameter: integer, choice and file parameters", () => {
+  test("an integer parameter with a fractional default, and a default outside the choices", () => {
+    check(
+      flow`
+  rounds = param.int({ default: 2.5 });
+  size = param({ type: "integer", default: 1.5 });
+  mode = param({ choices: ["fast", "slow"], default: "medium" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "invalid-parameter",
+          text: "2.5",
+          message: /default of parameter `rounds` is 2\.5, but its type is integer/,
+        },
+        {
+          code: "invalid-parameter",
+          text: "1.5",
+          message: /default of parameter `size` is 1\.5, but its type is integer/,
+        },
+        {
+          code: "invalid-parameter",
+          text: '"medium"',
+          message: /default of parameter `mode` is "medium", which is not one of its choices "fast", "slow"/,
+        },
+      ],
+    );
+  });
+
+  test("choices that are no literal list, a file parameter's computed path and unknown encoding", () => {
+    check(
+      flow`
+  mode = param({ choices: MODES, default: "a" });
+  empty = param({ choices: [], default: "a" });
+  data = param.file({ default: pathOf("x"), encoding: "latin1" });
+  rate = param.int({ default: 1, choices: [1, 2] });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        { code: "invalid-parameter", text: "MODES", message: /choices of parameter `mode` must be a literal list/ },
+        { code: "invalid-parameter", text: "[]", message: /choices of parameter `empty` must be a literal list/ },
+        {
+          code: "invalid-parameter",
+          text: 'pathOf("x")',
+          message: /default of file parameter `data` must be a path as a string literal/,
+        },
+        {
+          code: "invalid-parameter",
+          text: '"latin1"',
+          message: /encoding of file parameter `data` must be "utf8" or "binary"/,
+        },
+        {
+          code: "invalid-parameter",
+          text: "choices: [1, 2]",
+          message: /unknown option `choices: \[1, 2\]` of parameter `rate`: param\.int takes default, help or required/,
+        },
+      ],
+    );
+  });
+
+  test("look-alike: computed defaults, integers, choices and files", () => {
+    const result = check(
+      flow`
+  seed = param({ default: Date.now() % 7, help: "a seed" });
+  list = param({ default: [1, Math.max(2, 3)] });
+  named: string = param({ default: process.env.USER ?? "me" });
+  rounds = param.int({ default: 2 });
+  size = param({ type: "integer", default: 3 });
+  mode = param({ choices: ["fast", "slow"], default: "slow" });
+  level = param({ choices: [1, 2, 3] });
+  data = param.file({ help: "a csv", default: "./data.csv" });
+  blob = param.file({ encoding: "binary" });
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [],
+    );
+    const byName = Object.fromEntries(result.flows[0].graph.parameters.map((p) => [p.name, p]));
+    assert.deepEqual(
+      [byName.seed.type, byName.seed.computedDefault, byName.seed.defaultText, byName.seed.required],
+      ["json", true, "Date.now() % 7", false],
+    );
+    assert.equal(byName.list.computedDefault, true);
+    assert.equal(byName.named.type, "string");
+    assert.deepEqual([byName.rounds.type, byName.rounds.default], ["integer", 2]);
+    assert.equal(byName.size.type, "integer");
+    assert.deepEqual([byName.mode.type, byName.mode.choices], ["string", ["fast", "slow"]]);
+    assert.deepEqual([byName.level.type, byName.level.required], ["number", true]);
+    assert.deepEqual([byName.data.type, byName.data.encoding, byName.data.default], ["file", "utf8", "./data.csv"]);
+    assert.deepEqual([byName.blob.type, byName.blob.encoding, byName.blob.required], ["file", "binary", true]);
   });
 });

@@ -106,7 +106,49 @@ describe("cycle", () => {
     );
   });
 
-  test("a switch case leads back to its own step", () => {
+  test("a linear step leads back to an earlier one: only a switch may loop", () => {
+    check(
+      flow`
+  declare again: string;
+  @step start() { this.next(this.a); }
+  @step a() { this.again = "no"; this.next(this.b); }
+  @step b() { this.next({ yes: this.c, no: this.end }, { condition: "again" }); }
+  @step c() { this.next(this.a); }
+  @step end() {}
+`,
+      [
+        {
+          code: "cycle",
+          text: "this.a",
+          message: /from `c` to `a` closes a loop \(a → b → c → a\): flows loop only through a switch/,
+        },
+      ],
+    );
+  });
+
+  test("a switch in a foreach loops back to the step that fans out", () => {
+    check(
+      flow`
+  declare items: number[];
+  declare again: string;
+  @step start() { this.items = [1, 2]; this.next(this.fan); }
+  @step fan() { this.next(this.each, { foreach: "items" }); }
+  @step each() { this.again = "no"; this.next({ yes: this.fan, no: this.gather }, { condition: "again" }); }
+  @step gather(inputs: Inputs<TestFlow>) { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "cycle",
+          text: "this.fan",
+          message:
+            /from `each` to `fan` closes a loop \(fan → each → fan\): a switch may loop back only to a step inside the same branch or foreach/,
+        },
+      ],
+    );
+  });
+
+  test("look-alike: a switch case leads back to its own step (recursive switch)", () => {
     check(
       flow`
   declare again: string;
@@ -114,13 +156,38 @@ describe("cycle", () => {
   @step poll() { this.again = "no"; this.next({ yes: this.poll, no: this.end }, { condition: "again" }); }
   @step end() {}
 `,
-      [
-        {
-          code: "cycle",
-          text: "this.poll",
-          message: /from `poll` to `poll` closes a loop \(poll → poll\): flows are acyclic/,
-        },
-      ],
+      [],
+    );
+  });
+
+  test("look-alike: a switch loops back over a branch it joins, with a bound", () => {
+    check(
+      flow`
+  declare again: string;
+  @step start() { this.next(this.train); }
+  @step train() { this.next(this.a, this.b); }
+  @step a() { this.next(this.join); }
+  @step b() { this.next(this.join); }
+  @step join(inputs: Inputs<TestFlow>) { this.again = "no"; this.next(this.decide); }
+  @step decide() { this.next({ yes: this.train, no: this.end }, { condition: "again", maxIterations: 5 }); }
+  @step end() {}
+`,
+      [],
+    );
+  });
+
+  test("look-alike: a loop inside a foreach body, closed before the join", () => {
+    check(
+      flow`
+  declare items: number[];
+  declare again: string;
+  @step start() { this.items = [1, 2]; this.next(this.each, { foreach: "items" }); }
+  @step each() { this.next(this.refine); }
+  @step refine() { this.again = "no"; this.next({ yes: this.refine, no: this.gather }, { condition: "again" }); }
+  @step gather(inputs: Inputs<TestFlow>) { this.next(this.end); }
+  @step end() {}
+`,
+      [],
     );
   });
 

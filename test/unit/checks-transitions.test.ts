@@ -439,6 +439,34 @@ describe("invalid-transition", () => {
     );
   });
 
+  test("maxIterations on a transition that is no switch, and a bound that is not a whole number", () => {
+    check(
+      flow`
+  declare items: number[];
+  declare mode: string;
+  @step start() { this.items = [1]; this.next(this.each, { foreach: "items", maxIterations: 3 }); }
+  @step each() { this.next(this.gather); }
+  @step gather(inputs: Inputs<TestFlow>) { this.mode = "a"; this.next({ a: this.end }, { condition: "mode", maxIterations: 0.5 }); }
+  @step end() {}
+`,
+      [
+        { code: "invalid-transition", text: "3", message: /only a switch takes `maxIterations`/ },
+        { code: "invalid-transition", text: "0.5", message: /`maxIterations` takes a whole number of at least 1/ },
+      ],
+    );
+  });
+
+  test("look-alike: a switch with a literal maxIterations", () => {
+    check(
+      flow`
+  declare mode: string;
+  @step start() { this.mode = "a"; this.next({ a: this.end, b: this.start }, { condition: "mode", maxIterations: 10 }); }
+  @step end() {}
+`,
+      [],
+    );
+  });
+
   test("the same step named twice", () => {
     check(
       flow`

@@ -151,6 +151,21 @@ describe("DAG preview: graph → layout model", () => {
     }
   });
 
+  test("a recursive switch: the loop back to its own step and to an earlier one are drawn", () => {
+    const layout = layoutOf(flow`
+  declare again: string;
+  @step start() { this.next(this.train); }
+  @step train() { this.again = "no"; this.next({ again: this.train, check: this.check }, { condition: "again" }); }
+  @step check() { this.next({ redo: this.train, done: this.end }, { condition: "again" }); }
+  @step end() {}
+`);
+    const edges = Object.fromEntries(layout.edges.map((e) => [`${e.from}→${e.to}`, e]));
+    for (const id of ["train→train", "check→train", "start→train", "train→check", "check→end"])
+      assert.ok(edges[id]?.points.length >= 2, `${id} has a path`);
+    assert.equal(edges["check→train"].label, "redo");
+    assert.ok(node(layout, "check").y > node(layout, "train").y, "the loop's later step stays below");
+  });
+
   test("nodes come in reading order, the Tab order: top to bottom, then left to right", () => {
     const layout = layoutOf(BRANCH);
     assert.equal(layout.nodes[0].step, "start");

@@ -14,12 +14,21 @@ export type StepName<F> = { [K in keyof F]: F[K] extends StepMethod ? K : never 
  */
 export type Inputs<F> = ReadonlyArray<Readonly<F>> & { readonly [K in StepName<F>]: Readonly<F> };
 
-export interface MergeOptions {
-  /** Artifacts not to merge, for example those the join sets itself. */
-  exclude?: string[];
-  /** Merge only these artifacts. */
-  include?: string[];
-}
+/**
+ * Which artifacts `mergeArtifacts` copies: all that agree but `exclude`, or only `include`. The two
+ * together are refused, as in Metaflow.
+ */
+export type MergeOptions =
+  | {
+      /** Artifacts not to merge, for example those the join sets itself. */
+      exclude?: readonly string[];
+      include?: never;
+    }
+  | {
+      /** Merge only these artifacts. */
+      include?: readonly string[];
+      exclude?: never;
+    };
 
 /** The transition a step chose, kept on the instance for the runtime to read after the step. */
 export interface ChosenTransition {
@@ -51,8 +60,15 @@ export abstract class FlowSpec {
   protected next(...steps: [StepMethod, ...StepMethod[]]): void;
   /** Foreach: one task of `step` per element of the artifact named by `foreach`. */
   protected next<K extends keyof this & string>(step: StepMethod, options: { foreach: K }): void;
-  /** Switch: the case whose label equals the string artifact named by `condition` runs. */
-  protected next<K extends keyof this & string>(cases: Record<string, StepMethod>, options: { condition: K }): void;
+  /**
+   * Switch: the case whose label equals the string artifact named by `condition` runs. A case may
+   * lead back to this step or an earlier one (a recursive switch); `maxIterations` (default 1000)
+   * bounds how many times it may loop back before the run fails.
+   */
+  protected next<K extends keyof this & string>(
+    cases: Record<string, StepMethod>,
+    options: { condition: K; maxIterations?: number },
+  ): void;
   protected next(...args: unknown[]): void {
     const [first, options] = args as [
       StepMethod | Record<string, StepMethod>,
@@ -66,9 +82,10 @@ export abstract class FlowSpec {
 
   /**
    * In a join: copies every artifact whose value agrees across `inputs` onto this task. Defined by
-   * the runtime, which alone holds the inputs' stored values.
+   * the runtime, which alone holds the inputs' stored values. `inputs` is typed as any flow's, not
+   * `Inputs<this>`: inside a class `this` is a type parameter that `Inputs<MyFlow>` never matches.
    */
-  protected mergeArtifacts(inputs: Inputs<this>, options?: MergeOptions): void {
+  protected mergeArtifacts(inputs: Inputs<FlowSpec>, options?: MergeOptions): void {
     mergeHook.current(this, inputs, options);
   }
 }

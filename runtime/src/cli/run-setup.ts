@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { readFileSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { datastoreRoot, openDatastore, type Datastore } from "../datastore";
+import type { ArtifactRef } from "../datastore/records";
 import { TsflowError } from "../errors";
 import { analyzeCached } from "../exec/analysis-cache";
 import { compileFlow, type CompiledFlow } from "../exec/compile";
@@ -180,6 +181,7 @@ export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file
 /** What differs between `run` and `resume` once the flow is loaded: parameters, and for resume its plan. */
 export interface RunSpecifics {
   parameters: Record<string, JsonValue>;
+  fileParameters?: Record<string, ArtifactRef>;
   plan?: RunPlan;
   resume?: RunRequest["resume"];
 }
@@ -200,7 +202,7 @@ export async function launchRun(
   try {
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
     const user = currentUser(io.env);
-    const { parameters, plan, resume } = specifics(flow, datastore, user);
+    const { parameters, fileParameters, plan, resume } = specifics(flow, datastore, user);
     const compiled = await compile(flow, datastore);
     const observer = runObserver(args, io, datastore, flow.displayPath);
     pool.onLog((key, stream, text) => observer.log(key, stream, text));
@@ -210,6 +212,7 @@ export async function launchRun(
       graph: flow.graph,
       compiled,
       parameters,
+      ...(fileParameters ? { fileParameters } : {}),
       tags: args.tags,
       user,
       maxWorkers: args.maxWorkers,

@@ -55,6 +55,7 @@ function planStep(step: Step): StepPlan {
         ...(t.condition
           ? { condition: t.condition.name, cases: Object.fromEntries(t.targets.map((x) => [x.label!, x.step])) }
           : {}),
+        ...(t.maxIterations !== undefined ? { maxIterations: t.maxIterations } : {}),
       };
   const seconds = timeout ? num(timeout.seconds) + 60 * num(timeout.minutes) + 3600 * num(timeout.hours) : undefined;
   return {

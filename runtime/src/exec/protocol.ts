@@ -24,6 +24,8 @@ export interface TaskSpec {
   flowFile: string;
   className: string;
   parameters: Record<string, JsonValue>;
+  /** File parameters (`param.file`): where the content the run read when it started is stored. */
+  fileParameters?: Record<string, ArtifactRef>;
   /** One parent for a linear step; every incoming task for a join. */
   parents: ParentTask[];
   /** Whether the step is a join, which receives `inputs`. */
@@ -43,6 +45,8 @@ export interface TaskSpec {
     foreach?: string;
     condition?: string;
     cases?: Record<string, string>;
+    /** A switch's bound on loops back to an earlier step (graph: `maxIterations`). */
+    maxIterations?: number;
   };
   catchErrorVar?: string;
   /** Whether an error @catchError stores is printed to the task's stderr too. */
@@ -65,6 +69,8 @@ export interface TaskOutcome {
   foreachCount?: number;
   /** For a switch: the case that runs next. */
   switchCase?: string;
+  /** From the run's first task: the parameters whose default is an expression, as it evaluated. */
+  parameters?: Record<string, JsonValue>;
   error?: TaskError;
   /** True when @catchError turned a failure into a stored error and the flow goes on. */
   caught?: boolean;

@@ -2,6 +2,7 @@ import type { Datastore } from "../datastore";
 import type { ForeachFrame, RunRecord, TaskRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
 import type { GraphShape } from "../graph/fingerprint";
+import { loopEdges } from "./loops";
 import type { RunPlan } from "./plan";
 import { checkGraphUnchanged } from "./resume-origin";
 import type { CloneSource } from "./scheduler";
@@ -24,17 +25,21 @@ export function planResume(
   }
   const rerun = downstream(plan, step);
   if (shape) checkGraphUnchanged(origin, shape, plan, { step, rerun });
-  const byKey = new Map<string, TaskRecord>();
+  // A step in a recursive switch's loop has one task per iteration at the same foreach indices, in
+  // task-id order: the n-th time the resumed run reaches it, it clones the origin's n-th task.
+  const byKey = new Map<string, TaskRecord[]>();
   for (const name of plan.order) {
     if (rerun.has(name)) continue;
     for (const id of datastore.tasks.ids(origin.flow, origin.id, name)) {
       const task = datastore.tasks.read(origin.flow, origin.id, name, id);
-      if (task?.status === "succeeded") byKey.set(taskKey(name, task.foreach), task);
+      if (task?.status !== "succeeded") continue;
+      const key = taskKey(name, task.foreach);
+      byKey.set(key, [...(byKey.get(key) ?? []), task]);
     }
   }
   return {
     step,
-    clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))) },
+    clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))?.shift()) },
   };
 }
 
@@ -97,16 +102,18 @@ function downstream(plan: RunPlan, from: string): Set<string> {
   return seen;
 }
 
+/** Steps after their predecessors; a recursive switch's edge back is no predecessor. */
 function topologicalOrder(plan: RunPlan): string[] {
+  const isLoop = loopEdges(plan);
+  const forward = (name: string) => plan.steps.get(name)!.transition.targets.filter((t) => !isLoop(name, t));
   const indegree = new Map(plan.order.map((name) => [name, 0]));
-  for (const step of plan.steps.values())
-    for (const t of step.transition.targets) indegree.set(t, (indegree.get(t) ?? 0) + 1);
+  for (const name of plan.order) for (const t of forward(name)) indegree.set(t, (indegree.get(t) ?? 0) + 1);
   const ready = plan.order.filter((name) => indegree.get(name) === 0);
   const order: string[] = [];
   while (ready.length > 0) {
     const name = ready.shift()!;
     order.push(name);
-    for (const t of plan.steps.get(name)!.transition.targets) {
+    for (const t of forward(name)) {
       indegree.set(t, indegree.get(t)! - 1);
       if (indegree.get(t) === 0) ready.push(t);
     }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Datastore } from "../datastore";
-import type { RunRecord } from "../datastore/records";
+import type { ArtifactRef, RunRecord } from "../datastore/records";
 import { graphFingerprint, graphShape } from "../graph/fingerprint";
 import type { FlowGraph, JsonValue } from "../graph/model";
 import { systemTags, userNamespace } from "../metadata/identity";
@@ -17,6 +17,8 @@ export interface RunRequest {
   /** The compiled flow (exec/compile.ts). */
   compiled: CompiledFlow;
   parameters: Record<string, JsonValue>;
+  /** File parameters' content, stored before the run starts (cli/run-files.ts). */
+  fileParameters?: Record<string, ArtifactRef>;
   tags: string[];
   user: string;
   maxWorkers: number;
@@ -57,6 +59,7 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     flowFile: request.flowFile,
     className: graph.name,
     parameters: request.parameters,
+    ...(request.fileParameters ? { fileParameters: request.fileParameters } : {}),
     current: {
       namespace: userNamespace(user),
       username: user,

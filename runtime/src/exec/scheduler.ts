@@ -15,6 +15,7 @@ import type { RunPlan, StepPlan } from "./plan";
 import type { ParentTask, TaskOutcome, TaskSpec } from "./protocol";
 import type { WorkerPool, WorkerResult } from "./worker-pool";
 import { crashError } from "./crash";
+import { LoopCounter, type LoopCounts } from "./loops";
 
 /** An open static split or foreach that a join will close. */
 interface SplitFrame {
@@ -37,6 +38,8 @@ interface PendingTask {
   previousAttempts: TaskAttempt[];
   /** On @catchError's fallback attempt: the error of the attempt whose worker died. */
   crashed?: TaskError;
+  /** Iterations of the recursive switches on the path to this task. */
+  loops?: LoopCounts;
 }
 
 interface Barrier {
@@ -45,7 +48,10 @@ interface Barrier {
 
 /** Where a resumed run takes the tasks it does not run again. */
 export interface CloneSource {
-  /** The origin's successful task of `step` at these foreach indices, when the step is not re-run. */
+  /**
+   * The origin's successful task of `step` at these foreach indices, when the step is not re-run.
+   * Each call takes the next one in task order: a recursive switch's loop has one per iteration.
+   */
   find(step: string, foreach: ForeachFrame[]): TaskRecord | undefined;
 }
 
@@ -56,6 +62,8 @@ export interface SchedulerOptions {
   flowFile: string;
   className: string;
   parameters: Record<string, JsonValue>;
+  /** File parameters' stored content, by parameter name. */
+  fileParameters?: Record<string, ArtifactRef>;
   current: TaskSpec["current"];
   maxWorkers: number;
   withRetry: boolean;
@@ -73,6 +81,7 @@ export class Scheduler {
   private readonly queue: PendingTask[] = [];
   private readonly barriers = new Map<string, Barrier>();
   private readonly progress: RunProgress;
+  private readonly loops: LoopCounter;
   private nextTaskId = 1;
   private running = 0;
   private waitingRetries = 0;
@@ -83,6 +92,7 @@ export class Scheduler {
 
   constructor(private readonly o: SchedulerOptions) {
     this.progress = new RunProgress(o.datastore, o.run, o.plan.order, (run) => o.observer.progress(run));
+    this.loops = new LoopCounter(o.plan);
   }
 
   /** Runs the flow to its end (or its first final failure); resolves with the finished run record. */
@@ -157,6 +167,7 @@ export class Scheduler {
     if (result.kind === "outcome" && result.outcome.status === "succeeded") {
       this.progress.succeeded(task.step);
       this.o.observer.taskFinished({ ...event, cloned: false });
+      if (result.outcome.parameters) this.keepComputedParameters(result.outcome.parameters);
       this.advance(task, result.outcome.artifacts, result.outcome);
       return;
     }
@@ -183,6 +194,15 @@ export class Scheduler {
     if (willRetry) this.retry(task, attempt, plan);
     else if (willCatch) this.catchCrash(task, attempt, error);
     else this.failTask(task, attempt, result.kind === "outcome" ? result.outcome.logs : undefined);
+  }
+
+  /**
+   * The defaults the run's first task evaluated: every later task gets them, and the run record
+   * keeps them beside the parameters given on the command line.
+   */
+  private keepComputedParameters(computed: Record<string, JsonValue>) {
+    Object.assign(this.o.parameters, computed);
+    this.o.run.parameters = { ...this.o.run.parameters, ...computed };
   }
 
   /** @catchError's fallback attempt: it stores the crash's error and follows the step's transition. */
@@ -247,7 +267,7 @@ export class Scheduler {
   ) {
     const transition = this.step(task.step).transition;
     const parent: ParentTask = { step: task.step, id: task.id, artifacts };
-    const base = { foreach: task.foreach, splits: task.splits, parents: [parent] };
+    const base = { foreach: task.foreach, splits: task.splits, parents: [parent], loops: task.loops };
     if (transition.type === "end") return;
     if (transition.type === "linear") this.arrive(transition.targets[0], base);
     if (transition.type === "switch") this.arrive(transition.cases![result.switchCase!], base);
@@ -278,12 +298,20 @@ export class Scheduler {
         foreach: [...task.foreach, { step: task.step, index, count }],
         splits: [...task.splits, { id: `${task.step}/${task.id}`, expected: count, branch: index, input }],
         parents: [parent],
+        loops: task.loops,
       });
     }
   }
 
   /** A task reaching `step`: queued at once, or held until every branch of its join has arrived. */
-  private arrive(step: string, from: Pick<PendingTask, "foreach" | "splits" | "parents">) {
+  private arrive(step: string, arriving: Pick<PendingTask, "foreach" | "splits" | "parents" | "loops">) {
+    const parent = arriving.parents[0];
+    const loop = this.loops.follow(arriving.loops, parent.step, step);
+    if ("exceeded" in loop) {
+      this.fail({ step: parent.step, task: parent.id, message: loop.exceeded });
+      return;
+    }
+    const from = { ...arriving, loops: loop.counts };
     if (!this.step(step).join) {
       this.enqueue({ id: this.newId(), step, ...from, attempt: 0, previousAttempts: [] });
       return;
@@ -312,6 +340,7 @@ export class Scheduler {
       foreach: closesForeach ? from.foreach.slice(0, -1) : from.foreach,
       splits: from.splits.slice(0, -1),
       parents: arrived.map((a) => a.parent),
+      loops: from.loops,
       attempt: 0,
       previousAttempts: [],
     });
@@ -332,6 +361,7 @@ export class Scheduler {
       flowFile: this.o.flowFile,
       className: this.o.className,
       parameters: this.o.parameters,
+      ...(this.o.fileParameters ? { fileParameters: this.o.fileParameters } : {}),
       parents: task.parents,
       join: plan.join,
       foreach: task.foreach,

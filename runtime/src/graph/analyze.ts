@@ -3,6 +3,7 @@ import { checkArtifacts } from "./checks/artifacts";
 import { diagnostic, type Check } from "./checks/check";
 import { checkDecorators } from "./checks/decorators";
 import { checkFundamentals } from "./checks/fundamentals";
+import { checkJoinInputs } from "./checks/join-inputs";
 import { checkJoins } from "./checks/joins";
 import { checkParameters } from "./checks/parameters";
 import { checkReachability } from "./checks/reachability";
@@ -19,6 +20,7 @@ const CHECKS: Check[] = [
   checkTransitions,
   checkReachability,
   checkJoins,
+  checkJoinInputs,
   checkArtifacts,
   checkDecorators,
   checkParameters,

@@ -22,7 +22,7 @@ export const DIAGNOSTIC_CODES = {
   "join-needs-inputs": { severity: "error", summary: "a join step does not take `inputs`" },
   "inputs-on-non-join": { severity: "error", summary: "a step that is no join takes `inputs`" },
   "unreachable-step": { severity: "error", summary: "no path from `start` reaches the step" },
-  cycle: { severity: "error", summary: "transitions lead back to an earlier step" },
+  cycle: { severity: "error", summary: "transitions lead back to an earlier step, and not as a recursive switch" },
   "foreach-var-missing": {
     severity: "error",
     summary: "the foreach artifact is assigned on no path up to the step",
@@ -57,6 +57,18 @@ export const DIAGNOSTIC_CODES = {
   "invalid-parameter": {
     severity: "error",
     summary: "a `param(...)` call has options of the wrong shape or type",
+  },
+  "unknown-join-input": {
+    severity: "error",
+    summary: "a join reads `inputs.x` where `x` is not one of the steps that lead to it",
+  },
+  "input-artifact-never-set": {
+    severity: "warning",
+    summary: "a join reads an artifact from an input that no step on a path to that input assigns",
+  },
+  "merge-include-exclude": {
+    severity: "error",
+    summary: "`mergeArtifacts` is given both `include` and `exclude`",
   },
   "syntax-error": { severity: "error", summary: "the file does not parse as TypeScript" },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;

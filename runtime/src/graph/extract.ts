@@ -6,6 +6,7 @@ import { propertyNameText, skipParentheses } from "./literals";
 import type { ArtifactUse, SourceRange } from "./model";
 import { paramCall, readParameter } from "./parameters";
 import type { SourceText } from "./source";
+import { readJoinBody } from "./join-body";
 import { readStepBody } from "./step-body";
 
 /**
@@ -196,7 +197,14 @@ function readStep(
     signatureProblems: signatureProblems(member, name, source),
     decorators,
     stepDecorator,
+    joinBody: readJoinBody(bodyOf(member), inputsName(method), source),
   };
+}
+
+/** The name a join gives its `inputs`, when it names it by an identifier. */
+function inputsName(method: ts.MethodDeclaration | undefined): string | undefined {
+  const first = method?.parameters[0];
+  return first && ts.isIdentifier(first.name) ? first.name.text : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { JoinBody } from "./join-body";
 import type { Decorator, FlowGraph, Parameter, SourceRange, Step, Transition } from "./model";
 
 /**
@@ -44,6 +45,8 @@ export interface StepFacts {
   decorators: DecoratorFacts[];
   /** The `@step` decorator itself. */
   stepDecorator: DecoratorFacts;
+  /** What the step reads from its `inputs`, and its `this.mergeArtifacts` calls. */
+  joinBody: JoinBody;
 }
 
 export interface DecoratorFacts {

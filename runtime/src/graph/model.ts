@@ -50,6 +50,8 @@ export interface Transition {
   targets: TransitionTarget[];
   foreach?: VariableRef;
   condition?: VariableRef;
+  /** A switch's `maxIterations`: how many times it may loop back to an earlier step (default 1000). */
+  maxIterations?: number;
 }
 
 export interface Decorator {
@@ -87,7 +89,8 @@ export interface Step {
   reads: ArtifactUse[];
 }
 
-export type ParameterType = "number" | "string" | "boolean" | "json";
+/** `integer` refuses fractions; `file` names a file whose content the run keeps (`param.file`). */
+export type ParameterType = "number" | "integer" | "string" | "boolean" | "json" | "file";
 
 export interface Parameter {
   name: string;
@@ -96,6 +99,12 @@ export interface Parameter {
   default?: JsonValue;
   /** The default's source text, for display when it is not a literal. */
   defaultText?: string;
+  /** True when the default is an expression, which the run evaluates when it starts ("computed at run time"). */
+  computedDefault?: boolean;
+  /** The only values the parameter takes (`choices: [...]`), when it lists them. */
+  choices?: JsonValue[];
+  /** For a file parameter: whether its content is read as text or as bytes. */
+  encoding?: "utf8" | "binary";
   help?: string;
   required: boolean;
   range: SourceRange;

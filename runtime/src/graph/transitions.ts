@@ -143,10 +143,13 @@ function pushTarget(
 }
 
 function readOptions(parsed: Parsed, source: SourceText, problems: Problem[]) {
-  const variables: { foreach?: VariableRef; condition?: VariableRef } = {};
+  const variables: { foreach?: VariableRef; condition?: VariableRef; maxIterations?: number } = {};
   for (const property of parsed.options?.properties ?? []) {
     const key = property.name && propertyNameText(property.name);
-    if ((key === "foreach" || key === "condition") && ts.isPropertyAssignment(property)) {
+    if (key === "maxIterations" && ts.isPropertyAssignment(property)) {
+      const bound = maxIterations(property.initializer, parsed.isSwitch, source, problems);
+      if (bound !== undefined) variables.maxIterations = bound;
+    } else if ((key === "foreach" || key === "condition") && ts.isPropertyAssignment(property)) {
       const value = skipParentheses(property.initializer);
       if (ts.isStringLiteralLike(value) && value.text !== "") {
         variables[key] = { name: value.text, range: source.rangeOf(value) };
@@ -158,7 +161,7 @@ function readOptions(parsed: Parsed, source: SourceText, problems: Problem[]) {
       }
     } else {
       problems.push({
-        message: `unknown transition option \`${source.textOf(property)}\`: use \`foreach\` or \`condition\``,
+        message: `unknown transition option \`${source.textOf(property)}\`: use \`foreach\` or \`condition\` (and \`maxIterations\` on a switch)`,
         range: source.rangeOf(property),
       });
     }
@@ -166,9 +169,34 @@ function readOptions(parsed: Parsed, source: SourceText, problems: Problem[]) {
   return variables;
 }
 
+/** `maxIterations: 50`: a positive whole number, and only a switch (which alone may loop) takes it. */
+function maxIterations(
+  node: ts.Expression,
+  isSwitch: boolean,
+  source: SourceText,
+  problems: Problem[],
+): number | undefined {
+  const value = skipParentheses(node);
+  const bound = ts.isNumericLiteral(value) ? Number(value.text) : NaN;
+  if (!isSwitch) {
+    problems.push({
+      message: "only a switch takes `maxIterations`, the bound of its loop",
+      range: source.rangeOf(node),
+    });
+  } else if (!Number.isInteger(bound) || bound < 1) {
+    problems.push({
+      message: "`maxIterations` takes a whole number of at least 1 as a literal, e.g. `maxIterations: 100`",
+      range: source.rangeOf(node),
+    });
+  } else {
+    return bound;
+  }
+  return undefined;
+}
+
 function transitionType(
   parsed: Parsed,
-  variables: { foreach?: VariableRef; condition?: VariableRef },
+  variables: { foreach?: VariableRef; condition?: VariableRef; maxIterations?: number },
   source: SourceText,
   call: ts.CallExpression,
   problems: Problem[],

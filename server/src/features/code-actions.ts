@@ -91,6 +91,10 @@ function fixFor(text: FlowText, diagnostic: Diagnostic): Fix | undefined {
       const method = diagnostic.related?.[0]?.range;
       return method ? addStepDecorator(text, method) : replaceTarget(text, diagnostic);
     }
+    case "unknown-join-input":
+    case "foreach-var-missing":
+    case "switch-var-missing":
+      return replaceName(text, diagnostic);
     default:
       return undefined;
   }
@@ -162,6 +166,25 @@ function replaceTarget(text: FlowText, diagnostic: Diagnostic): Fix | undefined 
   if (text.text.slice(start, end) !== target.step) return undefined;
   return {
     title: `Change \`${target.step}\` to \`${suggestion}\``,
+    edits: [{ range: text.range(start, end), newText: suggestion }],
+  };
+}
+
+/**
+ * The misspelt name under the diagnostic replaced by the analyzer's suggestion, quotes kept:
+ * `inputs.trian` → `inputs.train`, `foreach: "itmes"` → `foreach: "items"`.
+ */
+function replaceName(text: FlowText, diagnostic: Diagnostic): Fix | undefined {
+  const suggestion = diagnostic.suggestion;
+  if (!suggestion) return undefined;
+  let start = text.offset(diagnostic.range.start);
+  let end = text.offset(diagnostic.range.end);
+  const quoted = /^(["'`]).*\1$/s.test(text.text.slice(start, end));
+  if (quoted) [start, end] = [start + 1, end - 1];
+  const name = text.text.slice(start, end);
+  if (!/^[\w$]+$/.test(name)) return undefined;
+  return {
+    title: `Change \`${name}\` to \`${suggestion}\``,
     edits: [{ range: text.range(start, end), newText: suggestion }],
   };
 }

@@ -100,8 +100,9 @@ function artifactHover({ name, flow }: ArtifactTarget): string {
 
 function parameterHover({ parameter, flow }: ParameterTarget): string {
   const readers = flow.steps.filter((s) => s.reads.some((u) => u.name === parameter.name));
-  const value =
-    parameter.default !== undefined
+  const value = parameter.computedDefault
+    ? `, default computed at run time: ${code(parameter.defaultText ?? "")}`
+    : parameter.default !== undefined
       ? `, default ${code(formatValue(parameter.default))}`
       : parameter.defaultText !== undefined
         ? `, default ${code(parameter.defaultText)}`

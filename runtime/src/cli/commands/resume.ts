@@ -5,6 +5,7 @@ import { planResume } from "../../exec/resume";
 import { findOrigin } from "../../exec/resume-origin";
 import { graphShape } from "../../graph/fingerprint";
 import { userNamespace } from "../../metadata/identity";
+import { originFileParameters } from "../run-files";
 import { UsageError } from "../args";
 import { launchRun, splitRunArgs } from "../run-setup";
 
@@ -57,7 +58,13 @@ export const resumeCommand: Command = {
       });
       const plan = planFlow(flow.graph);
       const { step, clone } = planResume(datastore, plan, origin, args.positionals[1], graphShape(flow.graph));
-      return { parameters: origin.parameters, plan, resume: { originRunId: origin.id, step, clone } };
+      const files = originFileParameters("resume", flow.graph.parameters, origin, datastore, io.cwd);
+      return {
+        parameters: origin.parameters,
+        ...(files ? { fileParameters: files } : {}),
+        plan,
+        resume: { originRunId: origin.id, step, clone },
+      };
     });
   },
 };

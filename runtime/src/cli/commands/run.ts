@@ -1,6 +1,7 @@
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { UsageError } from "../args";
+import { storeFileParameters } from "../run-files";
 import { parametersHelp, parseParameters } from "../run-parameters";
 import { launchRun, loadRunnableFlow, openRunDatastore, splitRunArgs } from "../run-setup";
 
@@ -41,8 +42,10 @@ export const runCommand: Command = {
       }
       return EXIT.ok;
     }
-    return launchRun("run", args, io, (flow) => ({
-      parameters: parseParameters("run", args.rest, flow.graph.parameters),
-    }));
+    return launchRun("run", args, io, (flow, datastore) => {
+      const parameters = parseParameters("run", args.rest, flow.graph.parameters);
+      const fileParameters = storeFileParameters("run", flow.graph.parameters, parameters, datastore, io.cwd);
+      return { parameters, ...(fileParameters ? { fileParameters } : {}) };
+    });
   },
 };

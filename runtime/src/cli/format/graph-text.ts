@@ -1,4 +1,5 @@
 import type { FlowGraph, Parameter, Step } from "../../graph";
+import { defaultText, valueName } from "../../graph/parameter-text";
 import type { Paint } from "./color";
 
 /** A terminal rendering of a flow's DAG: parameters, then each step with its kind and transition. */
@@ -29,13 +30,14 @@ export function formatGraph(file: string, graph: FlowGraph, paint: Paint): strin
 }
 
 function parameterRow(parameter: Parameter): string[] {
-  const value = parameter.default !== undefined ? JSON.stringify(parameter.default) : parameter.defaultText;
-  return [
-    `--${parameter.name}`,
-    parameter.type,
-    value === undefined ? "required" : `default ${value}`,
-    parameter.help ?? "",
-  ];
+  return [`--${parameter.name}`, typeText(parameter), defaultText(parameter), parameter.help ?? ""];
+}
+
+/** `integer`, `string (one of a, b)`, `file (binary)`. */
+function typeText(parameter: Parameter): string {
+  if (parameter.choices) return `${parameter.type} (one of ${valueName(parameter).split("|").join(", ")})`;
+  if (parameter.type === "file" && parameter.encoding === "binary") return "file (binary)";
+  return parameter.type;
 }
 
 /** "→ a, b", "→ fit (foreach over grid)", "→ yes: a | no: b (switch on choice)". */
@@ -44,7 +46,10 @@ export function transitionText(step: Step): string {
   if (!transition) return step.kind === "end" ? "" : "→ (no transition)";
   const targets = transition.targets.map((t) => (t.label ? `${t.label}: ${t.step}` : t.step));
   if (transition.type === "foreach") return `→ ${targets.join(", ")} (foreach over ${transition.foreach?.name ?? "?"})`;
-  if (transition.type === "switch") return `→ ${targets.join(" | ")} (switch on ${transition.condition?.name ?? "?"})`;
+  if (transition.type === "switch") {
+    const bound = transition.maxIterations === undefined ? "" : `, loops at most ${transition.maxIterations} times`;
+    return `→ ${targets.join(" | ")} (switch on ${transition.condition?.name ?? "?"}${bound})`;
+  }
   return `→ ${targets.join(", ")}`;
 }
 

@@ -59,6 +59,26 @@ export class ArtifactScope {
     this.tracked.set(name, { ref: previous ?? PLACEHOLDER, state: "assigned", value });
   }
 
+  /**
+   * Defines a read-only field whose value is already stored (a file parameter's content): loaded
+   * when first read, carried forward by reference.
+   */
+  defineReadOnly(target: object, name: string, ref: ArtifactRef): void {
+    const entry: Tracked = { ref, state: "untouched" };
+    this.tracked.set(name, entry);
+    Object.defineProperty(target, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        if (entry.state === "untouched") {
+          entry.value = this.store.load(entry.ref, this.where(name));
+          entry.state = "loaded";
+        }
+        return entry.value;
+      },
+    });
+  }
+
   /** The references the task ends with: carried, changed and new artifacts alike. */
   collect(target: object, skip: ReadonlySet<string>): Record<string, ArtifactRef> {
     const result: Record<string, ArtifactRef> = {};

@@ -1,10 +1,11 @@
 import { setCurrent } from "../../authoring/current";
 import { mergeHook, noMerge, type MergeOptions } from "../../authoring/flow-spec";
-import { isParamMarker } from "../../authoring/param";
+import { isParamMarker, PARAM } from "../../authoring/param";
 import { openDatastore, type Datastore } from "../../datastore";
 import { layout } from "../../datastore/layout";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { TsflowError } from "../../errors";
+import type { JsonValue } from "../../graph/model";
 import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
 import type { CompiledFlow } from "../compile";
 import { ArtifactScope } from "./artifact-scope";
@@ -12,6 +13,7 @@ import { currentState } from "./current-state";
 import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
+import { evaluatedDefault } from "./parameter-values";
 import { taskRecord } from "./task-record";
 import { followTransition } from "./transition-check";
 import type { LogCapture } from "./log-capture";
@@ -67,7 +69,7 @@ export class TaskRunner {
       if (compiled === undefined) throw new Error("the worker received no compiled flow");
       const FlowClass = flowClass(loadFlowModule(compiled), spec.className, spec.flowFile);
       flow = new FlowClass() as FlowInstance;
-      this.prepare(flow, spec, datastore, scope, where);
+      const computed = this.prepare(flow, spec, datastore, scope, where);
       if (spec.crashed) return this.caught(flow, spec, scope, spec.crashed, startedAt);
       const method = flow[spec.step];
       if (typeof method !== "function")
@@ -87,6 +89,7 @@ export class TaskRunner {
         status: "succeeded",
         artifacts: scope.collect(flow, SKIPPED),
         ...next,
+        ...(Object.keys(computed).length > 0 ? { parameters: computed } : {}),
         startedAt,
         finishedAt: new Date().toISOString(),
       };
@@ -98,22 +101,31 @@ export class TaskRunner {
     }
   }
 
-  /** Parameters as read-only fields, the starting artifacts as lazy ones, `input` and `index`. */
+  /**
+   * Parameters as read-only fields, the starting artifacts as lazy ones, `input` and `index`.
+   * Returns the defaults the run's first task evaluated (expressions), which the run then keeps.
+   */
   private prepare(
     flow: FlowInstance,
     spec: TaskSpec,
     datastore: Datastore,
     scope: ArtifactScope,
     where: (step: string, task: string, artifact: string) => string,
-  ) {
+  ): Record<string, JsonValue> {
     const start: Record<string, ArtifactRef> = spec.join
       ? agreeingArtifacts(spec.parents)
       : { ...(spec.parents[0]?.artifacts ?? {}) };
+    const computed: Record<string, JsonValue> = {};
     for (const name of Object.keys(flow)) {
-      if (!isParamMarker(flow[name])) continue;
-      if (!(name in spec.parameters))
-        throw new TsflowError("parameter", `parameter \`${name}\` has no value in this run`);
-      scope.defineConstant(flow, name, spec.parameters[name], start[name]);
+      const marker = flow[name];
+      if (!isParamMarker(marker)) continue;
+      const file = spec.fileParameters?.[name];
+      if (file) scope.defineReadOnly(flow, name, file);
+      else if (name in spec.parameters) scope.defineConstant(flow, name, spec.parameters[name], start[name]);
+      else if (spec.parents.length === 0 && marker[PARAM].default !== undefined) {
+        computed[name] = evaluatedDefault(name, marker);
+        scope.defineConstant(flow, name, computed[name], undefined);
+      } else throw new TsflowError("parameter", `parameter \`${name}\` has no value in this run`);
       delete start[name];
     }
     scope.define(flow, start);
@@ -130,10 +142,16 @@ export class TaskRunner {
           ? foreachElement(datastore.artifacts, input.ref, frame.index, where(frame.step, "?", input.artifact))
           : notInForeach("input", spec.step),
     });
+    return computed;
   }
 
   private enableMerge(flow: FlowInstance, spec: TaskSpec, scope: ArtifactScope) {
     mergeHook.current = (_flow: unknown, given: unknown, options?: MergeOptions) => {
+      if (options?.include && options.exclude)
+        throw new TsflowError(
+          "merge-options",
+          `step \`${spec.step}\`: mergeArtifacts() takes \`include\` or \`exclude\`, not both: list only what to merge, or only what to leave out`,
+        );
       const refs = mergeableArtifacts({
         inputs: given,
         exclude: new Set(options?.exclude ?? []),

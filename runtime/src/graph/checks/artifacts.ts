@@ -1,7 +1,7 @@
 import type { StepFacts } from "../facts";
 import type { Diagnostic, VariableRef } from "../model";
 import type { FlowStructure } from "../structure";
-import { diagnostic, type Check } from "./check";
+import { closestName, diagnostic, type Check } from "./check";
 
 /** foreach-var-missing, switch-var-missing and artifact-never-set: is each artifact set before use? */
 export const checkArtifacts: Check = (facts, structure) => {
@@ -14,10 +14,11 @@ export const checkArtifacts: Check = (facts, structure) => {
     // No path from `start` reaches the step (reported as unreachable, or explained by a typo): nothing to judge.
     if (structure.byName.has("start") && !structure.reachable.has(name)) continue;
     const { foreach, condition } = step.step.transition ?? {};
+    const known = () => [...always, ...available.get(name)!];
     if (foreach && !isSet(name, foreach.name))
-      found.push(variableMissing("foreach-var-missing", "foreach", foreach, name));
+      found.push(variableMissing("foreach-var-missing", "foreach", foreach, name, known()));
     if (condition && !isSet(name, condition.name))
-      found.push(variableMissing("switch-var-missing", "condition", condition, name));
+      found.push(variableMissing("switch-var-missing", "condition", condition, name, known()));
     const reported = new Set<string>();
     for (const read of step.step.reads) {
       if (isSet(name, read.name) || reported.has(read.name)) continue;
@@ -40,18 +41,22 @@ function variableMissing(
   option: string,
   variable: VariableRef,
   step: string,
+  known: string[],
 ): Diagnostic {
   const example = option === "foreach" ? "[...]" : '"..."';
+  // A misspelling of an artifact that is set (`"itmes"` for `items`) is the likelier mistake.
+  const meant = closestName(variable.name, known);
+  const hint = meant ? `: did you mean \`${meant}\`? Otherwise` : ":";
   return diagnostic(
     code,
-    `\`${option}: "${variable.name}"\` names an artifact that is assigned neither in \`${step}\` nor before it: set \`this.${variable.name} = ${example}\` in \`${step}\` before \`this.next\``,
+    `\`${option}: "${variable.name}"\` names an artifact that is assigned neither in \`${step}\` nor before it${hint} set \`this.${variable.name} = ${example}\` in \`${step}\` before \`this.next\``,
     variable.range,
-    { step },
+    { step, ...(meant ? { suggestion: meant } : {}) },
   );
 }
 
 /** For each step, the artifacts assigned in it or in any step on a path from `start` to it. */
-function availableArtifacts(structure: FlowStructure): Map<string, Set<string>> {
+export function availableArtifacts(structure: FlowStructure): Map<string, Set<string>> {
   const available = new Map<string, Set<string>>();
   for (const name of structure.order) {
     const step = structure.byName.get(name)!;

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../model";
 import { successors, type FlowStructure } from "../structure";
 import { closestName, diagnostic, type Check } from "./check";
 
-/** unreachable-step and cycle. */
+/** unreachable-step and cycle (a loop that is not a recursive switch). */
 export const checkReachability: Check = (facts, structure) => [...unreachable(facts, structure), ...cycles(structure)];
 
 /**
@@ -53,20 +53,45 @@ function unreachable(facts: FlowFacts, structure: FlowStructure): Diagnostic[] {
   );
 }
 
+/**
+ * A loop is allowed only as Metaflow 2.18's recursive switch: the edge that closes it is a switch
+ * case, and the loop neither leaves a split open nor closes one it did not open, so each iteration
+ * starts where the one before it did.
+ */
 function cycles(structure: FlowStructure): Diagnostic[] {
-  return structure.backEdges.map((edge) => {
+  return structure.backEdges.flatMap((edge) => {
     const loop = [...edge.loop, edge.target.step].join(" → ");
-    return diagnostic(
-      "cycle",
-      `the transition from \`${edge.from}\` to \`${edge.target.step}\` closes a loop (${loop}): flows are acyclic, so lead to a later step instead`,
-      edge.target.range,
-      {
-        step: edge.from,
-        related: edge.loop.map((name) => ({
-          message: `\`${name}\` is part of the loop`,
-          range: structure.byName.get(name)!.step.nameRange,
-        })),
-      },
-    );
+    const from = structure.byName.get(edge.from)!.step;
+    if (from.transition?.type === "switch" && balancedLoop(edge.loop, structure)) return [];
+    const advice =
+      from.transition?.type === "switch"
+        ? "a switch may loop back only to a step inside the same branch or foreach, and a loop must join every split it opens"
+        : "flows loop only through a switch (`this.next({ again: this.step, done: this.next }, { condition })`): lead to a later step instead, or make the loop's last step a switch";
+    return [
+      diagnostic(
+        "cycle",
+        `the transition from \`${edge.from}\` to \`${edge.target.step}\` closes a loop (${loop}): ${advice}`,
+        edge.target.range,
+        {
+          step: edge.from,
+          related: edge.loop.map((name) => ({
+            message: `\`${name}\` is part of the loop`,
+            range: structure.byName.get(name)!.step.nameRange,
+          })),
+        },
+      ),
+    ];
   });
+}
+
+/** Whether every split or foreach the loop opens is joined inside it, and no join closes an outer one. */
+function balancedLoop(loop: string[], structure: FlowStructure): boolean {
+  let open = 0;
+  for (const name of loop) {
+    const step = structure.byName.get(name)!.step;
+    if (step.kind === "join" && --open < 0) return false;
+    const type = step.transition?.type;
+    if (type === "split" || type === "foreach") open++;
+  }
+  return open === 0;
 }

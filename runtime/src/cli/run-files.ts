@@ -1,0 +1,57 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Datastore } from "../datastore";
+import type { ArtifactRef, RunRecord } from "../datastore/records";
+import type { JsonValue, Parameter } from "../graph/model";
+import { UsageError } from "./args";
+
+/**
+ * Reads each file parameter's file (`--data ./x.csv`, or its default) as the run starts and stores
+ * its content, so every step and the client API read the same content whatever happens to the file
+ * later (Metaflow's IncludeFile). The run's parameters keep the path. A file that cannot be read is
+ * a usage error that names the parameter and the file.
+ */
+export function storeFileParameters(
+  command: string,
+  parameters: Parameter[],
+  values: Record<string, JsonValue>,
+  datastore: Datastore,
+  cwd: string,
+): Record<string, ArtifactRef> | undefined {
+  const files = parameters.filter((p) => p.type === "file" && typeof values[p.name] === "string");
+  if (files.length === 0) return undefined;
+  return Object.fromEntries(
+    files.map((p) => [p.name, datastore.artifacts.save(readContent(command, p, values[p.name] as string, cwd))]),
+  );
+}
+
+function readContent(command: string, parameter: Parameter, path: string, cwd: string): string | Uint8Array {
+  try {
+    const bytes = readFileSync(resolve(cwd, path));
+    return parameter.encoding === "binary" ? new Uint8Array(bytes) : bytes.toString("utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
+    throw new UsageError(`${command}: --${parameter.name}: cannot read the file '${path}': ${why}`);
+  }
+}
+
+/**
+ * A resumed run's file parameters: the content its origin stored (from the origin's `start` task),
+ * or, when the origin never got that far, the files read again.
+ */
+export function originFileParameters(
+  command: string,
+  parameters: Parameter[],
+  origin: RunRecord,
+  datastore: Datastore,
+  cwd: string,
+): Record<string, ArtifactRef> | undefined {
+  const [startId] = datastore.tasks.ids(origin.flow, origin.id, "start");
+  const start = startId === undefined ? undefined : datastore.tasks.read(origin.flow, origin.id, "start", startId);
+  const files = parameters.filter((p) => p.type === "file");
+  if (files.length === 0) return undefined;
+  if (start?.status === "succeeded" && files.every((p) => start.artifacts[p.name]))
+    return Object.fromEntries(files.map((p) => [p.name, start.artifacts[p.name]]));
+  return storeFileParameters(command, parameters, origin.parameters, datastore, cwd);
+}
