@@ -1,4 +1,5 @@
 import { TsflowError } from "../../errors";
+import { closestName } from "../../graph/checks/check";
 import type { ArtifactStore } from "../../datastore/artifacts";
 import type { ArtifactRef } from "../../datastore/records";
 import type { ParentTask } from "../protocol";
@@ -97,5 +98,21 @@ export function mergeableArtifacts(request: MergeRequest): Record<string, Artifa
       `step \`${request.step}\`: mergeArtifacts() found different values of \`${conflicts.join("`, `")}\` in ${holders.join(", ")}: set \`this.${name}\` in the join before merging, or pass { exclude: [${conflicts.map((c) => `"${c}"`).join(", ")}] }`,
     );
   }
+  throwOnMissing(request, parents as ParentTask[], merged);
   return merged;
+}
+
+/**
+ * An `include` name that neither an input nor the join itself has is an error, as in Metaflow:
+ * a misspelt name would otherwise merge nothing without a word.
+ */
+function throwOnMissing(request: MergeRequest, parents: ParentTask[], merged: Record<string, ArtifactRef>) {
+  const missing = [...(request.include ?? [])].filter((name) => !merged[name] && !request.keep.has(name));
+  if (missing.length === 0) return;
+  const known = [...new Set(parents.flatMap((p) => Object.keys(p.artifacts)))];
+  const guess = closestName(missing[0], known);
+  throw new TsflowError(
+    "merge-missing",
+    `step \`${request.step}\`: mergeArtifacts() was asked to include \`${missing.join("`, `")}\`, which no input has${guess ? `: did you mean \`${guess}\`?` : ""}`,
+  );
 }
