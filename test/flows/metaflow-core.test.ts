@@ -95,29 +95,29 @@ for (const g of GRAPHS) {
     for (const expected of model) await checkTask(tasks.get(expected.key)!, expected, keyOf, g);
     await checkEnd(tasks, run.runId);
     await checkRun(g.flow, run.runId);
-    if (g.flow === "NestedForeachGraphFlow") checkCombinations(tasks);
+    if (g.flow === "NestedForeachGraphFlow") await checkCombinations(tasks);
   });
 }
 
 /** One task against the model: structure, artifacts, `current`, parents, merges and logs. */
 async function checkTask(task: ClientTask, expected: ModelTask, keyOf: Map<string, string>, g: Graph) {
   const at = task.pathspec;
-  const a = (name: string) => task.artifactSync(name);
+  const a = (name: string) => task.artifact(name);
   assert.deepEqual(
-    task.foreach,
+    task.foreach.map(({ step, index, count }) => ({ step, index, count })),
     expected.stack.map(({ step, index, count }) => ({ step, index, count })),
     `${at}: foreach stack`,
   );
-  assert.equal(a("lineage"), expected.lineage, `${at}: lineage`);
-  assert.equal(a("acc"), expected.acc, `${at}: acc`);
+  assert.equal(await a("lineage"), expected.lineage, `${at}: lineage`);
+  assert.equal(await a("acc"), expected.acc, `${at}: acc`);
   assert.deepEqual(
-    a("path"),
+    await a("path"),
     expected.stack.map((f) => [f.index, f.value]),
     `${at}: index and input at each foreach level`,
   );
-  for (const [name, value] of Object.entries(CONSTANTS)) assert.deepEqual(a(name), value, `${at}: ${name}`);
+  for (const [name, value] of Object.entries(CONSTANTS)) assert.deepEqual(await a(name), value, `${at}: ${name}`);
   assert.deepEqual(
-    a("seen"),
+    await a("seen"),
     {
       flowName: task.flow,
       runId: task.runId,
@@ -131,7 +131,7 @@ async function checkTask(task: ClientTask, expected: ModelTask, keyOf: Map<strin
     },
     `${at}: current`,
   );
-  assert.deepEqual([...task.parents].sort(), [...(a("parentPathspecs") as string[])].sort(), `${at}: parents`);
+  assert.deepEqual([...task.parents].sort(), [...((await a("parentPathspecs")) as string[])].sort(), `${at}: parents`);
   // A foreach join sees its inputs in element order (basic_foreach.py); a branch join's order is
   // the branches' in `this.next`, which the model does not track.
   const ordered = g.steps[task.step].join === "foreach" ? (keys: string[]) => keys : (keys: string[]) => keys.sort();
@@ -142,8 +142,8 @@ async function checkTask(task: ClientTask, expected: ModelTask, keyOf: Map<strin
   );
   const storedMarks = task.artifactNames().filter((n) => n.startsWith("mark_"));
   assert.deepEqual(storedMarks.sort(), expected.marks, `${at}: artifacts set upstream, merged or carried`);
-  if (expected.step === "start") assert.equal(a("paramIsReadOnly"), true, "a parameter cannot be assigned");
-  if (task.hasArtifact("mergeErrors") && task.step !== "end") checkJoin(task, expected);
+  if (expected.step === "start") assert.equal(await a("paramIsReadOnly"), true, "a parameter cannot be assigned");
+  if (task.hasArtifact("mergeErrors") && task.step !== "end") await checkJoin(task, expected);
   if (expected.step !== "start" && expected.step !== "end") {
     assert.equal(await task.logs("stdout"), STDOUT_LINES, `${at}: stdout`);
     assert.equal(await task.logs("stderr"), STDERR_LINES, `${at}: stderr`);
@@ -160,11 +160,11 @@ const CONSTANTS = {
   nonModifiedPassdown: "a",
 };
 
-function checkJoin(task: ClientTask, expected: ModelTask) {
+async function checkJoin(task: ClientTask, expected: ModelTask) {
   const at = task.pathspec;
-  const a = (name: string) => task.artifactSync(name);
+  const a = (name: string) => task.artifact(name);
   const several = expected.parents.length > 1;
-  const [bare, include] = a("mergeErrors") as string[];
+  const [bare, include] = (await a("mergeErrors")) as string[];
   if (several) assert.match(bare, /mergeArtifacts\(\) found different values of .*`ignoreMe`/, `${at}: bare merge`);
   else assert.equal(bare, "merged", `${at}: a join of one input merges everything`);
   assert.match(
@@ -173,11 +173,15 @@ function checkJoin(task: ClientTask, expected: ModelTask) {
     `${at}: include of an artifact no input has`,
   );
   const common = expected.parents.map((p) => p.marks).reduce((all, marks) => all.filter((m) => marks.includes(m)));
-  assert.deepEqual(a("marksAfterBareMerge"), several ? common : expected.marks, `${at}: a failed merge merges nothing`);
-  assert.deepEqual(a("mergedMarks"), expected.marks, `${at}: merged`);
-  assert.equal(a("ignoreMeMerged"), !several, `${at}: excluded`);
-  assert.equal(a("manualMergeRequired"), task.id, `${at}: set before merging, kept`);
-  assert.equal(a("modifiedToSameValue"), "e", `${at}: agreeing values pass`);
+  assert.deepEqual(
+    await a("marksAfterBareMerge"),
+    several ? common : expected.marks,
+    `${at}: a failed merge merges nothing`,
+  );
+  assert.deepEqual(await a("mergedMarks"), expected.marks, `${at}: merged`);
+  assert.equal(await a("ignoreMeMerged"), !several, `${at}: excluded`);
+  assert.equal(await a("manualMergeRequired"), task.id, `${at}: set before merging, kept`);
+  assert.equal(await a("modifiedToSameValue"), "e", `${at}: agreeing values pass`);
 }
 
 /** Metaflow's current_singleton: every task's value, gathered by the joins, read back by pathspec. */
@@ -203,10 +207,10 @@ async function checkRun(flow: string, runId: string) {
 }
 
 /** Metaflow's nested_foreach.py: the innermost tasks see every combination of the three levels once. */
-function checkCombinations(tasks: Map<string, ClientTask>) {
-  const combos = [...tasks.values()]
-    .filter((task) => task.step === "foreach_inner")
-    .map((task) => (task.artifactSync("path") as Array<[number, string]>).map(([, v]) => v).join(""));
+async function checkCombinations(tasks: Map<string, ClientTask>) {
+  const inner = [...tasks.values()].filter((task) => task.step === "foreach_inner");
+  const paths = await Promise.all(inner.map((task) => task.artifact<Array<[number, string]>>("path")));
+  const combos = paths.map((path) => path.map(([, v]) => v).join(""));
   const product = ["a", "b", "c"].flatMap((x) => ["d", "e"].flatMap((y) => [..."fghijk"].map((z) => x + y + z)));
   assert.deepEqual(combos.sort(), product);
 }
@@ -243,7 +247,7 @@ test("wide_foreach.py: a foreach of 1200 keeps its order, and the client reads e
   const tasks = await clientTasks(project, g.flow, run.runId);
   const inner = [...tasks.values()].filter((task) => task.step === "foreach_inner");
   assert.deepEqual(
-    inner.map((task) => task.artifactSync("myInput")).sort((x, y) => Number(x) - Number(y)),
+    (await Promise.all(inner.map((task) => task.artifact<number>("myInput")))).sort((x, y) => x - y),
     over,
   );
   assert.equal(new Set([...tasks.values()].map((task) => task.id)).size, 1200 + 4);
@@ -442,8 +446,8 @@ async function checkResumed(project: Project, g: Graph, origin: string, resumed:
   for (const [key, task] of after) {
     const again = rerun.has(task.step);
     assert.equal(task.clonedFrom, again ? undefined : before.get(key)!.pathspec, `${key}: clonedFrom`);
-    assert.equal(task.artifactSync("ranIn"), again ? resumed : origin, `${key}: computed in`);
-    assert.equal(task.artifactSync("acc"), before.get(key)!.artifactSync("acc"), `${key}: acc`);
+    assert.equal(await task.artifact("ranIn"), again ? resumed : origin, `${key}: computed in`);
+    assert.equal(await task.artifact("acc"), await before.get(key)!.artifact("acc"), `${key}: acc`);
   }
   const run = Run(`${g.flow}/${resumed}`);
   assert.deepEqual(run.origin, { runId: origin, step: from });
@@ -486,7 +490,7 @@ for (const failing of ["foreach_split_y", "foreach_inner", "foreach_join_z"]) {
       // A failed run stops starting tasks, so some before the failed step may never have run.
       const cloned = !rerun.has(task.step) && before.has(key);
       assert.equal(task.clonedFrom, cloned ? before.get(key)!.pathspec : undefined, `${key}: clonedFrom`);
-      assert.equal(task.artifactSync("ranIn"), cloned ? first.runId : resumed.runId, `${key}: computed in`);
+      assert.equal(await task.artifact("ranIn"), cloned ? first.runId : resumed.runId, `${key}: computed in`);
     }
     const end = simulate(g).find((m) => m.step === "end")!;
     assert.equal(project.endData(g.flow, resumed.runId).acc, end.acc);
