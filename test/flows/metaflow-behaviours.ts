@@ -71,6 +71,9 @@ function stamp(flow: ${flow}, parents: string[], taskData: Record<string, string
     username: current.username,
     retryCount: current.retryCount,
     tags: [...current.tags],
+    originRunId: current.originRunId ?? null,
+    isResumed: current.isResumed,
+    foreachStack: current.foreachStack.map((frame) => ({ ...frame })),
   };
   flow.uuid = randomUUID();
   flow.taskData = { ...taskData, [current.pathspec]: flow.uuid };
@@ -174,7 +177,8 @@ export const PROBE: Behaviour = {
  */
 export const RESUMABLE: Behaviour = {
   header: () => `import { existsSync } from "node:fs";`,
-  members: "declare acc: number;\ndeclare ranIn: string;\ndeclare ranInAll: string[];",
+  members:
+    "declare acc: number;\ndeclare ranIn: string;\ndeclare ranInAll: string[];\ndeclare resumedFrom: string | null;",
   code: (step) =>
     [
       `if (existsSync("fail-" + current.stepName)) throw new Error("told to fail in " + current.stepName);`,
@@ -186,6 +190,7 @@ export const RESUMABLE: Behaviour = {
             ? "this.acc += (this.index + 1) * 10;"
             : "this.acc += 1;",
       "this.ranIn = current.runId;",
+      "this.resumedFrom = current.isResumed ? (current.originRunId ?? 'no origin') : null;",
       "this.ranInAll = [...new Set([...this.ranInAll, current.runId])].sort();",
     ].join("\n"),
 };

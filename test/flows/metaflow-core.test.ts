@@ -11,7 +11,7 @@
  * | basic_log | probe: every task's stdout and stderr, unicode included, read back by the client |
  * | basic_tags | probe: unicode and spaced `--tag`s in `current.tags`, the run's tags, `Flow.runs({ tag })` |
  * | constants | probe: class field constants in every task; parameters read-only. Metaflow also refuses assigning a constant: a TS field is an artifact like any other (`readonly` makes tsc refuse it) |
- * | current_singleton | probe: every `current` value in every task; task_data's uuids read back by pathspec |
+ * | current_singleton | probe: every `current` value in every task (foreachStack and isResumed too); task_data's uuids read back by pathspec |
  * | lineage | probe: every task's path from start, joins holding their inputs' distinct paths |
  * | merge_artifacts | probe: a bare merge fails naming the conflict and merges nothing; exclude merges; end cannot merge |
  * | merge_artifacts_include | probe: `include` naming an artifact no input has is an error naming it |
@@ -35,7 +35,7 @@
  * | dynamic_parameters | issue 11's semantics slice (expression defaults evaluated at run time) |
  * | basic_include | issue 11's semantics slice (file parameters) |
  * | recursive_switch, recursive_switch_inside_foreach, resume_recursive_switch* | issue 11's semantics slice (recursive switch in the flow matrix) |
- * | resume_start_step's `current.origin_run_id`, resume_foreach_*'s `foreach_stack()` | issue 11's identity slice (`current.originRunId`, `current.foreachStack`); here the client's `task.foreach` and each step's own record stand in |
+ * | resume_start_step's `current.origin_run_id`, resume_foreach_*'s `foreach_stack()` | probe: `current.foreachStack` equals the model's stack in every task, `originRunId` null; resume tests: `originRunId` in every task that ran again (issue 11's identity slice has its own tests) |
  * | basic_parallel, parallel.json | does not apply: TSFlow has no @parallel (gang-scheduled multi-node steps) |
  * | basic_unbounded_foreach, nested_unbounded_foreach, resume_ubf_* | does not apply: no unbounded foreach (a Metaflow plugin hook for remote executors) |
  * | basic_config_parameters | does not apply: no Config objects |
@@ -128,6 +128,9 @@ async function checkTask(task: ClientTask, expected: ModelTask, keyOf: Map<strin
       username: TEST_USER,
       retryCount: 0,
       tags: [`user:${TEST_USER}`, `runtime:node-${process.versions.node}`, ...USER_TAGS],
+      originRunId: null,
+      isResumed: false,
+      foreachStack: expected.stack,
     },
     `${at}: current`,
   );
@@ -447,6 +450,7 @@ async function checkResumed(project: Project, g: Graph, origin: string, resumed:
     const again = rerun.has(task.step);
     assert.equal(task.clonedFrom, again ? undefined : before.get(key)!.pathspec, `${key}: clonedFrom`);
     assert.equal(await task.artifact("ranIn"), again ? resumed : origin, `${key}: computed in`);
+    assert.equal(await task.artifact("resumedFrom"), again ? origin : null, `${key}: current.originRunId`);
     assert.equal(await task.artifact("acc"), await before.get(key)!.artifact("acc"), `${key}: acc`);
   }
   const run = Run(`${g.flow}/${resumed}`);
@@ -491,6 +495,7 @@ for (const failing of ["foreach_split_y", "foreach_inner", "foreach_join_z"]) {
       const cloned = !rerun.has(task.step) && before.has(key);
       assert.equal(task.clonedFrom, cloned ? before.get(key)!.pathspec : undefined, `${key}: clonedFrom`);
       assert.equal(await task.artifact("ranIn"), cloned ? first.runId : resumed.runId, `${key}: computed in`);
+      assert.equal(await task.artifact("resumedFrom"), cloned ? null : first.runId, `${key}: current.originRunId`);
     }
     const end = simulate(g).find((m) => m.step === "end")!;
     assert.equal(project.endData(g.flow, resumed.runId).acc, end.acc);
