@@ -171,7 +171,7 @@ export class StuckFlow extends FlowSpec {
       ],
     );
     assert.match(
-      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr") ?? "",
+      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr", 0) ?? "",
       /^@catchError stored this error of step `stuck` in `err`:\nTimeoutError: step `stuck` ran longer than its @timeout of 1 s/,
     );
   });

@@ -16,7 +16,7 @@ describe("task logs", () => {
     const project = new Project(t, { "flow.ts": flow(`process.stdout.write("x".repeat(3000));`) });
     const run = project.tsflow(["run", "flow.ts"], { TSFLOW_LOG_LIMIT: "1024" }).succeeded();
     const [task] = project.tasks("LogFlow", run.runId, "start");
-    const log = project.datastore.tasks.readLog("LogFlow", run.runId, "start", task.id, "stdout")!;
+    const log = project.datastore.tasks.readLog("LogFlow", run.runId, "start", task.id, "stdout", 0)!;
     assert.equal(
       log,
       `${"x".repeat(1024)}\n[tsflow: output cut here: 1976 more bytes were printed than the 1024 bytes kept]\n`,
@@ -40,6 +40,7 @@ describe("task logs", () => {
         "start",
         "1",
         "stdout",
+        0,
       );
       if (text) seen = text;
     }
@@ -47,6 +48,6 @@ describe("task logs", () => {
     assert.equal(child.exitCode, null, "the run was still going");
     await exited;
     const runId = readFileSync(`${project.dir}/id`, "utf8");
-    assert.equal(project.datastore.tasks.readLog("LogFlow", runId, "start", "1", "stdout"), "first\nsecond\n");
+    assert.equal(project.datastore.tasks.readLog("LogFlow", runId, "start", "1", "stdout", 0), "first\nsecond\n");
   });
 });

@@ -68,7 +68,7 @@ for (const shape of SHAPES) {
       for (const task of bodyTasks(project, shape, run.runId)) {
         assert.equal(task.caught, true);
         assert.equal((project.artifacts(task).caught as { message: string }).message, "body broke");
-        const stderr = project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr");
+        const stderr = project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0);
         assert.match(stderr ?? "", /^@catchError stored this error of step `\w+` in `caught`:\nError: body broke\n/);
       }
     });
@@ -97,7 +97,7 @@ for (const shape of SHAPES) {
         const caught = project.artifacts(task).caught as { type: string; message: string };
         assert.equal(caught.type, "ProcessExit");
         assert.match(caught.message, /^step `\w+` called process\.exit\(3\)/);
-        assert.equal(project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr"), undefined);
+        assert.equal(project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0), undefined);
       }
       assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willCatch).length, bodyTaskCount(shape));
     });
@@ -189,11 +189,11 @@ for (const shape of SHAPES) {
       for (const task of bodyTasks(project, shape, run.runId)) {
         const pathspec = `${shape.flow}/${run.runId}/${task.step}/${task.id}`;
         assert.equal(
-          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stdout"),
+          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stdout", 0),
           `out of ${pathspec}\n`,
         );
         assert.equal(
-          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr"),
+          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0),
           `err of ${task.id}\n`,
         );
         assert.ok(

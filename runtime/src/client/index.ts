@@ -15,12 +15,28 @@ export { namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRo
 export { Flow, flows, ClientFlow, type RunsOptions } from "./flow";
 export { Run, ClientRun } from "./run";
 export { Step, ClientStep } from "./step";
-export { Task, ClientTask, taskLogs, type ArtifactInfo, type LogInfo, type TaskLogs } from "./task";
+export {
+  Task,
+  ClientTask,
+  taskLogs,
+  type ArtifactInfo,
+  type ClientTaskError,
+  type LogInfo,
+  type LogOptions,
+  type TaskLogs,
+} from "./task";
 export { NamespaceError, InvalidPathspecError } from "./errors";
 export { toJsonValue, type JsonRendering, type JsonRenderOptions } from "./json-value";
 export { DatastoreError, NotFoundError } from "../datastore/errors";
 // The shapes the objects above return, under the names users see.
 export type { EffectiveStatus as RunStatus } from "../metadata/run-status";
-export type { TaskStatus, TaskAttempt, TaskError, ForeachFrame, StepProgress } from "../datastore/records";
+export type {
+  TaskStatus,
+  TaskAttempt,
+  TaskError,
+  SourceLocation,
+  ForeachFrame,
+  StepProgress,
+} from "../datastore/records";
 export type { LogStream } from "../datastore/layout";
 export type { JsonValue } from "../graph/model";

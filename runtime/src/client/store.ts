@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { openDatastore, type Datastore } from "../datastore";
 import { DatastoreError, NotFoundError } from "../datastore/errors";
-import { isSafeSegment, layout, type LogStream } from "../datastore/layout";
+import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import { isTsflowError } from "../errors";
 
@@ -87,17 +87,22 @@ export class ClientStore {
     );
   }
 
-  /** A task's log as written so far: logs grow while the task runs, before it has a record. */
-  log(flow: string, run: string, step: string, id: string, stream: LogStream): string | undefined {
-    const key = layout.log(flow, run, step, id, stream);
-    return this.guard(key, () => this.datastore.tasks.readLog(flow, run, step, id, stream));
+  /** One attempt's log as written so far: logs grow while the task runs, before it has a record. */
+  log(flow: string, run: string, step: string, id: string, stream: LogStream, attempt: number): string | undefined {
+    const key = layout.log(flow, run, step, id, stream, attempt);
+    return this.guard(key, () => this.datastore.tasks.readLog(flow, run, step, id, stream, attempt));
+  }
+
+  /** The attempts of a task that have logs of their own, in order (none for a task of an older TSFlow). */
+  logAttempts(flow: string, run: string, step: string, id: string): number[] {
+    return this.guard(layout.tasks(flow, run, step), () => this.datastore.tasks.logAttempts(flow, run, step, id));
   }
 
   /** Ids of a step's tasks that have a log file, finished or not, in numeric order. */
   loggedTaskIds(flow: string, run: string, step: string): string[] {
     const key = layout.tasks(flow, run, step);
     const names = this.guard(key, () => this.datastore.storage.list(key));
-    const ids = names.map((name) => /^(\d+)\.(?:stdout|stderr)$/.exec(name)?.[1]).filter((id) => id !== undefined);
+    const ids = names.map((name) => parseLogName(name)?.task).filter((id) => id !== undefined);
     return [...new Set(ids)].sort((a, b) => Number(a) - Number(b));
   }
 

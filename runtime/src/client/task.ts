@@ -1,6 +1,14 @@
 import { NotFoundError } from "../datastore/errors";
 import type { LogStream } from "../datastore/layout";
-import type { ForeachFrame, TaskAttempt, TaskError, TaskRecord, TaskStatus } from "../datastore/records";
+import type {
+  ForeachFrame,
+  SourceLocation,
+  TaskAttempt,
+  TaskError,
+  TaskRecord,
+  TaskStatus,
+} from "../datastore/records";
+import { errorHeadline } from "../format/task-error";
 import { closestName } from "../graph/checks/check";
 import { currentStore } from "./context";
 import { loadRun } from "./lookup";
@@ -20,6 +28,40 @@ export interface ArtifactInfo {
 export interface LogInfo {
   bytes: number;
   truncated: boolean;
+}
+
+/** Which log to read: one attempt's (0 for the first), the latest attempt's when not given. */
+export interface LogOptions {
+  attempt?: number;
+}
+
+/** Why a task's attempt failed, as the client gives it (`task.error`). */
+export interface ClientTaskError {
+  /** The error's name ("TypeError"), or TSFlow's kind ("TimeoutError", "WorkerCrash", "ThrownValue"). */
+  name: string;
+  /** The same as `name`: the field's name in the task's record. */
+  type: string;
+  /** For a thrown value that is not an Error: "threw a non-Error value: { code: 42 }". */
+  message: string;
+  /** The stack, mapped to the flow's TypeScript lines; the headline alone when there is none. */
+  stack: string;
+  /** The attempt that failed, 0 for the first. */
+  attempt: number;
+  /** The innermost frame of the stack in the flow's own files (absolute path, 1-based), when there is one. */
+  location?: SourceLocation;
+  /** For a worker that died: its exit code and signal. */
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+/** A stored attempt's error as the client gives it; records of older TSFlows lack attempt and location. */
+export function clientTaskError(error: TaskError, attempt: number): ClientTaskError {
+  return {
+    ...error,
+    name: error.type,
+    stack: error.stack ?? errorHeadline(error),
+    attempt: error.attempt ?? attempt,
+  };
 }
 
 /**
@@ -70,9 +112,19 @@ export class ClientTask {
     return this.record.attempts ?? [];
   }
 
-  /** The error of the last attempt that failed, if any (a caught error included). */
-  get error(): TaskError | undefined {
-    return this.attempts.findLast((a) => a.error !== undefined)?.error;
+  /**
+   * The error of the last attempt that failed, if any (a caught error included): its name,
+   * message, stack (mapped to the flow's TypeScript lines), attempt and, when the stack passes
+   * through the flow's own files, the innermost place there.
+   */
+  get error(): ClientTaskError | undefined {
+    const failed = this.attempts.findLast((a) => a.error !== undefined);
+    return failed?.error && clientTaskError(failed.error, failed.attempt);
+  }
+
+  /** The number of the task's latest attempt (0 for its first). */
+  get latestAttempt(): number {
+    return this.attempts.at(-1)?.attempt ?? 0;
   }
 
   /** True when @catchError stored the step's error in an artifact and the flow went on. */
@@ -146,14 +198,38 @@ export class ClientTask {
     return this.store.artifact(this.record, name, this.record.artifacts[name]);
   }
 
-  /** What the task printed to `stream` ("" when it printed nothing), as it was captured. */
-  logs(stream: LogStream = "stdout"): Promise<string> {
-    return Promise.resolve().then(() => this.store.log(this.flow, this.runId, this.step, this.id, stream) ?? "");
+  /**
+   * What one attempt of the task printed to `stream` ("" when it printed nothing), as it was
+   * captured: the latest attempt's unless `attempt` says which. A failed attempt's stderr ends with
+   * its error and stack. A task that resume cloned has the logs of the task it was cloned from.
+   * Rejects with a NotFoundError that lists the attempts when the task has no such attempt.
+   */
+  logs(stream: LogStream = "stdout", options: LogOptions = {}): Promise<string> {
+    return Promise.resolve().then(() => this.logsSync(stream, options));
   }
 
-  /** How much the task wrote to `stream`, and whether TSFlow cut it; undefined when it wrote nothing. */
-  logInfo(stream: LogStream = "stdout"): LogInfo | undefined {
-    return this.record.logs?.[stream];
+  /** @internal The synchronous read behind `logs()` and `taskLogs()`. */
+  logsSync(stream: LogStream, options: LogOptions = {}): string {
+    const attempt = this.checkedAttempt(options.attempt);
+    const [flow, runId, step, id] = (this.clonedFrom ?? this.pathspec).split("/");
+    return this.store.log(flow, runId, step, id, stream, attempt) ?? "";
+  }
+
+  /**
+   * How much an attempt (the latest by default) wrote to `stream`, and whether TSFlow cut it;
+   * undefined when it wrote nothing.
+   */
+  logInfo(stream: LogStream = "stdout", options: LogOptions = {}): LogInfo | undefined {
+    if (options.attempt === undefined) return this.record.logs?.[stream];
+    return this.attempts.find((a) => a.attempt === options.attempt)?.logs?.[stream];
+  }
+
+  /** `attempt`, or the latest, checked against the task's attempts. */
+  private checkedAttempt(attempt: number | undefined): number {
+    if (attempt === undefined) return this.latestAttempt;
+    const known = this.attempts.map((a) => a.attempt);
+    if (known.length === 0 ? attempt === 0 : known.includes(attempt)) return attempt;
+    throw new NotFoundError(`${this.pathspec} has no attempt ${attempt}: ${attemptList(known)}`, this.pathspec);
   }
 }
 
@@ -187,31 +263,51 @@ export function loadTask(store: ClientStore, flow: string, runId: string, step: 
   return new ClientTask(store, record);
 }
 
-/** What `taskLogs()` read: the text, and whether the task had finished when it was read. */
+/** What `taskLogs()` read: the text, which attempt's it is, and whether the task had finished when it was read. */
 export interface TaskLogs {
   text: string;
   /** False for a task still running (or one whose process died before it was recorded). */
   finished: boolean;
+  /** The attempt whose log this is (0 for the first). */
+  attempt: number;
+  /** Every attempt the task has had so far, in order. */
+  attempts: number[];
 }
 
 /**
- * What the task `FLOW/RUN/STEP/TASK` printed to `stream`, also while it still runs: logs are
- * written as output arrives, before the task has a record. Read at the call, from the datastore and
- * in the namespace in use then, as every lookup is. Rejects with a NotFoundError naming the
- * pathspec when the task has neither finished nor printed anything.
+ * What one attempt of the task `FLOW/RUN/STEP/TASK` printed to `stream`, also while it still
+ * runs: logs are written as output arrives, before the task has a record. The latest attempt's
+ * unless `options.attempt` says which; for a running task, the latest is the one running now.
+ * Read at the call, from the datastore and in the namespace in use then, as every lookup is.
+ * Rejects with a NotFoundError naming the pathspec when the task has neither finished nor printed
+ * anything, or has no such attempt (the message lists those it has).
  */
-export function taskLogs(pathspec: string, stream: LogStream = "stdout"): Promise<TaskLogs> {
+export function taskLogs(pathspec: string, stream: LogStream = "stdout", options: LogOptions = {}): Promise<TaskLogs> {
   // The executor runs now, so the read does; what it throws becomes the rejection.
-  return new Promise((resolve) => resolve(readTaskLogs(pathspec, stream)));
+  return new Promise((resolve) => resolve(readTaskLogs(pathspec, stream, options.attempt)));
 }
 
-function readTaskLogs(pathspec: string, stream: LogStream): TaskLogs {
+function readTaskLogs(pathspec: string, stream: LogStream, attempt: number | undefined): TaskLogs {
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
   const store = currentStore();
   loadRun(store, flow, runId);
   if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
     const task = loadTask(store, flow, runId, step, id);
-    return { text: store.log(flow, runId, step, id, stream) ?? "", finished: task.finished };
+    const chosen = attempt ?? task.latestAttempt;
+    const text = task.logsSync(stream, { attempt: chosen });
+    return { text, finished: task.finished, attempt: chosen, attempts: task.attempts.map((a) => a.attempt) };
   }
-  return { text: store.log(flow, runId, step, id, stream) ?? "", finished: false };
+  // Still running: its attempts are those that have begun a log; the last is the current one.
+  const logged = store.logAttempts(flow, runId, step, id);
+  const latest = logged.at(-1) ?? 0;
+  const attempts = Array.from({ length: latest + 1 }, (_, n) => n);
+  const chosen = attempt ?? latest;
+  if (!attempts.includes(chosen)) {
+    throw new NotFoundError(`${pathspec} has no attempt ${chosen} (yet): ${attemptList(attempts)}`, pathspec);
+  }
+  return { text: store.log(flow, runId, step, id, stream, chosen) ?? "", finished: false, attempt: chosen, attempts };
+}
+
+function attemptList(attempts: number[]): string {
+  return attempts.length === 1 ? `its only attempt is ${attempts[0]}` : `its attempts are ${attempts.join(", ")}`;
 }

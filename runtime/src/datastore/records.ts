@@ -66,13 +66,33 @@ export interface RunRecord {
   error?: { step: string; task: string; message: string };
 }
 
+/** A place in a flow's own source: the flow file or a local module it imports. */
+export interface SourceLocation {
+  /** Absolute path of the .ts (or .js) file. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+/** Why an attempt failed: what the step threw, or why its worker died. */
 export interface TaskError {
+  /** The error's name ("TypeError"), or TSFlow's own kind ("TimeoutError", "WorkerCrash", "ThrownValue"). */
   type: string;
   message: string;
+  /** The stack, mapped to the flow's TypeScript lines, without TSFlow's own frames. */
   stack?: string;
+  /** The attempt that failed (0 for the first); absent in records written before TSFlow kept it. */
+  attempt?: number;
+  /** The innermost frame of the stack in the flow's own files, when there is one. */
+  location?: SourceLocation;
   exitCode?: number | null;
   signal?: string | null;
 }
+
+/** Bytes one attempt wrote to each of its logs, and whether each was cut at the limit. */
+export type LogSizes = Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
 
 export interface TaskAttempt {
   attempt: number;
@@ -80,6 +100,8 @@ export interface TaskAttempt {
   finishedAt: string;
   status: TaskStatus;
   error?: TaskError;
+  /** What this attempt wrote to its own logs (absent when it printed nothing, and in older records). */
+  logs?: LogSizes;
 }
 
 /** A frame of the foreach stack: this task handles element `index` of `count` split by `step`. */
@@ -112,8 +134,8 @@ export interface TaskRecord {
   caught?: boolean;
   /** What @resources asked for (locally, `memory` became the worker's heap limit in MB). */
   resources?: { cpu?: number; memory?: number; gpu?: number };
-  /** Bytes written to each log, and whether it was cut at the limit. */
-  logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
+  /** The last attempt's log sizes (each attempt's are in `attempts`). */
+  logs?: LogSizes;
 }
 
 /** Parses a metadata file, naming the file when it is not what TSFlow wrote. */

@@ -1,5 +1,5 @@
-import { layout, type LogStream } from "./layout";
-import { parseRecord, type TaskRecord } from "./records";
+import { layout, parseLogName, type LogStream } from "./layout";
+import { parseRecord, type LogSizes, type TaskRecord } from "./records";
 import type { Storage } from "./storage";
 
 /** Task metadata and logs: one JSON file per finished task, log files as output arrives. */
@@ -30,16 +30,52 @@ export class TaskStore {
       .sort((a, b) => Number(a) - Number(b));
   }
 
-  appendLog(flow: string, run: string, step: string, id: string, stream: LogStream, text: string): void {
-    this.storage.append(layout.log(flow, run, step, id, stream), text);
+  /** Appends to one attempt's log. */
+  appendLog(
+    flow: string,
+    run: string,
+    step: string,
+    id: string,
+    stream: LogStream,
+    text: string,
+    attempt: number,
+  ): void {
+    this.storage.append(layout.log(flow, run, step, id, stream, attempt), text);
   }
 
-  readLog(flow: string, run: string, step: string, id: string, stream: LogStream): string | undefined {
-    return this.storage.read(layout.log(flow, run, step, id, stream))?.toString("utf8");
+  /**
+   * One attempt's log as written so far. A task TSFlow ran before it kept a log per attempt has
+   * one log for all its attempts: that one is read for any attempt.
+   */
+  readLog(flow: string, run: string, step: string, id: string, stream: LogStream, attempt: number): string | undefined {
+    const bytes =
+      this.storage.read(layout.log(flow, run, step, id, stream, attempt)) ??
+      this.storage.read(layout.log(flow, run, step, id, stream));
+    return bytes?.toString("utf8");
   }
 
-  /** Where a log lives, for messages and for tailing. */
-  logPath(flow: string, run: string, step: string, id: string, stream: LogStream): string {
-    return this.storage.describe(layout.log(flow, run, step, id, stream));
+  /** The attempts of a task that have a log of their own, in order: a running task's last is its current one. */
+  logAttempts(flow: string, run: string, step: string, id: string): number[] {
+    const attempts = new Set<number>();
+    for (const name of this.storage.list(layout.tasks(flow, run, step))) {
+      const log = parseLogName(name);
+      if (log?.task === id && log.attempt !== undefined) attempts.add(log.attempt);
+    }
+    return [...attempts].sort((a, b) => a - b);
+  }
+
+  /** How much one attempt's logs hold, read from the files (for an attempt whose worker died). */
+  logSizes(flow: string, run: string, step: string, id: string, attempt: number): LogSizes {
+    const sizes: LogSizes = {};
+    for (const stream of ["stdout", "stderr"] as const) {
+      const bytes = this.storage.size(layout.log(flow, run, step, id, stream, attempt));
+      if (bytes) sizes[stream] = { bytes, truncated: false };
+    }
+    return sizes;
+  }
+
+  /** Where one attempt's log lives, for messages and for tailing. */
+  logPath(flow: string, run: string, step: string, id: string, stream: LogStream, attempt: number): string {
+    return this.storage.describe(layout.log(flow, run, step, id, stream, attempt));
   }
 }

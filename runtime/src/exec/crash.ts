@@ -1,14 +1,25 @@
 import type { TaskError } from "../datastore/records";
 import type { StepPlan } from "./plan";
-import type { WorkerResult } from "./worker-pool";
+import type { WorkerCrash } from "./worker-pool";
 
-/** Explains why a worker died under a task, naming the step: a timeout, process.exit, OOM, a signal. */
-export function crashError(
-  step: string,
-  plan: StepPlan,
-  result: Extract<WorkerResult, { kind: "crashed" }>,
-): TaskError {
+/**
+ * Explains why a worker died under a task, naming the step: a worker that never started, a
+ * timeout, process.exit, OOM, a signal.
+ */
+export function crashError(step: string, plan: StepPlan, result: WorkerCrash): TaskError {
   const base = { exitCode: result.exitCode, signal: result.signal };
+  if (result.beforeReady) {
+    const why = startFailureReason(result.stderrTail);
+    const what =
+      result.signal || result.exitCode !== null
+        ? `exited before it was ready (${result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`})`
+        : "could not be started";
+    return {
+      ...base,
+      type: "WorkerStartError",
+      message: `the worker process ${what}, so step \`${step}\` did not run${why ? `: ${why}` : ""}`,
+    };
+  }
   if (result.timedOut) {
     return {
       ...base,
@@ -38,4 +49,21 @@ export function crashError(
     type: "WorkerCrash",
     message: `the worker running step \`${step}\` died (${how})${tail ? `: ${tail}` : ""}`,
   };
+}
+
+/**
+ * The line of a worker's stderr that says why it could not start: Node's own refusal ("node: bad
+ * option"), else the thrown error's headline, else its last line. Node's version footer and stack
+ * frames say nothing.
+ */
+export function startFailureReason(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !/^Node\.js v\d/.test(line) && !line.startsWith("at ") && line !== "^");
+  const reason =
+    lines.find((line) => /^\S*node: /.test(line)) ??
+    lines.find((line) => /^\w*(?:Error|Exception)\b/.test(line)) ??
+    lines.at(-1);
+  return reason ?? "";
 }

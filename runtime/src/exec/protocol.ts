@@ -1,5 +1,5 @@
 import type { JsonValue } from "../graph/model";
-import type { ArtifactRef, ForeachFrame, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
+import type { ArtifactRef, ForeachFrame, LogSizes, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
 import type { CompiledFlow } from "./compile";
 
 /** A task whose artifacts another task starts from. */
@@ -76,8 +76,8 @@ export interface TaskOutcome {
   caught?: boolean;
   startedAt: string;
   finishedAt: string;
-  /** Bytes each log stream stored, and whether it was cut. */
-  logs?: Partial<Record<"stdout" | "stderr", { bytes: number; truncated: boolean }>>;
+  /** Bytes each of this attempt's logs stored, and whether it was cut. */
+  logs?: LogSizes;
 }
 
 export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; compiled: CompiledFlow };

@@ -13,9 +13,10 @@ import type { RunObserver, TaskEvent } from "./observer";
 import { RunProgress } from "./run-progress";
 import type { RunPlan, StepPlan } from "./plan";
 import type { ParentTask, TaskOutcome, TaskSpec } from "./protocol";
-import type { WorkerPool, WorkerResult } from "./worker-pool";
+import type { WorkerCrash, WorkerPool, WorkerResult } from "./worker-pool";
 import { crashError } from "./crash";
 import { LoopCounter, type LoopCounts } from "./loops";
+import { failureLogText } from "../format/task-error";
 
 /** An open static split or foreach that a join will close. */
 interface SplitFrame {
@@ -88,7 +89,9 @@ export class Scheduler {
   private failed = false;
   private cancelled = false;
   private readonly started = Date.now();
+  private ended = false;
   private finish!: (run: RunRecord) => void;
+  private abandon!: (error: unknown) => void;
 
   constructor(private readonly o: SchedulerOptions) {
     this.progress = new RunProgress(o.datastore, o.run, o.plan.order, (run) => o.observer.progress(run));
@@ -97,19 +100,49 @@ export class Scheduler {
 
   /** Runs the flow to its end (or its first final failure); resolves with the finished run record. */
   run(): Promise<RunRecord> {
-    const done = new Promise<RunRecord>((resolve) => (this.finish = resolve));
-    this.o.observer.runStarted(this.o.run, this.o.plan.order);
-    this.enqueue({
-      id: this.newId(),
-      step: "start",
-      foreach: [],
-      splits: [],
-      parents: [],
-      attempt: 0,
-      previousAttempts: [],
+    const done = new Promise<RunRecord>((resolve, reject) => {
+      this.finish = resolve;
+      this.abandon = reject;
     });
-    this.pump();
+    this.guarded(() => {
+      this.o.observer.runStarted(this.o.run, this.o.plan.order);
+      this.enqueue({
+        id: this.newId(),
+        step: "start",
+        foreach: [],
+        splits: [],
+        parents: [],
+        attempt: 0,
+        previousAttempts: [],
+      });
+      this.pump();
+    });
     return done;
+  }
+
+  /**
+   * Runs one of the scheduler's own steps (settling a task, scheduling the next): an exception
+   * there (a datastore write that fails, an observer that throws) fails the run, which then ends
+   * as soon as nothing runs, rather than leaving it waiting forever.
+   */
+  private guarded(action: () => void, task?: PendingTask): void {
+    try {
+      action();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.fail({
+        step: task?.step ?? "",
+        task: task?.id ?? "",
+        message: `TSFlow could not go on with the run: ${message}`,
+      });
+      try {
+        if (this.running === 0 && this.waitingRetries === 0) this.end();
+      } catch (second) {
+        // Not even the run's end could be recorded: the caller hears of it.
+        this.ended = true;
+        this.abandon(second);
+      }
+    }
   }
 
   /** Stops scheduling, ends running tasks and fails the run with `reason` (Ctrl-C, Cancel). */
@@ -153,13 +186,18 @@ export class Scheduler {
       plan.timeoutSeconds && !task.crashed
         ? setTimeout(() => this.o.pool.kill(event.pathspec), plan.timeoutSeconds * 1000)
         : undefined;
-    void this.o.pool.run(this.taskSpec(task, plan), plan.memoryMB).then((result) => {
-      clearTimeout(timer);
-      this.running--;
-      this.progress.stopped(task.step);
-      this.settle(task, plan, result, startedAt);
-      this.pump();
-    });
+    void this.o.pool
+      .run(this.taskSpec(task, plan), plan.memoryMB)
+      .catch((error: unknown) => notStarted(error))
+      .then((result) => {
+        clearTimeout(timer);
+        this.running--;
+        this.guarded(() => {
+          this.progress.stopped(task.step);
+          this.settle(task, plan, result, startedAt);
+        }, task);
+        this.guarded(() => this.pump());
+      });
   }
 
   private settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
@@ -172,17 +210,15 @@ export class Scheduler {
       return;
     }
     const error =
-      result.kind === "outcome"
-        ? result.outcome.error!
-        : this.cancelled
-          ? { type: "Cancelled", message: `the run was stopped while step \`${task.step}\` ran` }
-          : crashError(task.step, plan, result);
+      result.kind === "outcome" ? outcomeError(result.outcome, task.attempt) : this.crashed(task, plan, result);
+    const logs = result.kind === "outcome" ? result.outcome.logs : this.attemptLogs(task);
     const attempt: TaskAttempt = {
       attempt: task.attempt,
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date().toISOString(),
       status: "failed",
       error,
+      ...(logs && Object.keys(logs).length > 0 ? { logs } : {}),
     };
     const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
     const goesOn = !this.cancelled && !this.failed;
@@ -193,7 +229,34 @@ export class Scheduler {
     this.o.observer.taskFailed({ ...event, error, willRetry, ...(willCatch ? { willCatch } : {}) });
     if (willRetry) this.retry(task, attempt, plan);
     else if (willCatch) this.catchCrash(task, attempt, error);
-    else this.failTask(task, attempt, result.kind === "outcome" ? result.outcome.logs : undefined);
+    else this.failTask(task, attempt);
+  }
+
+  /**
+   * The error of an attempt whose worker died (or never started), written to the end of the
+   * attempt's stderr log as the worker writes a step's own error there; a worker that could not
+   * start leaves what it printed there too.
+   */
+  private crashed(task: PendingTask, plan: StepPlan, result: WorkerCrash): TaskError {
+    const error: TaskError = this.cancelled
+      ? { type: "Cancelled", message: `the run was stopped while step \`${task.step}\` ran`, attempt: task.attempt }
+      : { ...crashError(task.step, plan, result), attempt: task.attempt };
+    const printed = result.beforeReady && result.stderrTail.trim() ? `${result.stderrTail.trimEnd()}\n` : "";
+    const { flow, id: runId } = this.o.run;
+    this.o.datastore.tasks.appendLog(
+      flow,
+      runId,
+      task.step,
+      task.id,
+      "stderr",
+      printed + failureLogText(task.step, error),
+      task.attempt,
+    );
+    return error;
+  }
+
+  private attemptLogs(task: PendingTask) {
+    return this.o.datastore.tasks.logSizes(this.o.run.flow, this.o.run.id, task.step, task.id, task.attempt);
   }
 
   /**
@@ -216,11 +279,12 @@ export class Scheduler {
     setTimeout(() => {
       this.waitingRetries--;
       this.queue.unshift(again);
-      this.pump();
+      this.guarded(() => this.pump());
     }, plan.secondsBetweenRetries * 1000);
   }
 
-  private failTask(task: PendingTask, attempt: TaskAttempt, logs: TaskOutcome["logs"]) {
+  private failTask(task: PendingTask, attempt: TaskAttempt) {
+    const logs = attempt.logs;
     const attempts = [...task.previousAttempts, attempt];
     this.o.datastore.tasks.write({
       ...this.recordBase(task),
@@ -403,6 +467,8 @@ export class Scheduler {
   }
 
   private end() {
+    if (this.ended) return;
+    this.ended = true;
     this.progress.finish(this.failed ? "failed" : "succeeded");
     this.o.pool.close();
     this.o.observer.runFinished(this.o.run, Date.now() - this.started);
@@ -413,6 +479,17 @@ export class Scheduler {
 /** The artifacts of the open foreach splits, outermost first: one per frame of the task's foreach stack. */
 function foreachInputs(splits: SplitFrame[]): Array<{ artifact: string; ref: ArtifactRef }> {
   return splits.flatMap((s) => (s.input ? [s.input] : []));
+}
+
+/** The error of an attempt the worker reports failed, with its attempt number. */
+function outcomeError(outcome: TaskOutcome, attempt: number): TaskError {
+  return { ...(outcome.error ?? { type: "Error", message: "the step failed without saying why" }), attempt };
+}
+
+/** A worker that could not even be asked to run the task (the pool threw): a failed start. */
+function notStarted(error: unknown): WorkerCrash {
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "crashed", exitCode: null, signal: null, beforeReady: true, stderrTail: message };
 }
 
 /** The task again, for its next attempt: the one that just failed joins its history. */

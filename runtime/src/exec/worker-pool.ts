@@ -5,24 +5,30 @@ import type { CompiledFlow } from "./compile";
 import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from "./protocol";
 import { taskKey } from "./protocol";
 
+/** How a task attempt ended when its worker died under it, or before it could take it. */
+export interface WorkerCrash {
+  kind: "crashed";
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  exitCalled?: number;
+  timedOut?: boolean;
+  /** The worker process ended (or could not be started) before it said it was ready: no task code ran. */
+  beforeReady?: boolean;
+  stderrTail: string;
+}
+
 /** How a task attempt ended, seen from outside the worker. */
-export type WorkerResult =
-  | { kind: "outcome"; outcome: TaskOutcome }
-  | {
-      kind: "crashed";
-      exitCode: number | null;
-      signal: NodeJS.Signals | null;
-      exitCalled?: number;
-      timedOut?: boolean;
-      stderrTail: string;
-    };
+export type WorkerResult = { kind: "outcome"; outcome: TaskOutcome } | WorkerCrash;
 
 interface Worker {
   child: ChildProcess;
   /** Workers differ only in their heap limit; a task that asks for memory gets a worker with it. */
   heapMB: number | undefined;
   busy: boolean;
-  ready: Promise<void>;
+  /** Settles when the worker is ready (undefined) or has ended before it was (how it ended). */
+  started: Promise<WorkerCrash | undefined>;
+  /** How the process ended, once it has. */
+  ended?: WorkerCrash;
   current?: { key: string; resolve: (result: WorkerResult) => void; exitCalled?: number; timedOut?: boolean };
   stderrTail: string;
 }
@@ -67,10 +73,15 @@ export class WorkerPool {
     for (const worker of this.workers) send(worker, { type: "preload", compiled });
   }
 
-  /** Runs one task attempt. The caller keeps at most `size` tasks running. */
+  /**
+   * Runs one task attempt. The caller keeps at most `size` tasks running. Resolves with a crash,
+   * never hangs, when the worker dies before it is ready or cannot be started at all.
+   */
   async run(spec: TaskSpec, heapMB: number | undefined): Promise<WorkerResult> {
     const worker = this.acquire(heapMB);
-    await worker.ready;
+    const failedStart = await worker.started;
+    if (failedStart) return failedStart;
+    if (worker.ended) return worker.ended;
     return new Promise<WorkerResult>((resolve) => {
       worker.current = { key: taskKey(spec), resolve };
       send(worker, { type: "task", spec });
@@ -123,14 +134,33 @@ export class WorkerPool {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
     });
-    let markReady!: () => void;
-    const worker: Worker = { child, heapMB, busy: false, ready: new Promise((r) => (markReady = r)), stderrTail: "" };
+    let settleStart!: (failure: WorkerCrash | undefined) => void;
+    const started = new Promise<WorkerCrash | undefined>((resolve) => (settleStart = resolve));
+    const worker: Worker = { child, heapMB, busy: false, started, stderrTail: "" };
     this.workers.add(worker);
-    child.stdout!.on("data", (chunk: Buffer) => this.stray(worker, "stdout", chunk));
-    child.stderr!.on("data", (chunk: Buffer) => this.stray(worker, "stderr", chunk));
-    child.on("message", (message: FromWorker) => this.onMessage(worker, message, markReady));
+    child.stdout?.on("data", (chunk: Buffer) => this.stray(worker, "stdout", chunk));
+    child.stderr?.on("data", (chunk: Buffer) => this.stray(worker, "stderr", chunk));
+    child.on("message", (message: FromWorker) => this.onMessage(worker, message, () => settleStart(undefined)));
     child.on("exit", (exitCode, signal) => this.onExit(worker, exitCode, signal));
-    child.on("error", () => {}); // reported through "exit"
+    // Its stderr is complete only once the streams close: that is what says why it could not start.
+    child.on("close", (exitCode, signal) =>
+      settleStart({ kind: "crashed", exitCode, signal, beforeReady: true, stderrTail: worker.stderrTail }),
+    );
+    // A process that cannot be started at all (EAGAIN, ENOMEM) may never emit "exit" or "close".
+    child.on("error", (error) => {
+      worker.stderrTail += `${error.message}\n`;
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) child.kill("SIGKILL");
+      else {
+        this.onExit(worker, child.exitCode, child.signalCode);
+        settleStart({
+          kind: "crashed",
+          exitCode: child.exitCode,
+          signal: child.signalCode,
+          beforeReady: true,
+          stderrTail: worker.stderrTail,
+        });
+      }
+    });
     if (this.preloaded) send(worker, { type: "preload", compiled: this.preloaded });
     return worker;
   }
@@ -148,16 +178,16 @@ export class WorkerPool {
   }
 
   private onExit(worker: Worker, exitCode: number | null, signal: NodeJS.Signals | null) {
+    if (worker.ended) return;
+    worker.ended = { kind: "crashed", exitCode, signal, stderrTail: worker.stderrTail };
     this.workers.delete(worker);
     const current = worker.current;
+    worker.current = undefined;
     if (current)
       current.resolve({
-        kind: "crashed",
-        exitCode,
-        signal,
+        ...worker.ended,
         exitCalled: current.exitCalled,
         timedOut: current.timedOut,
-        stderrTail: worker.stderrTail,
       });
   }
 

@@ -7,6 +7,7 @@ import { painter, type Paint } from "../format/color";
 import { formatTable } from "../format/table";
 import { formatBytes, formatDuration, formatTime, printable } from "../format/units";
 import { DATASTORE_HELP, DATASTORE_OPTION, pathspecArgument, statusCell, useClient } from "../read-setup";
+import { errorJson, errorLines } from "../format/task-error";
 
 /** Rendered JSON past this many characters is cut to a preview of PREVIEW_CHARS. */
 const FULL_CHARS = 1_000_000;
@@ -22,7 +23,11 @@ with its artifacts: name, type, stored size and a one-line preview of the value.
 
 Options:
   --json                print { "pathspec", "tasks": [ { "pathspec", "step", "id",
-                        "status", "artifacts": { NAME: VALUE } } ] } with the full values
+                        "status", "artifacts": { NAME: VALUE } } ] } with the full values;
+                        a task that failed (or whose error @catchError caught) has
+                        "error": { "name", "message", "stack", "attempt", "location" },
+                        location being { "file", "line", "column } in the flow's files;
+                        a task resume copied has "clonedFrom": its task's pathspec
 ${DATASTORE_HELP}
   -h, --help            show this help
 
@@ -102,7 +107,16 @@ async function taskJson(task: Task): Promise<JsonValue> {
         }
       : full.value;
   }
-  return { pathspec: task.pathspec, step: task.step, id: task.id, status: task.status, artifacts };
+  const error = task.error;
+  return {
+    pathspec: task.pathspec,
+    step: task.step,
+    id: task.id,
+    status: task.status,
+    ...(error ? { error: errorJson(error) } : {}),
+    ...(task.clonedFrom ? { clonedFrom: task.clonedFrom } : {}),
+    artifacts,
+  };
 }
 
 function runText(run: Run, paint: Paint): string {
@@ -128,11 +142,14 @@ async function taskText(task: Task, paint: Paint): Promise<string> {
   const notes = [formatDuration(task.finishedAt.getTime() - task.startedAt.getTime())];
   if (task.index !== undefined) notes.push(`foreach index ${task.index}`);
   if (task.attempts.length > 1) notes.push(`${task.attempts.length} attempts`);
-  if (task.clonedFrom) notes.push(`cloned from ${task.clonedFrom}`);
+  if (task.clonedFrom) notes.push(`cloned from ${clonedFromText(task.clonedFrom)}`);
   let text = `Task ${paint("bold", task.pathspec)}  ${status}  ${notes.join(", ")}\n`;
   const error = task.error;
   if (error && (!task.successful || task.caught)) {
-    text += `  ${task.caught ? "caught error" : "error"}: ${error.type}: ${oneLine(error.message, 200)}\n`;
+    const [headline, ...frames] = errorLines(error, task.caught ? "caught error" : "error", (line) =>
+      oneLine(line, 200),
+    );
+    text += `  ${paint("red", headline)}\n${frames.map((frame) => `    ${frame}\n`).join("")}`;
   }
   const infos = task.artifactInfo();
   if (infos.length === 0) return text + "  (no artifacts)\n";
@@ -142,6 +159,12 @@ async function taskText(task: Task, paint: Paint): Promise<string> {
   }
   const table = formatTable(["ARTIFACT", "TYPE", "SIZE", "VALUE"], rows, paint);
   return text + table.replace(/^/gm, "  ").replace(/ +$/, "");
+}
+
+/** "run 1712 (task start/1)": where a cloned task's artifacts come from. */
+function clonedFromText(pathspec: string): string {
+  const [, runId, step, id] = pathspec.split("/");
+  return step === undefined ? pathspec : `run ${runId} (task ${step}/${id})`;
 }
 
 /** A value on one line, as Node prints it, cut to PREVIEW_WIDTH characters. */

@@ -1,4 +1,5 @@
 import type { LogStream } from "../../datastore/layout";
+import type { LogSizes } from "../../datastore/records";
 
 /**
  * The most a task keeps of each stream (16 MiB, or TSFLOW_LOG_LIMIT bytes); what comes after is
@@ -18,6 +19,8 @@ interface StreamState {
   pending: string[];
   stored: number;
   dropped: number;
+  /** Whether what was stored so far ends a line (or nothing was). */
+  lineEnded: boolean;
 }
 
 /**
@@ -54,11 +57,24 @@ export class LogCapture {
     this.timer = setInterval(() => this.flush(), 100);
   }
 
+  /**
+   * Adds TSFlow's own note to the log, on a line of its own, past the limit if need be (a failed
+   * attempt's error must be there), and without showing it live: the run reports it otherwise.
+   */
+  note(stream: LogStream, text: string): void {
+    this.flush();
+    const state = this.streams[stream];
+    const line = state.lineEnded || text === "" ? text : `\n${text}`;
+    this.sink?.store(stream, line);
+    state.stored += Buffer.byteLength(line);
+    if (line !== "") state.lineEnded = line.endsWith("\n");
+  }
+
   /** Flushes and stops; returns how much each stream stored and whether it was cut. */
-  stop(): Partial<Record<LogStream, { bytes: number; truncated: boolean }>> {
+  stop(): LogSizes {
     this.flush();
     clearInterval(this.timer);
-    const sizes: Partial<Record<LogStream, { bytes: number; truncated: boolean }>> = {};
+    const sizes: LogSizes = {};
     for (const stream of ["stdout", "stderr"] as const) {
       const state = this.streams[stream];
       if (state.dropped > 0)
@@ -98,6 +114,7 @@ export class LogCapture {
       if (state.pending.length === 0) continue;
       const text = state.pending.join("");
       state.pending = [];
+      state.lineEnded = text.endsWith("\n");
       this.sink.store(stream, text);
       this.sink.forward(stream, text);
     }
@@ -105,5 +122,6 @@ export class LogCapture {
 }
 
 function fresh(): Record<LogStream, StreamState> {
-  return { stdout: { pending: [], stored: 0, dropped: 0 }, stderr: { pending: [], stored: 0, dropped: 0 } };
+  const state = (): StreamState => ({ pending: [], stored: 0, dropped: 0, lineEnded: true });
+  return { stdout: state(), stderr: state() };
 }

@@ -9,6 +9,7 @@ export function taskRecord(spec: TaskSpec, outcome: TaskOutcome): TaskRecord {
     finishedAt: outcome.finishedAt,
     status: "succeeded",
     ...(outcome.caught ? { error: outcome.error } : {}),
+    ...(outcome.logs ? { logs: outcome.logs } : {}),
   };
   const attempts = [...spec.previousAttempts, attempt];
   return {

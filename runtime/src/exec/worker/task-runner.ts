@@ -4,12 +4,14 @@ import { isParamMarker, PARAM } from "../../authoring/param";
 import { openDatastore, type Datastore } from "../../datastore";
 import { layout } from "../../datastore/layout";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
+import { failureLogText } from "../../format/task-error";
 import { TsflowError } from "../../errors";
 import type { JsonValue } from "../../graph/model";
 import { taskKey, type TaskOutcome, type TaskSpec } from "../protocol";
 import type { CompiledFlow } from "../compile";
 import { ArtifactScope } from "./artifact-scope";
 import { currentState } from "./current-state";
+import { describeError, type ErrorContext } from "./describe-error";
 import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
@@ -35,13 +37,19 @@ export class TaskRunner {
     const key = taskKey(spec);
     const restoreEnv = applyEnvironment(spec.environment);
     this.logs.start({
-      store: (stream, text) => datastore.tasks.appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text),
+      store: (stream, text) =>
+        datastore.tasks.appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text, spec.attempt),
       forward: (stream, text) => this.forward(key, stream, text),
     });
+    // A retry's logs exist from its start, so a reader following the task moves on to them at once.
+    if (spec.attempt > 0) for (const stream of ["stdout", "stderr"] as const) this.logs.note(stream, "");
     setCurrent(currentState(spec, datastore));
     let outcome: TaskOutcome | undefined;
     try {
       outcome = await this.execute(spec, datastore, compiled, startedAt);
+      // As Metaflow prints a failed step's traceback into its stderr: the error is where its logs are.
+      if (outcome.status === "failed" && outcome.error)
+        this.logs.note("stderr", failureLogText(spec.step, outcome.error));
     } finally {
       const logs = this.logs.stop();
       if (outcome && Object.keys(logs).length > 0) outcome.logs = logs;
@@ -64,13 +72,14 @@ export class TaskRunner {
     const scope = new ArtifactScope(datastore.artifacts, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
+    const context: ErrorContext = { attempt: spec.attempt, flowFiles: new Set(Object.keys(compiled?.modules ?? {})) };
     let flow: FlowInstance | undefined;
     try {
       if (compiled === undefined) throw new Error("the worker received no compiled flow");
       const FlowClass = flowClass(loadFlowModule(compiled), spec.className, spec.flowFile);
       flow = new FlowClass() as FlowInstance;
       const computed = this.prepare(flow, spec, datastore, scope, where);
-      if (spec.crashed) return this.caught(flow, spec, scope, spec.crashed, startedAt);
+      if (spec.crashed) return this.caught(flow, spec, scope, spec.crashed, startedAt, context);
       const method = flow[spec.step];
       if (typeof method !== "function")
         throw new TsflowError("no-step", `class ${spec.className} has no step method \`${spec.step}\``);
@@ -95,9 +104,9 @@ export class TaskRunner {
       };
     } catch (error) {
       if (flow && spec.finalAttempt && spec.catchErrorVar && !spec.crashed) {
-        return this.caught(flow, spec, scope, describeError(error), startedAt);
+        return this.caught(flow, spec, scope, describeError(error, context), startedAt, context);
       }
-      return failed(error, startedAt);
+      return failed(error, startedAt, context);
     }
   }
 
@@ -170,6 +179,7 @@ export class TaskRunner {
     scope: ArtifactScope,
     described: TaskError,
     startedAt: string,
+    context: ErrorContext,
   ): TaskOutcome {
     const name = spec.catchErrorVar!;
     if (spec.printCaught) {
@@ -189,7 +199,7 @@ export class TaskRunner {
         finishedAt: new Date().toISOString(),
       };
     } catch (second) {
-      return failed(second, startedAt);
+      return failed(second, startedAt, context);
     }
   }
 
@@ -203,11 +213,11 @@ export class TaskRunner {
 const SKIPPED: ReadonlySet<string> = new Set(["input", "index"]);
 
 /** The outcome of an attempt that threw `error`: nothing it set is kept. */
-function failed(error: unknown, startedAt: string): TaskOutcome {
+function failed(error: unknown, startedAt: string, context: ErrorContext): TaskOutcome {
   return {
     status: "failed",
     artifacts: {},
-    error: describeError(error),
+    error: describeError(error, context),
     startedAt,
     finishedAt: new Date().toISOString(),
   };
@@ -218,23 +228,6 @@ function notInForeach(name: string, step: string): never {
     "not-in-foreach",
     `this.${name} is only set in steps that run once per foreach element, and \`${step}\` is not one`,
   );
-}
-
-/** Frames of TSFlow's worker and of Node itself: noise under the user's own stack trace. */
-const WORKER_FRAMES =
-  /\((?:node:|.*[/\\]dist[/\\]worker\.js)|[/\\]exec[/\\]worker[/\\]|at (?:async )?(?:TaskRunner|Module\._compile|node:)/;
-
-export function describeError(error: unknown): TaskError {
-  if (!(error instanceof Error)) return { type: "Error", message: String(error) };
-  const stack = error.stack
-    ?.split("\n")
-    .filter((line) => !WORKER_FRAMES.test(line))
-    .join("\n");
-  return {
-    type: error instanceof TsflowError ? "TsflowError" : error.name,
-    message: error.message,
-    ...(stack ? { stack } : {}),
-  };
 }
 
 function applyEnvironment(vars: Record<string, string> | undefined): () => void {
