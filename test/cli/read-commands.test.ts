@@ -16,7 +16,14 @@ function assertOneLineFailure(result: CliResult, pattern: RegExp): void {
 
 interface DumpJson {
   pathspec: string;
-  tasks: Array<{ pathspec: string; step: string; id: string; status: string; artifacts: Record<string, unknown> }>;
+  tasks: Array<{
+    pathspec: string;
+    step: string;
+    id: string;
+    status: string;
+    error?: unknown;
+    artifacts: Record<string, unknown>;
+  }>;
 }
 
 describe("tsflow runs, dump, logs and tag", () => {
@@ -30,6 +37,8 @@ describe("tsflow runs, dump, logs and tag", () => {
     runs.failOk = fixture.run("fail.ts");
     runs.failBad = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
     runs.alice = fixture.run("branch.ts", ["--tag", "nightly"], { user: "alice" });
+    runs.flaky = fixture.run("flaky.ts", [], { user: "bob" });
+    runs.thrown = fixture.run("thrown.ts", [], { user: "bob", expect: "failed" });
   });
   after(() => fixture.remove());
 
@@ -52,7 +61,7 @@ describe("tsflow runs, dump, logs and tag", () => {
     test("--all-namespaces, --namespace, --tag, FLOW and --limit choose the runs", () => {
       const all = tsflow(["runs", "--all-namespaces"]);
       assert.match(all.stdout, new RegExp(`^${runs.alice.pathspec} +branch\\.ts +succeeded +alice .* nightly$`, "m"));
-      assert.match(all.stdout, /7 runs in any namespace\.\n$/);
+      assert.match(all.stdout, /9 runs in any namespace\.\n$/);
       const alice = tsflow(["runs", "--namespace", "user:alice"]);
       assert.deepEqual(
         alice.stdout
@@ -285,6 +294,58 @@ describe("tsflow runs, dump, logs and tag", () => {
     });
   });
 
+  describe("failures", () => {
+    test("dump shows a failed task's error, its attempt and its stack at the flow's lines", () => {
+      const result = tsflow(["dump", `${runs.failBad.pathspec}/middle`]);
+      assert.equal(result.code, 0, result.stderr);
+      const file = join(fixture.dir, "fail.ts");
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `^Task ${runs.failBad.pathspec}/middle/2 +failed .*\n {2}error \\(attempt 0\\): Error: asked to fail\n` +
+            ` {4}at FailFlow\\.middle \\(${file}:8:26\\)\n {2}\\(no artifacts\\)$`,
+          "m",
+        ),
+      );
+      const caught = tsflow(["dump", `${runs.flaky.pathspec}/risky`]).stdout;
+      assert.match(
+        caught,
+        /^ {2}caught error \(attempt 0\): Error: always fails\n {4}at FlakyFlow\.risky \(.*flaky\.ts:\d+:\d+\)$/m,
+      );
+    });
+
+    test("dump --json gives a failed task's error: name, message, stack, attempt, location", () => {
+      const dump = JSON.parse(tsflow(["dump", `${runs.failBad.pathspec}/middle`, "--json"]).stdout) as DumpJson;
+      const file = join(fixture.dir, "fail.ts");
+      assert.deepEqual(dump.tasks[0].error, {
+        name: "Error",
+        message: "asked to fail",
+        stack: `Error: asked to fail\n    at FailFlow.middle (${file}:8:26)`,
+        attempt: 0,
+        location: { file, line: 8, column: 26 },
+      });
+      const ok = JSON.parse(tsflow(["dump", `${runs.failOk.pathspec}/middle`, "--json"]).stdout) as DumpJson;
+      assert.equal("error" in ok.tasks[0], false);
+    });
+
+    test("a thrown value that is not an Error is printed as Node prints it", () => {
+      const text = tsflow(["dump", `${runs.thrown.pathspec}/start`]).stdout;
+      assert.match(text, /^ {2}error \(attempt 0\): ThrownValue: threw a non-Error value: \{ code: 42 \}$/m);
+      const json = JSON.parse(tsflow(["dump", `${runs.thrown.pathspec}/start`, "--json"]).stdout) as DumpJson;
+      assert.deepEqual(json.tasks[0].error, {
+        name: "ThrownValue",
+        message: "threw a non-Error value: { code: 42 }",
+        stack: "ThrownValue: threw a non-Error value: { code: 42 }",
+        attempt: 0,
+      });
+      const log = tsflow(["logs", `${runs.thrown.pathspec}/start`, "--stderr"]).stdout;
+      assert.equal(
+        log,
+        "tsflow: step `start` failed (attempt 0):\nThrownValue: threw a non-Error value: { code: 42 }\n",
+      );
+    });
+  });
+
   describe("logs", () => {
     test("prints a task's stdout, by task or by a step with one task", () => {
       for (const pathspec of [`${runs.hello.pathspec}/hello/2`, `${runs.hello.pathspec}/hello`]) {
@@ -299,7 +360,33 @@ describe("tsflow runs, dump, logs and tag", () => {
       assert.equal(tsflow(["logs", `${runs.types.pathspec}/start`, "--stderr"]).stdout, "to stderr\n");
       const failed = tsflow(["logs", `${runs.failBad.pathspec}/middle`, "--stderr"]);
       assert.equal(failed.code, 0, failed.stderr);
-      assert.equal(failed.stdout, "about to decide\n");
+      // The error follows what the step printed, its stack at the flow's TypeScript line.
+      assert.equal(
+        failed.stdout,
+        "about to decide\ntsflow: step `middle` failed (attempt 0):\nError: asked to fail\n" +
+          `    at FailFlow.middle (${join(fixture.dir, "fail.ts")}:8:26)\n`,
+      );
+    });
+
+    test("each attempt has its own log: the latest by default, --attempt N for another", () => {
+      const start = `${runs.flaky.pathspec}/start`;
+      const first = tsflow(["logs", start, "--stderr", "--attempt", "0"]);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(
+        first.stdout,
+        /^tsflow: step `start` failed \(attempt 0\):\nError: first attempt fails\n {4}at FlakyFlow\.start \(.*flaky\.ts:6:/,
+      );
+      const latest = tsflow(["logs", start, "--stderr"]);
+      assert.equal([latest.stdout, latest.stderr].join("|"), `|${start}/1 (attempt 1) printed nothing to stderr.\n`);
+      assert.equal(tsflow(["logs", start, "--stderr", "--attempt", "1"]).stderr, latest.stderr);
+      assertOneLineError(
+        tsflow(["logs", start, "--attempt", "2"]),
+        new RegExp(`^tsflow: ${start}/1 has no attempt 2: its attempts are 0, 1$`),
+      );
+      assertOneLineError(
+        tsflow(["logs", start, "--attempt", "last"]),
+        /--attempt takes an attempt number .* not 'last'$/,
+      );
     });
 
     test("a task that printed nothing is said so", () => {

@@ -25,6 +25,19 @@ export class FailFlow extends FlowSpec {
   @step end() {}
 }
 `,
+  // A step that throws what is not an Error, chosen by a parameter.
+  "thrown.ts": `import { FlowSpec, step, param } from "tsflow";
+export class ThrownFlow extends FlowSpec {
+  what = param({ default: "object", help: "object, string or null: what start throws" });
+  @step start() {
+    if (this.what === "object") throw { code: 42 };
+    if (this.what === "string") throw "text";
+    if (this.what === "null") throw null;
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
   // A step that succeeds on its retry, and one whose error @catchError stores.
   "flaky.ts": `import { FlowSpec, step, retry, catchError, current } from "tsflow";
 export class FlakyFlow extends FlowSpec {

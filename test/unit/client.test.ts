@@ -313,12 +313,74 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
       useDatastore(join(copy, ".tsflow"));
       const pathspec = `${runs.hello.pathspec}/hello/2`;
       assert.throws(() => Task(pathspec), NotFoundError);
-      assert.deepEqual(await taskLogs(pathspec), { text: "hello, world\n", finished: false });
-      assert.deepEqual(await taskLogs(pathspec, "stderr"), { text: "", finished: false });
+      const running = { finished: false, attempt: 0, attempts: [0] };
+      assert.deepEqual(await taskLogs(pathspec), { text: "hello, world\n", ...running });
+      assert.deepEqual(await taskLogs(pathspec, "stderr"), { text: "", ...running });
+      await assert.rejects(
+        taskLogs(pathspec, "stdout", { attempt: 1 }),
+        /hello\/2 has no attempt 1 \(yet\): its only attempt is 0$/,
+      );
       const step = Step(`${runs.hello.pathspec}/hello`);
       assert.deepEqual([step.taskIds(), step.taskIds({ unfinished: true })], [[], ["2"]]);
-      assert.deepEqual(await taskLogs(`${runs.hello.pathspec}/end/3`), { text: "", finished: true });
+      assert.deepEqual(await taskLogs(`${runs.hello.pathspec}/end/3`), {
+        text: "",
+        finished: true,
+        attempt: 0,
+        attempts: [0],
+      });
       await assert.rejects(taskLogs(`${runs.hello.pathspec}/hello/9`), /no task .*\/hello\/9: it has no finished task/);
+    });
+
+    test("task.error: name, message, mapped stack, attempt and the place in the flow's file", () => {
+      read();
+      const file = join(fixture.dir, "fail.ts");
+      assert.deepEqual(Task(`${runs.failBad.pathspec}/middle/2`).error, {
+        name: "Error",
+        type: "Error",
+        message: "asked to fail",
+        stack: `Error: asked to fail\n    at FailFlow.middle (${file}:8:26)`,
+        attempt: 0,
+        location: { file, line: 8, column: 26 },
+      });
+      const flaky = Task(`${runs.params.pathspec}/flaky/2`);
+      assert.equal(flaky.error?.attempt, 0, "the retried attempt's error, on a task that then succeeded");
+      assert.deepEqual(flaky.error?.location, { file: join(fixture.dir, "params.ts"), line: 21, column: 41 });
+      assert.equal(Task(`${runs.failOk.pathspec}/middle/2`).error, undefined);
+    });
+
+    test("each attempt's logs: the latest by default, { attempt } for another, a clear error for none", async () => {
+      read();
+      const flaky = Task(`${runs.params.pathspec}/flaky/2`);
+      assert.equal(flaky.latestAttempt, 1);
+      assert.match(
+        await flaky.logs("stderr", { attempt: 0 }),
+        /^tsflow: step `flaky` failed \(attempt 0\):\nError: transient failure\n {4}at ParamsFlow\.flaky \(.*params\.ts:21:41\)\n$/,
+      );
+      assert.equal(await flaky.logs("stderr"), "");
+      assert.equal(await flaky.logs("stderr", { attempt: 1 }), "");
+      assert.ok((flaky.logInfo("stderr", { attempt: 0 })?.bytes ?? 0) > 0);
+      assert.equal(flaky.logInfo("stderr"), undefined);
+      await assert.rejects(
+        flaky.logs("stdout", { attempt: 2 }),
+        (e: Error) => e instanceof NotFoundError && /flaky\/2 has no attempt 2: its attempts are 0, 1$/.test(e.message),
+      );
+      const viaPathspec = await taskLogs(flaky.pathspec, "stderr", { attempt: 0 });
+      assert.deepEqual([viaPathspec.attempt, viaPathspec.attempts, viaPathspec.finished], [0, [0, 1], true]);
+      assert.match(viaPathspec.text, /Error: transient failure/);
+    });
+
+    test("logs written before TSFlow kept one per attempt are still read", async () => {
+      read();
+      const copy = fixture.copy();
+      const steps = join(copy, ".tsflow", "flows", "HelloFlow", "runs", runs.hello.id, "steps", "hello");
+      rmSync(join(steps, "2.0.stdout"));
+      writeFileSync(join(steps, "2.stdout"), "from an older TSFlow\n");
+      useDatastore(join(copy, ".tsflow"));
+      namespace(null);
+      const task = Task(`${runs.hello.pathspec}/hello/2`);
+      assert.equal(await task.logs(), "from an older TSFlow\n");
+      assert.equal(await task.logs("stdout", { attempt: 0 }), "from an older TSFlow\n");
+      assert.equal((await taskLogs(task.pathspec)).text, "from an older TSFlow\n");
     });
 
     test("flows() and taskLogs() read the datastore in use at the call, as lookups do", async () => {
