@@ -110,6 +110,49 @@ export class CrashFlow extends FlowSpec {
     assert.equal(boom.attempts[1].status, "succeeded");
   });
 
+  test("a worker that cannot start fails its task with why, instead of leaving the run waiting", (t) => {
+    const project = new Project(t, {
+      "quick.ts": `import { FlowSpec, step } from "tsflow";
+export class QuickFlow extends FlowSpec {
+  @step start() { this.next(this.end); }
+  @step end() {}
+}
+`,
+      // A preload the user's NODE_OPTIONS names, which breaks in child processes only (the CLI has no IPC channel).
+      "hook.cjs": `if (typeof process.send === "function") {
+  if (process.env.HOOK_MODE === "exit") process.exit(7);
+  throw new Error("this hook refuses to load in a child process");
+}
+`,
+    });
+    const env = { NODE_OPTIONS: `--require ${join(project.dir, "hook.cjs")}` };
+    const threw = project.tsflow(["run", "quick.ts"], { ...env, HOOK_MODE: "throw" });
+    assert.equal(threw.code, 1, threw.stderr);
+    assert.equal(
+      threw.finished.error?.message,
+      "WorkerStartError: the worker process exited before it was ready (exit code 1), so step `start` did not run: Error: this hook refuses to load in a child process",
+    );
+    const log = project.datastore.tasks.readLog("QuickFlow", threw.runId, "start", "1", "stderr", 0) ?? "";
+    assert.match(
+      log,
+      /hook\.cjs:3\n[^]*\nError: this hook refuses to load in a child process\n {4}at /,
+      "what the worker printed",
+    );
+    assert.match(log, /\ntsflow: step `start` failed \(attempt 0\):\nWorkerStartError: the worker process exited/);
+
+    const exited = project.tsflow(["run", "quick.ts"], { ...env, HOOK_MODE: "exit" });
+    assert.equal(exited.code, 1, exited.stderr);
+    assert.equal(
+      exited.finished.error?.message,
+      "WorkerStartError: the worker process exited before it was ready (exit code 7), so step `start` did not run",
+    );
+    const [start] = project.tasks("QuickFlow", exited.runId, "start");
+    assert.deepEqual(
+      [start.status, start.attempts[0].error?.type, start.attempts[0].error?.exitCode],
+      ["failed", "WorkerStartError", 7],
+    );
+  });
+
   test("a step that runs out of its @resources memory fails with that reason", (t) => {
     const project = new Project(t, {
       "oom.ts": `import { FlowSpec, step, resources } from "tsflow";

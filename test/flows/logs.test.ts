@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { runCli } from "../support/cli";
 import { Project } from "../support/run-flow";
 
 const flow = (body: string) => `import { FlowSpec, step } from "tsflow";
@@ -22,6 +24,48 @@ describe("task logs", () => {
       `${"x".repeat(1024)}\n[tsflow: output cut here: 1976 more bytes were printed than the 1024 bytes kept]\n`,
     );
     assert.deepEqual(task.logs?.stdout, { bytes: 1024, truncated: true });
+  });
+
+  test("each attempt of a retried step has its own logs, the failed ones ending with their error", (t) => {
+    const project = new Project(t, {
+      "flaky.ts": `import { FlowSpec, step, retry, current } from "tsflow";
+export class FlakyFlow extends FlowSpec {
+  @step start() { this.next(this.flaky); }
+  @retry({ times: 2, minutesBetweenRetries: 0 })
+  @step flaky() {
+    console.log(\`attempt \${current.retryCount}\`);
+    if (current.retryCount < 2) throw new RangeError(\`not yet (\${current.retryCount})\`);
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "flaky.ts"]).succeeded();
+    const logs = (args: string[]) => runCli(args, project.dir);
+    const [task] = project.tasks("FlakyFlow", run.runId, "flaky");
+    const file = join(project.dir, "flaky.ts");
+    const pathspec = `FlakyFlow/${run.runId}/flaky/${task.id}`;
+    for (const attempt of [0, 1, 2]) {
+      const stdout = logs(["logs", pathspec, "--attempt", String(attempt)]);
+      assert.equal(stdout.stdout, `attempt ${attempt}\n`);
+      const stderr = logs(["logs", pathspec, "--stderr", "--attempt", String(attempt)]);
+      assert.equal(
+        stderr.stdout,
+        attempt < 2
+          ? `tsflow: step \`flaky\` failed (attempt ${attempt}):\nRangeError: not yet (${attempt})\n    at FlakyFlow.flaky (${file}:7:39)\n`
+          : "",
+      );
+      assert.deepEqual(task.attempts[attempt].error?.location, attempt < 2 ? { file, line: 7, column: 39 } : undefined);
+    }
+    assert.equal(logs(["logs", pathspec]).stdout, "attempt 2\n", "the latest attempt by default");
+    assert.deepEqual(
+      task.attempts.map((a) => a.logs?.stdout?.bytes),
+      [10, 10, 10],
+    );
+    const missing = logs(["logs", pathspec, "--attempt", "3"]);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, `tsflow: ${pathspec} has no attempt 3: its attempts are 0, 1, 2\n`);
   });
 
   test("can be read while the task still runs", async (t) => {
