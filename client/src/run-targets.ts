@@ -34,6 +34,8 @@ export interface LogTarget {
   /** The task's pathspec, `Flow/runId/step/taskId`. */
   task: string;
   stream: "stdout" | "stderr";
+  /** One attempt's log (0 for the first); without it, the latest attempt's, which a running task follows. */
+  attempt?: number;
 }
 
 /** The commands of the run views, as package.json declares them. */

@@ -213,8 +213,17 @@ export class StuckFlow extends FlowSpec {
         [false, true],
       ],
     );
+    const stderr = (attempt: number) =>
+      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr", attempt) ?? "";
+    // Each attempt the scheduler stopped has the reason in its own log; the fallback attempt, what it stored.
+    for (const attempt of [0, 1]) {
+      assert.equal(
+        stderr(attempt),
+        `tsflow: step \`stuck\` failed (attempt ${attempt}):\nTimeoutError: step \`stuck\` ran longer than its @timeout of 1 s and was stopped\n`,
+      );
+    }
     assert.match(
-      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr", 0) ?? "",
+      stderr(2),
       /^@catchError stored this error of step `stuck` in `err`:\nTimeoutError: step `stuck` ran longer than its @timeout of 1 s/,
     );
   });

@@ -49,6 +49,24 @@ export class SlowFlow extends FlowSpec {
 `;
 }
 
+/** Fails its first attempt; the second prints, waits for GO, prints again and ends. */
+function retryingFlow(go: string): string {
+  return `import { FlowSpec, step, retry, current } from "tsflow";
+import { existsSync } from "node:fs";
+export class RetryingFlow extends FlowSpec {
+  @retry({ times: 1, minutesBetweenRetries: 0 })
+  @step async start() {
+    console.log(current.retryCount === 0 ? "zero" : "one");
+    if (current.retryCount === 0) throw new Error("first attempt fails");
+    while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setTimeout(r, 20));
+    console.log("two");
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`;
+}
+
 describe("documents read real runs the CLI made", () => {
   const cleanups: Array<() => void> = [];
   after(() => cleanups.forEach((fn) => fn()));
@@ -195,6 +213,32 @@ describe("documents read real runs the CLI made", () => {
     await exited;
   });
 
+  test("a running task's log follows its current attempt; an earlier attempt's log is whole", async (t) => {
+    const go = join(project.dir, "go-retry");
+    const retrying = new Project({ after: (fn) => cleanups.push(fn) }, { "retrying.ts": retryingFlow(go) });
+    const child = retrying.start(["run", "retrying.ts"]);
+    const exited = once(child, "exit");
+    t.after(() => {
+      writeFileSync(go, "");
+      child.kill();
+    });
+    const store = join(retrying.dir, ".tsflow");
+    // The latest attempt's log: attempt 1's once it has begun, though attempt 0 printed first.
+    const target = await waitForRunningTask(store, "RetryingFlow", "one\n");
+    assert.deepEqual(await readLog(target), { text: "one\n", live: true, cut: false });
+    const first = await readLog({ ...target, stream: "stderr", attempt: 0 });
+    assert.match(
+      first.text,
+      /^tsflow: step `start` failed \(attempt 0\):\nError: first attempt fails\n {4}at RetryingFlow\.start /,
+    );
+    assert.equal(first.live, false, "attempt 0 has ended");
+    assert.equal((await readLog({ ...target, attempt: 0 })).text, "zero\n");
+    writeFileSync(go, "");
+    await exited;
+    assert.deepEqual(await readLog(target), { text: "one\ntwo\n", live: false, cut: false });
+    assert.equal((await readLog({ ...target, attempt: 0 })).text, "zero\n");
+  });
+
   test("closing a log's document stops following it", async (t) => {
     const go = join(project.dir, "go-close");
     const slow = new Project({ after: (fn) => cleanups.push(fn) }, { "slow.ts": slowFlow(go) });
@@ -217,29 +261,29 @@ describe("documents read real runs the CLI made", () => {
   });
 });
 
-/** The start task of the one run in `datastore`, once it has printed its first line. */
-async function waitForRunningTask(datastore: string) {
+/** The start task of the one run in `datastore`, once its latest attempt has printed `first`. */
+async function waitForRunningTask(datastore: string, flow = "SlowFlow", first = "one\n") {
   const deadline = Date.now() + 60_000;
   for (;;) {
     assert.ok(Date.now() < deadline, "the slow flow printed within a minute");
-    const found = findStartTask(datastore);
+    const found = findStartTask(datastore, flow);
     if (found) {
       const target = { datastore, task: found, stream: "stdout" as const };
       const read = await readLog(target).catch(() => undefined);
-      if (read?.text === "one\n") return target;
+      if (read?.text === first) return target;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-function findStartTask(datastore: string): string | undefined {
-  const runs = join(datastore, "flows", "SlowFlow", "runs");
+function findStartTask(datastore: string, flow: string): string | undefined {
+  const runs = join(datastore, "flows", flow, "runs");
   if (!existsSync(runs)) return undefined;
   for (const run of readdirSync(runs)) {
     const steps = join(runs, run, "steps", "start");
     if (!existsSync(steps)) continue;
     const log = readdirSync(steps).find((name) => name.endsWith(".stdout"));
-    if (log) return `SlowFlow/${run}/start/${log.split(".")[0]}`;
+    if (log) return `${flow}/${run}/start/${log.split(".")[0]}`;
   }
   return undefined;
 }

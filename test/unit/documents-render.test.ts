@@ -183,6 +183,8 @@ describe("tsflow: URIs round-trip their targets", () => {
     { kind: "artifact", target: { datastore, task: "F/1/s/2", artifact: "x.js" } },
     { kind: "log", target: { datastore, task: "F$/1/s.t-u/2", stream: "stdout" } },
     { kind: "log", target: { datastore: "C:\\runs\\.tsflow", task: "F/1/s/2", stream: "stderr" } },
+    { kind: "log", target: { datastore, task: "F/1/s/2", stream: "stderr", attempt: 0 } },
+    { kind: "log", target: { datastore, task: "F/1/s/2", stream: "stdout", attempt: 12 } },
   ];
   for (const document of targets) {
     test(JSON.stringify(document.target), () => {
@@ -200,6 +202,10 @@ describe("tsflow: URIs round-trip their targets", () => {
       logUri({ datastore: "/d", task: "HelloFlow/12/train/3", stream: "stderr" }).path,
       "/HelloFlow/12/train/3/stderr.log",
     );
+    assert.equal(
+      logUri({ datastore: "/d", task: "HelloFlow/12/train/3", stream: "stderr", attempt: 1 }).path,
+      "/HelloFlow/12/train/3/stderr.attempt-1.log",
+    );
   });
 
   test("URIs it did not write name nothing", () => {
@@ -208,6 +214,7 @@ describe("tsflow: URIs round-trip their targets", () => {
       { path: "/F/1/s/x.js", query: "datastore=%2Fd" },
       { path: "/F/1/s/2/x.txt", query: "datastore=%2Fd" },
       { path: "/F/1/s/2/stdin.log", query: "datastore=%2Fd" },
+      { path: "/F/1/s/2/stderr.attempt-x.log", query: "datastore=%2Fd" },
       { path: "/F/1//2/.js", query: "datastore=%2Fd" },
     ]) {
       assert.equal(parseDocumentUri(parts), undefined, JSON.stringify(parts));

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { ExplorerData, type ExplorerSource, type WorkspaceFlow } from "../../client/src/runs-view/data";
 import type { ExplorerFilter } from "../../client/src/runs-view/filter";
 import type {
+  AttemptNode,
   ArtifactNode,
   ExplorerNode,
   FlowNode,
@@ -194,6 +195,45 @@ describe("runs explorer data on datastores made by real runs", () => {
     assert.equal(caught.status, "succeeded");
     assert.match(caught.description!, /^error caught · \d+(\.\d)? m?s$/);
     assert.match(caught.tooltip!, /succeeded \(error caught\)/);
+  });
+
+  test("a retried task lists its attempts, each with its status, error and own logs", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const [retried] = (await rows(data, "FlakyFlow", runs.flaky.id, "start")) as TaskNode[];
+    const contents = await data.children(retried);
+    const attempts = contents.filter((n): n is AttemptNode => n.kind === "attempt");
+    assert.deepEqual(
+      attempts.map((a) => [a.label, a.status, a.contextValue, a.attempt]),
+      [
+        ["attempt 0", "failed", "attempt failed", 0],
+        ["attempt 1", "succeeded", "attempt succeeded", 1],
+      ],
+    );
+    assert.match(attempts[0].description!, /^Error: first attempt fails · flaky\.ts:6 · \d+(\.\d)? m?s$/);
+    assert.match(
+      attempts[0].tooltip!,
+      /attempt 0: failed\nError: first attempt fails\n {4}at FlakyFlow\.start \(.*flaky\.ts:6:\d+\)/,
+    );
+    assert.deepEqual(attempts[0].location, { file: join(fixture.dir, "flaky.ts"), line: 6, column: 41 });
+    assert.match(attempts[1].description!, /^succeeded · \d+(\.\d)? m?s$/);
+    assert.deepEqual(
+      labels(contents.slice(-2)),
+      ["stdout", "stderr"],
+      "the latest attempt's logs still close the list",
+    );
+    const logs = (await data.children(attempts[0])) as LogNode[];
+    assert.deepEqual(
+      logs.map((l) => [l.label, l.target.attempt, l.target.stream]),
+      [
+        ["stdout", 0, "stdout"],
+        ["stderr", 0, "stderr"],
+      ],
+    );
+    assert.match(logs[1].description!, /^\d+ B$/, "the failed attempt's stderr holds its error");
+    assert.equal(logs[0].description, "empty");
+    assert.notEqual(logs[1].key, (await data.children(attempts[1]))[1].key);
+    const [single] = (await rows(data, "FailFlow", runs.failBad.id, "middle")) as TaskNode[];
+    assert.equal((await data.children(single)).filter((n) => n.kind === "attempt").length, 0, "one attempt: no rows");
   });
 
   test("a step's tasks come a page at a time, with Load more… for the rest", async () => {

@@ -91,8 +91,9 @@ export class LogTails {
 export function renderLog(target: LogTarget, read: LogRead): string {
   const notes: string[] = [];
   if (read.cut) notes.push(`[TSFlow cut this log at its size limit: ${target.task} printed more]`);
-  if (read.live) notes.push(`[${target.task} is still running: following its ${target.stream}…]`);
-  else if (read.text === "") notes.push(`[${target.task} printed nothing to ${target.stream}]`);
+  const task = target.attempt === undefined ? target.task : `${target.task} (attempt ${target.attempt})`;
+  if (read.live) notes.push(`[${task} is still running: following its ${target.stream}…]`);
+  else if (read.text === "") notes.push(`[${task} printed nothing to ${target.stream}]`);
   if (notes.length === 0) return read.text;
   const separator = read.text === "" || read.text.endsWith("\n") ? "" : "\n";
   return `${read.text}${separator}${notes.join("\n")}\n`;

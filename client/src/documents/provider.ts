@@ -132,5 +132,6 @@ export function describeArtifact(target: ArtifactTarget): string {
 
 /** "the stderr of HelloFlow/12/train/3" */
 export function describeLog(target: LogTarget): string {
-  return `the ${target.stream} of ${target.task}`;
+  const attempt = target.attempt === undefined ? "" : ` (attempt ${target.attempt})`;
+  return `the ${target.stream} of ${target.task}${attempt}`;
 }

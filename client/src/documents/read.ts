@@ -60,13 +60,17 @@ export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHA
 /** What the task printed to the target's stream so far, and whether it may print more. */
 export async function readLog(target: LogTarget): Promise<LogRead> {
   const task = readIn(target.datastore, null, () => finishedTask(target.task));
+  const which = target.attempt === undefined ? {} : { attempt: target.attempt };
   if (task) {
-    const cut = task.logInfo(target.stream)?.truncated ?? false;
-    return { text: await task.logs(target.stream), live: false, cut };
+    const cut = task.logInfo(target.stream, which)?.truncated ?? false;
+    return { text: await task.logs(target.stream, which), live: false, cut };
   }
   const logs = await runningTaskLogs(target);
-  // A task whose process died is never recorded: it is live only while its run is.
-  const live = !logs.finished && readIn(target.datastore, null, () => Run(runOf(target.task)).status === "running");
+  // A task whose process died is never recorded: it is live only while its run is. An attempt
+  // before the current one has ended.
+  const current = target.attempt === undefined || target.attempt === logs.attempts.at(-1);
+  const live =
+    !logs.finished && current && readIn(target.datastore, null, () => Run(runOf(target.task)).status === "running");
   return { text: logs.text, live, cut: false };
 }
 
@@ -119,5 +123,6 @@ function finishedTask(pathspec: string): Task | undefined {
 
 /** `taskLogs()` for a task that has no record yet, read at the call like every lookup. */
 function runningTaskLogs(target: LogTarget): Promise<TaskLogs> {
-  return readIn(target.datastore, null, () => taskLogs(target.task, target.stream));
+  const which = target.attempt === undefined ? {} : { attempt: target.attempt };
+  return readIn(target.datastore, null, () => taskLogs(target.task, target.stream, which));
 }

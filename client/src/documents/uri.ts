@@ -5,6 +5,7 @@
  *
  *   tsflow:/HelloFlow/1712345678901/train/3/score.js?datastore=%2Fhome%2Fme%2Fproj%2F.tsflow
  *   tsflow:/HelloFlow/1712345678901/train/3/stdout.log?datastore=...
+ *   tsflow:/HelloFlow/1712345678901/train/3/stderr.attempt-1.log?datastore=...   (one attempt's)
  *
  * The path is the task's pathspec, then the artifact's name with `.js` (the document is a JavaScript
  * literal) or the stream with `.log`, so the tab reads `score.js` or `stdout.log` and the editor picks
@@ -38,7 +39,8 @@ export function artifactUri(target: ArtifactTarget): UriParts {
 
 /** The URI parts of a task log's document. */
 export function logUri(target: LogTarget): UriParts {
-  return { path: `/${target.task}/${target.stream}${LOG_EXTENSION}`, query: query(target) };
+  const attempt = target.attempt === undefined ? "" : `.attempt-${target.attempt}`;
+  return { path: `/${target.task}/${target.stream}${attempt}${LOG_EXTENSION}`, query: query(target) };
 }
 
 /** What `parts` name; undefined for a path or query this module did not write. */
@@ -56,9 +58,11 @@ export function parseDocumentUri(parts: UriParts): DocumentTarget | undefined {
       target: { datastore, task, artifact: unescapeName(last.slice(0, -ARTIFACT_EXTENSION.length)) },
     };
   }
-  const stream = last.slice(0, -LOG_EXTENSION.length);
-  if (last.endsWith(LOG_EXTENSION) && (stream === "stdout" || stream === "stderr")) {
-    return { kind: "log", target: { datastore, task, stream } };
+  const log = /^(stdout|stderr)(?:\.attempt-(\d+))?\.log$/.exec(last);
+  if (log) {
+    const stream = log[1] as LogTarget["stream"];
+    const attempt = log[2] === undefined ? {} : { attempt: Number(log[2]) };
+    return { kind: "log", target: { datastore, task, stream, ...attempt } };
   }
   return undefined;
 }

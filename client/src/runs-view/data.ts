@@ -8,13 +8,14 @@ import { dirname } from "node:path";
 import { NotFoundError, type Run } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
 import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
-import { artifactNodes, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
+import { artifactNodes, attemptNodes, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
 import { statusMatches, type ExplorerFilter } from "./filter";
 import { joined } from "./format";
 import { FlowFiles } from "./flow-files";
 import type { ArtifactTarget } from "../run-targets";
 import type {
   ArtifactNode,
+  AttemptNode,
   ExplorerNode,
   FlowNode,
   MessageNode,
@@ -138,6 +139,8 @@ export class ExplorerData {
             return await this.tasks(node);
           case "task":
             return await this.taskContents(node);
+          case "attempt":
+            return this.attemptLogs(node);
         }
       } catch (error) {
         return [this.failed(node.key, error)];
@@ -275,7 +278,13 @@ export class ExplorerData {
     const task = step.taskIds().includes(id) ? step.task(id) : undefined;
     const root = this.require().root;
     const artifacts = task ? await artifactNodes(task, root) : [];
-    return [...artifacts, ...logNodes(task, node, root)];
+    return [...artifacts, ...(task ? attemptNodes(task) : []), ...logNodes(task, node, root)];
+  }
+
+  private attemptLogs(node: AttemptNode): ExplorerNode[] {
+    const [flow, runId, stepName, id] = node.pathspec.split("/");
+    const task = this.readRun(flow, runId).step(stepName).task(id);
+    return logNodes(task, node, this.require().root, node.attempt);
   }
 
   /** A run of a class defined in several files says which file it was started from. */

@@ -3,10 +3,11 @@
  * maker reads only what is already in the record it is given, except `artifactNodes`, which reads
  * the values of small artifacts (those stored inline in the task record) for their preview.
  */
-import type { Run, Step, StepProgress, Task } from "../../../runtime/src/client";
+import { basename } from "node:path";
+import { clientTaskError, type Run, type Step, type StepProgress, type Task } from "../../../runtime/src/client";
 import { INLINE_LIMIT } from "../../../runtime/src/datastore/records";
 import { elapsed, formatBytes, formatStart, isViewableType, joined, previewValue, statusIcon } from "./format";
-import type { ArtifactNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
+import type { ArtifactNode, AttemptNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
 
 /** A run as a row: id, status icon, user, tags, start time and duration. */
 export function runNode(run: Run, now: number): RunNode {
@@ -189,21 +190,61 @@ function artifactIcon(type: string): Icon {
   return { id: type === "object" || type.startsWith("Map(") ? "symbol-object" : "symbol-variable" };
 }
 
-/** The task's two logs; a finished task's show their size, a running task's follow it. */
-export function logNodes(task: Task | undefined, node: TaskNode, datastore: string): LogNode[] {
+/**
+ * The task's two logs (its latest attempt's, or `attempt`'s); a finished task's show their size, a
+ * running task's follow it.
+ */
+export function logNodes(
+  task: Task | undefined,
+  node: { pathspec: string },
+  datastore: string,
+  attempt?: number,
+): LogNode[] {
+  const which = attempt === undefined ? {} : { attempt };
   return (["stdout", "stderr"] as const).map((stream) => {
-    const info = task?.logInfo(stream);
+    const info = task?.logInfo(stream, which);
     const size = info ? joined(formatBytes(info.bytes), info.truncated && "truncated") : task ? "empty" : "live";
     return {
       kind: "log",
-      key: `log:${node.pathspec}/${stream}`,
+      key: `log:${node.pathspec}/${attempt === undefined ? "" : `${attempt}/`}${stream}`,
       label: stream,
       description: size,
-      tooltip: `${node.pathspec} ${stream}`,
+      tooltip: `${node.pathspec} ${stream}${attempt === undefined ? "" : ` of attempt ${attempt}`}`,
       icon: { id: "output" },
       contextValue: `log ${stream}`,
       collapsible: "none",
-      target: { datastore, task: node.pathspec, stream },
+      target: { datastore, task: node.pathspec, stream, ...which },
+    };
+  });
+}
+
+/**
+ * The attempts of a task that took more than one (@retry), first to last: each with its status,
+ * its error and where it was thrown; its logs are its children. None for a task of one attempt.
+ */
+export function attemptNodes(task: Task): AttemptNode[] {
+  if (task.attempts.length < 2) return [];
+  return task.attempts.map((attempt) => {
+    const error = attempt.error && clientTaskError(attempt.error, attempt.attempt);
+    const status: NodeStatus = attempt.status;
+    const where = error?.location && `${basename(error.location.file)}:${error.location.line}`;
+    return {
+      kind: "attempt",
+      key: `attempt:${task.pathspec}/${attempt.attempt}`,
+      label: `attempt ${attempt.attempt}`,
+      description: joined(
+        error ? `${error.name}: ${error.message}` : status,
+        where,
+        elapsed(new Date(attempt.startedAt), new Date(attempt.finishedAt)),
+      ),
+      tooltip: [`${task.pathspec}, attempt ${attempt.attempt}: ${status}`, error?.stack].filter(Boolean).join("\n"),
+      icon: statusIcon(status),
+      contextValue: `attempt ${status}`,
+      collapsible: "collapsed",
+      pathspec: task.pathspec,
+      attempt: attempt.attempt,
+      status,
+      ...(error?.location ? { location: error.location } : {}),
     };
   });
 }

@@ -4,6 +4,7 @@
  * Nothing here knows of the editor, so the unit tests check exactly what a user would see.
  */
 import { isDeepStrictEqual } from "node:util";
+import type { SourceLocation } from "../../../runtime/src/client";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
 
 /** A codicon and an optional theme color id, e.g. `{ id: "pass", color: "testing.iconPassed" }`. */
@@ -91,6 +92,17 @@ export interface TaskNode extends NodeBase {
   flowFile: string;
 }
 
+/** One attempt of a task that took more than one: its status and error; its logs are its children. */
+export interface AttemptNode extends NodeBase {
+  kind: "attempt";
+  /** The task's pathspec, `Flow/runId/step/taskId`. */
+  pathspec: string;
+  attempt: number;
+  status: NodeStatus;
+  /** Where its error was thrown in the flow's own files, when it failed there. */
+  location?: SourceLocation;
+}
+
 export interface ArtifactNode extends NodeBase {
   kind: "artifact";
   target: ArtifactTarget;
@@ -110,14 +122,21 @@ export interface MessageNode extends NodeBase {
   kind: "message";
 }
 
-export type ExplorerNode = FlowNode | RunNode | MoreNode | StepNode | TaskNode | ArtifactNode | LogNode | MessageNode;
+export type ExplorerNode =
+  FlowNode | RunNode | MoreNode | StepNode | TaskNode | AttemptNode | ArtifactNode | LogNode | MessageNode;
 
 /** Nodes whose children the data layer reads. */
-export type ParentNode = FlowNode | RunNode | StepNode | TaskNode;
+export type ParentNode = FlowNode | RunNode | StepNode | TaskNode | AttemptNode;
 
 /** Whether `node` has children to read. */
 export function isParent(node: ExplorerNode): node is ParentNode {
-  return node.kind === "flow" || node.kind === "run" || node.kind === "step" || node.kind === "task";
+  return (
+    node.kind === "flow" ||
+    node.kind === "run" ||
+    node.kind === "step" ||
+    node.kind === "task" ||
+    node.kind === "attempt"
+  );
 }
 
 /**

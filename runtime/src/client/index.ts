@@ -20,6 +20,7 @@ export {
   ClientTask,
   taskLogs,
   type ArtifactInfo,
+  clientTaskError,
   type ClientTaskError,
   type LogInfo,
   type LogOptions,
