@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { assertOneLineError, runCli, tempDir, type CliResult } from "../support/cli";
@@ -343,6 +343,35 @@ describe("tsflow runs, dump, logs and tag", () => {
         log,
         "tsflow: step `start` failed (attempt 0):\nThrownValue: threw a non-Error value: { code: 42 }\n",
       );
+    });
+    test("dump marks the tasks resume cloned, with their run, and the resumed run's origin", () => {
+      const root = join(fixture.copy(), ".tsflow");
+      const resumed = tsflow([
+        "resume",
+        "fail.ts",
+        "--origin-run-id",
+        runs.failBad.id,
+        "--run-id-file",
+        join(root, "..", "id"),
+        "--datastore-root",
+        root,
+      ]);
+      assert.equal(resumed.code, 1, "the resumed run fails again, as its origin's parameters say");
+      const id = readFileSync(join(root, "..", "id"), "utf8");
+      const dump = tsflow(["dump", `FailFlow/${id}`, "--datastore-root", root]).stdout;
+      assert.match(dump, new RegExp(`^ {2}resumed +from run ${runs.failBad.id}, again from step middle$`, "m"));
+      assert.match(
+        dump,
+        new RegExp(
+          `^Task FailFlow/${id}/start/1 +succeeded +.*cloned from run ${runs.failBad.id} \\(task start/1\\)$`,
+          "m",
+        ),
+      );
+      assert.doesNotMatch(dump, new RegExp(`^Task FailFlow/${id}/middle/\\d+ .*cloned`, "m"));
+      const json = JSON.parse(tsflow(["dump", `FailFlow/${id}/start`, "--json", "--datastore-root", root]).stdout) as {
+        tasks: Array<{ clonedFrom?: string }>;
+      };
+      assert.equal(json.tasks[0].clonedFrom, `${runs.failBad.pathspec}/start/1`);
     });
   });
 

@@ -97,7 +97,14 @@ for (const shape of SHAPES) {
         const caught = project.artifacts(task).caught as { type: string; message: string };
         assert.equal(caught.type, "ProcessExit");
         assert.match(caught.message, /^step `\w+` called process\.exit\(3\)/);
-        assert.equal(project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0), undefined);
+        // The attempt whose worker died has why in its stderr; the fallback attempt, printing nothing, none.
+        const stderr = (attempt: number) =>
+          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", attempt);
+        assert.match(
+          stderr(0) ?? "",
+          /^tsflow: step `\w+` failed \(attempt 0\):\nProcessExit: step `\w+` called process\.exit\(3\)/,
+        );
+        assert.equal(stderr(1), "");
       }
       assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willCatch).length, bodyTaskCount(shape));
     });
