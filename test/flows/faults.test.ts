@@ -153,6 +153,33 @@ export class QuickFlow extends FlowSpec {
     );
   });
 
+  test("a task record that cannot be written fails the task and the run, which ends", (t) => {
+    const project = new Project(t, {
+      "blocked.ts": `import { FlowSpec, step, current } from "tsflow";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+export class BlockedFlow extends FlowSpec {
+  @step start() {
+    // A folder where TSFlow writes this task's record: every write of it fails.
+    const steps = join(process.env.TSFLOW_DATASTORE_ROOT!, "flows", current.flowName, "runs", current.runId, "steps");
+    mkdirSync(join(steps, current.stepName, \`\${current.taskId}.json\`, "in-the-way"), { recursive: true });
+    this.next(this.end);
+  }
+  @step end() {}
+}
+`,
+    });
+    const run = project.tsflow(["run", "blocked.ts"]);
+    assert.equal(run.code, 1, run.stderr);
+    const failed = run.events.find((e) => e.event === "task-failed");
+    assert.match(failed?.error?.message ?? "", /^TSFlow could not finish the task: .*(EISDIR|ENOTEMPTY|EEXIST)/);
+    assert.match(
+      run.finished.error?.message ?? "",
+      /^TSFlow could not go on with the run: .*(EISDIR|ENOTEMPTY|EEXIST)/,
+    );
+    assert.equal(project.run("BlockedFlow", run.runId).status, "failed");
+  });
+
   test("a step that runs out of its @resources memory fails with that reason", (t) => {
     const project = new Project(t, {
       "oom.ts": `import { FlowSpec, step, resources } from "tsflow";

@@ -67,7 +67,7 @@ describe("the terminal observer", () => {
       taskId: "4",
       attempt: 0,
       durationMs: 5,
-      error: { type: "Error", message: "bad" },
+      error: { type: "Error", message: "bad", location: { file: "/p/f.ts", line: 12, column: 5 } },
       willRetry: false,
     });
     const failed = run({ start: progress(1, 1), fit: progress(3, 4, 0, 1) }, "failed");
@@ -80,6 +80,7 @@ describe("the terminal observer", () => {
         "  ✓ start  1/1",
         "  ✗ fit    3/4, 1 failed",
         "F/7/fit/4 failed: Error: bad",
+        "  at /p/f.ts:12:5",
         "Run failed in step `fit` (task F/7/fit/4) after 1.5 s: Error: bad",
         "Its logs: `tsflow logs F/7/fit/4 --stderr`. Run again from there: `tsflow resume f.ts`.",
         "",

@@ -59,7 +59,10 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
         : task.willCatch
           ? o.paint("yellow", `${task.pathspec} failed, and @catchError stores the error`)
           : o.paint("red", `${task.pathspec} failed`);
-      above(`${what}: ${task.error.type}: ${task.error.message}\n`);
+      // Where it was thrown, as compilers print it, so a terminal makes it a link to the line.
+      const place = task.error.location;
+      const at = place ? `\n  at ${place.file}:${place.line}:${place.column}` : "";
+      above(`${what}: ${task.error.type}: ${task.error.message}${at}\n`);
     },
     log(pathspec, stream, text) {
       const prefix = o.paint(stream === "stderr" ? "yellow" : "gray", `[${pathspec.split("/").slice(2).join("/")}]`);

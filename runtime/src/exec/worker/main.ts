@@ -1,9 +1,10 @@
 import * as client from "../../client";
 import * as authoring from "../../index";
 import { RUNTIME_GLOBAL, type CompiledFlow } from "../compile";
-import type { FromWorker, ToWorker } from "../protocol";
+import type { FromWorker, TaskOutcome, ToWorker } from "../protocol";
 import { taskKey } from "../protocol";
 import { loadFlowModule, loadLocalModule } from "./flow-module";
+import { describeError } from "./describe-error";
 import { LogCapture } from "./log-capture";
 import { TaskRunner } from "./task-runner";
 
@@ -39,10 +40,21 @@ process.on("message", (message: ToWorker) => {
   }
   const spec = message.spec;
   running = taskKey(spec);
-  void runner.run(spec, compiled.get(spec.flowFile)).then((outcome) => {
-    send({ type: "outcome", taskKey: running!, outcome });
-    running = undefined;
-  });
+  const key = taskKey(spec);
+  void runner
+    .run(spec, compiled.get(spec.flowFile))
+    // TSFlow's own work around the step failed (its record could not be written): the task fails
+    // with why, rather than leave the scheduler waiting for an outcome that never comes.
+    .catch((error: unknown): TaskOutcome => {
+      const now = new Date().toISOString();
+      const described = describeError(error, { attempt: spec.attempt, flowFiles: new Set() });
+      const message = `TSFlow could not finish the task: ${described.message}`;
+      return { status: "failed", artifacts: {}, error: { ...described, message }, startedAt: now, finishedAt: now };
+    })
+    .then((outcome) => {
+      send({ type: "outcome", taskKey: key, outcome });
+      running = undefined;
+    });
 });
 
 // The scheduler going away (killed, Ctrl-C) leaves nothing for this worker to do. Ctrl-C reaches
