@@ -326,6 +326,17 @@ describe("tsflow runs, dump, logs and tag", () => {
       });
       const ok = JSON.parse(tsflow(["dump", `${runs.failOk.pathspec}/middle`, "--json"]).stdout) as DumpJson;
       assert.equal("error" in ok.tasks[0], false);
+      const flaky = JSON.parse(tsflow(["dump", `${runs.flaky.pathspec}`, "--json"]).stdout) as DumpJson;
+      const errors = flaky.tasks.map((t) => [t.step, (t.error as { message?: string } | undefined)?.message]);
+      assert.deepEqual(
+        errors,
+        [
+          ["start", undefined],
+          ["risky", "always fails"],
+          ["end", undefined],
+        ],
+        "a task that succeeded on its retry has no error; a caught one has",
+      );
     });
 
     test("a thrown value that is not an Error is printed as Node prints it", () => {

@@ -107,7 +107,8 @@ async function taskJson(task: Task): Promise<JsonValue> {
         }
       : full.value;
   }
-  const error = task.error;
+  // As the text shows it: the error that failed the task, or the one @catchError stored.
+  const error = !task.successful || task.caught ? task.error : undefined;
   return {
     pathspec: task.pathspec,
     step: task.step,
