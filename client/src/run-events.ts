@@ -2,7 +2,7 @@
  * The `tsflow run --json` events the editor follows, one JSON object per line (see
  * runtime/src/exec/observers/json.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
  */
-import type { StepProgress } from "../../runtime/src/datastore/records";
+import type { StepProgress, TaskError } from "../../runtime/src/datastore/records";
 
 export type RunEvent =
   | { event: "run-started"; pathspec: string; flow: string; runId: string; steps: string[]; datastore: string }
@@ -13,7 +13,8 @@ export type RunEvent =
       pathspec: string;
       step: string;
       taskId: string;
-      error: { type: string; message: string };
+      /** With the attempt that failed and, when it was thrown in the flow's files, its location. */
+      error: TaskError;
       willRetry: boolean;
     }
   | { event: "log"; pathspec: string; stream: "stdout" | "stderr"; text: string }

@@ -60,6 +60,14 @@ export class FlakyFlow extends FlowSpec {
     }
     assert.equal(logs(["logs", pathspec]).stdout, "attempt 2\n", "the latest attempt by default");
     assert.deepEqual(
+      run.events.filter((e) => e.event === "task-failed").map((e) => [e.error?.attempt, e.error?.location]),
+      [
+        [0, { file, line: 7, column: 39 }],
+        [1, { file, line: 7, column: 39 }],
+      ],
+      "the --json events the editor follows say which attempt failed, and where",
+    );
+    assert.deepEqual(
       task.attempts.map((a) => a.logs?.stdout?.bytes),
       [10, 10, 10],
     );

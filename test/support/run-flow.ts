@@ -80,7 +80,14 @@ export interface FlowEvent {
   willRetry?: boolean;
   willCatch?: boolean;
   cloned?: boolean;
-  error?: { type: string; message: string; step?: string; task?: string };
+  error?: {
+    type: string;
+    message: string;
+    step?: string;
+    task?: string;
+    attempt?: number;
+    location?: { file: string; line: number; column: number };
+  };
 }
 
 export class CliRun {
