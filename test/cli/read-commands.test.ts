@@ -384,6 +384,19 @@ describe("tsflow runs, dump, logs and tag", () => {
       };
       assert.equal(json.tasks[0].clonedFrom, `${runs.failBad.pathspec}/start/1`);
     });
+
+    test("a cloned task's logs are those of the task it was cloned from, attempt by attempt", () => {
+      const root = join(fixture.copy(), ".tsflow");
+      const idFile = join(root, "..", "id");
+      const args = ["resume", "flaky.ts", "risky", "--origin-run-id", runs.flaky.id, "--run-id-file", idFile];
+      const resumed = tsflow([...args, "--datastore-root", root], { TSFLOW_USER: "bob" });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const start = `FlakyFlow/${readFileSync(idFile, "utf8")}/start/1`;
+      const first = tsflow(["logs", start, "--stderr", "--attempt", "0", "--datastore-root", root]);
+      assert.match(first.stdout, /^tsflow: step `start` failed \(attempt 0\):\nError: first attempt fails\n/);
+      const latest = tsflow(["logs", start, "--stderr", "--datastore-root", root]);
+      assert.equal(latest.stderr, `${start} (attempt 1) printed nothing to stderr.\n`);
+    });
   });
 
   describe("logs", () => {
