@@ -20,13 +20,15 @@ const HELP = `Usage: tsflow dump PATHSPEC [--json]
 Prints what a run kept: PATHSPEC is FLOW/RUN, FLOW/RUN/STEP or FLOW/RUN/STEP/TASK.
 First the run's metadata (status, user, times, tags, parameters), then each task
 with its artifacts: name, type, stored size and a one-line preview of the value.
+A failed task shows its error, the attempt that failed and the top of its stack at
+the flow's TypeScript lines; a task resume copied says which run it came from.
 
 Options:
   --json                print { "pathspec", "tasks": [ { "pathspec", "step", "id",
                         "status", "artifacts": { NAME: VALUE } } ] } with the full values;
                         a task that failed (or whose error @catchError caught) has
                         "error": { "name", "message", "stack", "attempt", "location" },
-                        location being { "file", "line", "column } in the flow's files;
+                        location being { "file", "line", "column" } in the flow's files;
                         a task resume copied has "clonedFrom": its task's pathspec
 ${DATASTORE_HELP}
   -h, --help            show this help
