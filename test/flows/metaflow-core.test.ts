@@ -411,7 +411,7 @@ test("detect_segfault.py: a worker killed by a signal fails its task, keeping wh
   assert.equal(end.status, "failed");
   // FIXME(issue 11): Metaflow keeps what a task printed before it crashed; TSFlow's worker stores
   // output every 100 ms, so a crash loses what came in the last 100 ms. Should be "Crash and burn!\n".
-  assert.equal(project.datastore.tasks.readLog(g.flow, run.runId, "end", end.id, "stdout"), undefined);
+  assert.equal(project.datastore.tasks.readLog(g.flow, run.runId, "end", end.id, "stdout", 0), undefined);
 });
 
 /** The steps a resume from `step` runs again: it and everything after it. */
