@@ -81,7 +81,7 @@ export class ClientStore {
 
   /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
   artifact(task: TaskRecord, name: string, ref: ArtifactRef): unknown {
-    const where = `${this.taskPath(task)} (artifact ${name})`;
+    const where = `artifact '${name}' of task ${task.flow}/${task.runId}/${task.step}/${task.id}`;
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
       this.datastore.artifacts.load(ref, where),
     );
