@@ -1,4 +1,4 @@
-import { NotFoundError } from "../datastore/errors";
+import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { LogStream } from "../datastore/layout";
 import type { ForeachFrame, TaskAttempt, TaskError, TaskRecord, TaskStatus } from "../datastore/records";
 import { closestName } from "../graph/checks/check";
@@ -209,9 +209,25 @@ function readTaskLogs(pathspec: string, stream: LogStream): TaskLogs {
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
   const store = currentStore();
   loadRun(store, flow, runId);
+  const text = () => store.log(flow, runId, step, id, stream) ?? "";
+  if (recordDamaged(store, flow, runId, step, id)) return { text: text(), finished: true };
   if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
     const task = loadTask(store, flow, runId, step, id);
-    return { text: store.log(flow, runId, step, id, stream) ?? "", finished: task.finished };
+    return { text: text(), finished: task.finished };
   }
-  return { text: store.log(flow, runId, step, id, stream) ?? "", finished: false };
+  return { text: text(), finished: false };
+}
+
+/**
+ * Whether the task has a record that cannot be read. Its logs are files of their own, so they
+ * stay readable; a record is written when a task finishes, so the task had finished.
+ */
+function recordDamaged(store: ClientStore, flow: string, runId: string, step: string, id: string): boolean {
+  try {
+    store.task(flow, runId, step, id);
+    return false;
+  } catch (error) {
+    if (error instanceof DatastoreError) return true;
+    throw error;
+  }
 }
