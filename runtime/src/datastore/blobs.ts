@@ -59,13 +59,13 @@ export class BlobStore {
 
   /**
    * What is wrong with a blob ("is missing...", "is damaged: ..."), or undefined when it is intact:
-   * its size and its SHA-256, read without keeping it.
+   * its size (when known) and its SHA-256, read without keeping it.
    */
-  problem(hash: string, expectedSize: number): string | undefined {
+  problem(hash: string, expectedSize?: number): string | undefined {
     const key = BlobStore.key(hash);
     const size = this.storage.size(key);
     if (size === undefined) return "is missing from the datastore";
-    if (size !== expectedSize) return sizeProblem(size, expectedSize);
+    if (expectedSize !== undefined && size !== expectedSize) return sizeProblem(size, expectedSize);
     const hasher = createHash("sha256");
     if (!this.storage.scan(key, (chunk) => hasher.update(chunk))) return "is missing from the datastore";
     return hasher.digest("hex") === hash ? undefined : HASH_PROBLEM;
