@@ -1,6 +1,5 @@
-import { statSync } from "node:fs";
-import { openDatastore, type Datastore } from "../datastore";
-import { DatastoreError, NotFoundError } from "../datastore/errors";
+import { openDatastore, requireDatastore, type Datastore } from "../datastore";
+import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, type LogStream } from "../datastore/layout";
 import { checkRunRecord, checkTaskRecord } from "../datastore/record-checks";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
@@ -25,16 +24,7 @@ export class ClientStore {
 
   /** Throws a NotFoundError naming the root when there is no datastore there. */
   requireExists(): void {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(this.root).isDirectory();
-    } catch {
-      throw new NotFoundError(
-        `no TSFlow datastore at ${this.root}: run a flow there first, or point --datastore-root or TSFLOW_DATASTORE_ROOT at one`,
-        this.root,
-      );
-    }
-    if (!isDirectory) throw new DatastoreError("is not a TSFlow datastore (a file, not a folder)", this.root);
+    requireDatastore(this.root);
   }
 
   /** Flows with at least one run folder; foreign files in `flows/` are ignored. */
