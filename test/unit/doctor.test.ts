@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -140,6 +149,20 @@ describe("tsflow doctor's examination of a datastore", () => {
     assert.deepEqual(report.leftovers, [
       { key: `blobs/${orphan.slice(0, 2)}/${orphan}.123.1.tmp`, path: temp, bytes: 4 },
     ]);
+  });
+
+  test("a folder where a blob or a record should be is a finding, not a crash", () => {
+    const { store, first, blobKey, file } = twoRuns();
+    rmSync(file(blobKey));
+    mkdirSync(file(blobKey));
+    const task = layout.task("DocFlow", first, "end", "2");
+    rmSync(file(task));
+    mkdirSync(file(task));
+    const findings = examineDatastore(store).findings;
+    assert.deepEqual(summary(findings).sort(), [`damaged-blob ${blobKey}`, `unreadable-task ${task}`]);
+    const problems = new Map(findings.map((f) => [f.kind, f.problem]));
+    assert.match(problems.get("unreadable-task")!, /cannot be read \(EISDIR\)/);
+    assert.match(problems.get("damaged-blob")!, /is damaged/);
   });
 
   test("progress is reported per run and per blob", () => {

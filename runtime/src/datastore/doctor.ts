@@ -150,7 +150,7 @@ class Scan {
     const key = BlobStore.key(hash);
     this.checked.blobs++;
     this.checked.bytes += this.datastore.storage.size(key) ?? 0;
-    const problem = this.blobStore.problem(hash, use?.size);
+    const problem = this.guarded(() => this.blobStore.problem(hash, use?.size));
     if (!problem) return;
     const missing = problem.startsWith("is missing");
     const kind = missing ? "missing-blob" : "damaged-blob";
@@ -178,13 +178,20 @@ class Scan {
 
   /** Runs a record read; what makes it unreadable, or undefined. A missing record is no problem. */
   private recordProblem(read: () => void): string | undefined {
-    try {
+    return this.guarded(() => {
       read();
       return undefined;
+    });
+  }
+
+  /** Runs a check, turning a file-system error (a folder where a file should be...) into a problem. */
+  private guarded(check: () => string | undefined): string | undefined {
+    try {
+      return check();
     } catch (error) {
       if (error instanceof DatastoreError) return error.problem;
       const code = (error as NodeJS.ErrnoException).code;
-      if (typeof code === "string") return `cannot be read (${code})`;
+      if (typeof code === "string") return `cannot be read (${code}): not what TSFlow wrote there`;
       throw error;
     }
   }
