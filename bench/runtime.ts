@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bigArtifactFlow, branchFlow, foreachFlow, linearFlow } from "./flows";
+import { integrityFigures } from "./integrity";
 import { runProcess, type ProcessRun } from "./processes";
 import { median, type Figure } from "./report";
 
@@ -116,6 +117,7 @@ export async function runtimeFigures(): Promise<Figure[]> {
         target: 450,
         peer: "440 MB",
       },
+      ...integrityFigures(),
       { name: "datastore files after a foreach over 100", value: files, unit: "files", target: 1000, peer: "4,831" },
     ];
   } finally {

@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { assertOneLineError, runCli, tempDir, type CliResult } from "../support/cli";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+import { blobOf, damageInline, flipByte } from "../support/damage";
 
-/** Damage in the datastore is one line naming the file, and exit code 1. */
-function assertOneLineFailure(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.code, 1, `exit code 1 for a damaged datastore; stderr: ${result.stderr}`);
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at /);
+/** The ids of a step's finished tasks, in numeric order. */
+function taskIds(root: string, run: FixtureRun, step: string): string[] {
+  const dir = join(root, "flows", run.flow, "runs", run.id, "steps", step);
+  return readdirSync(dir)
+    .filter((name) => /^\d+\.json$/.test(name))
+    .map((name) => name.slice(0, -5))
+    .sort((a, b) => Number(a) - Number(b));
 }
 
 interface DumpJson {
@@ -20,10 +21,22 @@ interface DumpJson {
     pathspec: string;
     step: string;
     id: string;
-    status: string;
+    status?: string;
     error?: unknown;
     artifacts: Record<string, unknown>;
+    unreadable?: string;
   }>;
+  unreadable: Array<{ pathspec: string; message: string }>;
+}
+
+/** Damage was printed around: exit 1 and one summary line on stderr naming the damaged entries. */
+function assertDamageSummary(result: CliResult, names: string[]): void {
+  assert.equal(result.code, 1, `exit code 1 when something could not be read; stderr: ${result.stderr}`);
+  assert.equal(
+    result.stderr,
+    `tsflow: ${names.length} ${names.length === 1 ? "entry" : "entries"} could not be read (${names.join(", ")}): ` +
+      "the rest is printed; tsflow doctor checks the whole datastore\n",
+  );
 }
 
 describe("tsflow runs, dump, logs and tag", () => {
@@ -170,7 +183,8 @@ describe("tsflow runs, dump, logs and tag", () => {
 
     test("--json prints { pathspec, tasks } for a run, a step and a task", () => {
       const run = JSON.parse(tsflow(["dump", runs.branch.pathspec, "--json"]).stdout) as DumpJson;
-      assert.deepEqual(Object.keys(run), ["pathspec", "tasks"]);
+      assert.deepEqual(Object.keys(run), ["pathspec", "tasks", "unreadable"]);
+      assert.deepEqual(run.unreadable, []);
       assert.equal(run.pathspec, runs.branch.pathspec);
       assert.deepEqual(Object.keys(run.tasks[0]), ["pathspec", "step", "id", "status", "artifacts"]);
       assert.deepEqual(run.tasks.at(-1), {
@@ -272,25 +286,98 @@ describe("tsflow runs, dump, logs and tag", () => {
       assertOneLineError(tsflow(["dump", runs.branch.pathspec, "--yaml"]), /unknown option '--yaml'/);
     });
 
-    test("a truncated blob or a garbled task record is one line naming the file, exit 1", () => {
+    test("a damaged blob (flipped, truncated or deleted) marks its artifact; the others are printed, exit 1", () => {
       const copy = fixture.copy();
       const root = join(copy, ".tsflow");
-      const blobs = join(root, "blobs");
-      for (const dir of readdirSync(blobs))
-        for (const blob of readdirSync(join(blobs, dir))) truncateSync(join(blobs, dir, blob), 5);
-      for (const json of [false, true]) {
-        const args = ["dump", `${runs.types.pathspec}/start`, "--datastore-root", root, ...(json ? ["--json"] : [])];
-        assertOneLineFailure(
-          tsflow(args),
-          /^tsflow: .*\/blobs\/[0-9a-f]{2}\/[0-9a-f]{64}: blob [0-9a-f]{12} is corrupt: 5 bytes/,
+      const start = `${runs.types.pathspec}/start`;
+      const [id] = taskIds(root, runs.types, "start");
+      const large = blobOf(root, fixture.taskFile(runs.types, "start", id, root), "large");
+      const text = blobOf(root, fixture.taskFile(runs.types, "start", id, root), "text");
+      const hash = (file: string) => basename(file).slice(0, 12);
+      for (const damage of [(file: string) => flipByte(file), (file: string) => truncateSync(file, 5), rmSync]) {
+        cpSync(join(fixture.root, "blobs"), join(root, "blobs"), { recursive: true });
+        damage(large);
+        const result = tsflow(["dump", start, "--datastore-root", root]);
+        assertDamageSummary(result, [`${start}/${id}/large`]);
+        assert.match(result.stdout, /^ {2}map +Map\(2\) +\d+ B +Map\(2\) \{ 'a' => 1, 'b' => 2 \}$/m);
+        assert.match(result.stdout, /^ {2}text +string\(3000\) +[\d.]+ kB +'x{20}/m);
+        assert.match(
+          result.stdout,
+          new RegExp(
+            `^ {2}large +Float64Array\\(400000\\) +[\\d.]+ MB +UNREADABLE: blob ${hash(large)} is (damaged|missing)`,
+            "m",
+          ),
         );
+        const json = tsflow(["dump", start, "--json", "--datastore-root", root]);
+        assertDamageSummary(json, [`${start}/${id}/large`]);
+        const out = JSON.parse(json.stdout) as DumpJson;
+        const { message } = out.unreadable[0];
+        assert.deepEqual(out.unreadable, [{ pathspec: `${start}/${id}/large`, message }]);
+        assert.match(
+          message,
+          new RegExp(
+            `^${large}: blob ${hash(large)} is (damaged|missing).* \\(artifact 'large' of task ${start}/${id}\\)$`,
+          ),
+        );
+        assert.deepEqual(out.tasks[0].artifacts.large, { $type: "Unreadable", message });
+        assert.deepEqual(out.tasks[0].artifacts.floats, { $type: "Float64Array", length: 2, values: [0.5, 1.5] });
+        assert.equal(out.tasks[0].artifacts.text, "x".repeat(3000));
       }
-      const task = fixture.taskFile(runs.branch, "a", "2", root);
-      writeFileSync(task, '{"format":1,');
-      assertOneLineFailure(
-        tsflow(["dump", runs.branch.pathspec, "--json", "--datastore-root", root]),
-        new RegExp(`^tsflow: ${task}: task metadata is not valid JSON`),
+      // A flipped byte never reads as a value: the message says why.
+      cpSync(join(fixture.root, "blobs"), join(root, "blobs"), { recursive: true });
+      flipByte(text);
+      const flipped = JSON.parse(tsflow(["dump", start, "--json", "--datastore-root", root]).stdout) as DumpJson;
+      assert.match(
+        flipped.unreadable[0].message,
+        new RegExp(
+          `^${text}: blob ${hash(text)} is damaged: its bytes no longer match their SHA-256 \\(artifact 'text' of task ${start}/${id}\\)$`,
+        ),
       );
+    });
+
+    test("a damaged inline value in a task record marks that artifact only", () => {
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      const end = `${runs.branch.pathspec}/end`;
+      const [id] = taskIds(root, runs.branch, "end");
+      damageInline(fixture.taskFile(runs.branch, "end", id, root), "out");
+      const result = tsflow(["dump", runs.branch.pathspec, "--json", "--datastore-root", root]);
+      assertDamageSummary(result, [`${end}/${id}/out`]);
+      const out = JSON.parse(result.stdout) as DumpJson;
+      assert.equal(out.tasks.length, 5);
+      assert.deepEqual(out.tasks.at(-1)!.artifacts.out, {
+        $type: "Unreadable",
+        message: `artifact 'out' of task ${end}/${id}: the value stored in the task record is damaged: its bytes no longer match their SHA-256`,
+      });
+    });
+
+    test("a step with one unreadable task record shows the others and marks the broken one, exit 1", () => {
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      const train = `${runs["nested-foreach"].pathspec}/train`;
+      const ids = taskIds(root, runs["nested-foreach"], "train");
+      const broken = fixture.taskFile(runs["nested-foreach"], "train", ids[2], root);
+      writeFileSync(broken, '{"format":1,');
+      const text = tsflow(["dump", train, "--datastore-root", root]);
+      assertDamageSummary(text, [`${train}/${ids[2]}`]);
+      assert.equal([...text.stdout.matchAll(/^Task \S+ +succeeded/gm)].length, 5);
+      assert.match(
+        text.stdout,
+        new RegExp(`^Task ${train}/${ids[2]} +UNREADABLE\n {2}${broken}: task metadata is not valid JSON`, "m"),
+      );
+      const json = tsflow(["dump", runs["nested-foreach"].pathspec, "--json", "--datastore-root", root]);
+      assertDamageSummary(json, [`${train}/${ids[2]}`]);
+      const out = JSON.parse(json.stdout) as DumpJson;
+      const entry = out.tasks.find((t) => t.pathspec === `${train}/${ids[2]}`);
+      assert.deepEqual(entry, {
+        pathspec: `${train}/${ids[2]}`,
+        step: "train",
+        id: ids[2],
+        unreadable: `${broken}: task metadata is not valid JSON (truncated or overwritten?)`,
+      });
+      assert.equal(out.tasks.filter((t) => t.status === "succeeded").length, out.tasks.length - 1);
+      // Naming the broken task alone prints it as unreadable too.
+      assertDamageSummary(tsflow(["dump", `${train}/${ids[2]}`, "--datastore-root", root]), [`${train}/${ids[2]}`]);
     });
   });
 
@@ -460,6 +547,19 @@ describe("tsflow runs, dump, logs and tag", () => {
       }
       const quiet = tsflow(["logs", `${runs.hello.pathspec}/hello/2`, "--stderr", "--datastore-root", root]);
       assert.equal(quiet.stderr, `${runs.hello.pathspec}/hello/2 has printed nothing yet to stderr.\n`);
+    });
+
+    test("prints a task whose record is damaged: logs are files of their own", () => {
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      writeFileSync(fixture.taskFile(runs.hello, "hello", "2", root), "{ garbled");
+      for (const pathspec of [`${runs.hello.pathspec}/hello/2`, `${runs.hello.pathspec}/hello`]) {
+        const result = tsflow(["logs", pathspec, "--datastore-root", root]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.equal(result.stdout, "hello, world\n");
+      }
+      const quiet = tsflow(["logs", `${runs.hello.pathspec}/hello/2`, "--stderr", "--datastore-root", root]);
+      assert.equal(quiet.stderr, `${runs.hello.pathspec}/hello/2 printed nothing to stderr.\n`);
     });
 
     test("a step of several tasks, or a bad pathspec, is one line and exit 2", () => {

@@ -21,6 +21,7 @@ import {
   type Run as RunObject,
 } from "../../runtime/src/client";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+import { allBlobs, flipByte } from "../support/damage";
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -426,22 +427,62 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
       );
     });
 
-    test("a truncated blob is an error naming its file", async () => {
+    test("a truncated or flipped blob is an error naming its file, the artifact and the task", async () => {
+      read();
+      for (const damage of [(file: string) => truncateSync(file, 10), (file: string) => flipByte(file)]) {
+        const copy = fixture.copy();
+        for (const blob of allBlobs(join(copy, ".tsflow"))) damage(blob);
+        useDatastore(join(copy, ".tsflow"));
+        const start = (await collect(Run(runs.churn.pathspec).step("start").tasks()))[0];
+        await assert.rejects(start.artifact("rows"), (error: Error) => {
+          assert.ok(error instanceof DatastoreError);
+          assert.match(
+            error.message,
+            new RegExp(
+              `^${copy}/\\.tsflow/blobs/.*: blob [0-9a-f]{12} is damaged: (10 bytes where \\d+ were stored|its bytes no longer match their SHA-256) \\(artifact 'rows' of task ${start.pathspec}\\)$`,
+            ),
+          );
+          return true;
+        });
+      }
+    });
+
+    test("step.tasks() skips a task whose record is damaged and reports it; step.task(id) throws its error", async () => {
       read();
       const copy = fixture.copy();
-      const blobs = join(copy, ".tsflow", "blobs");
-      for (const dir of readdirSync(blobs))
-        for (const blob of readdirSync(join(blobs, dir))) truncateSync(join(blobs, dir, blob), 10);
-      useDatastore(join(copy, ".tsflow"));
-      const start = (await collect(Run(runs.churn.pathspec).step("start").tasks()))[0];
-      await assert.rejects(start.artifact("rows"), (error: Error) => {
-        assert.ok(error instanceof DatastoreError);
-        assert.match(
-          error.message,
-          new RegExp(`^${copy}/\\.tsflow/blobs/.*: blob [0-9a-f]{12} is corrupt: 10 bytes where \\d+ were stored$`),
-        );
-        return true;
-      });
+      const root = join(copy, ".tsflow");
+      const train = Run(runs["nested-foreach"].pathspec).step("train");
+      const ids = train.taskIds();
+      const broken = fixture.taskFile(runs["nested-foreach"], "train", ids[1], root);
+      writeFileSync(broken, "{ garbled");
+      useDatastore(root);
+      const step = Step(train.pathspec);
+      const reported: string[] = [];
+      const tasks = await collect(
+        step.tasks({ onError: (error, pathspec) => reported.push(`${pathspec} ${error.message}`) }),
+      );
+      assert.deepEqual(
+        tasks.map((t) => t.id),
+        ids.filter((id) => id !== ids[1]),
+      );
+      assert.deepEqual(reported, [
+        `${train.pathspec}/${ids[1]} ${broken}: task metadata is not valid JSON (truncated or overwritten?)`,
+      ]);
+      assert.throws(
+        () => step.task(ids[1]),
+        (e: Error) => e instanceof DatastoreError && e.message.startsWith(broken),
+      );
+      assert.equal((await taskLogs(`${train.pathspec}/${ids[1]}`)).finished, true);
+    });
+
+    test("a damaged end record is an error from run.data(), not a run that seems unfinished", async () => {
+      read();
+      const copy = fixture.copy();
+      const root = join(copy, ".tsflow");
+      const end = Run(runs.branch.pathspec).step("end").taskIds()[0];
+      writeFileSync(fixture.taskFile(runs.branch, "end", end, root), "{ garbled");
+      useDatastore(root);
+      await assert.rejects(Run(runs.branch.pathspec).data(), DatastoreError);
     });
 
     test("a garbled run.json is skipped (and reported) in listings; the other runs stay readable", async () => {
@@ -505,10 +546,15 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
         (e: Error) =>
           e instanceof DatastoreError && e.message.startsWith(fixture.taskFile(runs.branch, "join", "4", root)),
       );
-      await assert.rejects(
-        collect(Run(runs.foreach.pathspec).step("start").tasks()),
-        /garbled reference for artifact 'grid'/,
+      assert.throws(() => Run(runs.foreach.pathspec).step("start").task("1"), /garbled reference for artifact 'grid'/);
+      const skipped: string[] = [];
+      const listed = await collect(
+        Run(runs.foreach.pathspec)
+          .step("start")
+          .tasks({ onError: (error) => skipped.push(error.message) }),
       );
+      assert.deepEqual(listed, []);
+      assert.match(skipped.join("\n"), /garbled reference for artifact 'grid'/);
     });
 
     test("foreign files and folders inside the datastore are ignored", async () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ExplorerData, type ExplorerSource, type WorkspaceFlow } from "../../client/src/runs-view/data";
 import type { ExplorerFilter } from "../../client/src/runs-view/filter";
@@ -20,6 +20,7 @@ import type {
 import { runChanged } from "../../client/src/runs-view/nodes";
 import { defaultNamespace, getNamespace, namespace, useDatastore } from "../../runtime/src/client";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
+import { damageInline } from "../support/damage";
 import { EXAMPLES_DIR } from "../support/examples";
 import { CLI } from "../support/cli";
 import { cloneRuns } from "../support/clone-runs";
@@ -327,10 +328,47 @@ describe("runs explorer data on datastores made by real runs", () => {
     const data = new ExplorerData(source(root), { onError: (e) => errors.push(e.message) });
     assert.deepEqual(labels(await rows(data, "HelloFlow")), [runs.hello2.id]);
     assert.match(errors.join("\n"), /run metadata is not valid JSON/);
-    const start = await rows(data, "HelloFlow", runs.hello2.id, "start");
-    assert.equal(start.length, 1);
-    assert.equal(start[0].kind, "message");
-    assert.match(start[0].label, /task metadata is not valid JSON/);
+    const start = (await rows(data, "HelloFlow", runs.hello2.id, "start")) as TaskNode[];
+    assert.deepEqual(
+      start.map((n) => [n.kind, n.label, n.status, n.description]),
+      [["task", "task 1", "damaged", "record unreadable"]],
+    );
+    assert.match(start[0].tooltip!, /task metadata is not valid JSON/);
+    // Its logs are files of their own: they stay listed under the message that says why.
+    const inside = await data.children(start[0]);
+    assert.deepEqual(
+      inside.map((n) => n.kind),
+      ["message", "log", "log"],
+    );
+    assert.match(inside[0].label, /task metadata is not valid JSON/);
+  });
+
+  test("a foreach step with one unreadable task record lists the others; a damaged inline value is marked", async () => {
+    const root = join(fixture.copy(), ".tsflow");
+    const folder = dirname(fixture.taskFile(runs.foreach, "a", "1", root));
+    const ids = readdirSync(folder)
+      .filter((name) => /^\d+\.json$/.test(name))
+      .map((name) => name.slice(0, -5))
+      .sort((a, b) => Number(a) - Number(b));
+    assert.equal(ids.length, 3);
+    // Damaged before the first read: the client keeps task records it has read, as they never change.
+    writeFileSync(fixture.taskFile(runs.foreach, "a", ids[1], root), '{"format":1,"flow":');
+    damageInline(fixture.taskFile(runs.foreach, "a", ids[0], root), "x");
+    const data = new ExplorerData(source(root));
+    const tasks = (await rows(data, "ForeachFlow", runs.foreach.id, "a")) as TaskNode[];
+    assert.deepEqual(
+      tasks.map((n) => [n.label, n.status]),
+      [
+        [`task ${ids[0]}`, "succeeded"],
+        [`task ${ids[1]}`, "damaged"],
+        [`task ${ids[2]}`, "succeeded"],
+      ],
+    );
+    const artifacts = (await data.children(tasks[0])).filter((n): n is ArtifactNode => n.kind === "artifact");
+    const damaged = artifacts.find((n) => n.label === "x")!;
+    assert.match(damaged.description!, /unreadable$/);
+    assert.match(damaged.tooltip!, /the value stored in the task record is damaged/);
+    assert.match(artifacts.find((n) => n.label === "grid")!.description!, /\["x","y","z"\]$/);
   });
 });
 

@@ -5,10 +5,10 @@
  * previews of small, inline ones, and only when a task is expanded.
  */
 import { dirname } from "node:path";
-import { NotFoundError, type Run } from "../../../runtime/src/client";
+import { DatastoreError, NotFoundError, type Run, type Step, type Task } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
 import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
-import { artifactNodes, attemptNodes, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
+import { artifactNodes, attemptNodes, damagedTaskNode, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
 import { statusMatches, type ExplorerFilter } from "./filter";
 import { joined } from "./format";
 import { FlowFiles } from "./flow-files";
@@ -261,9 +261,7 @@ export class ExplorerData {
         break;
       }
       nodes.push(
-        finished.has(id)
-          ? taskNode(step.task(id), node.flowFile)
-          : unfinishedTaskNode(node, id, run.status === "running"),
+        finished.has(id) ? finishedTaskNode(step, id, node) : unfinishedTaskNode(node, id, run.status === "running"),
       );
       // Yield between tasks: a foreach of thousands should not hold the extension host.
       if (nodes.length % 200 === 0) await Promise.resolve();
@@ -274,9 +272,16 @@ export class ExplorerData {
   private async taskContents(node: TaskNode): Promise<ExplorerNode[]> {
     const [flow, runId, stepName, id] = node.pathspec.split("/");
     const step = this.readRun(flow, runId).step(stepName);
-    // A task shown as running may have finished since: its record says so.
-    const task = step.taskIds().includes(id) ? step.task(id) : undefined;
     const root = this.require().root;
+    let task: Task | undefined;
+    try {
+      // A task shown as running may have finished since: its record says so.
+      task = step.taskIds().includes(id) ? step.task(id) : undefined;
+    } catch (error) {
+      if (!(error instanceof DatastoreError)) throw error;
+      // A damaged record hides the artifacts, not the logs: those are files of their own.
+      return [message(node.key, error.message, "warning"), ...logNodes(undefined, node, root)];
+    }
     const artifacts = task ? await artifactNodes(task, root) : [];
     return [...artifacts, ...(task ? attemptNodes(task) : []), ...logNodes(task, node, root)];
   }
@@ -327,6 +332,16 @@ export class ExplorerData {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.onError(failure);
     return message(parent, failure.message, "warning");
+  }
+}
+
+/** A finished task's row; one whose record cannot be read says so, and the others still show. */
+function finishedTaskNode(step: Step, id: string, node: StepNode): TaskNode {
+  try {
+    return taskNode(step.task(id), node.flowFile);
+  } catch (error) {
+    if (error instanceof DatastoreError) return damagedTaskNode(node, id, error);
+    throw error;
   }
 }
 

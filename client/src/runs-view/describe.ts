@@ -156,21 +156,46 @@ export function unfinishedTaskNode(step: StepNode, id: string, runRunning: boole
 }
 
 /**
+ * A task whose record exists but cannot be read (garbled, truncated): the row says so and why, and
+ * opens on its logs, which are files of their own.
+ */
+export function damagedTaskNode(step: StepNode, id: string, error: Error): TaskNode {
+  const pathspec = `${step.pathspec}/${id}`;
+  return {
+    kind: "task",
+    key: `task:${pathspec}`,
+    label: `task ${id}`,
+    description: "record unreadable",
+    tooltip: `${pathspec}: its record cannot be read\n${error.message}\ntsflow doctor checks the whole datastore`,
+    icon: statusIcon("damaged"),
+    contextValue: "task damaged",
+    collapsible: "collapsed",
+    pathspec,
+    step: step.step,
+    status: "damaged",
+    finished: true,
+    flowFile: step.flowFile,
+  };
+}
+
+/**
  * A task's artifacts: name, type and size from its record, and a preview of the values small
- * enough to be stored inline in that record; larger values are never read here.
+ * enough to be stored inline in that record; larger values are never read here. An inline value
+ * that cannot be read back (its bytes damaged) is marked so.
  */
 export async function artifactNodes(task: Task, datastore: string): Promise<ArtifactNode[]> {
   const nodes: ArtifactNode[] = [];
   for (const { name, type, size } of task.artifactInfo()) {
-    const preview = size <= INLINE_LIMIT ? await task.artifact(name).then(previewValue, () => "") : "";
+    const read = size <= INLINE_LIMIT ? await inlinePreview(task, name) : { preview: "" };
+    const { preview, damage } = read;
     const viewable = isViewableType(type);
     nodes.push({
       kind: "artifact",
       key: `artifact:${task.pathspec}/${name}`,
       label: name,
-      description: joined(type, formatBytes(size), preview),
-      tooltip: `${task.pathspec} ${name}: ${type}, ${formatBytes(size)}${preview ? `\n${preview}` : ""}`,
-      icon: artifactIcon(type),
+      description: joined(type, formatBytes(size), damage ? "unreadable" : preview),
+      tooltip: `${task.pathspec} ${name}: ${type}, ${formatBytes(size)}${damage ? `\n${damage}` : preview ? `\n${preview}` : ""}`,
+      icon: damage ? statusIcon("damaged") : artifactIcon(type),
       contextValue: `artifact${viewable ? " viewable" : ""}`,
       collapsible: "none",
       target: { datastore, task: task.pathspec, artifact: name },
@@ -180,6 +205,15 @@ export async function artifactNodes(task: Task, datastore: string): Promise<Arti
     });
   }
   return nodes;
+}
+
+/** A small value's preview, or what keeps it from being read. */
+async function inlinePreview(task: Task, name: string): Promise<{ preview: string; damage?: string }> {
+  try {
+    return { preview: previewValue(await task.artifact(name)) };
+  } catch (error) {
+    return { preview: "", damage: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function artifactIcon(type: string): Icon {

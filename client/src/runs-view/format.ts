@@ -12,6 +12,7 @@ const ICONS: Record<NodeStatus, Icon> = {
   failed: { id: "error", color: "testing.iconFailed" },
   unfinished: { id: "warning", color: "list.warningForeground" },
   pending: { id: "circle-large-outline" },
+  damaged: { id: "warning", color: "list.errorForeground" },
 };
 
 /** The icon of a status: a spinner while running, green and red once done. */

@@ -14,7 +14,8 @@ export interface Icon {
 }
 
 /** The status a row shows: a run's, a step's or a task's. */
-export type NodeStatus = "running" | "succeeded" | "failed" | "unfinished" | "pending";
+/** `damaged`: a task whose record cannot be read; its logs, files of their own, still can. */
+export type NodeStatus = "running" | "succeeded" | "failed" | "unfinished" | "pending" | "damaged";
 
 /** What every row has. */
 export interface NodeBase {

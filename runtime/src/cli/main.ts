@@ -3,6 +3,7 @@ import { UsageError } from "./args";
 import type { Command } from "./command";
 import { checkCommand } from "./commands/check";
 import { initCommand } from "./commands/init";
+import { doctorCommand } from "./commands/doctor";
 import { dumpCommand } from "./commands/dump";
 import { logsCommand } from "./commands/logs";
 import { resumeCommand } from "./commands/resume";
@@ -24,6 +25,7 @@ const COMMANDS: Command[] = [
   dumpCommand,
   logsCommand,
   tagCommand,
+  doctorCommand,
   initCommand,
 ];
 

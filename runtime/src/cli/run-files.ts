@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Datastore } from "../datastore";
+import { DatastoreError } from "../datastore/errors";
 import type { ArtifactRef, RunRecord } from "../datastore/records";
 import type { JsonValue, Parameter } from "../graph/model";
+import { readable } from "../exec/resume-check";
 import { UsageError } from "./args";
 
 /**
@@ -47,10 +49,12 @@ export function originFileParameters(
   datastore: Datastore,
   cwd: string,
 ): Record<string, ArtifactRef> | undefined {
-  const [startId] = datastore.tasks.ids(origin.flow, origin.id, "start");
-  const start = startId === undefined ? undefined : datastore.tasks.read(origin.flow, origin.id, "start", startId);
   const files = parameters.filter((p) => p.type === "file");
   if (files.length === 0) return undefined;
+  const [startId] = datastore.tasks.ids(origin.flow, origin.id, "start");
+  // A damaged start record (resume runs start again then) keeps no content: the files are read again.
+  const read = startId === undefined ? undefined : readable(datastore, origin, "start", startId);
+  const start = read instanceof DatastoreError ? undefined : read;
   if (start?.status === "succeeded" && files.every((p) => start.artifacts[p.name]))
     return Object.fromEntries(files.map((p) => [p.name, start.artifacts[p.name]]));
   return storeFileParameters(command, parameters, origin.parameters, datastore, cwd);

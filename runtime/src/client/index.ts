@@ -14,7 +14,7 @@
 export { namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot } from "./context";
 export { Flow, flows, ClientFlow, type RunsOptions } from "./flow";
 export { Run, ClientRun } from "./run";
-export { Step, ClientStep } from "./step";
+export { Step, ClientStep, type TasksOptions } from "./step";
 export {
   Task,
   ClientTask,

@@ -112,9 +112,9 @@ export class ClientRun {
 
   /** The task of the `end` step, once the run has reached it. */
   async endTask(): Promise<Task | undefined> {
-    if (!this.store.taskIds(this.flow, this.id, "end").length) return undefined;
-    for await (const task of this.step("end").tasks()) return task;
-    return undefined;
+    const [id] = this.store.taskIds(this.flow, this.id, "end");
+    // A damaged end record is an error naming it, not a run that seems not to have ended.
+    return id === undefined ? undefined : await Promise.resolve(this.step("end").task(id));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../datastore/errors";
+import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { RunRecord, StepProgress } from "../datastore/records";
 import { closestName } from "../graph/checks/check";
 import { currentStore } from "./context";
@@ -49,11 +49,24 @@ export class ClientStep {
     return [...all].sort((a, b) => Number(a) - Number(b));
   }
 
-  /** The step's finished tasks in id order (a foreach's tasks in element order), read one by one. */
-  async *tasks(): AsyncGenerator<Task, void, undefined> {
+  /**
+   * The step's finished tasks in id order (a foreach's tasks in element order), read one by one.
+   * A task whose record cannot be read (damaged, truncated) is skipped and reported to
+   * `options.onError`, so one damaged record hides nothing else; `step.task(id)` throws its error.
+   */
+  async *tasks(options: TasksOptions = {}): AsyncGenerator<Task, void, undefined> {
+    const onError = options.onError ?? warn;
     for (const id of this.taskIds()) {
-      // A task listed a moment ago is there: records are written whole and never removed.
-      yield await Promise.resolve(loadTask(this.store, this.flow, this.runId, this.name, id));
+      let task: Task;
+      try {
+        // A task listed a moment ago is there: records are written whole and never removed.
+        task = loadTask(this.store, this.flow, this.runId, this.name, id);
+      } catch (error) {
+        if (!(error instanceof DatastoreError)) throw error;
+        onError(error, `${this.pathspec}/${id}`);
+        continue;
+      }
+      yield await Promise.resolve(task);
     }
   }
 
@@ -62,6 +75,19 @@ export class ClientStep {
     splitPathspec(`${this.pathspec}/${id}`, 4);
     return loadTask(this.store, this.flow, this.runId, this.name, id);
   }
+}
+
+/** What `step.tasks()` does with a task whose record cannot be read. */
+export interface TasksOptions {
+  /**
+   * Called with the error of a task whose record cannot be read (garbled, truncated, foreign) and
+   * the task's pathspec; the task is skipped. Without it, the error becomes a process warning.
+   */
+  onError?: (error: DatastoreError, pathspec: string) => void;
+}
+
+function warn(error: Error): void {
+  process.emitWarning(`skipped a task: ${error.message}`, "TsflowWarning");
 }
 
 /** A step of a run, as the client returns it. */

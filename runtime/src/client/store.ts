@@ -1,7 +1,7 @@
-import { statSync } from "node:fs";
-import { openDatastore, type Datastore } from "../datastore";
-import { DatastoreError, NotFoundError } from "../datastore/errors";
+import { openDatastore, requireDatastore, type Datastore } from "../datastore";
+import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
+import { checkRunRecord, checkTaskRecord } from "../datastore/record-checks";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import { isTsflowError } from "../errors";
 
@@ -24,16 +24,7 @@ export class ClientStore {
 
   /** Throws a NotFoundError naming the root when there is no datastore there. */
   requireExists(): void {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(this.root).isDirectory();
-    } catch {
-      throw new NotFoundError(
-        `no TSFlow datastore at ${this.root}: run a flow there first, or point --datastore-root or TSFLOW_DATASTORE_ROOT at one`,
-        this.root,
-      );
-    }
-    if (!isDirectory) throw new DatastoreError("is not a TSFlow datastore (a file, not a folder)", this.root);
+    requireDatastore(this.root);
   }
 
   /** Flows with at least one run folder; foreign files in `flows/` are ignored. */
@@ -81,7 +72,7 @@ export class ClientStore {
 
   /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
   artifact(task: TaskRecord, name: string, ref: ArtifactRef): unknown {
-    const where = `${this.taskPath(task)} (artifact ${name})`;
+    const where = `artifact '${name}' of task ${task.flow}/${task.runId}/${task.step}/${task.id}`;
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
       this.datastore.artifacts.load(ref, where),
     );
@@ -122,36 +113,6 @@ export class ClientStore {
         `cannot be read (${code}): not what TSFlow wrote there`,
         this.datastore.storage.describe(key),
       );
-    }
-  }
-}
-
-/** parseRecord checks a record's keys; these are the shapes the client then relies on. */
-function checkRunRecord(record: RunRecord, path: string): void {
-  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "string");
-  if (!strings(record.tags) || !strings(record.systemTags)) {
-    throw new DatastoreError("run metadata has garbled tags: not written by TSFlow", path);
-  }
-  if (typeof record.startedAt !== "string" || Number.isNaN(Date.parse(record.startedAt))) {
-    throw new DatastoreError("run metadata has no valid start time", path);
-  }
-  record.steps ??= {};
-  record.parameters ??= {};
-  const steps = record.steps as unknown;
-  const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject(steps) || !Object.values(record.steps).every((p) => isObject(p) && typeof p.total === "number")) {
-    throw new DatastoreError("run metadata has garbled step progress: not written by TSFlow", path);
-  }
-}
-
-function checkTaskRecord(record: TaskRecord, path: string): void {
-  const artifacts = record.artifacts as unknown;
-  if (typeof artifacts !== "object" || artifacts === null || Array.isArray(artifacts)) {
-    throw new DatastoreError("task metadata has no artifact table: not written by TSFlow", path);
-  }
-  for (const [name, ref] of Object.entries(record.artifacts)) {
-    if (typeof ref?.hash !== "string" || typeof ref.size !== "number" || !/^[0-9a-f]{64}$/.test(ref.hash)) {
-      throw new DatastoreError(`task metadata has a garbled reference for artifact '${name}'`, path);
     }
   }
 }

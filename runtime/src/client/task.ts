@@ -1,4 +1,4 @@
-import { NotFoundError } from "../datastore/errors";
+import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { LogStream } from "../datastore/layout";
 import type {
   ForeachFrame,
@@ -291,13 +291,15 @@ function readTaskLogs(pathspec: string, stream: LogStream, attempt: number | und
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
   const store = currentStore();
   loadRun(store, flow, runId);
-  if (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id)) {
+  const damaged = recordDamaged(store, flow, runId, step, id);
+  if (!damaged && (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id))) {
     const task = loadTask(store, flow, runId, step, id);
     const chosen = attempt ?? task.latestAttempt;
     const text = task.logsSync(stream, { attempt: chosen });
     return { text, finished: task.finished, attempt: chosen, attempts: task.attempts.map((a) => a.attempt) };
   }
-  // Still running: its attempts are those that have begun a log; the last is the current one.
+  // Still running, or its record cannot be read: its attempts are those that have begun a log, the
+  // last being the current one. A damaged record was written, so that task had finished.
   const logged = store.logAttempts(flow, runId, step, id);
   const latest = logged.at(-1) ?? 0;
   const attempts = Array.from({ length: latest + 1 }, (_, n) => n);
@@ -305,9 +307,24 @@ function readTaskLogs(pathspec: string, stream: LogStream, attempt: number | und
   if (!attempts.includes(chosen)) {
     throw new NotFoundError(`${pathspec} has no attempt ${chosen} (yet): ${attemptList(attempts)}`, pathspec);
   }
-  return { text: store.log(flow, runId, step, id, stream, chosen) ?? "", finished: false, attempt: chosen, attempts };
+  const text = store.log(flow, runId, step, id, stream, chosen) ?? "";
+  return { text, finished: damaged, attempt: chosen, attempts };
 }
 
 function attemptList(attempts: number[]): string {
   return attempts.length === 1 ? `its only attempt is ${attempts[0]}` : `its attempts are ${attempts.join(", ")}`;
+}
+
+/**
+ * Whether the task has a record that cannot be read. Its logs are files of their own, so they
+ * stay readable; a record is written when a task finishes, so the task had finished.
+ */
+function recordDamaged(store: ClientStore, flow: string, runId: string, step: string, id: string): boolean {
+  try {
+    store.task(flow, runId, step, id);
+    return false;
+  } catch (error) {
+    if (error instanceof DatastoreError) return true;
+    throw error;
+  }
 }

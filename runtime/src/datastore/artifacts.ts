@@ -21,13 +21,21 @@ export class ArtifactStore {
     return ref;
   }
 
-  /** The stored bytes behind a reference, for readers that want them undecoded. */
-  bytes(ref: ArtifactRef): Buffer {
-    return ref.inline !== undefined ? Buffer.from(ref.inline, "base64") : this.blobs.get(ref.hash, ref.size);
+  /**
+   * The stored bytes behind a reference, for readers that want them undecoded, checked against the
+   * reference's SHA-256 and size: damaged bytes are a DatastoreError naming `where` (the artifact
+   * and its task) and the blob, never a wrong value.
+   */
+  bytes(ref: ArtifactRef, where: string): Buffer {
+    if (ref.inline === undefined) return this.blobs.get(ref.hash, ref.size, where);
+    const bytes = Buffer.from(ref.inline, "base64");
+    const problem = inlineProblem(ref, bytes);
+    if (problem) throw new DatastoreError(problem, where);
+    return bytes;
   }
 
   load(ref: ArtifactRef, where: string): unknown {
-    const bytes = this.bytes(ref);
+    const bytes = this.bytes(ref, where);
     try {
       return deserializeValue(bytes);
     } catch (error) {
@@ -37,4 +45,20 @@ export class ArtifactStore {
       );
     }
   }
+
+  /**
+   * What is wrong with a reference's stored value ("the value stored in the task record is
+   * damaged...", "blob 3fa1b2c3d4e5 is missing..."), or undefined when it is intact. A blob is read
+   * whole to check its hash, without being kept.
+   */
+  problem(ref: ArtifactRef): string | undefined {
+    if (ref.inline !== undefined) return inlineProblem(ref, Buffer.from(ref.inline, "base64"));
+    const problem = this.blobs.problem(ref.hash, ref.size);
+    return problem && `blob ${ref.hash.slice(0, 12)} ${problem}: ${this.blobs.describe(ref.hash)}`;
+  }
+}
+
+function inlineProblem(ref: ArtifactRef, bytes: Buffer): string | undefined {
+  if (bytes.length === ref.size && BlobStore.hash(bytes) === ref.hash) return undefined;
+  return "the value stored in the task record is damaged: its bytes no longer match their SHA-256";
 }

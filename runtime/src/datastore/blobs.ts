@@ -4,9 +4,13 @@ import type { Storage } from "./storage";
 
 /**
  * Content-addressed bytes: a value is stored once under its SHA-256, however many tasks and runs
- * carry it. Writing a blob that exists costs a stat, not a write.
+ * carry it. Every read is checked against that hash, so a damaged blob is an error, never a wrong
+ * value; storing a value whose blob is damaged writes it again.
  */
 export class BlobStore {
+  /** Blobs this process found intact when storing them again: checked once, not on every put. */
+  private readonly intact = new Set<string>();
+
   constructor(private readonly storage: Storage) {}
 
   static hash(bytes: Uint8Array): string {
@@ -17,25 +21,68 @@ export class BlobStore {
     return `blobs/${hash.slice(0, 2)}/${hash}`;
   }
 
-  /** Stores `bytes` under their hash (given when the caller already computed it). */
+  /**
+   * Stores `bytes` under their hash (given when the caller already computed it). A blob that
+   * exists costs a stat and, when its size is right, one read to check its hash (once per process):
+   * a damaged blob, of the wrong size or the wrong bytes, is replaced, which heals the datastore.
+   */
   put(bytes: Uint8Array, hash = BlobStore.hash(bytes)): string {
     const key = BlobStore.key(hash);
-    if (!this.storage.exists(key)) this.storage.create(key, bytes);
+    const size = this.storage.size(key);
+    // A writer that creates it first, meanwhile, writes the same bytes.
+    if (size === undefined) {
+      this.storage.create(key, bytes);
+      return hash;
+    }
+    if (this.intact.has(hash)) return hash;
+    if (size === bytes.length && this.problem(hash, bytes.length) === undefined) {
+      this.intact.add(hash);
+      return hash;
+    }
+    this.storage.write(key, bytes);
     return hash;
   }
 
-  /** The bytes of a blob, checked against the size recorded when it was stored. */
-  get(hash: string, expectedSize: number): Buffer {
+  /**
+   * The bytes of a blob, hashed while they are read and checked against the hash and the size
+   * recorded when they were stored. `what` names the value for messages ("artifact 'x' of task F/1/s/2").
+   */
+  get(hash: string, expectedSize: number, what?: string): Buffer {
     const key = BlobStore.key(hash);
-    const bytes = this.storage.read(key);
-    if (!bytes)
-      throw new DatastoreError(`blob ${hash.slice(0, 12)} is missing from the datastore`, this.storage.describe(key));
-    if (bytes.length !== expectedSize) {
-      throw new DatastoreError(
-        `blob ${hash.slice(0, 12)} is corrupt: ${bytes.length} bytes where ${expectedSize} were stored`,
-        this.storage.describe(key),
-      );
-    }
+    const hasher = createHash("sha256");
+    const bytes = this.storage.read(key, (chunk) => hasher.update(chunk));
+    if (!bytes) throw this.error(hash, "is missing from the datastore", what);
+    if (bytes.length !== expectedSize) throw this.error(hash, sizeProblem(bytes.length, expectedSize), what);
+    if (hasher.digest("hex") !== hash) throw this.error(hash, HASH_PROBLEM, what);
     return bytes;
   }
+
+  /**
+   * What is wrong with a blob ("is missing...", "is damaged: ..."), or undefined when it is intact:
+   * its size (when known) and its SHA-256, read without keeping it.
+   */
+  problem(hash: string, expectedSize?: number): string | undefined {
+    const key = BlobStore.key(hash);
+    const size = this.storage.size(key);
+    if (size === undefined) return "is missing from the datastore";
+    if (expectedSize !== undefined && size !== expectedSize) return sizeProblem(size, expectedSize);
+    const hasher = createHash("sha256");
+    if (!this.storage.scan(key, (chunk) => hasher.update(chunk))) return "is missing from the datastore";
+    return hasher.digest("hex") === hash ? undefined : HASH_PROBLEM;
+  }
+
+  /** Where a blob lives, for messages. */
+  describe(hash: string): string {
+    return this.storage.describe(BlobStore.key(hash));
+  }
+
+  private error(hash: string, problem: string, what: string | undefined): DatastoreError {
+    return new DatastoreError(`blob ${hash.slice(0, 12)} ${problem}${what ? ` (${what})` : ""}`, this.describe(hash));
+  }
+}
+
+const HASH_PROBLEM = "is damaged: its bytes no longer match their SHA-256";
+
+function sizeProblem(actual: number, expected: number): string {
+  return `is damaged: ${actual} bytes where ${expected} were stored`;
 }

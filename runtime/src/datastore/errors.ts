@@ -5,8 +5,12 @@ import { TsflowError } from "../errors";
  * The message starts with the file's path, since boundaries print only the message.
  */
 export class DatastoreError extends TsflowError {
+  /** What is wrong, without the path: for a listing that shows the path elsewhere. */
+  readonly problem: string;
+
   constructor(message: string, path: string) {
     super("datastore", `${path}: ${message}`, path);
+    this.problem = message;
   }
 }
 

@@ -1,9 +1,13 @@
 import {
   appendFileSync,
+  closeSync,
+  fstatSync,
   linkSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -18,8 +22,14 @@ import { dirname, join } from "node:path";
  * writing a temp file and renaming it. Nothing above this layer touches paths.
  */
 export interface Storage {
-  /** The value under `key`, or undefined when there is none. */
-  read(key: string): Buffer | undefined;
+  /**
+   * The value under `key`, or undefined when there is none. With `see`, the value is read in
+   * chunks into one buffer and each chunk is passed to `see` as it arrives, so a caller can hash
+   * what it reads while the bytes are still in the CPU's cache.
+   */
+  read(key: string, see?: (chunk: Uint8Array) => void): Buffer | undefined;
+  /** Passes the value under `key` to `see` chunk by chunk, keeping none of it; false when there is none. */
+  scan(key: string, see: (chunk: Uint8Array) => void): boolean;
   /** Replaces the value under `key` atomically. */
   write(key: string, data: Uint8Array | string): void;
   /** Writes `key` only when it does not exist yet, atomically; true when this call wrote it. */
@@ -34,7 +44,17 @@ export interface Storage {
   remove(key: string): void;
   /** Where the data lives, for messages. */
   describe(key: string): string;
+  /**
+   * Moves the value under `from` to `to` (replacing what is there), for setting damaged data aside;
+   * false when there is nothing under `from`.
+   */
+  move(from: string, to: string): boolean;
+  /** Names under a prefix that writers left half-written (a temp file of a killed process), sorted. */
+  leftovers(prefix: string): string[];
 }
+
+/** Bytes read at a time when a reader looks at each chunk: small enough to stay in the CPU's cache. */
+const CHUNK = 1024 * 1024;
 
 /** The local file system backend, rooted at the datastore directory. */
 export class FsStorage implements Storage {
@@ -48,12 +68,44 @@ export class FsStorage implements Storage {
     return join(this.root, ...key.split("/"));
   }
 
-  read(key: string): Buffer | undefined {
+  read(key: string, see?: (chunk: Uint8Array) => void): Buffer | undefined {
     try {
-      return readFileSync(this.path(key));
+      return see ? this.readChunks(key, see, true) : readFileSync(this.path(key));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
+    }
+  }
+
+  scan(key: string, see: (chunk: Uint8Array) => void): boolean {
+    try {
+      this.readChunks(key, see, false);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Reads a file chunk by chunk into one buffer of its size (`keep`) or into one chunk reused. */
+  private readChunks(key: string, see: (chunk: Uint8Array) => void, keep: boolean): Buffer {
+    const fd = openSync(this.path(key), "r");
+    try {
+      const size = fstatSync(fd).size;
+      const buffer = Buffer.allocUnsafe(keep ? size : Math.min(size, CHUNK));
+      let offset = 0;
+      for (;;) {
+        const at = keep ? offset : 0;
+        // Past the stat'ed size only when a writer appends meanwhile: that is not this file's data.
+        const length = Math.min(CHUNK, keep ? size - offset : buffer.length);
+        const read = length > 0 ? readSync(fd, buffer, at, length, offset) : 0;
+        if (read === 0) break;
+        see(buffer.subarray(at, at + read));
+        offset += read;
+      }
+      return keep ? buffer.subarray(0, offset) : buffer.subarray(0, 0);
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -120,6 +172,29 @@ export class FsStorage implements Storage {
 
   describe(key: string): string {
     return this.path(key);
+  }
+
+  move(from: string, to: string): boolean {
+    const target = this.path(to);
+    this.ensureDir(dirname(target));
+    try {
+      renameSync(this.path(from), target);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  leftovers(prefix: string): string[] {
+    try {
+      return readdirSync(prefix === "" ? this.root : this.path(prefix))
+        .filter((name) => name.endsWith(".tmp"))
+        .sort();
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
   }
 
   /** Removes a key or a whole prefix: a released lock, temp files of killed writers, test data. */

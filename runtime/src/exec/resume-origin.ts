@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import type { Datastore } from "../datastore";
-import { NotFoundError } from "../datastore/errors";
+import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
 import { displayPath } from "../format/paths";
@@ -19,6 +19,8 @@ export interface ResumeTarget {
   namespace: string;
   /** For messages: files are shown relative to it when inside it. */
   cwd: string;
+  /** Hears of a run whose record cannot be read while looking for the latest: it is skipped. */
+  onDamaged?: (pathspec: string, error: DatastoreError) => void;
 }
 
 /**
@@ -42,7 +44,15 @@ export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecor
   }
   const others = new Set<string>();
   for (const id of datastore.runs.ids(flow)) {
-    const run = datastore.runs.read(flow, id);
+    let run: RunRecord | undefined;
+    try {
+      run = datastore.runs.read(flow, id);
+    } catch (error) {
+      // As `tsflow runs` does: a damaged run record is named and skipped, not a reason to stop.
+      if (!(error instanceof DatastoreError) || !target.onDamaged) throw error;
+      target.onDamaged(`${flow}/${id}`, error);
+      continue;
+    }
     if (!run?.systemTags.includes(namespace)) continue;
     if (sameFile(run.flowFile, flowFile)) return run;
     others.add(run.flowFile);

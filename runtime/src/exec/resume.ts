@@ -1,10 +1,12 @@
 import type { Datastore } from "../datastore";
+import { DatastoreError } from "../datastore/errors";
 import type { ForeachFrame, RunRecord, TaskRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
 import type { GraphShape } from "../graph/fingerprint";
 import { loopEdges } from "./loops";
 import type { RunPlan } from "./plan";
 import { checkGraphUnchanged } from "./resume-origin";
+import { CloneCheck, readable, type Uncloneable } from "./resume-check";
 import type { CloneSource } from "./scheduler";
 
 /**
@@ -18,7 +20,7 @@ export function planResume(
   origin: RunRecord,
   named: string | undefined,
   shape?: GraphShape,
-): { step: string; clone: CloneSource } {
+): { step: string; clone: CloneSource; uncloneable: Uncloneable[] } {
   const step = named ?? failedStep(datastore, plan, origin);
   if (!plan.steps.has(step)) {
     throw new TsflowError("usage", `${plan.flow} has no step '${step}': its steps are ${plan.order.join(", ")}`);
@@ -28,17 +30,23 @@ export function planResume(
   // A step in a recursive switch's loop has one task per iteration at the same foreach indices, in
   // task-id order: the n-th time the resumed run reaches it, it clones the origin's n-th task.
   const byKey = new Map<string, TaskRecord[]>();
+  const check = new CloneCheck(datastore, origin);
+  const uncloneable: Uncloneable[] = [];
   for (const name of plan.order) {
     if (rerun.has(name)) continue;
     for (const id of datastore.tasks.ids(origin.flow, origin.id, name)) {
-      const task = datastore.tasks.read(origin.flow, origin.id, name, id);
-      if (task?.status !== "succeeded") continue;
-      const key = taskKey(name, task.foreach);
-      byKey.set(key, [...(byKey.get(key) ?? []), task]);
+      const { record, damage } = check.task(name, id);
+      if (damage) uncloneable.push(damage);
+      if (record?.status !== "succeeded") continue;
+      const key = taskKey(name, record.foreach);
+      byKey.set(key, [...(byKey.get(key) ?? []), record]);
     }
   }
+  // A task that cannot be cloned runs again, and so does everything after it: its new values flow on.
+  for (const damage of uncloneable) for (const name of downstream(plan, damage.step)) rerun.add(name);
   return {
     step,
+    uncloneable,
     clone: { find: (name, foreach) => (rerun.has(name) ? undefined : byKey.get(taskKey(name, foreach))?.shift()) },
   };
 }
@@ -55,10 +63,12 @@ function taskKey(step: string, foreach: ForeachFrame[]): string {
 function failedStep(datastore: Datastore, plan: RunPlan, origin: RunRecord): string {
   if (origin.error?.step && plan.steps.has(origin.error.step)) return origin.error.step;
   if (origin.status !== "succeeded") {
+    // A damaged record counts as a task that did not finish: its step is where to resume.
     const read = (name: string) =>
       datastore.tasks
         .ids(origin.flow, origin.id, name)
-        .map((id) => datastore.tasks.read(origin.flow, origin.id, name, id)!);
+        .map((id) => readable(datastore, origin, name, id))
+        .filter((task): task is TaskRecord => task !== undefined && !(task instanceof DatastoreError));
     const tasks = new Map(plan.order.map((name) => [name, read(name)]));
     for (const name of topologicalOrder(plan)) {
       const done = tasks.get(name)!;

@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
-import { Run, toJsonValue, type JsonValue, type Task } from "../../client";
+import { ClientTask, Run, toJsonValue, type JsonValue, type Task } from "../../client";
 import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
-import { EXIT } from "../exit-codes";
+import { Damage, readArtifact, readTask, Unreadable, type UnreadableTask } from "../damage";
 import { painter, type Paint } from "../format/color";
 import { formatTable } from "../format/table";
 import { formatBytes, formatDuration, formatTime, printable } from "../format/units";
@@ -25,13 +25,22 @@ the flow's TypeScript lines; a task resume copied says which run it came from.
 
 Options:
   --json                print { "pathspec", "tasks": [ { "pathspec", "step", "id",
-                        "status", "artifacts": { NAME: VALUE } } ] } with the full values;
-                        a task that failed (or whose error @catchError caught) has
-                        "error": { "name", "message", "stack", "attempt", "location" },
-                        location being { "file", "line", "column" } in the flow's files;
-                        a task resume copied has "clonedFrom": its task's pathspec
+                        "status", "artifacts": { NAME: VALUE } } ], "unreadable": [] }
+                        with the full values; a task that failed (or whose error
+                        @catchError caught) has "error": { "name", "message", "stack",
+                        "attempt", "location" }, location being { "file", "line",
+                        "column" } in the flow's files; a task resume copied has
+                        "clonedFrom": its task's pathspec
 ${DATASTORE_HELP}
   -h, --help            show this help
+
+A damaged task record or stored value hides nothing else: the rest is printed, the
+damaged entry is marked UNREADABLE with the reason, a line on stderr sums them up and
+the exit code is 1 (\`tsflow doctor\` checks the whole datastore). In --json, a task
+whose record cannot be read is { "pathspec", "step", "id", "unreadable": REASON }, an
+artifact whose value cannot be read is {"$type":"Unreadable","message":REASON}, and
+"unreadable" lists every such entry as { "pathspec", "message" } (an artifact's
+pathspec is FLOW/RUN/STEP/TASK/NAME).
 
 In --json, a value is itself where JSON can hold it. Other values become objects
 tagged "$type": {"$type":"undefined"}, {"$type":"number","value":"NaN"},
@@ -45,7 +54,8 @@ A value whose JSON would pass ${FULL_CHARS.toLocaleString("en-US")} characters i
 {"$type":"Truncated","type":T,"bytes":N,"preview":P}: the first ${PREVIEW_CHARS.toLocaleString("en-US")} characters or so,
 with {"$more":N} (or "$more": N) where items were left out.
 
-Exit codes: 0 printed, 1 the datastore is damaged, 2 a usage error (bad or unknown PATHSPEC).
+Exit codes: 0 printed, 1 the datastore is damaged (what could be read is printed),
+2 a usage error (bad or unknown PATHSPEC).
 `;
 
 /** `tsflow dump`: a run's metadata, then its tasks' artifacts, as text or JSON. */
@@ -65,40 +75,48 @@ export const dumpCommand: Command = {
     // A pathspec names its run outright, so every namespace is searched.
     useClient(io, values["datastore-root"], null);
     const run = Run(parts.slice(0, 2).join("/"));
+    const damage = new Damage();
     const tasks = selectTasks(run, parts[2], parts[3]);
     if (values.json) {
-      const out = { pathspec, tasks: [] as JsonValue[] };
-      for await (const task of tasks) out.tasks.push(await taskJson(task));
+      const out = { pathspec, tasks: [] as JsonValue[], unreadable: damage.entries };
+      for await (const task of tasks) out.tasks.push(await taskJson(task, damage));
       io.stdout(JSON.stringify(out, null, 2) + "\n");
-      return EXIT.ok;
+      return damage.report(io);
     }
     const paint = painter(io.color);
     io.stdout(runText(run, paint));
     let count = 0;
     for await (const task of tasks) {
-      io.stdout("\n" + (await taskText(task, paint)));
+      io.stdout("\n" + (await taskText(task, paint, damage)));
       count++;
     }
     if (count === 0) io.stdout(`\n${pathspec} has no finished task yet.\n`);
-    return EXIT.ok;
+    return damage.report(io);
   },
 };
 
-/** The tasks a pathspec covers: all of a run's, a step's, or one. */
-async function* selectTasks(run: Run, stepName?: string, taskId?: string): AsyncGenerator<Task> {
-  if (stepName === undefined) {
-    for await (const step of run.steps()) yield* step.tasks();
-  } else if (taskId === undefined) {
-    yield* run.step(stepName).tasks();
-  } else {
-    yield run.step(stepName).task(taskId);
+/** The tasks a pathspec covers: all of a run's, a step's, or one; those whose record is damaged as such. */
+async function* selectTasks(run: Run, stepName?: string, taskId?: string): AsyncGenerator<Task | UnreadableTask> {
+  const steps = stepName === undefined ? run.steps() : [run.step(stepName)];
+  for await (const step of steps) {
+    for (const id of taskId === undefined ? step.taskIds() : [taskId]) yield readTask(step, id);
   }
 }
 
-async function taskJson(task: Task): Promise<JsonValue> {
+async function taskJson(entry: Task | UnreadableTask, damage: Damage): Promise<JsonValue> {
+  if (!(entry instanceof ClientTask)) {
+    damage.add(entry.pathspec, entry.error);
+    return { pathspec: entry.pathspec, step: entry.step, id: entry.id, unreadable: entry.error.message };
+  }
+  const task = entry;
   const artifacts: Record<string, JsonValue> = {};
   for (const info of task.artifactInfo()) {
-    const value = await task.artifact(info.name);
+    const value = await readArtifact(task, info.name);
+    if (value instanceof Unreadable) {
+      damage.add(`${task.pathspec}/${info.name}`, value.error);
+      artifacts[info.name] = { $type: "Unreadable", message: value.error.message };
+      continue;
+    }
     const full = toJsonValue(value, { maxChars: FULL_CHARS });
     artifacts[info.name] = full.truncated
       ? {
@@ -140,7 +158,12 @@ function runText(run: Run, paint: Paint): string {
   return `Run ${paint("bold", run.pathspec)}\n${lines.map(([k, v]) => `  ${k.padEnd(12)}${v}`).join("\n")}\n`;
 }
 
-async function taskText(task: Task, paint: Paint): Promise<string> {
+async function taskText(entry: Task | UnreadableTask, paint: Paint, damage: Damage): Promise<string> {
+  if (!(entry instanceof ClientTask)) {
+    damage.add(entry.pathspec, entry.error);
+    return `Task ${paint("bold", entry.pathspec)}  ${paint("red", "UNREADABLE")}\n  ${printable(entry.error.message)}\n`;
+  }
+  const task = entry;
   const status = paint(task.successful ? "green" : "red", task.status);
   const notes = [formatDuration(task.finishedAt.getTime() - task.startedAt.getTime())];
   if (task.index !== undefined) notes.push(`foreach index ${task.index}`);
@@ -158,7 +181,13 @@ async function taskText(task: Task, paint: Paint): Promise<string> {
   if (infos.length === 0) return text + "  (no artifacts)\n";
   const rows = [];
   for (const info of infos) {
-    rows.push([info.name, info.type, formatBytes(info.size), preview(await task.artifact(info.name))]);
+    const value = await readArtifact(task, info.name);
+    if (value instanceof Unreadable) damage.add(`${task.pathspec}/${info.name}`, value.error);
+    const shown =
+      value instanceof Unreadable
+        ? { text: oneLine(`UNREADABLE: ${value.error.problem}`, PREVIEW_WIDTH), style: "red" as const }
+        : preview(value);
+    rows.push([info.name, info.type, formatBytes(info.size), shown]);
   }
   const table = formatTable(["ARTIFACT", "TYPE", "SIZE", "VALUE"], rows, paint);
   return text + table.replace(/^/gm, "  ").replace(/ +$/, "");

@@ -54,10 +54,20 @@ export const resumeCommand: Command = {
         flowFile: flow.path,
         namespace: userNamespace(user),
         cwd: io.cwd,
+        onDamaged: (run, error) => io.stderr(`tsflow: warning: skipped run ${run}: ${error.message}\n`),
         ...(args.originRunId !== undefined ? { runId: args.originRunId } : {}),
       });
       const plan = planFlow(flow.graph);
-      const { step, clone } = planResume(datastore, plan, origin, args.positionals[1], graphShape(flow.graph));
+      const { step, clone, uncloneable } = planResume(
+        datastore,
+        plan,
+        origin,
+        args.positionals[1],
+        graphShape(flow.graph),
+      );
+      for (const { task, step: again, problem } of uncloneable) {
+        io.stderr(`tsflow: warning: ${task} cannot be cloned (${problem}): step ${again} runs again\n`);
+      }
       const files = originFileParameters("resume", flow.graph.parameters, origin, datastore, io.cwd);
       return {
         parameters: origin.parameters,

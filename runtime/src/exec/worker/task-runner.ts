@@ -2,7 +2,6 @@ import { setCurrent } from "../../authoring/current";
 import { mergeHook, noMerge, type MergeOptions } from "../../authoring/flow-spec";
 import { isParamMarker, PARAM } from "../../authoring/param";
 import { openDatastore, type Datastore } from "../../datastore";
-import { layout } from "../../datastore/layout";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { failureLogText } from "../../format/task-error";
 import { TsflowError } from "../../errors";
@@ -68,7 +67,7 @@ export class TaskRunner {
     startedAt: string,
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
-      `${datastore.storage.describe(layout.task(spec.flow, spec.runId, step, task))} (artifact ${artifact})`;
+      `artifact '${artifact}' of task ${spec.flow}/${spec.runId}/${step}/${task}`;
     const scope = new ArtifactScope(datastore.artifacts, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );

@@ -1,0 +1,220 @@
+import { BlobStore } from "./blobs";
+import { DatastoreError } from "./errors";
+import type { Datastore } from "./index";
+import { isSafeSegment, layout } from "./layout";
+import { checkRunRecord, checkTaskRecord } from "./record-checks";
+import type { ArtifactRef } from "./records";
+
+/**
+ * `tsflow doctor`'s examination of a datastore, as plain data: every run and task record parsed,
+ * every value checked against its SHA-256 (each blob read once, however many tasks share it), and
+ * each problem tied to the runs, steps, tasks and artifacts it touches.
+ */
+
+export type FindingKind = "damaged-blob" | "missing-blob" | "damaged-value" | "unreadable-task" | "unreadable-run";
+
+/** One thing wrong in the datastore. */
+export interface Finding {
+  kind: FindingKind;
+  /** The storage key of the file at fault (where a missing blob should be). */
+  key: string;
+  /** That file on disk, for messages. */
+  path: string;
+  /** What is wrong, in words. */
+  problem: string;
+  /** What it touches, as pathspecs: FLOW/RUN, FLOW/RUN/STEP, FLOW/RUN/STEP/TASK, .../TASK/ARTIFACT. */
+  runs: string[];
+  steps: string[];
+  tasks: string[];
+  artifacts: string[];
+  /**
+   * Whether `--repair` sets the file aside: a damaged blob or an unreadable record, yes; a missing
+   * blob has nothing to move, and a damaged inline value lives in a record whose rest is readable.
+   */
+  movable: boolean;
+}
+
+/** A temp file a killed writer left: harmless, reported so its space can be reclaimed. */
+export interface Leftover {
+  key: string;
+  path: string;
+  bytes: number;
+}
+
+export interface DoctorReport {
+  root: string;
+  checked: { runs: number; tasks: number; blobs: number; bytes: number };
+  findings: Finding[];
+  leftovers: Leftover[];
+}
+
+/** Hears how far the examination is: `done` of `total` things of the phase, for a progress line. */
+export type DoctorProgress = (phase: "records" | "blobs", done: number, total: number) => void;
+
+/** Examines the datastore; never throws for what it finds, only for what it cannot list at all. */
+export function examineDatastore(datastore: Datastore, progress: DoctorProgress = () => {}): DoctorReport {
+  const scan = new Scan(datastore);
+  const runs = datastore.runs
+    .flows()
+    .filter(isSafeSegment)
+    .flatMap((flow) => runsOf(datastore, flow));
+  runs.forEach(([flow, run], i) => {
+    scan.run(flow, run);
+    progress("records", i + 1, runs.length);
+  });
+  scan.blobs(progress);
+  return {
+    root: datastore.root,
+    checked: scan.checked,
+    findings: scan.findings,
+    leftovers: scan.leftovers,
+  };
+}
+
+function runsOf(datastore: Datastore, flow: string): Array<[string, string]> {
+  return datastore.runs.ids(flow).map((id) => [flow, id]);
+}
+
+interface BlobUse {
+  size: number;
+  artifacts: string[];
+}
+
+class Scan {
+  readonly findings: Finding[] = [];
+  readonly leftovers: Leftover[] = [];
+  readonly checked = { runs: 0, tasks: 0, blobs: 0, bytes: 0 };
+  private readonly uses = new Map<string, BlobUse>();
+  private readonly blobStore: BlobStore;
+
+  constructor(private readonly datastore: Datastore) {
+    this.blobStore = new BlobStore(datastore.storage);
+  }
+
+  run(flow: string, id: string): void {
+    const key = layout.run(flow, id);
+    this.checked.runs++;
+    this.noteLeftovers(`flows/${flow}/runs/${id}`);
+    const problem = this.recordProblem(() => {
+      const record = this.datastore.runs.read(flow, id);
+      if (record) checkRunRecord(record, this.describe(key));
+    });
+    if (problem) this.add("unreadable-run", key, problem, [`${flow}/${id}/`], true);
+    for (const step of this.datastore.tasks.steps(flow, id).filter(isSafeSegment)) {
+      this.noteLeftovers(layout.tasks(flow, id, step));
+      for (const task of this.datastore.tasks.ids(flow, id, step)) this.task(flow, id, step, task);
+    }
+  }
+
+  private task(flow: string, run: string, step: string, id: string): void {
+    const key = layout.task(flow, run, step, id);
+    const pathspec = `${flow}/${run}/${step}/${id}`;
+    this.checked.tasks++;
+    let artifacts: Record<string, ArtifactRef> = {};
+    const problem = this.recordProblem(() => {
+      const record = this.datastore.tasks.read(flow, run, step, id);
+      if (record) checkTaskRecord(record, this.describe(key));
+      artifacts = record?.artifacts ?? {};
+    });
+    if (problem) return this.add("unreadable-task", key, problem, [`${pathspec}/`], true);
+    for (const [name, ref] of Object.entries(artifacts)) {
+      const artifact = `${pathspec}/${name}`;
+      if (ref.inline === undefined) {
+        const use = this.uses.get(ref.hash) ?? { size: ref.size, artifacts: [] };
+        use.artifacts.push(artifact);
+        this.uses.set(ref.hash, use);
+        continue;
+      }
+      const damage = this.datastore.artifacts.problem(ref);
+      if (damage) this.add("damaged-value", key, `artifact '${name}': ${damage}`, [artifact], false);
+    }
+  }
+
+  /** Every blob referenced, then every other blob on disk, each hashed once. */
+  blobs(progress: DoctorProgress): void {
+    const onDisk = this.blobKeys();
+    const total = new Set([...this.uses.keys(), ...onDisk.keys()]).size;
+    for (const [hash, use] of this.uses) {
+      this.blob(hash, use);
+      onDisk.delete(hash);
+      progress("blobs", this.checked.blobs, total);
+    }
+    // Blobs no task refers to (a run killed before its record was written) are checked too.
+    for (const hash of onDisk.keys()) {
+      this.blob(hash, undefined);
+      progress("blobs", this.checked.blobs, total);
+    }
+  }
+
+  private blob(hash: string, use: BlobUse | undefined): void {
+    const key = BlobStore.key(hash);
+    this.checked.blobs++;
+    this.checked.bytes += this.datastore.storage.size(key) ?? 0;
+    const problem = this.guarded(() => this.blobStore.problem(hash, use?.size));
+    if (!problem) return;
+    const missing = problem.startsWith("is missing");
+    const kind = missing ? "missing-blob" : "damaged-blob";
+    this.add(kind, key, `blob ${hash.slice(0, 12)} ${problem}`, use?.artifacts ?? [], !missing);
+  }
+
+  /** The blobs stored, by hash; names that are not a hash (foreign files) are left alone. */
+  private blobKeys(): Map<string, string> {
+    const keys = new Map<string, string>();
+    for (const dir of this.datastore.storage.list("blobs")) {
+      this.noteLeftovers(`blobs/${dir}`);
+      for (const name of this.datastore.storage.list(`blobs/${dir}`)) {
+        if (/^[0-9a-f]{64}$/.test(name) && name.startsWith(dir)) keys.set(name, `blobs/${dir}/${name}`);
+      }
+    }
+    return keys;
+  }
+
+  private noteLeftovers(prefix: string): void {
+    for (const name of this.datastore.storage.leftovers(prefix)) {
+      const key = `${prefix}/${name}`;
+      this.leftovers.push({ key, path: this.describe(key), bytes: this.datastore.storage.size(key) ?? 0 });
+    }
+  }
+
+  /** Runs a record read; what makes it unreadable, or undefined. A missing record is no problem. */
+  private recordProblem(read: () => void): string | undefined {
+    return this.guarded(() => {
+      read();
+      return undefined;
+    });
+  }
+
+  /** Runs a check, turning a file-system error (a folder where a file should be...) into a problem. */
+  private guarded(check: () => string | undefined): string | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof DatastoreError) return error.problem;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code === "string") return `cannot be read (${code}): not what TSFlow wrote there`;
+      throw error;
+    }
+  }
+
+  /** Records a finding; `touched` are pathspecs of artifacts, or of tasks and runs ending in '/'. */
+  private add(kind: FindingKind, key: string, problem: string, touched: string[], movable: boolean): void {
+    const parts = touched.map((pathspec) => pathspec.split("/").filter(Boolean));
+    const prefixes = (n: number) =>
+      [...new Set(parts.filter((p) => p.length >= n).map((p) => p.slice(0, n).join("/")))].sort();
+    this.findings.push({
+      kind,
+      key,
+      path: this.describe(key),
+      problem,
+      runs: prefixes(2),
+      steps: prefixes(3),
+      tasks: prefixes(4),
+      artifacts: prefixes(5),
+      movable,
+    });
+  }
+
+  private describe(key: string): string {
+    return this.datastore.storage.describe(key);
+  }
+}
