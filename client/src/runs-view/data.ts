@@ -8,7 +8,16 @@ import { dirname } from "node:path";
 import { DatastoreError, NotFoundError, type Run, type Step, type Task } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
 import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
-import { artifactNodes, attemptNodes, damagedTaskNode, logNodes, runNode, stepNode, taskNode, unfinishedTaskNode } from "./describe";
+import {
+  artifactNodes,
+  attemptNodes,
+  damagedTaskNode,
+  logNodes,
+  runNode,
+  stepNode,
+  taskNode,
+  unfinishedTaskNode,
+} from "./describe";
 import { statusMatches, type ExplorerFilter } from "./filter";
 import { joined } from "./format";
 import { FlowFiles } from "./flow-files";
