@@ -162,7 +162,8 @@ export function unfinishedTaskNode(step: StepNode, id: string, runRunning: boole
 export async function artifactNodes(task: Task, datastore: string): Promise<ArtifactNode[]> {
   const nodes: ArtifactNode[] = [];
   for (const { name, type, size } of task.artifactInfo()) {
-    const preview = size <= INLINE_LIMIT ? await task.artifact(name).then(previewValue, () => "") : "";
+    const preview =
+      size <= INLINE_LIMIT ? await task.artifact(name, { unregistered: "stand-in" }).then(previewValue, () => "") : "";
     const viewable = isViewableType(type);
     nodes.push({
       kind: "artifact",

@@ -3,6 +3,7 @@ import { openDatastore, type Datastore } from "../datastore";
 import { DatastoreError, NotFoundError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
+import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
 
 /** Task records never change once written, so this many parsed ones are kept per datastore. */
@@ -80,10 +81,10 @@ export class ClientStore {
   }
 
   /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
-  artifact(task: TaskRecord, name: string, ref: ArtifactRef): unknown {
+  artifact(task: TaskRecord, name: string, ref: ArtifactRef, options?: ReadOptions): unknown {
     const where = `${this.taskPath(task)} (artifact ${name})`;
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
-      this.datastore.artifacts.load(ref, where),
+      this.datastore.artifacts.load(ref, where, options),
     );
   }
 

@@ -14,6 +14,8 @@ const FULL_CHARS = 1_000_000;
 const PREVIEW_CHARS = 4_000;
 /** A text preview is one line of at most this many characters. */
 const PREVIEW_WIDTH = 80;
+/** dump runs no flow code: a value of a class or serializer it lacks is shown, not refused. */
+const SHOWN = { unregistered: "stand-in" } as const;
 
 const HELP = `Usage: tsflow dump PATHSPEC [--json]
 
@@ -39,8 +41,11 @@ tagged "$type": {"$type":"undefined"}, {"$type":"number","value":"NaN"},
 {"$type":"Map","size":N,"entries":[[K,V],...]}, {"$type":"Set","size":N,"values":[...]},
 {"$type":"RegExp","source":S,"flags":F}, {"$type":"Error","name","message","stack"},
 {"$type":"Float64Array","length":N,"values":[...]} (any typed array),
-{"$type":"ArrayBuffer","byteLength":N,"base64":B} and {"$type":"Circular"}; an object
-with a "$type" key of its own is wrapped as {"$type":"Object","value":{...}}.
+{"$type":"ArrayBuffer","byteLength":N,"base64":B} and {"$type":"Circular"}; a class
+instance is {"$type":"Instance","class":NAME,"value":V}, a value stored by a serializer
+dump lacks is {"$type":"Serialized","serializer":NAME,"byteLength":N,"text":T} ("base64"
+when not text); an object with a "$type" key of its own is wrapped as
+{"$type":"Object","value":{...}}.
 A value whose JSON would pass ${FULL_CHARS.toLocaleString("en-US")} characters is printed as
 {"$type":"Truncated","type":T,"bytes":N,"preview":P}: the first ${PREVIEW_CHARS.toLocaleString("en-US")} characters or so,
 with {"$more":N} (or "$more": N) where items were left out.
@@ -98,7 +103,7 @@ async function* selectTasks(run: Run, stepName?: string, taskId?: string): Async
 async function taskJson(task: Task): Promise<JsonValue> {
   const artifacts: Record<string, JsonValue> = {};
   for (const info of task.artifactInfo()) {
-    const value = await task.artifact(info.name);
+    const value = await task.artifact(info.name, SHOWN);
     const full = toJsonValue(value, { maxChars: FULL_CHARS });
     artifacts[info.name] = full.truncated
       ? {
@@ -158,7 +163,7 @@ async function taskText(task: Task, paint: Paint): Promise<string> {
   if (infos.length === 0) return text + "  (no artifacts)\n";
   const rows = [];
   for (const info of infos) {
-    rows.push([info.name, info.type, formatBytes(info.size), preview(await task.artifact(info.name))]);
+    rows.push([info.name, info.type, formatBytes(info.size), preview(await task.artifact(info.name, SHOWN))]);
   }
   const table = formatTable(["ARTIFACT", "TYPE", "SIZE", "VALUE"], rows, paint);
   return text + table.replace(/^/gm, "  ").replace(/ +$/, "");
