@@ -233,6 +233,8 @@ describe("a serializer of the user's", () => {
     assert.ok(raw instanceof SerializedValue);
     assert.equal(new TextDecoder().decode(raw.bytes), "3.25");
 
+    const text = runCli(["dump", `PriceFlow/${run.runId}/end`], project.dir);
+    assert.match(text.stdout, /total\s+Decimal\s+4 B\s+\[stored by serializer "decimal": "3\.25"\]/);
     const dump = runCli(["dump", `PriceFlow/${run.runId}/end`, "--json"], project.dir);
     const artifacts = (JSON.parse(dump.stdout) as { tasks: Array<{ artifacts: Record<string, unknown> }> }).tasks[0]
       .artifacts;

@@ -1,5 +1,5 @@
 import { storedClassName } from "../datastore/class-serializer";
-import { SerializedValue } from "../datastore/value-errors";
+import { readableText, SerializedValue } from "../datastore/value-errors";
 import type { JsonValue } from "../graph/model";
 
 /** What `toJsonValue` returns: the rendering, and whether a part of the value was left out. */
@@ -223,14 +223,3 @@ const BOXES: Array<[new (...args: never[]) => object, string]> = [
   [Boolean, "Boolean"],
   [BigInt as unknown as new () => object, "BigInt"],
 ];
-
-/** The bytes as UTF-8 text when they are that, without control characters but line breaks and tabs. */
-function readableText(bytes: Uint8Array): string | undefined {
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
-  } catch {
-    return undefined;
-  }
-}

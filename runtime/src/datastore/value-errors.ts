@@ -52,6 +52,19 @@ export class SerializedValue {
 // computed method name would leave the public declarations without a type.
 Object.defineProperty(SerializedValue.prototype, Symbol.for("nodejs.util.inspect.custom"), {
   value(this: SerializedValue): string {
-    return `[stored by serializer "${this.serializer}": ${this.bytes.length} bytes]`;
+    const text = this.bytes.length <= 60 ? readableText(this.bytes) : undefined;
+    const shown = text !== undefined ? JSON.stringify(text) : `${this.bytes.length} bytes`;
+    return `[stored by serializer "${this.serializer}": ${shown}]`;
   },
 });
+
+/** The bytes as UTF-8 text when they are that, without control characters but line breaks and tabs. */
+export function readableText(bytes: Uint8Array): string | undefined {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
