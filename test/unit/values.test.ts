@@ -69,6 +69,13 @@ describe("class instances in the datastore", () => {
     assert.ok(back.tally instanceof Tally && back.tally.total() === 2);
   });
 
+  test("a class the flow file registers under a name of its own keeps that name when it also exports it", () => {
+    class Named {}
+    registerClass(Named, { name: "geo.Named" });
+    registerExportedClasses({ Named });
+    assert.equal(storedClassName(new Named()), "geo.Named");
+  });
+
   test("a value without instances is V8's, unnamed in its reference, as before", (t) => {
     const store = artifactStore(t);
     const ref = store.save({ a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });

@@ -74,12 +74,13 @@ export function registerClass(cls: StorableClass, options: RegisterClassOptions 
 }
 
 /**
- * Registers the classes a flow's module exports, under their export names. A worker runs tasks of
- * several flows over its life, so the flow whose task runs now wins a name another flow took.
+ * Registers the classes a flow's module exports, under their export names; a class the module
+ * registered itself keeps the name it was given. A worker runs tasks of several flows over its
+ * life, so the flow whose task runs now wins a name another flow took.
  */
 export function registerExportedClasses(exports: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(exports)) {
-    if (isClass(value) && registry.classes.get(name) !== value) setClass(name, value);
+    if (isClass(value) && !registry.names.has(value.prototype as object)) setClass(name, value);
   }
 }
 
