@@ -284,5 +284,10 @@ describe("foreach over any iterable", () => {
       run.finished.error!.message,
       "TsflowError: step `start` runs a foreach over `items`, which must be iterable (an array, a string, a Set, a Map...); it is a number (42)",
     );
+    project.write("object.ts", foreachFlow("{ a: 1, b: 2 }"));
+    assert.match(
+      project.tsflow(["run", "object.ts"]).finished.error!.message,
+      /it is a plain object \(keys a, b\); for one task per key, store Object\.entries\(\) of it$/,
+    );
   });
 });

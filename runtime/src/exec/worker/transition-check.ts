@@ -86,7 +86,7 @@ function describeFound(value: unknown): string {
       if (Object.getPrototypeOf(value) === Object.prototype) {
         const keys = Object.keys(value);
         const shown = keys.length > 5 ? `${keys.slice(0, 5).join(", ")}, ...` : keys.join(", ");
-        return `a plain object (${keys.length ? `keys ${shown}` : "no keys"}): iterate Object.entries() of it`;
+        return `a plain object (${keys.length ? `keys ${shown}` : "no keys"}); for one task per key, store Object.entries() of it`;
       }
       return `a ${describeValue(value)}`;
     default:
