@@ -166,6 +166,23 @@ describe("serializers", () => {
     assert.deepEqual(text, { $type: "Serialized", serializer: "csv", byteLength: 7, text: "a,b\n1,2" });
   });
 
+  test("a serializer's own failure names the serializer and what went wrong", (t) => {
+    const store = artifactStore(t);
+    registerSerializer<string>({
+      name: "careless",
+      test: (value) => {
+        if (value === "boom") throw new Error("cannot tell");
+        return value === "as text";
+      },
+      serialize: (value) => value as unknown as Uint8Array,
+      deserialize: () => "",
+    });
+    assert.throws(() => store.save("boom"), { message: 'serializer "careless" failed in test(): cannot tell' });
+    assert.throws(() => store.save("as text"), {
+      message: 'serializer "careless" returned string(7), not a Uint8Array',
+    });
+  });
+
   test("a serializer may not take a built-in name, and must have its methods", () => {
     assert.throws(
       () =>

@@ -29,16 +29,30 @@ const v8Serializer: Serializer = {
  * Throws UnstorableValueError for what none can store.
  */
 export function serializeValue(value: unknown): { bytes: Uint8Array; serializer: string } {
-  const serializer =
-    userSerializers().find((s) => s.test(value)) ?? (classSerializer.test(value) ? classSerializer : v8Serializer);
+  const own = userSerializers().find((s) => guarded(s, "test", () => s.test(value)));
+  if (own) {
+    const bytes = guarded(own, "serialize", () => own.serialize(value));
+    if (!(bytes instanceof Uint8Array)) {
+      throw new UnstorableValueError(`serializer "${own.name}" returned ${describeValue(bytes)}, not a Uint8Array`);
+    }
+    return { bytes, serializer: own.name };
+  }
+  const builtIn = classSerializer.test(value) ? classSerializer : v8Serializer;
   try {
-    return { bytes: serializer.serialize(value), serializer: serializer.name };
+    return { bytes: builtIn.serialize(value), serializer: builtIn.name };
   } catch (error) {
     if (error instanceof UnstorableValueError) throw error;
+    throw new UnstorableValueError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs a method of a user's serializer, its error becoming one that names the serializer. */
+function guarded<T>(serializer: Serializer, method: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UnstorableValueError(
-      serializer.name === V8_SERIALIZER ? message : `serializer "${serializer.name}" failed: ${message}`,
-    );
+    throw new UnstorableValueError(`serializer "${serializer.name}" failed in ${method}(): ${message}`);
   }
 }
 
