@@ -12,6 +12,7 @@ import {
   Task,
   useDatastore,
 } from "../../runtime/src/client";
+import { readArtifact } from "../../client/src/documents/read";
 import { runCli } from "../support/cli";
 import { Project, TEST_USER } from "../support/run-flow";
 
@@ -175,6 +176,14 @@ Run("GeoFlow/${run.runId}").endTask().then((end) => end.artifact("origin")).then
     const artifacts = (JSON.parse(json.stdout) as { tasks: Array<{ artifacts: Record<string, unknown> }> }).tasks[0]
       .artifacts;
     assert.deepEqual(artifacts.origin, { $type: "Instance", class: "Point", value: { x: 3, y: 4 } });
+    // The editor's artifact document, which runs no flow code either.
+    const [start] = project.tasks("GeoFlow", run.runId, "start");
+    const document = readArtifact({
+      datastore: project.datastore.root,
+      task: `GeoFlow/${run.runId}/start/${start.id}`,
+      artifact: "shapes",
+    });
+    assert.match(document, /"tags": new Set\(\[\n\s+\/\* class geo\.Label \*\/ \{\n\s+"text": "big"/);
   });
 
   test("an instance of a class neither exported nor registered is refused where it is stored", (t) => {
@@ -239,6 +248,10 @@ describe("a serializer of the user's", () => {
     const artifacts = (JSON.parse(dump.stdout) as { tasks: Array<{ artifacts: Record<string, unknown> }> }).tasks[0]
       .artifacts;
     assert.deepEqual(artifacts.total, { $type: "Serialized", serializer: "decimal", byteLength: 4, text: "3.25" });
+    assert.match(
+      readArtifact({ datastore: project.datastore.root, task: task.pathspec, artifact: "total" }),
+      /^this\.total = \/\* stored by serializer "decimal" \(4 bytes\), read without it \*\/ "3\.25";$/m,
+    );
 
     class Decimal {
       constructor(readonly digits: string) {}
