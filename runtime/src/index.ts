@@ -36,6 +36,7 @@ export {
 export { current, type Current, type ForeachStackFrame } from "./authoring/current";
 export {
   registerClass,
+  registerClasses,
   registerSerializer,
   type Serializer,
   type StorableClass,

@@ -9,7 +9,7 @@ import { printLiteral } from "../../client/src/documents/literal";
 import { openDatastore } from "../../runtime/src/datastore";
 import { storedClassName } from "../../runtime/src/datastore/class-serializer";
 import { INLINE_LIMIT, sameValue } from "../../runtime/src/datastore/records";
-import { registerClass, registerExportedClasses, registerSerializer } from "../../runtime/src/datastore/registry";
+import { registerClass, registerClasses, registerSerializer } from "../../runtime/src/datastore/registry";
 import { SerializedValue, UnregisteredClassError } from "../../runtime/src/datastore/serialize";
 import { toJsonValue } from "../../runtime/src/client/json-value";
 import { foreachItems } from "../../runtime/src/exec/worker/foreach-input";
@@ -47,7 +47,7 @@ class Loose {
 }
 registerClass(Vec);
 registerClass(Node2, { name: "graph.Node" });
-registerExportedClasses({ Tally, helper: () => 1, VERSION: 3 });
+registerClasses({ Tally, helper: () => 1, VERSION: 3 });
 
 describe("class instances in the datastore", () => {
   test("come back with their class, nested in arrays, Maps, Sets and fields, shared and cyclic", (t) => {
@@ -72,7 +72,7 @@ describe("class instances in the datastore", () => {
   test("a class the flow file registers under a name of its own keeps that name when it also exports it", () => {
     class Named {}
     registerClass(Named, { name: "geo.Named" });
-    registerExportedClasses({ Named });
+    registerClasses({ Named });
     assert.equal(storedClassName(new Named()), "geo.Named");
   });
 

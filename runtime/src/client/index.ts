@@ -32,6 +32,7 @@ export { DatastoreError, NotFoundError } from "../datastore/errors";
 // A script registers the classes and serializers of the values it reads, as the flow did.
 export {
   registerClass,
+  registerClasses,
   registerSerializer,
   type Serializer,
   type StorableClass,

@@ -74,11 +74,16 @@ export function registerClass(cls: StorableClass, options: RegisterClassOptions 
 }
 
 /**
- * Registers the classes a flow's module exports, under their export names; a class the module
- * registered itself keeps the name it was given. A worker runs tasks of several flows over its
- * life, so the flow whose task runs now wins a name another flow took.
+ * Registers every class a module exports, under its export name, as a run does with the flow
+ * file's exports; a class the module registered itself keeps the name it was given. A script that
+ * reads a flow's values registers its classes so. When two modules export a class under one name,
+ * the later call wins it (a worker runs tasks of several flows over its life: the flow whose task
+ * runs now wins).
+ *
+ * @example
+ * registerClasses(await import("./geo-flow"));
  */
-export function registerExportedClasses(exports: Record<string, unknown>): void {
+export function registerClasses(exports: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(exports)) {
     if (isClass(value) && !registry.names.has(value.prototype as object)) setClass(name, value);
   }

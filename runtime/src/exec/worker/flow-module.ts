@@ -1,6 +1,6 @@
 import Module from "node:module";
 import { dirname } from "node:path";
-import { registerExportedClasses } from "../../datastore/registry";
+import { registerClasses } from "../../datastore/registry";
 import { TsflowError } from "../../errors";
 import type { CompiledFlow } from "../compile";
 
@@ -30,7 +30,7 @@ export function loadFlowModule(compiled: CompiledFlow): Record<string, unknown> 
   for (const [path, code] of Object.entries(compiled.modules)) sources.set(path, code);
   const exports = loadLocalModule(compiled.entry);
   // The classes a flow file exports are storable: their instances come back with their class.
-  registerExportedClasses(exports);
+  registerClasses(exports);
   return exports;
 }
 
