@@ -34,3 +34,11 @@ export {
   type FileOptions,
 } from "./authoring/param";
 export { current, type Current, type ForeachStackFrame } from "./authoring/current";
+export {
+  registerClass,
+  registerClasses,
+  registerSerializer,
+  type Serializer,
+  type StorableClass,
+  type RegisterClassOptions,
+} from "./datastore/registry";

@@ -25,6 +25,7 @@ import {
 } from "../../client/src/runs-view/format";
 import { RECORD_GLOBS, recordChange } from "../../client/src/runs-view/record-paths";
 import { withFolders } from "../../client/src/watch-globs";
+import { SerializedValue } from "../../runtime/src/client";
 import { analyze } from "../../runtime/src/graph";
 import { Project } from "../support/run-flow";
 
@@ -58,6 +59,12 @@ describe("explorer rows: statuses, times and values", () => {
     assert.equal(previewValue(undefined), "undefined");
     assert.equal(previewValue(new Set([1, 2])), "Set(2) [1,2]");
     assert.equal(previewValue(new Float64Array([0.5])), "Float64Array [0.5]");
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    assert.equal(previewValue(new Point(1)), 'Point {"x":1}');
+    assert.equal(previewValue(new SerializedValue("csv", new TextEncoder().encode("a,b"))), 'csv: "a,b"');
+    assert.equal(previewValue(new SerializedValue("bin", new Uint8Array([0, 1]))), "bin: 2 bytes");
     const long = previewValue(Array.from({ length: 100 }, (_, i) => i));
     assert.equal(long.length, 60);
     assert.ok(long.startsWith("[0,1,2,") && long.endsWith("…"));

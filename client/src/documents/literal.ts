@@ -71,6 +71,11 @@ function printTagged(value: JsonObject, type: string, indent: string): string {
     case "Object":
       // Wrapped because it has a `$type` or `$more` key of its own: those are the user's keys here.
       return printObject(isObject(value.value) ? (value.value as JsonObject) : {}, indent, false);
+    case "Instance":
+      // The class is named, not called: the extension never loads a flow's code.
+      return `/* ${commentText(`class ${str("class")}`)} */ ${printLiteral(value.value ?? null, indent)}`;
+    case "Serialized":
+      return serialized(value, indent);
     case "Circular":
       return "undefined /* circular: a reference to a value that contains it */";
     case "Truncated":
@@ -148,6 +153,19 @@ function error(value: JsonObject, indent: string): string {
     .map((line) => `${indent}${INDENT}${line.trim().replace(/\*\//g, "* /")}`);
   const comment = frames.length ? ` /*\n${frames.join("\n")}\n${indent}*/` : "";
   return `new ${name}(${message}${cause})${comment}`;
+}
+
+/** A value of a serializer the reader lacks: its text, or its bytes, after a note naming the serializer. */
+function serialized(value: JsonObject, indent: string): string {
+  const name = typeof value.serializer === "string" ? value.serializer : "?";
+  const size = typeof value.byteLength === "number" ? value.byteLength : 0;
+  const note = `/* ${commentText(`stored by serializer "${name}" (${count(size)} bytes), read without it`)} */`;
+  return `${note} ${value.text === undefined ? buffer(value, indent) : printLiteral(value.text, indent)}`;
+}
+
+/** Text that cannot end the comment it is put in. */
+function commentText(text: string): string {
+  return text.replace(/\*\//g, "* /");
 }
 
 /** A typed array, its numbers packed into lines; 64-bit integers came as strings and print as BigInts. */

@@ -47,7 +47,7 @@ export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHA
   return readIn(target.datastore, null, () => {
     const task = Task(target.task);
     // artifactSync: the value is read and rendered in one synchronous stretch.
-    const value = task.artifactSync(target.artifact);
+    const value = task.artifactSync(target.artifact, { unregistered: "stand-in" });
     const info = task.artifactInfo().find((a) => a.name === target.artifact);
     return renderArtifact(
       value,

@@ -210,7 +210,8 @@ export async function artifactNodes(task: Task, datastore: string): Promise<Arti
 /** A small value's preview, or what keeps it from being read. */
 async function inlinePreview(task: Task, name: string): Promise<{ preview: string; damage?: string }> {
   try {
-    return { preview: previewValue(await task.artifact(name)) };
+    // A stand-in of a class the extension host never loads: no user code runs here.
+    return { preview: previewValue(await task.artifact(name, { unregistered: "stand-in" })) };
   } catch (error) {
     return { preview: "", damage: error instanceof Error ? error.message : String(error) };
   }

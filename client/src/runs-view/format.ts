@@ -62,6 +62,9 @@ export function previewValue(value: unknown): string {
 function taggedPreview(json: Record<string, unknown>): string {
   const type = json.$type as string;
   if (type === "undefined" || type === "Circular") return type;
+  if (type === "Instance") return `${String(json.class)} ${JSON.stringify(json.value)}`;
+  if (type === "Serialized")
+    return `${String(json.serializer)}: ${"text" in json ? JSON.stringify(json.text) : `${String(json.byteLength)} bytes`}`;
   const value = json.value;
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return `${type}(${value})`;
   if (type === "Map" || type === "Set")

@@ -1,4 +1,4 @@
-import { DatastoreError, type Step, type Task } from "../client";
+import { DatastoreError, type ArtifactReadOptions, type Step, type Task } from "../client";
 import { EXIT } from "./exit-codes";
 import type { CliIO } from "./io";
 
@@ -31,9 +31,9 @@ export function readTask(step: Step, id: string): Task | UnreadableTask {
 }
 
 /** An artifact's value, or an Unreadable saying why it cannot be read. */
-export async function readArtifact(task: Task, name: string): Promise<unknown> {
+export async function readArtifact(task: Task, name: string, options?: ArtifactReadOptions): Promise<unknown> {
   try {
-    return await task.artifact(name);
+    return await task.artifact(name, options);
   } catch (error) {
     if (!(error instanceof DatastoreError)) throw error;
     return new Unreadable(error);

@@ -29,6 +29,17 @@ export {
 export { NamespaceError, InvalidPathspecError } from "./errors";
 export { toJsonValue, type JsonRendering, type JsonRenderOptions } from "./json-value";
 export { DatastoreError, NotFoundError } from "../datastore/errors";
+// A script registers the classes and serializers of the values it reads, as the flow did.
+export {
+  registerClass,
+  registerClasses,
+  registerSerializer,
+  type Serializer,
+  type StorableClass,
+  type RegisterClassOptions,
+} from "../datastore/registry";
+export { SerializedValue, type ReadOptions as ArtifactReadOptions } from "../datastore/value-errors";
+export { storedClassName } from "../datastore/class-serializer";
 // The shapes the objects above return, under the names users see.
 export type { EffectiveStatus as RunStatus } from "../metadata/run-status";
 export type {

@@ -1,3 +1,5 @@
+import { storedClassName } from "../datastore/class-serializer";
+import { readableText, SerializedValue } from "../datastore/value-errors";
 import type { JsonValue } from "../graph/model";
 
 /** What `toJsonValue` returns: the rendering, and whether a part of the value was left out. */
@@ -28,6 +30,10 @@ const MAX_DEPTH = 100;
  *   `{ "$type": "ArrayBuffer", "byteLength", "base64" }` (also DataView), `{ "$type": "Circular" }`
  *   for a reference back to an enclosing value, and `{ "$type": "Number" | "String" | "Boolean", "value" }`
  *   for boxed primitives;
+ * - an instance of a class is `{ "$type": "Instance", "class": NAME, "value" }`, its value rendered as
+ *   the built-in type it extends or as a plain object (also when it was read without its class);
+ * - a value of a serializer this process has not registered is `{ "$type": "Serialized", "serializer",
+ *   "byteLength", "text" }` when its bytes are UTF-8 text, else with `"base64"` in place of `"text"`;
  * - a plain object that has a `$type` or `$more` key of its own is wrapped: `{ "$type": "Object", "value" }`;
  * - past `maxChars`, containers are cut: an array or entry list ends with `{ "$more": N }` (N items
  *   left out), an object gets `"$more": N` keys left out, typed arrays and buffers get `"$more": N`,
@@ -88,6 +94,14 @@ class Renderer {
   }
 
   private object(value: object, depth: number): JsonValue {
+    if (value instanceof SerializedValue) return this.serialized(value);
+    const className = storedClassName(value);
+    if (className !== undefined) return { $type: "Instance", class: className, value: this.builtIn(value, depth) };
+    return this.builtIn(value, depth);
+  }
+
+  /** A value as the built-in type it is or extends (Map, Set, Array...), or as a plain object. */
+  private builtIn(value: object, depth: number): JsonValue {
     if (Array.isArray(value)) return this.items(value, value.length, (item) => this.render(item, depth));
     if (value instanceof Map) {
       const entries = this.items(value.entries(), value.size, ([k, v]: [unknown, unknown]) => [
@@ -151,7 +165,7 @@ class Renderer {
     return out;
   }
 
-  private bytes(value: ArrayBuffer | SharedArrayBuffer | DataView): JsonValue {
+  private bytes(value: ArrayBuffer | SharedArrayBuffer | DataView): Record<string, JsonValue> {
     const view =
       value instanceof DataView
         ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
@@ -167,6 +181,19 @@ class Renderer {
     };
     if (shown < view.length) out.$more = this.cut(view.length - shown);
     return out;
+  }
+
+  /** A value of a serializer this process lacks: its bytes, as text when they are readable text. */
+  private serialized(value: SerializedValue): JsonValue {
+    const out: Record<string, JsonValue> = {
+      $type: "Serialized",
+      serializer: value.serializer,
+      byteLength: value.bytes.length,
+    };
+    const text = readableText(value.bytes);
+    if (text !== undefined) return { ...out, text: this.string(text) };
+    const { base64, $more } = this.bytes(new DataView(value.bytes.buffer, value.bytes.byteOffset, value.bytes.length));
+    return { ...out, base64, ...($more === undefined ? {} : { $more }) };
   }
 
   private typedArray(value: ArrayLike<number | bigint>): JsonValue {

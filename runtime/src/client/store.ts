@@ -3,6 +3,7 @@ import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
 import { checkRunRecord, checkTaskRecord } from "../datastore/record-checks";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
+import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
 
 /** Task records never change once written, so this many parsed ones are kept per datastore. */
@@ -71,10 +72,10 @@ export class ClientStore {
   }
 
   /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
-  artifact(task: TaskRecord, name: string, ref: ArtifactRef): unknown {
+  artifact(task: TaskRecord, name: string, ref: ArtifactRef, options?: ReadOptions): unknown {
     const where = `artifact '${name}' of task ${task.flow}/${task.runId}/${task.step}/${task.id}`;
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
-      this.datastore.artifacts.load(ref, where),
+      this.datastore.artifacts.load(ref, where, options),
     );
   }
 

@@ -8,6 +8,7 @@ import type {
   TaskRecord,
   TaskStatus,
 } from "../datastore/records";
+import type { ReadOptions } from "../datastore/value-errors";
 import { errorHeadline } from "../format/task-error";
 import { closestName } from "../graph/checks/check";
 import { currentStore } from "./context";
@@ -180,14 +181,17 @@ export class ClientTask {
   /**
    * The value of an artifact, read back from the datastore: a fresh copy on every call. Throws a
    * NotFoundError naming the task when there is no such artifact, and a DatastoreError naming the
-   * file when the stored value is missing or damaged.
+   * file when the stored value is missing or damaged. Instances of classes come back with their
+   * class when it is registered here (`registerClass`), values of a custom serializer when it is
+   * (`registerSerializer`); otherwise the read throws, saying which, unless `options.unregistered`
+   * is "stand-in" (see ArtifactReadOptions).
    */
-  artifact<T = unknown>(name: string): Promise<T> {
-    return Promise.resolve().then(() => this.artifactSync(name) as T);
+  artifact<T = unknown>(name: string, options?: ReadOptions): Promise<T> {
+    return Promise.resolve().then(() => this.artifactSync(name, options) as T);
   }
 
   /** @internal The synchronous read behind `artifact()` and `run.data()`. */
-  artifactSync(name: string): unknown {
+  artifactSync(name: string, options?: ReadOptions): unknown {
     if (!this.hasArtifact(name)) {
       const guess = closestName(name, this.artifactNames());
       throw new NotFoundError(
@@ -195,7 +199,7 @@ export class ClientTask {
         `${this.pathspec}/${name}`,
       );
     }
-    return this.store.artifact(this.record, name, this.record.artifacts[name]);
+    return this.store.artifact(this.record, name, this.record.artifacts[name], options);
   }
 
   /**

@@ -1,22 +1,27 @@
 import { BlobStore } from "./blobs";
 import { DatastoreError } from "./errors";
-import { INLINE_LIMIT, type ArtifactRef } from "./records";
-import { deserializeValue, describeValue, serializeValue } from "./serialize";
+import { INLINE_LIMIT, sameValue, type ArtifactRef } from "./records";
+import { deserializeValue, describeValue, serializeValue, V8_SERIALIZER } from "./serialize";
+import { MissingRegistrationError, type ReadOptions } from "./value-errors";
+import { TsflowError } from "../errors";
 
 /** Turns artifact values into references and back: small ones inline, large ones as blobs. */
 export class ArtifactStore {
   constructor(private readonly blobs: BlobStore) {}
 
   /**
-   * Serializes and stores a value; throws UnstorableValueError for what structured clone refuses.
+   * Serializes and stores a value; throws UnstorableValueError for what no serializer stores.
    * When the bytes equal those of `previous` (a value carried in and left as it was), returns it.
    */
   save(value: unknown, previous?: ArtifactRef): ArtifactRef {
-    const bytes = serializeValue(value);
+    const { bytes, serializer } = serializeValue(value);
     const hash = BlobStore.hash(bytes);
-    if (previous?.hash === hash) return previous;
     const ref: ArtifactRef = { hash, size: bytes.length, type: describeValue(value) };
-    if (bytes.length <= INLINE_LIMIT) ref.inline = bytes.toString("base64");
+    // V8's, the default, is left unnamed: records read as before, and older readers read them.
+    if (serializer !== V8_SERIALIZER) ref.serializer = serializer;
+    if (previous && sameValue(previous, ref)) return previous;
+    if (bytes.length <= INLINE_LIMIT)
+      ref.inline = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
     else this.blobs.put(bytes, hash);
     return ref;
   }
@@ -34,11 +39,18 @@ export class ArtifactStore {
     return bytes;
   }
 
-  load(ref: ArtifactRef, where: string): unknown {
+  /**
+   * The value behind a reference. A value that needs a class or serializer this process has not
+   * registered throws a TsflowError saying which and how to register it, unless `options` asks
+   * for stand-ins.
+   */
+  load(ref: ArtifactRef, where: string, options?: ReadOptions): unknown {
     const bytes = this.bytes(ref, where);
     try {
-      return deserializeValue(bytes);
+      return deserializeValue(bytes, ref.serializer, options);
     } catch (error) {
+      if (error instanceof MissingRegistrationError)
+        throw new TsflowError("unregistered", `${where}: ${error.message}`, where);
       throw new DatastoreError(
         `the stored value cannot be read back (${error instanceof Error ? error.message : String(error)})`,
         where,

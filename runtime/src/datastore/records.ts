@@ -18,6 +18,16 @@ export interface ArtifactRef {
   type: string;
   /** The serialized value, base64, when it is at most INLINE_LIMIT bytes. */
   inline?: string;
+  /**
+   * The serializer that wrote it, when not V8's structured clone: "class" (instances of registered
+   * classes) or the name of a serializer given to `registerSerializer`.
+   */
+  serializer?: string;
+}
+
+/** Whether two references hold the same value: the same bytes, written by the same serializer. */
+export function sameValue(a: ArtifactRef, b: ArtifactRef): boolean {
+  return a.hash === b.hash && a.serializer === b.serializer;
 }
 
 /** Values this small live in the task record itself: one file per task instead of one per value. */

@@ -14,6 +14,8 @@ const FULL_CHARS = 1_000_000;
 const PREVIEW_CHARS = 4_000;
 /** A text preview is one line of at most this many characters. */
 const PREVIEW_WIDTH = 80;
+/** dump runs no flow code: a value of a class or serializer it lacks is shown, not refused. */
+const SHOWN = { unregistered: "stand-in" } as const;
 
 const HELP = `Usage: tsflow dump PATHSPEC [--json]
 
@@ -48,8 +50,11 @@ tagged "$type": {"$type":"undefined"}, {"$type":"number","value":"NaN"},
 {"$type":"Map","size":N,"entries":[[K,V],...]}, {"$type":"Set","size":N,"values":[...]},
 {"$type":"RegExp","source":S,"flags":F}, {"$type":"Error","name","message","stack"},
 {"$type":"Float64Array","length":N,"values":[...]} (any typed array),
-{"$type":"ArrayBuffer","byteLength":N,"base64":B} and {"$type":"Circular"}; an object
-with a "$type" key of its own is wrapped as {"$type":"Object","value":{...}}.
+{"$type":"ArrayBuffer","byteLength":N,"base64":B} and {"$type":"Circular"}; a class
+instance is {"$type":"Instance","class":NAME,"value":V}, a value stored by a serializer
+dump lacks is {"$type":"Serialized","serializer":NAME,"byteLength":N,"text":T} ("base64"
+when not text); an object with a "$type" key of its own is wrapped as
+{"$type":"Object","value":{...}}.
 A value whose JSON would pass ${FULL_CHARS.toLocaleString("en-US")} characters is printed as
 {"$type":"Truncated","type":T,"bytes":N,"preview":P}: the first ${PREVIEW_CHARS.toLocaleString("en-US")} characters or so,
 with {"$more":N} (or "$more": N) where items were left out.
@@ -111,7 +116,7 @@ async function taskJson(entry: Task | UnreadableTask, damage: Damage): Promise<J
   const task = entry;
   const artifacts: Record<string, JsonValue> = {};
   for (const info of task.artifactInfo()) {
-    const value = await readArtifact(task, info.name);
+    const value = await readArtifact(task, info.name, SHOWN);
     if (value instanceof Unreadable) {
       damage.add(`${task.pathspec}/${info.name}`, value.error);
       artifacts[info.name] = { $type: "Unreadable", message: value.error.message };
@@ -181,7 +186,7 @@ async function taskText(entry: Task | UnreadableTask, paint: Paint, damage: Dama
   if (infos.length === 0) return text + "  (no artifacts)\n";
   const rows = [];
   for (const info of infos) {
-    const value = await readArtifact(task, info.name);
+    const value = await readArtifact(task, info.name, SHOWN);
     if (value instanceof Unreadable) damage.add(`${task.pathspec}/${info.name}`, value.error);
     const shown =
       value instanceof Unreadable

@@ -1,7 +1,7 @@
 import { TsflowError } from "../../errors";
 import type { ArtifactStore } from "../../datastore/artifacts";
 import type { ArtifactRef } from "../../datastore/records";
-import { UnstorableValueError } from "../../datastore/serialize";
+import { UnregisteredClassError, UnstorableValueError } from "../../datastore/serialize";
 
 /** Stands for "no earlier reference" where a tracked entry needs one. */
 const PLACEHOLDER: ArtifactRef = { hash: "", size: 0, type: "" };
@@ -101,13 +101,30 @@ export class ArtifactScope {
     try {
       return this.store.save(value, previous);
     } catch (error) {
+      if (error instanceof UnregisteredClassError) throw unregisteredClass(this.step, name, error);
       if (error instanceof UnstorableValueError) {
         throw new TsflowError(
           "unstorable-artifact",
-          `step \`${this.step}\` cannot store artifact \`${name}\`: ${error.message} (artifacts must be values structured clone can copy: no functions, sockets or class instances with private state)`,
+          `step \`${this.step}\` cannot store artifact \`${name}\`: ${error.message} (artifacts must be values structured clone can copy, instances of classes the flow file exports or registers, or values a registered serializer takes: no functions or sockets)`,
         );
       }
       throw error;
     }
   }
+}
+
+/** The refusal of an instance whose class TSFlow could not restore, with the two ways to make it storable. */
+function unregisteredClass(step: string, artifact: string, error: UnregisteredClassError): TsflowError {
+  const where = error.path === "value" ? "it" : `\`${error.path.replace(/^value/, artifact)}\``;
+  const { className } = error;
+  if (error.iterator) {
+    return new TsflowError(
+      "unstorable-artifact",
+      `step \`${step}\` cannot store artifact \`${artifact}\`: ${where} is an iterator (a ${className}), which cannot be stored: store the array of what it yields instead (\`[...iterator]\`)`,
+    );
+  }
+  return new TsflowError(
+    "unstorable-artifact",
+    `step \`${step}\` cannot store artifact \`${artifact}\`: ${where} is an instance of class ${className}, which would lose its class: export ${className} from the flow file, or call registerClass(${className}) (from "tsflow") before storing it`,
+  );
 }

@@ -1,5 +1,6 @@
 import Module from "node:module";
 import { dirname } from "node:path";
+import { registerClasses } from "../../datastore/registry";
 import { TsflowError } from "../../errors";
 import type { CompiledFlow } from "../compile";
 
@@ -22,11 +23,15 @@ const loaded = new Map<string, InternalModule>();
 /**
  * Evaluates a compiled flow as if it were the flow file itself: its `require` calls resolve npm
  * packages from the flow's own folder, and stack traces point at the flow's TypeScript lines
- * through the inline source maps. Each module is loaded once per worker.
+ * through the inline source maps. Each module is loaded once per worker; its exported classes are
+ * registered again at each call, so the flow whose task runs owns the names it exports.
  */
 export function loadFlowModule(compiled: CompiledFlow): Record<string, unknown> {
   for (const [path, code] of Object.entries(compiled.modules)) sources.set(path, code);
-  return loadLocalModule(compiled.entry);
+  const exports = loadLocalModule(compiled.entry);
+  // The classes a flow file exports are storable: their instances come back with their class.
+  registerClasses(exports);
+  return exports;
 }
 
 /** A compiled flow's modules call this for their local imports (exec/transpile.ts links them so). */

@@ -1,7 +1,7 @@
 import { TsflowError } from "../../errors";
 import { closestName } from "../../graph/checks/check";
 import type { ArtifactStore } from "../../datastore/artifacts";
-import type { ArtifactRef } from "../../datastore/records";
+import { sameValue, type ArtifactRef } from "../../datastore/records";
 import type { ParentTask } from "../protocol";
 
 const parentOfView = new WeakMap<object, ParentTask>();
@@ -56,7 +56,7 @@ export function agreeingArtifacts(parents: ParentTask[]): Record<string, Artifac
   const [first, ...rest] = parents;
   const agreed: Record<string, ArtifactRef> = {};
   for (const [name, ref] of Object.entries(first?.artifacts ?? {})) {
-    if (rest.every((p) => p.artifacts[name]?.hash === ref.hash)) agreed[name] = ref;
+    if (rest.every((p) => p.artifacts[name] !== undefined && sameValue(p.artifacts[name], ref))) agreed[name] = ref;
   }
   return agreed;
 }
@@ -87,7 +87,7 @@ export function mergeableArtifacts(request: MergeRequest): Record<string, Artifa
         continue;
       const earlier = merged[name];
       if (!earlier) merged[name] = ref;
-      else if (earlier.hash !== ref.hash && !conflicts.includes(name)) conflicts.push(name);
+      else if (!sameValue(earlier, ref) && !conflicts.includes(name)) conflicts.push(name);
     }
   }
   if (conflicts.length > 0) {

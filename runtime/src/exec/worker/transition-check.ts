@@ -1,6 +1,7 @@
 import { chosenTransition, type ChosenTransition } from "../../authoring/flow-spec";
 import { describeValue } from "../../datastore/serialize";
 import { TsflowError } from "../../errors";
+import { foreachItems } from "./foreach-input";
 import type { TaskOutcome, TaskSpec } from "../protocol";
 
 type FlowInstance = Record<string, unknown>;
@@ -61,14 +62,36 @@ function stepNameOf(flow: FlowInstance, fn: unknown): string {
 }
 
 function foreachSize(value: unknown, name: string, step: string): number {
-  if (Array.isArray(value)) return value.length;
-  if (ArrayBuffer.isView(value) && "length" in value) return (value as unknown as { length: number }).length;
-  if (value !== null && typeof value === "object" && Symbol.iterator in value)
-    return Array.from(value as Iterable<unknown>).length;
+  const items = foreachItems(value);
+  if (items) return items.length;
   throw new TsflowError(
     "foreach-value",
-    `step \`${step}\` runs a foreach over \`${name}\`, which must be an array or another iterable; it is ${value === undefined ? "not set" : typeof value}`,
+    `step \`${step}\` runs a foreach over \`${name}\`, which must be iterable (an array, a string, a Set, a Map...); it is ${describeFound(value)}`,
   );
+}
+
+/** What a step left in an artifact, for messages: "a number (42)", "a plain object (keys a, b)". */
+function describeFound(value: unknown): string {
+  if (value === undefined) return "not set";
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+      return `a ${typeof value} (${String(value)})`;
+    case "bigint":
+      return `a bigint (${value}n)`;
+    case "function":
+      return "a function";
+    case "object":
+      if (Object.getPrototypeOf(value) === Object.prototype) {
+        const keys = Object.keys(value);
+        const shown = keys.length > 5 ? `${keys.slice(0, 5).join(", ")}, ...` : keys.join(", ");
+        return `a plain object (${keys.length ? `keys ${shown}` : "no keys"}); for one task per key, store Object.entries() of it`;
+      }
+      return `a ${describeValue(value)}`;
+    default:
+      return `a ${typeof value}`;
+  }
 }
 
 function switchCase(value: unknown, name: string, cases: Record<string, string>, step: string): string {
