@@ -1,13 +1,14 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { taskLogs, useDatastore } from "../../runtime/src/client";
 import { formatDuration } from "../../runtime/src/format/duration";
 import type { FlowGraph } from "../../runtime/src/graph/model";
 import { FlowGraphRequest, type CommandTarget } from "../../server/src/protocol";
 import type { CommandSpec } from "./commands";
 import { readSettings } from "./config";
 import { askParameters } from "./parameters-input";
+import { failedTaskLog } from "./run-events";
 import type { LaunchResult, RunLauncher } from "./run-launcher";
+import { RunViewCommands, type LogTarget } from "./run-targets";
 
 /** Run, Resume and Run from here: the commands behind the server's code lenses and the palette. */
 export function runCommands(
@@ -110,19 +111,12 @@ async function pickStep(graph: FlowGraph): Promise<string | undefined> {
   );
 }
 
-/** Opens what a task printed, stderr first, as a read-only document. */
-async function showTaskLogs(datastore: string, pathspec: string) {
-  useDatastore(datastore);
-  const read = (stream: "stdout" | "stderr") =>
-    taskLogs(pathspec, stream).then(
-      (logs) => logs.text,
-      () => "",
-    );
-  const [stderr, stdout] = await Promise.all([read("stderr"), read("stdout")]);
-  const content = `${pathspec}\n\n--- stderr ---\n${stderr || "(nothing)\n"}\n--- stdout ---\n${stdout || "(nothing)\n"}`;
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language: "log" }), {
-    preview: true,
-  });
+/**
+ * Opens the failed task's stderr log as its `tsflow:` document: the log the runs explorer opens,
+ * which reads the datastore again after a reload and follows a task still being written.
+ */
+async function showTaskLogs(log: LogTarget) {
+  await vscode.commands.executeCommand(RunViewCommands.openLog, log);
 }
 
 /** Tells how the run ended, with a way to its output. */
@@ -139,14 +133,14 @@ function report(result: LaunchResult, output: vscode.OutputChannel) {
   } else if (finished) {
     const error = finished.error;
     const where = error?.step ? ` in step \`${error.step}\`` : "";
-    const task = error?.step ? `${finished.pathspec}/${error.step}/${error.task}` : undefined;
+    const log = failedTaskLog(finished, result.datastore);
     void vscode.window
       .showErrorMessage(
         `TSFlow: run ${finished.pathspec} failed${where}: ${error?.message ?? "see the output"}`,
-        ...(task ? ["Show Logs"] : []),
+        ...(log ? ["Show Logs"] : []),
         "Show Output",
       )
-      .then((choice) => (choice === "Show Logs" && task ? showTaskLogs(result.datastore, task) : show(choice)));
+      .then((choice) => (choice === "Show Logs" && log ? showTaskLogs(log) : show(choice)));
   } else {
     const reason = result.stderr.trim().split("\n").at(-1) ?? `exit code ${result.code}`;
     void vscode.window

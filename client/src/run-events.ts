@@ -3,6 +3,7 @@
  * runtime/src/exec/observers/json.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
  */
 import type { StepProgress, TaskError } from "../../runtime/src/datastore/records";
+import type { LogTarget } from "./run-targets";
 
 export type RunEvent =
   | { event: "run-started"; pathspec: string; flow: string; runId: string; steps: string[]; datastore: string }
@@ -79,4 +80,18 @@ export function logLines(pathspec: string, text: string): string {
     .split("\n")
     .map((line) => `[${where}] ${line}`)
     .join("\n");
+}
+
+/**
+ * The log that "Show Logs" opens for a failed run: the stderr of the task that failed first (where
+ * its error is written), in the datastore the run was kept in; undefined when no task failed (the
+ * run died before a task did, or was stopped).
+ */
+export function failedTaskLog(
+  finished: Extract<RunEvent, { event: "run-finished" }>,
+  datastore: string,
+): LogTarget | undefined {
+  const error = finished.error;
+  if (finished.status !== "failed" || !error?.step || !error.task) return undefined;
+  return { datastore, task: `${finished.pathspec}/${error.step}/${error.task}`, stream: "stderr" };
 }

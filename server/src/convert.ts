@@ -22,6 +22,7 @@ import type {
   SourceRange,
   Step,
 } from "../../runtime/src/graph/model";
+import type { TaskFailure } from "./run-failures";
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -65,6 +66,27 @@ export function toDiagnostic(uri: string, diagnostic: Diagnostic, flow?: string)
         }
       : {}),
     data,
+  };
+}
+
+/**
+ * A failed task's error as a diagnostic on the line it was thrown from: from its column (1-based in
+ * the record) to the end of the line's code. `lineText` gives a zero-based line's current text.
+ */
+export function toFailureDiagnostic(failure: TaskFailure, lineText: (line: number) => string): LspDiagnostic {
+  const line = failure.location.line - 1;
+  const text = lineText(line);
+  const end = text.trimEnd().length;
+  const indent = text.length - text.trimStart().length;
+  const column = Math.max(0, failure.location.column - 1);
+  const start = column < end ? column : Math.min(indent, end);
+  return {
+    range: { start: { line, character: start }, end: { line, character: end } },
+    severity: DiagnosticSeverity.Error,
+    code: "task-failed",
+    source: "tsflow",
+    message: `${failure.type}: ${failure.message}\n(thrown here by task ${failure.task}, in the latest run of step ${failure.step})`,
+    data: { task: failure.task, run: failure.run, step: failure.step },
   };
 }
 

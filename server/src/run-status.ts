@@ -14,6 +14,8 @@ import {
   type StepProgress,
 } from "../../runtime/src/client";
 import { formatDuration } from "../../runtime/src/format/duration";
+import { readFailures, type TaskFailure } from "./run-failures";
+import { TimedCache } from "./timed-cache";
 
 /** What a lens needs of a run: its pathspec, its status, and the progress of its started steps. */
 export interface LatestRun {
@@ -24,12 +26,10 @@ export interface LatestRun {
 }
 
 /**
- * How long a read is reused. The editor asks for lenses after each burst of typing, for every open
- * flow file; a second's reuse turns that into at most one small read per flow per second, and a
- * second-old status is as good as a fresh one to a reader. (An mtime check would need the record's
- * path, which only the datastore layer knows: the client API does not expose it.)
+ * How long a read is reused. (An mtime check would need the record's path, which only the
+ * datastore layer knows: the client API does not expose it.)
  */
-const TTL_MS = 1000;
+export const TTL_MS = 1000;
 
 /**
  * Reads and caches the latest run of each flow, per datastore. The runs are those of the user's
@@ -37,15 +37,19 @@ const TTL_MS = 1000;
  * whose status the lenses show, and a shared datastore shows your runs, not a colleague's.
  */
 export class RunStatusReader {
-  private readonly cache = new Map<string, { at: number; run: Promise<LatestRun | undefined> }>();
+  private readonly cache: TimedCache<LatestRun | undefined>;
+  private readonly failureCache: TimedCache<TaskFailure[]>;
   private readonly logged = new Set<string>();
   /** `user:NAME` for the user the server runs as: TSFLOW_USER, else USER, as for the CLI it launches. */
   private readonly namespace = defaultNamespace();
 
   constructor(
     private readonly log: (message: string) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new TimedCache(TTL_MS, now);
+    this.failureCache = new TimedCache(TTL_MS, now);
+  }
 
   /**
    * The latest run of `flow` in the datastore at `root`, started from the document's file when it
@@ -55,18 +59,29 @@ export class RunStatusReader {
   latest(root: string, flow: string, documentUri?: string): Promise<LatestRun | undefined> {
     // A class of one name in two files is two flows: each file's lenses show runs of that file.
     const file = pathOf(documentUri);
-    const key = `${root}\0${flow}\0${file ?? ""}`;
-    const cached = this.cache.get(key);
-    if (cached && this.now() - cached.at < TTL_MS) return cached.run;
-    // The promise is cached, so requests that arrive while a read is under way share it.
-    const run = this.read(root, flow, file);
-    this.cache.set(key, { at: this.now(), run });
-    return run;
+    return this.cache.get(`${root}\0${flow}\0${file ?? ""}`, () => this.read(root, flow, file));
+  }
+
+  /**
+   * The located failures of `flow`'s `steps` in runs started from the document's file, each step's
+   * from the newest run that started it (see run-failures.ts); empty when there is no datastore or
+   * no run. Never rejects.
+   */
+  failures(root: string, flow: string, steps: readonly string[], documentUri?: string): Promise<TaskFailure[]> {
+    const file = pathOf(documentUri);
+    const key = `${root}\0${flow}\0${file ?? ""}\0${steps.join(",")}`;
+    return this.failureCache.get(key, () =>
+      readFailures(root, flow, this.namespace, steps, file, (error) => this.warn(error)).catch((error: unknown) => {
+        this.warn(error);
+        return [];
+      }),
+    );
   }
 
   /** Forgets what was read: a record changed on disk. */
   invalidate(): void {
     this.cache.clear();
+    this.failureCache.clear();
   }
 
   private async read(root: string, flow: string, file: string | undefined): Promise<LatestRun | undefined> {

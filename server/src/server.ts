@@ -10,6 +10,10 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze } from "../../runtime/src/graph/analyze";
 import { AnalysisCache, type Analyzer } from "./documents";
 import { DiagnosticsPublisher } from "./features/diagnostics";
+import { RunDiagnostics } from "./features/run-diagnostics";
+import { runWatchFeature } from "./features/run-watch";
+import { LiveRuns } from "./live-runs";
+import { RunStatusReader } from "./run-status";
 import { codeActionsFeature } from "./features/code-actions";
 import { codeLensFeature } from "./features/code-lens";
 import { completionFeature } from "./features/completion";
@@ -27,6 +31,8 @@ export interface ServerContext {
   settings: ServerSettings & { workspaceRoot?: string };
   /** What the client said it can do, at initialize. */
   client: ClientCapabilities;
+  /** The runs of the flows shown: read (and cached) by `statuses`, followed as they go by `live`. */
+  runs: { statuses: RunStatusReader; live: LiveRuns };
 }
 
 /** One editor feature: the capabilities it announces and the handlers it registers. */
@@ -44,6 +50,7 @@ const FEATURES: Feature[] = [
   codeActionsFeature,
   codeLensFeature,
   symbolsFeature,
+  runWatchFeature,
 ];
 
 /**
@@ -56,8 +63,13 @@ export function startServer(
 ): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache(analyzer, (message) => connection.console.error(message));
-  const context: ServerContext = { connection, documents, cache, settings: {}, client: {} };
-  const diagnostics = new DiagnosticsPublisher(connection, documents, cache);
+  const statuses = new RunStatusReader((message) => connection.console.warn(message));
+  const runs = { statuses, live: new LiveRuns(statuses) };
+  const context: ServerContext = { connection, documents, cache, settings: {}, client: {}, runs };
+  // The failed tasks' diagnostics and the analyzer's are published together (see RunDiagnostics).
+  const runDiagnostics = new RunDiagnostics(context);
+  const diagnostics = new DiagnosticsPublisher(connection, documents, cache, runDiagnostics);
+  runDiagnostics.onChange((uri) => diagnostics.republish(uri));
 
   connection.onInitialize((params): InitializeResult => {
     context.settings = {
@@ -83,6 +95,7 @@ export function startServer(
   documents.onDidChangeContent((change) => diagnostics.schedule(change.document.uri));
   documents.onDidClose((event) => {
     cache.delete(event.document.uri);
+    runDiagnostics.forget(event.document.uri);
     diagnostics.clear(event.document.uri);
   });
   registerGraph(connection, documents, cache);

@@ -64,13 +64,12 @@ function fixStepTimes(project: Project, flow: string, runId: string, ms: number)
 }
 
 describe("code lenses over LSP", () => {
-  test("a flow with no datastore: Run, Resume, Show DAG on the class, Run from here on each step, no status", async (t) => {
+  test("a flow with no datastore: Run and Show DAG on the class (nothing to resume), Run from here on each step, no status", async (t) => {
     const client = await LspClient.start(t);
     const uri = uriOf("hello.ts");
     const flow = { uri, flow: "HelloFlow" };
     assert.deepEqual(rows(await openLenses(client, uri, HELLO)), [
       ["3:0-18:1", "Run", Commands.run, flow],
-      ["3:0-18:1", "Resume", Commands.resume, flow],
       ["3:0-18:1", "Show DAG", Commands.showDag, flow],
       ["6:2-9:3", "Run from here", Commands.runFromStep, { ...flow, step: "start" }],
       ["11:2-15:3", "Run from here", Commands.runFromStep, { ...flow, step: "hello" }],
@@ -120,7 +119,15 @@ describe("code lenses over LSP", () => {
       });
       const hello = await openLenses(client, uri("hello.ts"), HELLO);
       const target = { uri: uri("hello.ts"), flow: "HelloFlow", runPathspec: `HelloFlow/${helloRun}` };
-      assert.deepEqual(rows(hello).slice(3), [
+      assert.deepEqual(
+        rows(hello).slice(0, 2),
+        [
+          ["3:0-18:1", "Run", Commands.run, { uri: target.uri, flow: "HelloFlow" }],
+          ["3:0-18:1", "Show DAG", Commands.showDag, { uri: target.uri, flow: "HelloFlow" }],
+        ],
+        "no Resume: the latest run succeeded",
+      );
+      assert.deepEqual(rows(hello).slice(2), [
         ["6:2-9:3", "Run from here", Commands.runFromStep, { uri: target.uri, flow: "HelloFlow", step: "start" }],
         ["6:2-9:3", "✓ succeeded · 1 task · 1.2 s", Commands.showStepRun, { ...target, step: "start" }],
         ["11:2-15:3", "Run from here", Commands.runFromStep, { uri: target.uri, flow: "HelloFlow", step: "hello" }],
@@ -129,7 +136,7 @@ describe("code lenses over LSP", () => {
         ["17:2-17:16", "✓ succeeded · 1 task · 1.2 s", Commands.showStepRun, { ...target, step: "end" }],
       ]);
       assert.equal(
-        hello![4].command!.tooltip,
+        hello![3].command!.tooltip,
         `start in the latest run, HelloFlow/${helloRun} (succeeded): click to show it`,
       );
 
@@ -139,11 +146,19 @@ describe("code lenses over LSP", () => {
         ["join", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
         ["end", "✓ succeeded · 1 task · 1.2 s", `ForeachFlow/${foreachRun}`],
       ]);
-      assert.deepEqual(statuses(await openLenses(client, uri("fail.ts"), FAILING_FLOW)), [
+      const fail = await openLenses(client, uri("fail.ts"), FAILING_FLOW);
+      assert.deepEqual(statuses(fail), [
         ["start", "✓ succeeded · 1 task · 1.2 s", `FailFlow/${failRun}`],
         ["boom", "✗ failed", `FailFlow/${failRun}`],
         ["end", "not run", `FailFlow/${failRun}`],
       ]);
+      const resume = fail!.find((l) => l.command!.title === "Resume")!;
+      assert.deepEqual(
+        resume.command!.arguments,
+        [{ uri: uri("fail.ts"), flow: "FailFlow", runPathspec: `FailFlow/${failRun}` }],
+        "the failed run has something to resume: the lens names it",
+      );
+      assert.equal(resume.command!.tooltip, `Resume FailFlow/${failRun} (failed) from where it stopped`);
     });
 
     test("the status follows the text: a step added since the run is not run", async (t) => {
@@ -195,7 +210,7 @@ describe("code lenses over LSP", () => {
       const lenses = rows(await openLenses(client, uri("hello.ts"), HELLO));
       assert.deepEqual(
         lenses.map(([, title]) => title),
-        ["Run", "Resume", "Show DAG", "Run from here", "Run from here", "Run from here"],
+        ["Run", "Show DAG", "Run from here", "Run from here", "Run from here"],
       );
     });
   });
@@ -206,8 +221,8 @@ describe("code lenses over LSP", () => {
     writeFileSync(notAFolder, "just a file\n");
     const client = await LspClient.start(t, { initializationOptions: { datastoreRoot: notAFolder } });
     const uri = pathToFileURL(join(project.dir, "hello.ts")).toString();
-    assert.equal(rows(await openLenses(client, uri, HELLO)).length, 6);
-    assert.equal(rows(await lensesOf(client, uri)).length, 6, "still serving");
+    assert.equal(rows(await openLenses(client, uri, HELLO)).length, 5);
+    assert.equal(rows(await lensesOf(client, uri)).length, 5, "still serving");
   });
 
   test("a running run's lenses move along: the server asks for a refresh as its steps progress", async (t) => {

@@ -134,6 +134,13 @@ export class LspClient {
     return this.wait(this.diagnosticWaiters, this.published, match).then((p) => p.diagnostics);
   }
 
+  /** The diagnostics of `uri` once they satisfy `done`: the latest published, else the next that do. */
+  diagnosticsWhere(uri: string, done: (diagnostics: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    const match = (p: PublishDiagnosticsParams) => p.uri === uri && done(p.diagnostics);
+    const latest = this.published.filter((p) => p.uri === uri).slice(-1);
+    return this.wait(this.diagnosticWaiters, latest, match).then((p) => p.diagnostics);
+  }
+
   graph(uri: string, version: number): Promise<FlowGraphResult> {
     return this.wait(this.graphWaiters, this.graphs, (g) => g.uri === uri && g.version === version);
   }

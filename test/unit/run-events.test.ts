@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { EventReader, logLines, progressText } from "../../client/src/run-events";
+import { EventReader, failedTaskLog, logLines, progressText } from "../../client/src/run-events";
 
 describe("following tsflow run --json", () => {
   test("events are read across chunk boundaries; other lines are ignored", () => {
@@ -40,5 +40,22 @@ describe("following tsflow run --json", () => {
 
   test("task output lines carry their step and task", () => {
     assert.equal(logLines("F/1/fit/3", "epoch 1\nepoch 2\n"), "[fit/3] epoch 1\n[fit/3] epoch 2");
+  });
+
+  test("Show Logs on a failed run names the stderr log of the task that failed, in the run's datastore", () => {
+    const failed = {
+      event: "run-finished" as const,
+      pathspec: "F/7",
+      status: "failed" as const,
+      durationMs: 5,
+      error: { step: "train", task: "3", message: "Error: boom" },
+    };
+    assert.deepEqual(failedTaskLog(failed, "/p/.tsflow"), {
+      datastore: "/p/.tsflow",
+      task: "F/7/train/3",
+      stream: "stderr",
+    });
+    assert.equal(failedTaskLog({ ...failed, error: undefined }, "/p/.tsflow"), undefined, "no task failed");
+    assert.equal(failedTaskLog({ ...failed, status: "succeeded" }, "/p/.tsflow"), undefined);
   });
 });

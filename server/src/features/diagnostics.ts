@@ -11,10 +11,19 @@ import { GraphChangedNotification } from "../protocol";
  */
 const GATHER_MS = 4;
 
+/** Diagnostics that come from elsewhere than the analyzer (the runs), merged into each publication. */
+export interface ExtraDiagnostics {
+  /** The diagnostics to add to the analyzer's for `uri`. */
+  of(uri: string): Diagnostic[];
+  /** The analyzer's diagnostics for `uri` were just published. */
+  published(uri: string): void;
+}
+
 /**
  * Publishes each document's diagnostics, tagged with its version, and tells the client its graph
  * changed. Changes are gathered briefly, so a burst of edits is analyzed once, at its last version:
- * an older version's results are never published after a newer one's.
+ * an older version's results are never published after a newer one's. The analyzer's diagnostics
+ * and the extra ones (failed tasks of runs) go out together: a publication replaces all of a URI's.
  */
 export class DiagnosticsPublisher {
   private readonly pending = new Set<string>();
@@ -26,7 +35,22 @@ export class DiagnosticsPublisher {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly cache: AnalysisCache,
+    private readonly extra: ExtraDiagnostics = { of: () => [], published: () => {} },
   ) {}
+
+  /**
+   * Publishes `uri`'s diagnostics again, the extra ones having changed; the analysis is the cached
+   * one. A document with changes gathered waits for them: they publish both soon.
+   */
+  republish(uri: string): void {
+    const document = this.documents.get(uri);
+    if (!document || this.pending.has(uri)) return;
+    void this.connection.sendDiagnostics({
+      uri,
+      version: document.version,
+      diagnostics: [...diagnosticsOf(this.cache.get(document)), ...this.extra.of(uri)],
+    });
+  }
 
   schedule(uri: string): void {
     this.pending.add(uri);
@@ -56,8 +80,9 @@ export class DiagnosticsPublisher {
     void this.connection.sendDiagnostics({
       uri: document.uri,
       version: document.version,
-      diagnostics: diagnosticsOf(entry),
+      diagnostics: [...diagnosticsOf(entry), ...this.extra.of(document.uri)],
     });
+    this.extra.published(document.uri);
     const hasFlows = (entry.analysis?.flows.length ?? 0) > 0;
     if (hasFlows || this.withFlows.has(document.uri)) {
       void this.connection.sendNotification(GraphChangedNotification, {
