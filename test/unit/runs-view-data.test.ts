@@ -560,3 +560,62 @@ describe("one class name in two files", () => {
     assert.equal((await data.run("HelloFlow", ids.here))?.description, listed[1].description);
   });
 });
+
+describe("failures and resumes as the explorer shows them", () => {
+  const fixture = new DatastoreFixture();
+  const runs: Record<string, FixtureRun> = {};
+  const location = { file: join(fixture.dir, "fail.ts"), line: 8, column: 19 };
+
+  before(() => {
+    runs.failed = fixture.run("fail.ts", ["--fail", "1"], { expect: "failed" });
+    // The location as the runtime records it (HELPERS.md's TaskError contract), set here so the
+    // test does not depend on how the runtime finds it.
+    const file = fixture.taskFile(runs.failed, "middle", "2");
+    const record = JSON.parse(readFileSync(file, "utf8")) as { attempts: { error?: object }[] };
+    record.attempts.at(-1)!.error = { ...record.attempts.at(-1)!.error, location };
+    writeFileSync(file, JSON.stringify(record));
+    const idFile = join(fixture.dir, "resume-id");
+    const resumed = spawnSync(process.execPath, [CLI, "resume", "fail.ts", "--run-id-file", idFile], {
+      cwd: fixture.dir,
+      env: { ...process.env, TSFLOW_USER: FIXTURE_USER, NO_COLOR: "1" },
+      encoding: "utf8",
+    });
+    assert.equal(resumed.status, 1, resumed.stderr);
+    const id = readFileSync(idFile, "utf8").trim();
+    runs.resumed = { flow: "FailFlow", id, pathspec: `FailFlow/${id}` };
+    fixture.useAsReader();
+  });
+
+  after(() => fixture.remove());
+
+  test("a failed task's row shows its error and where it was thrown, for Go to Failing Line", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const [failed] = (await rows(data, "FailFlow", runs.failed.id, "middle")) as TaskNode[];
+    assert.match(failed.description!, /^\d+(\.\d)? m?s · Error: asked to fail$/);
+    assert.match(failed.tooltip!, new RegExp(`thrown at ${location.file}:8:19$`));
+    assert.deepEqual(failed.errorLocation, location);
+    assert.equal(failed.contextValue, "task failed located");
+    // The resumed run's own failure has no location written here (or the runtime's, once it records one).
+    const [again] = (await rows(data, "FailFlow", runs.resumed.id, "middle")) as TaskNode[];
+    assert.match(again.description!, /Error: asked to fail$/);
+  });
+
+  test("a resumed run names its origin; its cloned tasks name the run they were cloned from", async () => {
+    const data = new ExplorerData(source(fixture.root));
+    const flowRuns = (await rows(data, "FailFlow")) as RunNode[];
+    const resumed = flowRuns.find((r) => r.runId === runs.resumed.id)!;
+    assert.match(resumed.description!, new RegExp(` · resumed from ${runs.failed.id}$`));
+    assert.deepEqual(resumed.origin, { runId: runs.failed.id, step: "middle" });
+    assert.match(resumed.contextValue, /^run failed\b.*\bresumed$/);
+    const origin = flowRuns.find((r) => r.runId === runs.failed.id)!;
+    assert.equal(origin.origin, undefined);
+    assert.doesNotMatch(origin.contextValue, /resumed/);
+
+    const [cloned] = (await rows(data, "FailFlow", runs.resumed.id, "start")) as TaskNode[];
+    assert.match(cloned.description!, new RegExp(` · cloned from ${runs.failed.id}$`));
+    assert.match(cloned.tooltip!, new RegExp(`cloned from FailFlow/${runs.failed.id}/start/1`));
+    assert.equal(cloned.contextValue, "task succeeded cloned");
+    const [ran] = (await rows(data, "FailFlow", runs.failed.id, "start")) as TaskNode[];
+    assert.doesNotMatch(ran.description!, /cloned/);
+  });
+});

@@ -25,6 +25,8 @@ export const ExplorerCommands = {
   showInDag: "tsflow.explorer.showInDag",
   compareArtifact: "tsflow.explorer.compareArtifact",
   viewArtifact: "tsflow.explorer.viewArtifact",
+  goToError: "tsflow.explorer.goToError",
+  revealOrigin: "tsflow.explorer.revealOrigin",
   createExampleFlow: "tsflow.createExampleFlow",
 } as const;
 
@@ -37,6 +39,8 @@ export interface ExplorerCommandContext {
   log: vscode.LogOutputChannel;
   /** The language server's analysis of a flow file, for exact step positions. */
   requestGraph?: (uri: string, flow?: string) => Thenable<FlowGraphResult | null>;
+  /** Selects a row in the view (TreeView.reveal). */
+  reveal?: (node: ExplorerNode) => Thenable<void>;
 }
 
 /** The node commands: tags, resume, copy, reveal, DAG, compare, view. Filters live in ./filter-commands. */
@@ -64,6 +68,8 @@ export function nodeCommands(context: ExplorerCommandContext): CommandSpec[] {
         vscode.commands.executeCommand(RunViewCommands.viewArtifact, n.target),
       ),
     },
+    { id: ExplorerCommands.goToError, run: on<TaskNode>(["task"], goToError) },
+    { id: ExplorerCommands.revealOrigin, run: on<RunNode>(["run"], (n) => revealOrigin(context, n)) },
     { id: ExplorerCommands.createExampleFlow, run: () => createExampleFlow() },
   ];
 }
@@ -157,6 +163,40 @@ async function reveal(context: ExplorerCommandContext, node: FlowNode | RunNode 
   const step = node.kind === "step" || node.kind === "task" ? node.step : undefined;
   const range = (await graphRange(context, uri, flow, step)) ?? textRange(document.getText(), flow, step);
   await vscode.window.showTextDocument(document, { selection: range, preview: true });
+}
+
+/** Opens the flow file at the line where a failed task's error was thrown. */
+async function goToError(task: TaskNode): Promise<void> {
+  const location = task.errorLocation;
+  if (!location) {
+    void vscode.window.showInformationMessage(`TSFlow: ${task.pathspec} recorded no line for its error.`);
+    return;
+  }
+  const position = new vscode.Position(Math.max(0, location.line - 1), Math.max(0, location.column - 1));
+  try {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(location.file));
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+  } catch {
+    void vscode.window.showErrorMessage(`TSFlow: ${location.file} cannot be opened (moved or deleted?).`);
+  }
+}
+
+/** Selects the run a resumed run was resumed from, in its flow's runs. */
+async function revealOrigin(context: ExplorerCommandContext, run: RunNode): Promise<void> {
+  const origin = run.origin && (await context.data.run(run.flow, run.origin.runId));
+  if (!origin) {
+    const what = run.origin
+      ? `its origin, run ${run.origin.runId}, is not listed (deleted, or filtered out)`
+      : "it was not resumed";
+    void vscode.window.showInformationMessage(`TSFlow: ${run.pathspec}: ${what}.`);
+    return;
+  }
+  try {
+    await context.reveal?.(context.tree.shown(origin));
+  } catch (error) {
+    context.log.warn(`runs explorer: cannot reveal ${origin.pathspec}: ${errorMessage(error)}`);
+    void vscode.window.showInformationMessage(`TSFlow: ${run.pathspec} was resumed from ${origin.pathspec}.`);
+  }
 }
 
 /** The step's name (or the flow's) as the language server's analysis places it. */

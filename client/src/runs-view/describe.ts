@@ -7,7 +7,17 @@ import { basename } from "node:path";
 import { clientTaskError, type Run, type Step, type StepProgress, type Task } from "../../../runtime/src/client";
 import { INLINE_LIMIT } from "../../../runtime/src/datastore/records";
 import { elapsed, formatBytes, formatStart, isViewableType, joined, previewValue, statusIcon } from "./format";
-import type { ArtifactNode, AttemptNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
+import type {
+  ArtifactNode,
+  AttemptNode,
+  ErrorLocation,
+  Icon,
+  LogNode,
+  NodeStatus,
+  RunNode,
+  StepNode,
+  TaskNode,
+} from "./nodes";
 
 /** A run as a row: id, status icon, user, tags, start time and duration. */
 export function runNode(run: Run, now: number): RunNode {
@@ -24,10 +34,13 @@ export function runNode(run: Run, now: number): RunNode {
       userTags.map((t) => `[${t}]`).join(" "),
       formatStart(run.startedAt, new Date(now)),
       duration,
+      run.origin && `resumed from ${run.origin.runId}`,
     ),
     tooltip: runTooltip(run, status, duration),
     icon: statusIcon(status),
-    contextValue: ["run", status, userTags.length > 0 ? "tagged" : ""].filter(Boolean).join(" "),
+    contextValue: ["run", status, userTags.length > 0 ? "tagged" : "", run.origin ? "resumed" : ""]
+      .filter(Boolean)
+      .join(" "),
     collapsible: "collapsed",
     flow: run.flow,
     runId: run.id,
@@ -36,6 +49,7 @@ export function runNode(run: Run, now: number): RunNode {
     tags: run.tags,
     userTags,
     flowFile: run.flowFile,
+    ...(run.origin ? { origin: { ...run.origin } } : {}),
   };
 }
 
@@ -100,13 +114,16 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
   const duration = elapsed(task.startedAt, task.finishedAt);
   const index = task.index;
   const status: NodeStatus = task.status;
+  const error = task.status === "failed" ? failureOf(task) : undefined;
+  const cloned = task.clonedFrom && `cloned from ${task.clonedFrom.split("/")[1] ?? task.clonedFrom}`;
   const lines = [
     `${task.pathspec}: ${status}${task.caught ? " (error caught)" : ""}`,
     index !== undefined && `foreach index: ${index}`,
     `attempts: ${attempts}`,
     duration && `duration: ${duration}`,
     task.clonedFrom && `cloned from ${task.clonedFrom}`,
-    task.error && `error: ${task.error.type}: ${task.error.message}`,
+    task.error && `error: ${errorText(task.error)}`,
+    error?.location && `thrown at ${error.location.file}:${error.location.line}:${error.location.column}`,
   ];
   return {
     kind: "task",
@@ -117,18 +134,48 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
       attempts > 1 && `${attempts} attempts`,
       task.caught && "error caught",
       duration,
-      task.clonedFrom !== undefined && "cloned",
+      cloned,
+      error && shortened(errorText(error)),
     ),
     tooltip: lines.filter(Boolean).join("\n"),
     icon: statusIcon(status),
-    contextValue: `task ${status}`,
+    contextValue: ["task", status, error?.location ? "located" : "", cloned ? "cloned" : ""].filter(Boolean).join(" "),
     collapsible: "collapsed",
     pathspec: task.pathspec,
     step: task.step,
     status,
     finished: true,
     flowFile,
+    ...(error?.location ? { errorLocation: error.location } : {}),
   };
+}
+
+/** A task's error as records of any age hold it: `location` only in runs made since it was recorded. */
+interface RecordedError {
+  type?: string;
+  name?: string;
+  message: string;
+  location?: ErrorLocation;
+}
+
+function failureOf(task: Task): RecordedError | undefined {
+  const error = task.error as RecordedError | undefined;
+  if (!error) return undefined;
+  const { file, line, column } = error.location ?? {};
+  const located = typeof file === "string" && Number.isInteger(line) && Number.isInteger(column);
+  return located ? error : { ...error, location: undefined };
+}
+
+function errorText(error: { type?: string; name?: string; message: string }): string {
+  return `${error.type ?? error.name ?? "Error"}: ${error.message}`;
+}
+
+/** Longest error a row's description shows; the tooltip has it whole. */
+const ERROR_CHARS = 80;
+
+function shortened(text: string): string {
+  const line = text.replace(/\s+/g, " ");
+  return line.length > ERROR_CHARS ? `${line.slice(0, ERROR_CHARS - 1)}…` : line;
 }
 
 /**

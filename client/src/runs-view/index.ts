@@ -83,7 +83,13 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     { id: ExplorerCommands.refresh, run: () => tree.refreshAll() },
     { id: ExplorerCommands.filter, run: () => pickFilter(filter).then((next) => next && setFilter(next)) },
     { id: ExplorerCommands.clearFilter, run: () => setFilter({}) },
-    ...nodeCommands({ data, tree, cli: context.asAbsolutePath("dist/cli.js"), ...deps }),
+    ...nodeCommands({
+      data,
+      tree,
+      cli: context.asAbsolutePath("dist/cli.js"),
+      reveal: (node) => view.reveal(node, { select: true, focus: true }),
+      ...deps,
+    }),
   ]);
   context.subscriptions.push(
     view,

@@ -59,6 +59,8 @@ export interface RunNode extends NodeBase {
   userTags: string[];
   /** The flow file the run was started from, an absolute path. */
   flowFile: string;
+  /** For a resumed run: the run it cloned from and the step it ran again from. */
+  origin?: { runId: string; step: string };
 }
 
 /** "Load more…": the next page of a flow's runs or of a step's tasks. */
@@ -91,6 +93,15 @@ export interface TaskNode extends NodeBase {
   /** False for a task still running (or killed): it has logs but no record, so no artifacts. */
   finished: boolean;
   flowFile: string;
+  /** For a failed task whose error the runtime located: where it was thrown. */
+  errorLocation?: ErrorLocation;
+}
+
+/** Where a task's error was thrown: a flow file (absolute path), 1-based line and column. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
 }
 
 /** One attempt of a task that took more than one: its status and error; its logs are its children. */

@@ -31,6 +31,16 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
     private readonly afterRead: () => void = () => {},
   ) {}
 
+  /** A run row's parent, for `TreeView.reveal`: its flow's row, when shown. Other rows are not revealed. */
+  getParent(node: ExplorerNode): ExplorerNode | undefined {
+    return node.kind === "run" ? this.nodes.get(`flow:${node.flow}`) : undefined;
+  }
+
+  /** The row shown for `node`'s key, made the shown one when there is none yet. */
+  shown(node: ExplorerNode): ExplorerNode {
+    return this.nodes.get(node.key) ?? node;
+  }
+
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     return toTreeItem(node, this.expandedRows.has(node.key));
   }
