@@ -271,3 +271,26 @@ describe("DAG preview: run details", () => {
     );
   });
 });
+
+describe("DAG preview: a resumed run", () => {
+  test("marks the steps it cloned from its origin, naming that run; the steps it ran again are not", async (t) => {
+    const project = new Project(t, { "fail.ts": FAILING_FLOW });
+    const failed = project.tsflow(["run", "fail.ts"]);
+    assert.equal(failed.code, 1, failed.stderr);
+    const resumed = project.tsflow(["resume", "fail.ts"]);
+    assert.equal(resumed.code, 1, resumed.stderr);
+    const run = await readRunOverlay(join(project.dir, ".tsflow"), "FailFlow", OWN);
+    assert.equal(run?.pathspec, `FailFlow/${resumed.runId}`);
+    assert.deepEqual(run?.origin, { runId: failed.runId, step: "boom" });
+    const layout = drawn(FAILING_FLOW, run);
+    const start = layout.nodes.find((n) => n.step === "start")!;
+    assert.match(start.status!.text, new RegExp(`^✓ cloned from ${failed.runId}$`));
+    assert.ok(start.classes.includes("is-cloned"));
+    assert.ok(start.width >= start.status!.text.length * 6, "the node holds its status line");
+    assert.match(start.tooltip, new RegExp(`resumed from run ${failed.runId}: this step's tasks were cloned`));
+    const boom = layout.nodes.find((n) => n.step === "boom")!;
+    assert.ok(!boom.classes.includes("is-cloned"), "boom ran again");
+    assert.doesNotMatch(boom.status!.text, /cloned/);
+    assert.ok(!layout.nodes.find((n) => n.step === "end")!.classes.includes("is-cloned"), "end did not run");
+  });
+});

@@ -33,6 +33,8 @@ export interface RunOverlay {
   steps: Record<string, StepRun>;
   /** A run the user chose to see (from the runs explorer or a status lens), not the latest. */
   chosen?: boolean;
+  /** For a resumed run: the run it cloned from and the step it ran again from. */
+  origin?: { runId: string; step: string };
 }
 
 /**

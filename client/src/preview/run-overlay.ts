@@ -80,6 +80,7 @@ async function summarize(run: Run, now: number): Promise<RunOverlay> {
     status: run.status,
     startedAt: run.startedAt.toISOString(),
     ...(end === undefined ? {} : { durationMs: Math.max(0, end - run.startedAt.getTime()) }),
+    ...(run.origin ? { origin: run.origin } : {}),
     steps,
   };
 }

@@ -75,7 +75,8 @@ export function badgesWidth(badges: string[]): number {
 /** The model of `graph` with its diagnostics and, when there is one, the latest run overlaid. */
 export function graphModel(graph: FlowGraph, diagnostics: Diagnostic[], run: RunOverlay | null): GraphModel {
   const names = new Set(graph.steps.map((s) => s.name));
-  const nodes = graph.steps.map((step) => stepNode(step, diagnostics, run));
+  const cloned = clonedSteps(graph, run);
+  const nodes = graph.steps.map((step) => stepNode(step, diagnostics, run, cloned.has(step.name)));
   const edges: EdgeView[] = [];
   const missing = new Set<string>();
   for (const step of graph.steps) {
@@ -86,24 +87,46 @@ export function graphModel(graph: FlowGraph, diagnostics: Diagnostic[], run: Run
   return { nodes, edges };
 }
 
-function stepNode(step: Step, diagnostics: Diagnostic[], run: RunOverlay | null): NodeView {
+/**
+ * The steps a resumed run cloned from its origin rather than ran: those its resume step does not
+ * lead to (resume runs that step and everything after it again). Empty for a run not resumed.
+ */
+export function clonedSteps(graph: FlowGraph, run: RunOverlay | null): Set<string> {
+  const origin = run?.origin;
+  if (!origin) return new Set();
+  const next = new Map(graph.steps.map((s) => [s.name, s.next]));
+  const rerun = new Set<string>();
+  const visit = (name: string) => {
+    if (rerun.has(name)) return;
+    rerun.add(name);
+    for (const target of next.get(name) ?? []) visit(target);
+  };
+  visit(origin.step);
+  return new Set(graph.steps.map((s) => s.name).filter((name) => !rerun.has(name) && run.steps[name]?.total));
+}
+
+function stepNode(step: Step, diagnostics: Diagnostic[], run: RunOverlay | null, cloned = false): NodeView {
   const own = diagnostics.filter((d) => d.step === step.name);
   const severity = worst(own);
   const role = roleOf(step, run);
   const badges = step.decorators.map((d) => `@${d.name}`);
-  const status = run ? statusOf(step.name, run) : undefined;
+  const ran = run ? statusOf(step.name, run) : undefined;
+  const clonedFrom = cloned && run?.origin ? run.origin.runId : undefined;
+  const status = ran && clonedFrom ? { ...ran, text: `✓ cloned from ${clonedFrom}` } : ran;
   const shape = shapeOf(step);
   const stacked = step.transition?.type === "foreach";
   const classes = ["node", `kind-${step.kind}`, `shape-${shape}`];
   if (step.transition && step.transition.type !== "linear") classes.push(`branch-${step.transition.type}`);
   if (severity) classes.push(`has-${severity}`);
   if (status) classes.push(`status-${status.name}`);
+  if (clonedFrom) classes.push("is-cloned");
   const tooltip = [
     `${step.name} (${step.kind} step)`,
     step.doc,
     role,
     ...step.decorators.map((d) => `@${d.name}${d.args.length ? `(${d.args.map(argText).join(", ")})` : ""}`),
     status && `${run!.chosen ? "Run" : "Latest run"} ${run!.pathspec}: ${status.text}`,
+    clonedFrom && `resumed from run ${clonedFrom}: this step's tasks were cloned from it, not run`,
     ...own.map((d) => `${d.severity}: ${d.message}`),
   ].filter((line): line is string => Boolean(line));
   return {
@@ -117,7 +140,7 @@ function stepNode(step: Step, diagnostics: Diagnostic[], run: RunOverlay | null)
     severity,
     tooltip: tooltip.join("\n"),
     classes,
-    ...sizeOf(step.name, role, badges, shape, stacked),
+    ...sizeOf(step.name, role, badges, shape, stacked, clonedFrom ? status?.text : undefined),
   };
 }
 
@@ -204,13 +227,22 @@ function worst(diagnostics: Diagnostic[]): Severity | undefined {
 }
 
 /** The node's size: its widest line, with room for a status line whether or not a run shows. */
-function sizeOf(name: string, role: string | undefined, badges: string[], shape: NodeShape, stacked: boolean) {
+function sizeOf(
+  name: string,
+  role: string | undefined,
+  badges: string[],
+  shape: NodeShape,
+  stacked: boolean,
+  /** A status line longer than the usual ones (a cloned step's), which the node must hold. */
+  longStatus = "",
+) {
   const rows = 2 + (role ? 1 : 0) + (badges.length ? 1 : 0);
   const content = Math.max(
     name.length * NAME_CHAR + 18,
     (role?.length ?? 0) * TEXT_CHAR,
     badgesWidth(badges),
     STATUS_WIDTH,
+    longStatus.length * TEXT_CHAR,
   );
   // A hexagon's slanted sides and a stack's offset cards take some of the width.
   const extra = (shape === "hexagon" ? 28 : 0) + (stacked ? 6 : 0);
