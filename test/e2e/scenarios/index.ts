@@ -7,6 +7,7 @@ import {
   runLensTurnsNodesGreen,
 } from "./dag-preview";
 import { joinNeedsInputs, typeUnknownStep } from "./diagnostics";
+import { failedRunShowsLineAndLogs } from "./failed-run";
 import { openFlowFile } from "./flow-file";
 import {
   explorerFiltersByTag,
@@ -33,6 +34,7 @@ export const scenarios: Scenario[] = [
   explorerFiltersByTag,
   explorerViewsTable,
   explorerShowsRunInPreview,
+  failedRunShowsLineAndLogs,
   // Last: it reloads the window.
   panelsRestoredAfterReload,
 ];
