@@ -358,6 +358,27 @@ export class SlowFlow extends FlowSpec {
     assert.deepEqual(statuses(await lensesOf(client, uri)), [], "the deleted run is not shown");
   });
 
+  test("a client that cannot watch files still sees a run started from a terminal: the shown flows are polled", async (t) => {
+    const project = new Project(t, { "hello.ts": HELLO });
+    const client = await LspClient.start(t, {
+      env: { TSFLOW_USER: TEST_USER },
+      initializationOptions: { datastoreRoot: join(project.dir, ".tsflow") },
+    });
+    let refreshed: () => void = () => {};
+    client.connection.onRequest(CodeLensRefreshRequest.type, () => refreshed());
+    const uri = pathToFileURL(join(project.dir, "hello.ts")).toString();
+    await client.open(uri, HELLO);
+    assert.deepEqual(statuses(await lensesOf(client, uri)), [], "no run yet");
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    const run = project.tsflow(["run", "hello.ts"]).succeeded();
+    // No file event comes: only the poll can tell.
+    await refresh;
+    assert.deepEqual(
+      statuses(await lensesOf(client, uri)).map(([step, , pathspec]) => [step, pathspec]),
+      ["start", "hello", "end"].map((step) => [step, `HelloFlow/${run.runId}`]),
+    );
+  });
+
   test("a client that cannot watch files is not asked to", async (t) => {
     const client = await LspClient.start(t, { initializationOptions: { datastoreRoot: "/nowhere" } });
     await client.open(uriOf("hello.ts"), HELLO);
