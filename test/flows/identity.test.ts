@@ -123,6 +123,7 @@ describe("run identity", () => {
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
     assert.equal(Run(`ResumeFlow/${there}`).flowFile, join(project.dir, "other", "flow.ts"));
+    assert.equal(Run(`ResumeFlow/${there}`).graphFingerprint, project.run("ResumeFlow", here).graphFingerprint);
   });
 });
 
