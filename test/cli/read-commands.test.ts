@@ -632,6 +632,7 @@ describe("tsflow runs, dump, logs and tag", () => {
       assert.equal(removed.stdout, `${run}: user tags now 'also'.\n`);
       assert.equal(removed.stderr, "tsflow: skipped 'user:tester': system tags cannot be removed.\n");
       assert.match(tsflow(["tag", "list", run]).stdout, /^system {2}user:tester$/m);
+      assertOneLineError(tsflow(["tag", "add", run, "user:bob", " "]), /^tsflow: a tag cannot be empty$/);
     });
 
     test("system tags cannot be removed; bad tags and pathspecs are one line and exit 2", () => {

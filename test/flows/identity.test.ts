@@ -73,6 +73,23 @@ describe("run identity", () => {
     assert.match(resumed.logs(), /a new line in the body/);
   });
 
+  test("a graph changed only from the resume step on still resumes: those steps run again anyway", (t) => {
+    const project = new Project(t, { "flow.ts": RESUMABLE() });
+    const failed = failedRun(project, "flow.ts");
+    const rewired = RESUMABLE().replace(
+      `throw new Error("asked to fail");\n    this.next(this.end);\n  }`,
+      `throw new Error("asked to fail");\n    this.next(this.later);\n  }\n  @step later() { this.next(this.end); }`,
+    );
+    assert.notEqual(rewired, RESUMABLE());
+    project.write("flow.ts", rewired);
+    const resumed = project.tsflow(["resume", "flow.ts"]).succeeded();
+    const record = project.run("ResumeFlow", resumed.runId);
+    assert.equal(record.origin?.runId, failed);
+    assert.notEqual(record.graphFingerprint, project.run("ResumeFlow", failed).graphFingerprint);
+    assert.ok(project.tasks("ResumeFlow", resumed.runId, "start")[0].clonedFrom);
+    assert.equal(project.tasks("ResumeFlow", resumed.runId, "later").length, 1);
+  });
+
   test("resume refuses a graph whose cloned steps changed, naming the step and the change", (t) => {
     const project = new Project(t, { "flow.ts": RESUMABLE() });
     const failed = failedRun(project, "flow.ts");
@@ -123,6 +140,7 @@ describe("run identity", () => {
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
     assert.equal(Run(`ResumeFlow/${there}`).flowFile, join(project.dir, "other", "flow.ts"));
+    assert.equal(Run(`ResumeFlow/${there}`).graphFingerprint, project.run("ResumeFlow", here).graphFingerprint);
   });
 });
 

@@ -72,9 +72,8 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
 
   /** A run of `flow` changed: its runs are listed again (or the flows, when it is new). */
   refreshFlow(flow: string): void {
-    const node = this.nodes.get(`flow:${flow}`);
-    if (!node || !this.shownInDatastore(flow)) this.fire(undefined);
-    else if (this.children.has(node.key)) this.fire(node);
+    if (!this.shownInDatastore(flow)) return this.fire(undefined);
+    for (const node of this.flowRows(flow)) if (this.children.has(node.key)) this.fire(node);
   }
 
   /** Whether a run shown is running: the explorer polls while one is. */
@@ -92,11 +91,10 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
     const runs = new Map(changes.map((c) => [`${c.flow}/${c.run}`, c]));
     for (const change of runs.values()) {
       if (change.run === undefined) return this.fire(undefined);
-      const flow = this.nodes.get(`flow:${change.flow}`) as FlowNode | undefined;
-      if (!flow || !flow.inDatastore) return this.fire(undefined);
+      if (change.flow === undefined || !this.shownInDatastore(change.flow)) return this.fire(undefined);
       const run = this.nodes.get(`run:${change.flow}/${change.run}`) as RunNode | undefined;
       if (run) await this.refreshRun(run);
-      else if (this.children.has(flow.key)) this.fire(flow);
+      else for (const flow of this.flowRows(change.flow)) if (this.children.has(flow.key)) this.fire(flow);
     }
   }
 
@@ -130,8 +128,14 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
 
   /** Whether the roots show `flow` as one with runs (a flow only in a file shows "no runs yet"). */
   private shownInDatastore(flow: string): boolean {
-    const node = this.nodes.get(`flow:${flow}`);
-    return node?.kind === "flow" && node.inDatastore;
+    return this.flowRows(flow).some((node) => node.inDatastore);
+  }
+
+  /** The roots of class `flow`: one, or one per file when the workspace defines it in several. */
+  private flowRows(flow: string): FlowNode[] {
+    return (this.children.get("") ?? [])
+      .map((key) => this.nodes.get(key))
+      .filter((node): node is FlowNode => node?.kind === "flow" && node.flow === flow);
   }
 
   /** Reads every running run shown again: its duration and steps move even without a file event. */
@@ -142,7 +146,8 @@ export class RunsTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.D
 
   private async refreshRun(run: RunNode): Promise<void> {
     const fresh = await this.data.run(run.flow, run.runId);
-    if (!fresh) return this.fire(this.nodes.get(`flow:${run.flow}`));
+    if (!fresh)
+      return this.fire(this.flowRows(run.flow).find((flow) => this.children.get(flow.key)?.includes(run.key)));
     // Watchers repeat and delay events: a finished run's record read again is often the same.
     if (!runChanged(run, fresh)) return;
     this.adopt(fresh);

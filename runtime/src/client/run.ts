@@ -92,9 +92,17 @@ export class ClientRun {
     return this.record.error && { ...this.record.error };
   }
 
-  /** The flow file the run was started from. */
+  /** The flow file the run was started from, an absolute path. */
   get flowFile(): string {
     return this.record.flowFile;
+  }
+
+  /**
+   * A hash of the flow's graph structure when the run started (steps, transitions, join inputs):
+   * two runs with the same one ran the same graph. Undefined for runs made before TSFlow kept it.
+   */
+  get graphFingerprint(): string | undefined {
+    return this.record.graphFingerprint;
   }
 
   /** The steps that have started, in graph order. */

@@ -5,8 +5,8 @@ import { TsflowError } from "../errors";
 import type { GraphShape } from "../graph/fingerprint";
 import { loopEdges } from "./loops";
 import type { RunPlan } from "./plan";
-import { checkGraphUnchanged } from "./resume-origin";
 import { CloneCheck, readable, type Uncloneable } from "./resume-check";
+import { checkGraphUnchanged } from "./resume-graph";
 import type { CloneSource } from "./scheduler";
 
 /**

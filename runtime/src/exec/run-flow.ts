@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Datastore } from "../datastore";
 import type { ArtifactRef, RunRecord } from "../datastore/records";
 import { graphFingerprint, graphShape } from "../graph/fingerprint";
@@ -45,7 +46,8 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     tags: request.tags,
     systemTags: systemTags(user),
     parameters: request.parameters,
-    flowFile: request.flowFile,
+    // Absolute, whoever calls: runs of one class from two files are told apart by it.
+    flowFile: resolve(request.flowFile),
     graphFingerprint: graphFingerprint(shape),
     graphShape: shape,
     steps: {},

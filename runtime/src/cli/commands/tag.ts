@@ -65,7 +65,7 @@ export const tagCommand: Command = {
 };
 
 function add(run: Run, named: string[], io: CliIO): void {
-  const tags = userTagsAmong("add", run, named, io).map(checkUserTag);
+  const tags = userTagsAmong("add", run, named, io);
   const { before, after } = update(run, (current) => [...new Set([...current, ...tags])]);
   for (const tag of new Set(tags.filter((t) => before.includes(t)))) {
     io.stderr(`tsflow: ${run.pathspec} was already tagged '${printable(tag)}'.\n`);
@@ -105,10 +105,16 @@ function userTagsAmong(action: "add" | "remove", run: Run, named: string[], io: 
   const skipped = [...new Set(named.filter(system))];
   if (user.length === 0) {
     if (action === "add") checkUserTag(skipped[0]);
-    throw new UsageError(`tag remove: '${printable(skipped[0])}' is a system tag of ${run.pathspec}: it cannot be removed`);
+    throw new UsageError(
+      `tag remove: '${printable(skipped[0])}' is a system tag of ${run.pathspec}: it cannot be removed`,
+    );
   }
+  // A bad tag among the others refuses the command before any note says what it would skip.
+  if (action === "add") user.forEach(checkUserTag);
   for (const tag of skipped) {
-    io.stderr(`tsflow: skipped '${printable(tag)}': system tags cannot be ${action === "add" ? "added" : "removed"}.\n`);
+    io.stderr(
+      `tsflow: skipped '${printable(tag)}': system tags cannot be ${action === "add" ? "added" : "removed"}.\n`,
+    );
   }
   return user;
 }

@@ -34,7 +34,8 @@ function foreachStack(spec: TaskSpec, datastore: Datastore): ForeachStackFrame[]
       index: frame.index,
       count: frame.count,
       get value(): unknown {
-        if (!input) throw new TsflowError("not-in-foreach", `the element of ${frame.step}'s foreach is not known to this task`);
+        if (!input)
+          throw new TsflowError("not-in-foreach", `the element of ${frame.step}'s foreach is not known to this task`);
         return foreachElement(datastore.artifacts, input.ref, frame.index, where);
       },
     });
