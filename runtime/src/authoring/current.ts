@@ -11,16 +11,10 @@ export interface ForeachStackFrame {
 }
 
 /** What the task executor knows of the running task; the fields of `current`. */
-export interface CurrentState {
-  flowName: string;
-  runId: string;
-  stepName: string;
-  taskId: string;
-  retryCount: number;
-  pathspec: string;
-  namespace: string;
-  username: string;
-  tags: readonly string[];
+export interface CurrentState extends Omit<
+  Current,
+  "originRunId" | "isResumed" | "foreachStack" | "addTags" | "removeTags"
+> {
   /** For a resumed run: the run it resumes. */
   originRunId?: string;
   /** One frame per enclosing foreach, outermost first. */

@@ -29,25 +29,7 @@ export class ArtifactScope {
 
   /** Defines `refs` on `target` as lazy artifacts. */
   define(target: object, refs: Record<string, ArtifactRef>): void {
-    for (const [name, ref] of Object.entries(refs)) {
-      const entry: Tracked = { ref, state: "untouched" };
-      this.tracked.set(name, entry);
-      Object.defineProperty(target, name, {
-        configurable: true,
-        enumerable: true,
-        get: () => {
-          if (entry.state === "untouched") {
-            entry.value = this.store.load(entry.ref, this.where(name));
-            entry.state = "loaded";
-          }
-          return entry.value;
-        },
-        set: (value: unknown) => {
-          entry.value = value;
-          entry.state = "assigned";
-        },
-      });
-    }
+    for (const [name, ref] of Object.entries(refs)) this.lazy(target, name, ref, true);
   }
 
   /**
@@ -64,6 +46,11 @@ export class ArtifactScope {
    * when first read, carried forward by reference.
    */
   defineReadOnly(target: object, name: string, ref: ArtifactRef): void {
+    this.lazy(target, name, ref, false);
+  }
+
+  /** Defines `name` on `target` as a field whose value is loaded on its first read. */
+  private lazy(target: object, name: string, ref: ArtifactRef, assignable: boolean): void {
     const entry: Tracked = { ref, state: "untouched" };
     this.tracked.set(name, entry);
     Object.defineProperty(target, name, {
@@ -76,6 +63,13 @@ export class ArtifactScope {
         }
         return entry.value;
       },
+      // Without a setter, assigning the field throws (flow code is strict), as for a parameter.
+      set: assignable
+        ? (value: unknown) => {
+            entry.value = value;
+            entry.state = "assigned";
+          }
+        : undefined,
     });
   }
 
