@@ -58,6 +58,20 @@ describe("unknown-join-input", () => {
     );
   });
 
+  test("look-alike: an input whose own transition names an unknown step is that error alone", () => {
+    check(
+      flow`
+  declare x: number;
+  @step start() { this.next(this.a, this.b); }
+  @step a() { this.x = 1; this.next(this.jion); }
+  @step b() { this.x = 2; this.next(this.join); }
+  @step join(inputs: Inputs<TestFlow>) { this.x = inputs.a.x + inputs.b.x; this.next(this.end); }
+  @step end() {}
+`,
+      [{ code: "unknown-step", text: "this.jion" }],
+    );
+  });
+
   test("look-alike: a foreach join reads its inputs by position", () => {
     check(
       flow`

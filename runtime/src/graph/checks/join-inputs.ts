@@ -11,23 +11,39 @@ export const checkJoinInputs: Check = (facts, structure) => {
   const available = availableArtifacts(structure);
   const always = new Set([...facts.parameters.map((p) => p.parameter.name), ...facts.initializedFields]);
   const found: Diagnostic[] = [];
+  const misdirected = stepsNamingUnknownSteps(facts.steps);
   for (const step of facts.steps) {
     found.push(...mergeOptions(step));
     // An unreachable step, or one that is no join, is reported for that; its inputs mean nothing yet.
     if (!step.step.inputs || !structure.reachable.has(step.step.name)) continue;
     const sets = (input: string, artifact: string) => always.has(artifact) || available.get(input)?.has(artifact);
-    found.push(...inputReads(step, sets));
+    found.push(...inputReads(step, sets, misdirected));
   }
   return found;
 };
 
-function inputReads(step: StepFacts, sets: (input: string, artifact: string) => boolean | undefined): Diagnostic[] {
+/**
+ * Steps whose transition names a step that does not exist (`unknown-step`): such a step may have
+ * been meant to lead to a join, so reading it there is that error's echo, not a mistake of its own.
+ */
+function stepsNamingUnknownSteps(steps: readonly StepFacts[]): Set<string> {
+  const names = new Set(steps.map((s) => s.step.name));
+  const targetsUnknown = (s: StepFacts) => s.step.transition?.targets.some((t) => !names.has(t.step)) ?? false;
+  return new Set(steps.filter(targetsUnknown).map((s) => s.step.name));
+}
+
+function inputReads(
+  step: StepFacts,
+  sets: (input: string, artifact: string) => boolean | undefined,
+  misdirected: ReadonlySet<string>,
+): Diagnostic[] {
   const name = step.step.name;
   const inputs = step.step.previous;
   const found: Diagnostic[] = [];
   const warned = new Set<string>();
   for (const read of step.joinBody.inputReads) {
     if (read.step !== undefined && !inputs.includes(read.step)) {
+      if (misdirected.has(read.step)) continue;
       const meant = closestName(read.step, inputs);
       const hint = meant ? `did you mean \`${meant}\`? ` : "";
       found.push(
