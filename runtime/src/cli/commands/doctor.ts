@@ -5,7 +5,7 @@ import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { painter, type Paint } from "../format/color";
-import { formatBytes, printable } from "../format/units";
+import { countOf, formatBytes, printable } from "../format/units";
 import type { CliIO } from "../io";
 import { DATASTORE_HELP, DATASTORE_OPTION } from "../read-setup";
 
@@ -87,11 +87,11 @@ const KIND_TEXT: Record<Finding["kind"], string> = {
 
 function reportText(report: DoctorReport, moved: Moved[], repair: boolean, paint: Paint): string {
   const { runs, tasks, blobs, bytes } = report.checked;
-  let text = `Checked ${runs} runs, ${tasks} tasks and ${blobs} blobs (${formatBytes(bytes)}) in ${report.root}.\n`;
+  let text = `Checked ${countOf(runs, "run")}, ${countOf(tasks, "task")} and ${countOf(blobs, "blob")} (${formatBytes(bytes)}) in ${report.root}.\n`;
   for (const finding of report.findings) text += "\n" + findingText(finding, paint);
   if (report.leftovers.length > 0) {
     const size = formatBytes(report.leftovers.reduce((sum, l) => sum + l.bytes, 0));
-    text += `\nNote: ${report.leftovers.length} temp files (${size}) that killed writers left, harmless:\n`;
+    text += `\nNote: ${countOf(report.leftovers.length, "temp file")} (${size}) that killed writers left, harmless:\n`;
     text += report.leftovers.map((l) => `  ${printable(l.path)}\n`).join("");
   }
   if (moved.length > 0) {
@@ -127,13 +127,13 @@ function listed(names: string[]): string {
 
 function verdict(findings: Finding[], moved: Moved[], repair: boolean, paint: Paint): string {
   if (findings.length === 0) return paint("green", "No problems found.");
-  const count = `${findings.length} problem${findings.length === 1 ? "" : "s"} found`;
+  const count = `${countOf(findings.length, "problem")} found`;
   if (!repair) {
     const movable = findings.some((f) => f.movable);
     return `${paint("red", count)}${movable ? ": tsflow doctor --repair moves the damaged files aside (nothing is deleted)" : ""}.`;
   }
   return (
-    `${paint("red", count)}; ${moved.length} file${moved.length === 1 ? "" : "s"} moved aside. ` +
+    `${paint("red", count)}; ${countOf(moved.length, "file")} moved aside. ` +
     "The next run that produces a missing value writes it again; tsflow resume runs again what it cannot clone."
   );
 }

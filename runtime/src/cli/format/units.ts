@@ -1,6 +1,6 @@
 export { formatDuration } from "../../format/duration";
 
-export { formatBytes, formatTime } from "../../format/units";
+export { countOf, formatBytes, formatTime } from "../../format/units";
 
 /** Text from a datastore made safe for a terminal: control characters shown as escapes. */
 export function printable(text: string): string {
