@@ -87,6 +87,26 @@ describe("the terminal observer", () => {
       ].join("\n"),
     );
   });
+  test("a failure that is retried names its attempt as `tsflow logs --attempt` counts it, from 0", () => {
+    let out = "";
+    const o = terminalObserver({
+      write: (t) => (out += t),
+      paint: painter(false),
+      live: false,
+      file: "f.ts",
+      datastore: ".tsflow",
+    });
+    o.taskFailed({
+      pathspec: "F/7/fit/4",
+      step: "fit",
+      taskId: "4",
+      attempt: 0,
+      durationMs: 5,
+      error: { type: "Error", message: "bad" },
+      willRetry: true,
+    });
+    assert.equal(out, "F/7/fit/4 failed (attempt 0), retrying: Error: bad\n");
+  });
   test("the commands it suggests repeat the --datastore-root and --flow the run was given, quoted", () => {
     let out = "";
     const o = terminalObserver({

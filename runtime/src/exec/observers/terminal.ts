@@ -54,8 +54,9 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
     taskStarted() {},
     taskFinished() {},
     taskFailed(task) {
+      // Attempts are counted from 0 here as in `tsflow logs --attempt N`, dump and the client API.
       const what = task.willRetry
-        ? o.paint("yellow", `${task.pathspec} failed (attempt ${task.attempt + 1}), retrying`)
+        ? o.paint("yellow", `${task.pathspec} failed (attempt ${task.attempt}), retrying`)
         : task.willCatch
           ? o.paint("yellow", `${task.pathspec} failed, and @catchError stores the error`)
           : o.paint("red", `${task.pathspec} failed`);
