@@ -71,6 +71,10 @@ e2e_code_server() {
     # node-gyp compiles against these headers and downloads none (~/.npmrc may name Node 20's).
     export npm_config_nodedir="$E2E_NODE_DIR"
     export npm_config_jobs=max
+    # code-server's postinstall reads Node's version from npm's user agent. Under `npm run test:e2e`
+    # the outer npm (on the system's Node) passes its own agent down as npm_config_user_agent, which
+    # would name that Node; without it, the inner npm (on Node 24, first on PATH) names its own.
+    unset npm_config_user_agent
     npm install --no-audit --no-fund --foreground-scripts "code-server@$E2E_CODE_SERVER_VERSION" >install.log 2>&1 ||
       { tail -60 install.log >&2; echo "e2e: code-server did not build (log: $PWD/install.log)" >&2; exit 1; }
   )
