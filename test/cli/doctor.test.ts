@@ -5,24 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { assertOneLineError, runCli, tempDir } from "../support/cli";
 import { DatastoreFixture, FIXTURE_USER, type FixtureRun } from "../support/datastore-fixture";
 import { blobOf, flipByte } from "../support/damage";
-
-interface DoctorJson {
-  root: string;
-  checked: { runs: number; tasks: number; blobs: number; bytes: number };
-  findings: Array<{
-    kind: string;
-    key: string;
-    path: string;
-    problem: string;
-    runs: string[];
-    steps: string[];
-    tasks: string[];
-    artifacts: string[];
-    movable: boolean;
-  }>;
-  leftovers: unknown[];
-  moved: Array<{ key: string; from: string; to: string }>;
-}
+import type { DoctorJson } from "../../runtime/src/cli/commands/doctor";
 
 /** The id of a step's first task record. */
 function firstTask(root: string, run: FixtureRun, step: string): string {

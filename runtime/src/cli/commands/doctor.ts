@@ -40,6 +40,9 @@ Exit codes: 0 nothing is wrong, 1 something is damaged or missing (also after
 /** How long a check runs before it reports progress, and how often it does then. */
 const PROGRESS_AFTER_MS = 1000;
 
+/** What `tsflow doctor --json` prints: the examination, and the files `--repair` moved. */
+export type DoctorJson = DoctorReport & { moved: Moved[] };
+
 /** `tsflow doctor`: examines a datastore and, with --repair, sets damaged files aside. */
 export const doctorCommand: Command = {
   name: "doctor",
@@ -57,7 +60,7 @@ export const doctorCommand: Command = {
     const datastore = openDatastore(root);
     const report = examineDatastore(datastore, progressLine(io));
     const moved = values.repair ? quarantine(datastore.storage, report.findings) : [];
-    if (values.json) io.stdout(JSON.stringify({ ...report, moved }, null, 2) + "\n");
+    if (values.json) io.stdout(JSON.stringify({ ...report, moved } satisfies DoctorJson, null, 2) + "\n");
     else io.stdout(reportText(report, moved, values.repair === true, painter(io.color)));
     return report.findings.length > 0 ? EXIT.failed : EXIT.ok;
   },
