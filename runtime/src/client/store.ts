@@ -1,7 +1,6 @@
 import { openDatastore, requireDatastore, type Datastore } from "../datastore";
 import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
-import { checkRunRecord, checkTaskRecord } from "../datastore/record-checks";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
@@ -40,12 +39,9 @@ export class ClientStore {
     return this.guard(layout.runs(flow), () => this.datastore.runs.ids(flow));
   }
 
-  /** A run's record, read now and checked for the shape the client relies on. */
+  /** A run's record, read now (the run store checks its shape). */
   run(flow: string, id: string): RunRecord | undefined {
-    const key = layout.run(flow, id);
-    const record = this.guard(key, () => this.datastore.runs.read(flow, id));
-    if (record) checkRunRecord(record, this.datastore.storage.describe(key));
-    return record;
+    return this.guard(layout.run(flow, id), () => this.datastore.runs.read(flow, id));
   }
 
   /** The step folders of a run (those that have tasks or logs), foreign names left out. */
@@ -65,7 +61,6 @@ export class ClientStore {
     if (cached) return cached;
     const record = this.guard(key, () => this.datastore.tasks.read(flow, run, step, id));
     if (!record) return undefined;
-    checkTaskRecord(record, this.datastore.storage.describe(key));
     if (this.tasks.size >= TASK_CACHE_SIZE) this.tasks.delete(this.tasks.keys().next().value!);
     this.tasks.set(key, deepFreeze(record));
     return record;

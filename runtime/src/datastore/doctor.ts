@@ -2,7 +2,6 @@ import { BlobStore } from "./blobs";
 import { DatastoreError } from "./errors";
 import type { Datastore } from "./index";
 import { isSafeSegment, layout } from "./layout";
-import { checkRunRecord, checkTaskRecord } from "./record-checks";
 import type { ArtifactRef } from "./records";
 
 /**
@@ -95,10 +94,7 @@ class Scan {
     const key = layout.run(flow, id);
     this.checked.runs++;
     this.noteLeftovers(`flows/${flow}/runs/${id}`);
-    const problem = this.recordProblem(() => {
-      const record = this.datastore.runs.read(flow, id);
-      if (record) checkRunRecord(record, this.describe(key));
-    });
+    const problem = this.recordProblem(() => this.datastore.runs.read(flow, id));
     if (problem) this.add("unreadable-run", key, problem, [`${flow}/${id}/`], true);
     for (const step of this.datastore.tasks.steps(flow, id).filter(isSafeSegment)) {
       this.noteLeftovers(layout.tasks(flow, id, step));
@@ -112,9 +108,7 @@ class Scan {
     this.checked.tasks++;
     let artifacts: Record<string, ArtifactRef> = {};
     const problem = this.recordProblem(() => {
-      const record = this.datastore.tasks.read(flow, run, step, id);
-      if (record) checkTaskRecord(record, this.describe(key));
-      artifacts = record?.artifacts ?? {};
+      artifacts = this.datastore.tasks.read(flow, run, step, id)?.artifacts ?? {};
     });
     if (problem) return this.add("unreadable-task", key, problem, [`${pathspec}/`], true);
     for (const [name, ref] of Object.entries(artifacts)) {

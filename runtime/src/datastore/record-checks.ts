@@ -2,8 +2,9 @@ import { DatastoreError } from "./errors";
 import type { RunRecord, TaskRecord } from "./records";
 
 /**
- * parseRecord checks a record's keys; these are the shapes readers (the client, the doctor) then
- * rely on. Each throws a DatastoreError naming `path`; a run record gets its optional tables.
+ * parseRecord checks a record's keys; these are the shapes every reader then relies on, checked by
+ * the run and task stores as they read. Each throws a DatastoreError naming `path`; a run record
+ * gets its optional tables.
  */
 export function checkRunRecord(record: RunRecord, path: string): void {
   const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "string");

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { layout } from "./layout";
 import { withLock } from "./lock";
+import { checkRunRecord } from "./record-checks";
 import { DATASTORE_FORMAT, parseRecord, type RunRecord } from "./records";
 import type { Storage } from "./storage";
 
@@ -46,10 +47,15 @@ export class RunStore {
     });
   }
 
+  /** A run's record, checked for the shape every reader relies on; a DatastoreError names a damaged one. */
   read(flow: string, id: string): RunRecord | undefined {
     const key = layout.run(flow, id);
     const bytes = this.storage.read(key);
-    return bytes && parseRecord<RunRecord>(bytes, this.storage.describe(key), "run");
+    if (!bytes) return undefined;
+    const path = this.storage.describe(key);
+    const record = parseRecord<RunRecord>(bytes, path, "run");
+    checkRunRecord(record, path);
+    return record;
   }
 
   /** Run ids of a flow, newest first. Folders without a run.json (a foreign file) are skipped. */

@@ -1,4 +1,5 @@
 import { layout, parseLogName, type LogStream } from "./layout";
+import { checkTaskRecord } from "./record-checks";
 import { parseRecord, type LogSizes, type TaskRecord } from "./records";
 import type { Storage } from "./storage";
 
@@ -10,10 +11,15 @@ export class TaskStore {
     this.storage.write(layout.task(task.flow, task.runId, task.step, task.id), JSON.stringify(task));
   }
 
+  /** A task's record, checked for the shape every reader relies on; a DatastoreError names a damaged one. */
   read(flow: string, run: string, step: string, id: string): TaskRecord | undefined {
     const key = layout.task(flow, run, step, id);
     const bytes = this.storage.read(key);
-    return bytes && parseRecord<TaskRecord>(bytes, this.storage.describe(key), "task");
+    if (!bytes) return undefined;
+    const path = this.storage.describe(key);
+    const record = parseRecord<TaskRecord>(bytes, path, "task");
+    checkTaskRecord(record, path);
+    return record;
   }
 
   /** Steps that have at least one task folder in the run. */
