@@ -145,14 +145,7 @@ export class FsStorage implements Storage {
   }
 
   list(prefix: string): string[] {
-    try {
-      return readdirSync(prefix === "" ? this.root : this.path(prefix))
-        .filter((name) => !name.endsWith(".tmp"))
-        .sort();
-    } catch (error) {
-      if (isMissing(error)) return [];
-      throw error;
-    }
+    return this.names(prefix).filter((name) => !name.endsWith(".tmp"));
   }
 
   append(key: string, data: Uint8Array | string): void {
@@ -187,10 +180,13 @@ export class FsStorage implements Storage {
   }
 
   leftovers(prefix: string): string[] {
+    return this.names(prefix).filter((name) => name.endsWith(".tmp"));
+  }
+
+  /** Every name directly under a prefix, temp files included, sorted; [] when there are none. */
+  private names(prefix: string): string[] {
     try {
-      return readdirSync(prefix === "" ? this.root : this.path(prefix))
-        .filter((name) => name.endsWith(".tmp"))
-        .sort();
+      return readdirSync(prefix === "" ? this.root : this.path(prefix)).sort();
     } catch (error) {
       if (isMissing(error)) return [];
       throw error;
