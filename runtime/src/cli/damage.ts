@@ -20,31 +20,37 @@ export class Unreadable {
   constructor(readonly error: DatastoreError) {}
 }
 
-/** The task `id` of `step`, or what is wrong with its record. Other errors (not found) are thrown. */
-export function readTask(step: Step, id: string): Task | UnreadableTask {
-  try {
-    return step.task(id);
-  } catch (error) {
-    if (!(error instanceof DatastoreError)) throw error;
-    return { pathspec: `${step.pathspec}/${id}`, step: step.name, id, error };
-  }
-}
-
-/** An artifact's value, or an Unreadable saying why it cannot be read. */
-export async function readArtifact(task: Task, name: string, options?: ArtifactReadOptions): Promise<unknown> {
-  try {
-    return await task.artifact(name, options);
-  } catch (error) {
-    if (!(error instanceof DatastoreError)) throw error;
-    return new Unreadable(error);
-  }
-}
-
-/** The entries a command could not read, as `--json` lists them and stderr sums them up. */
+/**
+ * Reads tasks and values for a command, keeping the entries it could not read, as `--json` lists
+ * them and stderr sums them up: a reader cannot forget to count one.
+ */
 export class Damage {
   readonly entries: Array<{ pathspec: string; message: string }> = [];
 
-  add(pathspec: string, error: DatastoreError): void {
+  /** The task `id` of `step`, or what is wrong with its record. Other errors (not found) are thrown. */
+  task(step: Step, id: string): Task | UnreadableTask {
+    try {
+      return step.task(id);
+    } catch (error) {
+      if (!(error instanceof DatastoreError)) throw error;
+      const pathspec = `${step.pathspec}/${id}`;
+      this.add(pathspec, error);
+      return { pathspec, step: step.name, id, error };
+    }
+  }
+
+  /** An artifact's value, or an Unreadable saying why it cannot be read. */
+  async artifact(task: Task, name: string, options?: ArtifactReadOptions): Promise<unknown> {
+    try {
+      return await task.artifact(name, options);
+    } catch (error) {
+      if (!(error instanceof DatastoreError)) throw error;
+      this.add(`${task.pathspec}/${name}`, error);
+      return new Unreadable(error);
+    }
+  }
+
+  private add(pathspec: string, error: DatastoreError): void {
     this.entries.push({ pathspec, message: error.message });
   }
 

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { ClientTask, Run, toJsonValue, type JsonValue, type Task } from "../../client";
 import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
-import { Damage, readArtifact, readTask, Unreadable, type UnreadableTask } from "../damage";
+import { Damage, Unreadable, type UnreadableTask } from "../damage";
 import { painter, type Paint } from "../format/color";
 import { formatTable } from "../format/table";
 import { formatBytes, formatDuration, formatTime, printable } from "../format/units";
@@ -81,7 +81,7 @@ export const dumpCommand: Command = {
     useClient(io, values["datastore-root"], null);
     const run = Run(parts.slice(0, 2).join("/"));
     const damage = new Damage();
-    const tasks = selectTasks(run, parts[2], parts[3]);
+    const tasks = selectTasks(run, damage, parts[2], parts[3]);
     if (values.json) {
       const out = { pathspec, tasks: [] as JsonValue[], unreadable: damage.entries };
       for await (const task of tasks) out.tasks.push(await taskJson(task, damage));
@@ -101,24 +101,27 @@ export const dumpCommand: Command = {
 };
 
 /** The tasks a pathspec covers: all of a run's, a step's, or one; those whose record is damaged as such. */
-async function* selectTasks(run: Run, stepName?: string, taskId?: string): AsyncGenerator<Task | UnreadableTask> {
+async function* selectTasks(
+  run: Run,
+  damage: Damage,
+  stepName?: string,
+  taskId?: string,
+): AsyncGenerator<Task | UnreadableTask> {
   const steps = stepName === undefined ? run.steps() : [run.step(stepName)];
   for await (const step of steps) {
-    for (const id of taskId === undefined ? step.taskIds() : [taskId]) yield readTask(step, id);
+    for (const id of taskId === undefined ? step.taskIds() : [taskId]) yield damage.task(step, id);
   }
 }
 
 async function taskJson(entry: Task | UnreadableTask, damage: Damage): Promise<JsonValue> {
   if (!(entry instanceof ClientTask)) {
-    damage.add(entry.pathspec, entry.error);
     return { pathspec: entry.pathspec, step: entry.step, id: entry.id, unreadable: entry.error.message };
   }
   const task = entry;
   const artifacts: Record<string, JsonValue> = {};
   for (const info of task.artifactInfo()) {
-    const value = await readArtifact(task, info.name, SHOWN);
+    const value = await damage.artifact(task, info.name, SHOWN);
     if (value instanceof Unreadable) {
-      damage.add(`${task.pathspec}/${info.name}`, value.error);
       artifacts[info.name] = { $type: "Unreadable", message: value.error.message };
       continue;
     }
@@ -165,7 +168,6 @@ function runText(run: Run, paint: Paint): string {
 
 async function taskText(entry: Task | UnreadableTask, paint: Paint, damage: Damage): Promise<string> {
   if (!(entry instanceof ClientTask)) {
-    damage.add(entry.pathspec, entry.error);
     return `Task ${paint("bold", entry.pathspec)}  ${paint("red", "UNREADABLE")}\n  ${printable(entry.error.message)}\n`;
   }
   const task = entry;
@@ -186,8 +188,7 @@ async function taskText(entry: Task | UnreadableTask, paint: Paint, damage: Dama
   if (infos.length === 0) return text + "  (no artifacts)\n";
   const rows = [];
   for (const info of infos) {
-    const value = await readArtifact(task, info.name, SHOWN);
-    if (value instanceof Unreadable) damage.add(`${task.pathspec}/${info.name}`, value.error);
+    const value = await damage.artifact(task, info.name, SHOWN);
     const shown =
       value instanceof Unreadable
         ? { text: oneLine(`UNREADABLE: ${value.error.problem}`, PREVIEW_WIDTH), style: "red" as const }
