@@ -1,6 +1,6 @@
-import { normalize } from "node:path";
 import { NotFoundError } from "../datastore/errors";
 import { isTsflowError } from "../errors";
+import { sameFlowFile } from "../metadata/flow-file";
 import { currentStore, getNamespace } from "./context";
 import { inNamespace, loadRun, requireFlow } from "./lookup";
 import { splitPathspec } from "./pathspec";
@@ -122,12 +122,6 @@ export function flows(): Promise<Flow[]> {
     const store = currentStore();
     resolve(store.flows().map((name) => new ClientFlow(store, name)));
   });
-}
-
-/** Paths compare as the OS would name them: normalized, and without case on Windows. */
-function sameFlowFile(a: string, b: string): boolean {
-  const norm = (p: string) => (process.platform === "win32" ? normalize(p).toLowerCase() : normalize(p));
-  return typeof a === "string" && norm(a) === norm(b);
 }
 
 function warn(error: Error): void {

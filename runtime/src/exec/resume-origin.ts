@@ -1,9 +1,9 @@
-import { realpathSync } from "node:fs";
 import type { Datastore } from "../datastore";
 import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
 import { displayPath } from "../format/paths";
+import { sameFlowFile } from "../metadata/flow-file";
 
 /** What resume knows of the flow it is about to run. */
 export interface ResumeTarget {
@@ -32,7 +32,7 @@ export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecor
   if (target.runId !== undefined) {
     const run = datastore.runs.read(flow, target.runId);
     if (!run) throw new NotFoundError(`no run ${flow}/${target.runId} in ${datastore.root}`, `${flow}/${target.runId}`);
-    if (!sameFile(run.flowFile, flowFile)) {
+    if (!sameFlowFile(run.flowFile, flowFile)) {
       throw new TsflowError(
         "usage",
         `resume: run ${flow}/${run.id} was started from ${shown(run.flowFile)}, not ${shown(flowFile)}: a class of the same name in another file is another flow (resume ${shown(run.flowFile)} instead)`,
@@ -52,7 +52,7 @@ export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecor
       continue;
     }
     if (!run?.systemTags.includes(namespace)) continue;
-    if (sameFile(run.flowFile, flowFile)) return run;
+    if (sameFlowFile(run.flowFile, flowFile)) return run;
     others.add(run.flowFile);
   }
   if (others.size > 0) {
@@ -65,17 +65,4 @@ export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecor
     "usage",
     `resume: ${flow} has no run in namespace ${namespace} in ${datastore.root}: run it first (tsflow run FILE)`,
   );
-}
-
-/** Whether two absolute paths name one file (a symlinked folder, a differently cased drive...). */
-export function sameFile(a: string, b: string): boolean {
-  return a === b || real(a) === real(b);
-}
-
-function real(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
 }
