@@ -4,14 +4,7 @@
  * come from the newest run that started the step, so a new run hides a step's old error only once
  * it reaches that step.
  */
-import { Flow, NotFoundError, useDatastore, type Run, type Step } from "../../runtime/src/client";
-
-/** Where a task's error was thrown: the flow file (absolute path), 1-based line and column. */
-export interface ErrorLocation {
-  file: string;
-  line: number;
-  column: number;
-}
+import { Flow, NotFoundError, useDatastore, type Run, type SourceLocation, type Step } from "../../runtime/src/client";
 
 /** A failed task whose error the runtime located in a flow file. */
 export interface TaskFailure {
@@ -23,7 +16,8 @@ export interface TaskFailure {
   /** "Error", "TypeError", ...: the error's class. */
   type: string;
   message: string;
-  location: ErrorLocation;
+  /** Where it was thrown: a flow file (absolute path), 1-based line and column. */
+  location: SourceLocation;
 }
 
 /**
@@ -79,33 +73,16 @@ function stepFailures(run: Run, step: Step, onError: (error: Error) => void): Ta
   for (const id of step.taskIds()) {
     try {
       const task = step.task(id);
-      const error = task.error as LocatedError | undefined;
-      if (task.status !== "failed" || !error || !isLocation(error.location)) continue;
-      const type = error.type ?? error.name ?? "Error";
-      failures.push({ task: task.pathspec, step: step.name, run: run.pathspec, type, ...pick(error) });
+      // The client gives a location only when it is a place in a file (runs made before TSFlow
+      // recorded one have none).
+      const error = task.error;
+      if (task.status !== "failed" || !error?.location) continue;
+      const { name: type, message, location } = error;
+      failures.push({ task: task.pathspec, step: step.name, run: run.pathspec, type, message, location });
     } catch (error) {
       // A damaged task record costs its own diagnostic, never the others'.
       onError(error instanceof Error ? error : new Error(String(error)));
     }
   }
   return failures;
-}
-
-/** A task's error as records of any age hold it: `location` is absent from runs made before it. */
-interface LocatedError {
-  type?: string;
-  name?: string;
-  message: string;
-  location?: unknown;
-}
-
-function pick(error: LocatedError): { message: string; location: ErrorLocation } {
-  const { file, line, column } = error.location as ErrorLocation;
-  return { message: String(error.message), location: { file, line, column } };
-}
-
-function isLocation(value: unknown): value is ErrorLocation {
-  if (typeof value !== "object" || value === null) return false;
-  const { file, line, column } = value as Partial<ErrorLocation>;
-  return typeof file === "string" && Number.isInteger(line) && (line ?? 0) >= 1 && Number.isInteger(column);
 }

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFile
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  clientTaskError,
   DatastoreError,
   defaultNamespace,
   Flow,
@@ -669,5 +670,21 @@ describe("toJsonValue: artifact values as JSON", () => {
     for (let i = 0; i < 10_000; i++) deep = [deep];
     const { truncated } = toJsonValue(deep);
     assert.equal(truncated, true);
+  });
+});
+
+describe("clientTaskError: a stored error as task.error gives it", () => {
+  test("names the error and its attempt, and gives a location only when it is a place in a file", () => {
+    const location = { file: "/p/flow.ts", line: 12, column: 5 };
+    const error = clientTaskError({ type: "TypeError", message: "x is undefined", location }, 2);
+    assert.equal(error.name, "TypeError");
+    assert.equal(error.attempt, 2);
+    assert.equal(error.stack, "TypeError: x is undefined");
+    assert.deepEqual(error.location, location);
+    for (const garbled of [{ file: "/p/flow.ts", line: 0, column: 1 }, { file: 3, line: 1, column: 1 }, "flow.ts:1"]) {
+      const read = clientTaskError({ type: "Error", message: "m", location: garbled as never }, 0);
+      assert.equal(read.location, undefined, JSON.stringify(garbled));
+      assert.equal("location" in read, false);
+    }
   });
 });

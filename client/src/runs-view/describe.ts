@@ -5,19 +5,10 @@
  */
 import { basename } from "node:path";
 import { clientTaskError, type Run, type Step, type StepProgress, type Task } from "../../../runtime/src/client";
+import { errorHeadline } from "../../../runtime/src/format/task-error";
 import { INLINE_LIMIT } from "../../../runtime/src/datastore/records";
 import { elapsed, formatBytes, formatStart, isViewableType, joined, previewValue, statusIcon } from "./format";
-import type {
-  ArtifactNode,
-  AttemptNode,
-  ErrorLocation,
-  Icon,
-  LogNode,
-  NodeStatus,
-  RunNode,
-  StepNode,
-  TaskNode,
-} from "./nodes";
+import type { ArtifactNode, AttemptNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
 
 /** A run as a row: id, status icon, user, tags, start time and duration. */
 export function runNode(run: Run, now: number): RunNode {
@@ -114,7 +105,7 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
   const duration = elapsed(task.startedAt, task.finishedAt);
   const index = task.index;
   const status: NodeStatus = task.status;
-  const error = task.status === "failed" ? failureOf(task) : undefined;
+  const error = task.status === "failed" ? task.error : undefined;
   const cloned = task.clonedFrom && `cloned from ${task.clonedFrom.split("/")[1] ?? task.clonedFrom}`;
   const lines = [
     `${task.pathspec}: ${status}${task.caught ? " (error caught)" : ""}`,
@@ -122,7 +113,7 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
     `attempts: ${attempts}`,
     duration && `duration: ${duration}`,
     task.clonedFrom && `cloned from ${task.clonedFrom}`,
-    task.error && `error: ${errorText(task.error)}`,
+    task.error && `error: ${errorHeadline(task.error)}`,
     error?.location && `thrown at ${error.location.file}:${error.location.line}:${error.location.column}`,
   ];
   return {
@@ -135,7 +126,7 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
       task.caught && "error caught",
       duration,
       cloned,
-      error && shortened(errorText(error)),
+      error && shortened(errorHeadline(error)),
     ),
     tooltip: lines.filter(Boolean).join("\n"),
     icon: statusIcon(status),
@@ -148,26 +139,6 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
     flowFile,
     ...(error?.location ? { errorLocation: error.location } : {}),
   };
-}
-
-/** A task's error as records of any age hold it: `location` only in runs made since it was recorded. */
-interface RecordedError {
-  type?: string;
-  name?: string;
-  message: string;
-  location?: ErrorLocation;
-}
-
-function failureOf(task: Task): RecordedError | undefined {
-  const error = task.error as RecordedError | undefined;
-  if (!error) return undefined;
-  const { file, line, column } = error.location ?? {};
-  const located = typeof file === "string" && Number.isInteger(line) && Number.isInteger(column);
-  return located ? error : { ...error, location: undefined };
-}
-
-function errorText(error: { type?: string; name?: string; message: string }): string {
-  return `${error.type ?? error.name ?? "Error"}: ${error.message}`;
 }
 
 /** Longest error a row's description shows; the tooltip has it whole. */
@@ -315,7 +286,7 @@ export function attemptNodes(task: Task): AttemptNode[] {
       key: `attempt:${task.pathspec}/${attempt.attempt}`,
       label: `attempt ${attempt.attempt}`,
       description: joined(
-        error ? `${error.name}: ${error.message}` : status,
+        error ? errorHeadline(error) : status,
         where,
         elapsed(new Date(attempt.startedAt), new Date(attempt.finishedAt)),
       ),

@@ -94,14 +94,7 @@ export interface TaskNode extends NodeBase {
   finished: boolean;
   flowFile: string;
   /** For a failed task whose error the runtime located: where it was thrown. */
-  errorLocation?: ErrorLocation;
-}
-
-/** Where a task's error was thrown: a flow file (absolute path), 1-based line and column. */
-export interface ErrorLocation {
-  file: string;
-  line: number;
-  column: number;
+  errorLocation?: SourceLocation;
 }
 
 /** One attempt of a task that took more than one: its status and error; its logs are its children. */

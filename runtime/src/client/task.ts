@@ -55,14 +55,26 @@ export interface ClientTaskError {
   signal?: string | null;
 }
 
-/** A stored attempt's error as the client gives it; records of older TSFlows lack attempt and location. */
+/**
+ * A stored attempt's error as the client gives it. Records of older TSFlows lack attempt and
+ * location; a location that is not a place in a file (a damaged record) is left out, so a reader
+ * can open the one it gets.
+ */
 export function clientTaskError(error: TaskError, attempt: number): ClientTaskError {
+  const { location, ...rest } = error;
   return {
-    ...error,
+    ...rest,
     name: error.type,
     stack: error.stack ?? errorHeadline(error),
     attempt: error.attempt ?? attempt,
+    ...(isSourceLocation(location) ? { location } : {}),
   };
+}
+
+function isSourceLocation(value: unknown): value is SourceLocation {
+  if (typeof value !== "object" || value === null) return false;
+  const { file, line, column } = value as Partial<SourceLocation>;
+  return typeof file === "string" && Number.isInteger(line) && (line ?? 0) >= 1 && Number.isInteger(column);
 }
 
 /**
