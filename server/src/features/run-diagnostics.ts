@@ -58,6 +58,7 @@ export class RunDiagnostics {
     const flows = cache.get(document).analysis?.flows ?? [];
     if (root === undefined || flows.length === 0) return [];
     const file = fileNameOf(uri);
+    const lines = document.getText().split(/\r?\n/);
     const found: Diagnostic[] = [];
     for (const { graph } of flows) {
       // What a failure shows follows runs as they go, lenses shown or not.
@@ -69,15 +70,9 @@ export class RunDiagnostics {
         uri,
       );
       for (const failure of failures) {
-        if (failure.location.file === file)
-          found.push(toFailureDiagnostic(failure, (line) => lineText(document.getText(), line)));
+        if (failure.location.file === file) found.push(toFailureDiagnostic(failure, (line) => lines[line] ?? ""));
       }
     }
     return documents.get(uri) ? found : undefined;
   }
-}
-
-/** The text of the zero-based `line`, "" past the end. */
-function lineText(text: string, line: number): string {
-  return text.split(/\r?\n/)[line] ?? "";
 }
