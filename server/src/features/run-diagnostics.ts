@@ -58,7 +58,6 @@ export class RunDiagnostics {
     const flows = cache.get(document).analysis?.flows ?? [];
     if (root === undefined || flows.length === 0) return [];
     const file = fileNameOf(uri);
-    const lines = document.getText().split(/\r?\n/);
     const found: Diagnostic[] = [];
     for (const { graph } of flows) {
       // What a failure shows follows runs as they go, lenses shown or not.
@@ -69,6 +68,8 @@ export class RunDiagnostics {
         graph.steps.map((s) => s.name),
         uri,
       );
+      // The text as it is now, after the reads: the document may have changed meanwhile.
+      const lines = document.getText().split(/\r?\n/);
       for (const failure of failures) {
         if (failure.location.file === file) found.push(toFailureDiagnostic(failure, (line) => lines[line] ?? ""));
       }
