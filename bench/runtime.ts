@@ -117,7 +117,7 @@ export async function runtimeFigures(): Promise<Figure[]> {
         target: 450,
         peer: "440 MB",
       },
-      ...integrityFigures(),
+      ...(await integrityFigures()),
       { name: "datastore files after a foreach over 100", value: files, unit: "files", target: 1000, peer: "4,831" },
     ];
   } finally {

@@ -13,18 +13,20 @@ import { UsageError } from "./args";
  * later (Metaflow's IncludeFile). The run's parameters keep the path. A file that cannot be read is
  * a usage error that names the parameter and the file.
  */
-export function storeFileParameters(
+export async function storeFileParameters(
   command: string,
   parameters: Parameter[],
   values: Record<string, JsonValue>,
   datastore: Datastore,
   cwd: string,
-): Record<string, ArtifactRef> | undefined {
+): Promise<Record<string, ArtifactRef> | undefined> {
   const files = parameters.filter((p) => p.type === "file" && typeof values[p.name] === "string");
   if (files.length === 0) return undefined;
-  return Object.fromEntries(
-    files.map((p) => [p.name, datastore.artifacts.save(readContent(command, p, values[p.name] as string, cwd))]),
-  );
+  const refs: Record<string, ArtifactRef> = {};
+  for (const p of files) {
+    refs[p.name] = await datastore.artifacts.save(readContent(command, p, values[p.name] as string, cwd));
+  }
+  return refs;
 }
 
 function readContent(command: string, parameter: Parameter, path: string, cwd: string): string | Uint8Array {
@@ -42,18 +44,18 @@ function readContent(command: string, parameter: Parameter, path: string, cwd: s
  * A resumed run's file parameters: the content its origin stored (from the origin's `start` task),
  * or, when the origin never got that far, the files read again.
  */
-export function originFileParameters(
+export async function originFileParameters(
   command: string,
   parameters: Parameter[],
   origin: RunRecord,
   datastore: Datastore,
   cwd: string,
-): Record<string, ArtifactRef> | undefined {
+): Promise<Record<string, ArtifactRef> | undefined> {
   const files = parameters.filter((p) => p.type === "file");
   if (files.length === 0) return undefined;
-  const [startId] = datastore.tasks.ids(origin.flow, origin.id, "start");
+  const [startId] = await datastore.tasks.ids(origin.flow, origin.id, "start");
   // A damaged start record (resume runs start again then) keeps no content: the files are read again.
-  const read = startId === undefined ? undefined : readable(datastore, origin, "start", startId);
+  const read = startId === undefined ? undefined : await readable(datastore, origin, "start", startId);
   const start = read instanceof DatastoreError ? undefined : read;
   if (start?.status === "succeeded" && files.every((p) => start.artifacts[p.name]))
     return Object.fromEntries(files.map((p) => [p.name, start.artifacts[p.name]]));

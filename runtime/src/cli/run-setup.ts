@@ -103,7 +103,7 @@ function withDecorators(command: string, names: string[]): boolean {
 }
 
 export function openRunDatastore(args: RunArgs, io: CliIO): Datastore {
-  return openDatastore(datastoreRoot(io.cwd, io.env, args.datastoreRoot));
+  return openDatastore({ kind: "local", path: datastoreRoot(io.cwd, io.env, args.datastoreRoot) });
 }
 
 export interface RunnableFlow {
@@ -194,7 +194,7 @@ export async function launchRun(
   command: string,
   args: RunArgs,
   io: CliIO,
-  specifics: (flow: RunnableFlow, datastore: Datastore, user: string) => RunSpecifics,
+  specifics: (flow: RunnableFlow, datastore: Datastore, user: string) => Promise<RunSpecifics>,
 ): Promise<number> {
   const datastore = openRunDatastore(args, io);
   const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
@@ -202,7 +202,7 @@ export async function launchRun(
   try {
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
     const user = currentUser(io.env);
-    const { parameters, fileParameters, plan, resume } = specifics(flow, datastore, user);
+    const { parameters, fileParameters, plan, resume } = await specifics(flow, datastore, user);
     const compiled = await compile(flow, datastore);
     const observer = runObserver(args, io, datastore, flow.displayPath);
     pool.onLog((key, stream, text) => observer.log(key, stream, text));

@@ -13,7 +13,7 @@ export class ArtifactStore {
    * Serializes and stores a value; throws UnstorableValueError for what no serializer stores.
    * When the bytes equal those of `previous` (a value carried in and left as it was), returns it.
    */
-  save(value: unknown, previous?: ArtifactRef): ArtifactRef {
+  async save(value: unknown, previous?: ArtifactRef): Promise<ArtifactRef> {
     const { bytes, serializer } = serializeValue(value);
     const hash = BlobStore.hash(bytes);
     const ref: ArtifactRef = { hash, size: bytes.length, type: describeValue(value) };
@@ -22,7 +22,7 @@ export class ArtifactStore {
     if (previous && sameValue(previous, ref)) return previous;
     if (bytes.length <= INLINE_LIMIT)
       ref.inline = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
-    else this.blobs.put(bytes, hash);
+    else await this.blobs.put(bytes, hash);
     return ref;
   }
 
@@ -31,9 +31,13 @@ export class ArtifactStore {
    * reference's SHA-256 and size: damaged bytes are a DatastoreError naming `where` (the artifact
    * and its task) and the blob, never a wrong value.
    */
-  bytes(ref: ArtifactRef, where: string): Buffer {
-    if (ref.inline === undefined) return this.blobs.get(ref.hash, ref.size, where);
-    const bytes = Buffer.from(ref.inline, "base64");
+  async bytes(ref: ArtifactRef, where: string): Promise<Buffer> {
+    return ref.inline === undefined ? this.blobs.get(ref.hash, ref.size, where) : ArtifactStore.inlineBytes(ref, where);
+  }
+
+  /** The bytes of a value stored in its reference (`ref.inline`), checked as `bytes` checks them. */
+  static inlineBytes(ref: ArtifactRef, where: string): Buffer {
+    const bytes = Buffer.from(ref.inline ?? "", "base64");
     const problem = inlineProblem(ref, bytes);
     if (problem) throw new DatastoreError(problem, where);
     return bytes;
@@ -44,8 +48,12 @@ export class ArtifactStore {
    * registered throws a TsflowError saying which and how to register it, unless `options` asks
    * for stand-ins.
    */
-  load(ref: ArtifactRef, where: string, options?: ReadOptions): unknown {
-    const bytes = this.bytes(ref, where);
+  async load(ref: ArtifactRef, where: string, options?: ReadOptions): Promise<unknown> {
+    return ArtifactStore.decode(ref, await this.bytes(ref, where), where, options);
+  }
+
+  /** The value of bytes `bytes()` returned for `ref`: for readers that fetched them ahead (a worker). */
+  static decode(ref: ArtifactRef, bytes: Buffer, where: string, options?: ReadOptions): unknown {
     try {
       return deserializeValue(bytes, ref.serializer, options);
     } catch (error) {
@@ -63,9 +71,9 @@ export class ArtifactStore {
    * damaged...", "blob 3fa1b2c3d4e5 is missing..."), or undefined when it is intact. A blob is read
    * whole to check its hash, without being kept.
    */
-  problem(ref: ArtifactRef): string | undefined {
+  async problem(ref: ArtifactRef): Promise<string | undefined> {
     if (ref.inline !== undefined) return inlineProblem(ref, Buffer.from(ref.inline, "base64"));
-    const problem = this.blobs.problem(ref.hash, ref.size);
+    const problem = await this.blobs.problem(ref.hash, ref.size);
     return problem && `blob ${ref.hash.slice(0, 12)} ${problem}: ${this.blobs.describe(ref.hash)}`;
   }
 }

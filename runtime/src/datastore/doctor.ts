@@ -51,27 +51,26 @@ export interface DoctorReport {
 export type DoctorProgress = (phase: "records" | "blobs", done: number, total: number) => void;
 
 /** Examines the datastore; never throws for what it finds, only for what it cannot list at all. */
-export function examineDatastore(datastore: Datastore, progress: DoctorProgress = () => {}): DoctorReport {
+export async function examineDatastore(
+  datastore: Datastore,
+  progress: DoctorProgress = () => {},
+): Promise<DoctorReport> {
   const scan = new Scan(datastore);
-  const runs = datastore.runs
-    .flows()
-    .filter(isSafeSegment)
-    .flatMap((flow) => runsOf(datastore, flow));
-  runs.forEach(([flow, run], i) => {
-    scan.run(flow, run);
+  const runs: Array<[string, string]> = [];
+  for (const flow of (await datastore.runs.flows()).filter(isSafeSegment)) {
+    for (const id of await datastore.runs.ids(flow)) runs.push([flow, id]);
+  }
+  for (const [i, [flow, run]] of runs.entries()) {
+    await scan.run(flow, run);
     progress("records", i + 1, runs.length);
-  });
-  scan.blobs(progress);
+  }
+  await scan.blobs(progress);
   return {
     root: datastore.root,
     checked: scan.checked,
     findings: scan.findings,
     leftovers: scan.leftovers,
   };
-}
-
-function runsOf(datastore: Datastore, flow: string): Array<[string, string]> {
-  return datastore.runs.ids(flow).map((id) => [flow, id]);
 }
 
 interface BlobUse {
@@ -90,25 +89,25 @@ class Scan {
     this.blobStore = new BlobStore(datastore.storage);
   }
 
-  run(flow: string, id: string): void {
+  async run(flow: string, id: string): Promise<void> {
     const key = layout.run(flow, id);
     this.checked.runs++;
-    this.noteLeftovers(`flows/${flow}/runs/${id}`);
-    const problem = this.recordProblem(() => this.datastore.runs.read(flow, id));
+    await this.noteLeftovers(`flows/${flow}/runs/${id}`);
+    const problem = await this.recordProblem(() => this.datastore.runs.read(flow, id));
     if (problem) this.add("unreadable-run", key, problem, [`${flow}/${id}/`], true);
-    for (const step of this.datastore.tasks.steps(flow, id).filter(isSafeSegment)) {
-      this.noteLeftovers(layout.tasks(flow, id, step));
-      for (const task of this.datastore.tasks.ids(flow, id, step)) this.task(flow, id, step, task);
+    for (const step of (await this.datastore.tasks.steps(flow, id)).filter(isSafeSegment)) {
+      await this.noteLeftovers(layout.tasks(flow, id, step));
+      for (const task of await this.datastore.tasks.ids(flow, id, step)) await this.task(flow, id, step, task);
     }
   }
 
-  private task(flow: string, run: string, step: string, id: string): void {
+  private async task(flow: string, run: string, step: string, id: string): Promise<void> {
     const key = layout.task(flow, run, step, id);
     const pathspec = `${flow}/${run}/${step}/${id}`;
     this.checked.tasks++;
     let artifacts: Record<string, ArtifactRef> = {};
-    const problem = this.recordProblem(() => {
-      artifacts = this.datastore.tasks.read(flow, run, step, id)?.artifacts ?? {};
+    const problem = await this.recordProblem(async () => {
+      artifacts = (await this.datastore.tasks.read(flow, run, step, id))?.artifacts ?? {};
     });
     if (problem) return this.add("unreadable-task", key, problem, [`${pathspec}/`], true);
     for (const [name, ref] of Object.entries(artifacts)) {
@@ -119,32 +118,32 @@ class Scan {
         this.uses.set(ref.hash, use);
         continue;
       }
-      const damage = this.datastore.artifacts.problem(ref);
+      const damage = await this.datastore.artifacts.problem(ref);
       if (damage) this.add("damaged-value", key, `artifact '${name}': ${damage}`, [artifact], false);
     }
   }
 
   /** Every blob referenced, then every other blob on disk, each hashed once. */
-  blobs(progress: DoctorProgress): void {
-    const onDisk = this.blobKeys();
+  async blobs(progress: DoctorProgress): Promise<void> {
+    const onDisk = await this.blobKeys();
     const total = new Set([...this.uses.keys(), ...onDisk.keys()]).size;
     for (const [hash, use] of this.uses) {
-      this.blob(hash, use);
+      await this.blob(hash, use);
       onDisk.delete(hash);
       progress("blobs", this.checked.blobs, total);
     }
     // Blobs no task refers to (a run killed before its record was written) are checked too.
     for (const hash of onDisk.keys()) {
-      this.blob(hash, undefined);
+      await this.blob(hash, undefined);
       progress("blobs", this.checked.blobs, total);
     }
   }
 
-  private blob(hash: string, use: BlobUse | undefined): void {
+  private async blob(hash: string, use: BlobUse | undefined): Promise<void> {
     const key = BlobStore.key(hash);
     this.checked.blobs++;
-    this.checked.bytes += this.datastore.storage.size(key) ?? 0;
-    const problem = this.guarded(() => this.blobStore.problem(hash, use?.size));
+    this.checked.bytes += (await this.datastore.storage.size(key)) ?? 0;
+    const problem = await this.guarded(() => this.blobStore.problem(hash, use?.size));
     if (!problem) return;
     const missing = problem.startsWith("is missing");
     const kind = missing ? "missing-blob" : "damaged-blob";
@@ -152,36 +151,36 @@ class Scan {
   }
 
   /** The blobs stored, by hash; names that are not a hash (foreign files) are left alone. */
-  private blobKeys(): Map<string, string> {
+  private async blobKeys(): Promise<Map<string, string>> {
     const keys = new Map<string, string>();
-    for (const dir of this.datastore.storage.list("blobs")) {
-      this.noteLeftovers(`blobs/${dir}`);
-      for (const name of this.datastore.storage.list(`blobs/${dir}`)) {
+    for (const dir of await this.datastore.storage.list("blobs")) {
+      await this.noteLeftovers(`blobs/${dir}`);
+      for (const name of await this.datastore.storage.list(`blobs/${dir}`)) {
         if (/^[0-9a-f]{64}$/.test(name) && name.startsWith(dir)) keys.set(name, `blobs/${dir}/${name}`);
       }
     }
     return keys;
   }
 
-  private noteLeftovers(prefix: string): void {
-    for (const name of this.datastore.storage.leftovers(prefix)) {
+  private async noteLeftovers(prefix: string): Promise<void> {
+    for (const name of await this.datastore.storage.leftovers(prefix)) {
       const key = `${prefix}/${name}`;
-      this.leftovers.push({ key, path: this.describe(key), bytes: this.datastore.storage.size(key) ?? 0 });
+      this.leftovers.push({ key, path: this.describe(key), bytes: (await this.datastore.storage.size(key)) ?? 0 });
     }
   }
 
   /** Runs a record read; what makes it unreadable, or undefined. A missing record is no problem. */
-  private recordProblem(read: () => void): string | undefined {
-    return this.guarded(() => {
-      read();
+  private async recordProblem(read: () => Promise<unknown>): Promise<string | undefined> {
+    return this.guarded(async () => {
+      await read();
       return undefined;
     });
   }
 
   /** Runs a check, turning a file-system error (a folder where a file should be...) into a problem. */
-  private guarded(check: () => string | undefined): string | undefined {
+  private async guarded(check: () => Promise<string | undefined>): Promise<string | undefined> {
     try {
-      return check();
+      return await check();
     } catch (error) {
       if (error instanceof DatastoreError) return error.problem;
       const code = (error as NodeJS.ErrnoException).code;

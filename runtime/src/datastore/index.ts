@@ -1,14 +1,19 @@
-import { statSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { DatastoreLocation } from "../config/location";
 import { ArtifactStore } from "./artifacts";
 import { BlobStore } from "./blobs";
 import { DatastoreError, NotFoundError } from "./errors";
 import { RunStore } from "./run-store";
-import { FsStorage, type Storage } from "./storage";
+import { openStorage } from "./open-storage";
+import type { Storage } from "./storage-api";
 import { TaskStore } from "./task-store";
 
 /** The datastore's layers, each knowing only the one below: storage → blobs → artifacts; runs, tasks. */
 export interface Datastore {
+  /** Where it is, as opened. */
+  location: DatastoreLocation;
+  /** The storage's root, for messages: a folder path or `s3://bucket/prefix`. */
   root: string;
   storage: Storage;
   artifacts: ArtifactStore;
@@ -24,10 +29,10 @@ export function datastoreRoot(cwd: string, env: Readonly<Record<string, string |
 }
 
 /** Throws a NotFoundError naming `root` when there is no datastore there, a DatastoreError when a file is. */
-export function requireDatastore(root: string): void {
+export async function requireDatastore(root: string): Promise<void> {
   let isDirectory: boolean;
   try {
-    isDirectory = statSync(root).isDirectory();
+    isDirectory = (await stat(root)).isDirectory();
   } catch {
     throw new NotFoundError(
       `no TSFlow datastore at ${root}: run a flow there first, or point --datastore-root or TSFLOW_DATASTORE_ROOT at one`,
@@ -37,10 +42,12 @@ export function requireDatastore(root: string): void {
   if (!isDirectory) throw new DatastoreError("is not a TSFlow datastore (a file, not a folder)", root);
 }
 
-export function openDatastore(root: string): Datastore {
-  const storage = new FsStorage(root);
+/** Opens the datastore at `location` (nothing is read or written until a layer is used). */
+export function openDatastore(location: DatastoreLocation): Datastore {
+  const storage = openStorage(location);
   return {
-    root,
+    location,
+    root: storage.root,
     storage,
     artifacts: new ArtifactStore(new BlobStore(storage)),
     runs: new RunStore(storage),
@@ -51,3 +58,5 @@ export function openDatastore(root: string): Datastore {
 export * from "./records";
 export { DatastoreError, NotFoundError } from "./errors";
 export { UnstorableValueError } from "./serialize";
+export type { Storage } from "./storage-api";
+export type { DatastoreLocation } from "../config/location";

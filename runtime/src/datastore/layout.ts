@@ -3,7 +3,7 @@
  *
  *   blobs/ab/<sha256>                                   artifact values, content-addressed
  *   flows/<Flow>/runs/<run>/run.json                    run metadata, tags, parameters, progress
- *   flows/<Flow>/runs/<run>/run.json.lock               held while one writer changes run.json
+ *   flows/<Flow>/runs/<run>/run.json.lock               on disk, held while one writer replaces run.json
  *   flows/<Flow>/runs/<run>/steps/<step>/<task>.json    task metadata and its artifacts' references
  *   flows/<Flow>/runs/<run>/steps/<step>/<task>.<attempt>.stdout   one attempt's logs, created on
  *                                                       its first output (a retry's at its start)
@@ -14,7 +14,6 @@ export const layout = {
   flows: () => "flows",
   runs: (flow: string) => `flows/${flow}/runs`,
   run: (flow: string, run: string) => `flows/${flow}/runs/${run}/run.json`,
-  runLock: (flow: string, run: string) => `flows/${flow}/runs/${run}/run.json.lock`,
   steps: (flow: string, run: string) => `flows/${flow}/runs/${run}/steps`,
   tasks: (flow: string, run: string, step: string) => `flows/${flow}/runs/${run}/steps/${step}`,
   task: (flow: string, run: string, step: string, task: string) =>

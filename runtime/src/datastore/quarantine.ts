@@ -1,5 +1,5 @@
 import type { Finding } from "./doctor";
-import type { Storage } from "./storage";
+import type { Storage } from "./storage-api";
 
 /** Where `tsflow doctor --repair` sets damaged files aside, under the datastore root. */
 export const QUARANTINE = "quarantine";
@@ -17,14 +17,14 @@ export interface Moved {
  * file can be put back by moving it again. Findings that are not movable (a missing blob, a damaged
  * value inside an otherwise readable record) are left where they are.
  */
-export function quarantine(storage: Storage, findings: readonly Finding[], now = new Date()): Moved[] {
+export async function quarantine(storage: Storage, findings: readonly Finding[], now = new Date()): Promise<Moved[]> {
   const folder = `${QUARANTINE}/${now.toISOString().replace(/[:.]/g, "-")}`;
   const moved: Moved[] = [];
   const keys = new Set(findings.filter((finding) => finding.movable).map((finding) => finding.key));
   for (const key of keys) {
     const to = `${folder}/${key}`;
     const from = storage.describe(key);
-    if (storage.move(key, to)) moved.push({ key, from, to: storage.describe(to) });
+    if (await storage.move(key, to)) moved.push({ key, from, to: storage.describe(to) });
   }
   return moved;
 }

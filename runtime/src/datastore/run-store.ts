@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
+import { DatastoreError } from "./errors";
 import { layout } from "./layout";
-import { withLock } from "./lock";
 import { checkRunRecord } from "./record-checks";
 import { DATASTORE_FORMAT, parseRecord, type RunRecord } from "./records";
-import type { Storage } from "./storage";
+import type { Storage } from "./storage-api";
 
 export type NewRun = Omit<RunRecord, "format" | "id" | "pid" | "host">;
 
@@ -13,9 +14,10 @@ export class RunStore {
 
   /**
    * Creates a run under a new id: the creation time in milliseconds, so ids sort by time. Two runs
-   * started in the same millisecond cannot both claim an id: the write only succeeds when absent.
+   * started in the same millisecond, on one machine or two, cannot both claim an id: the write
+   * only succeeds when absent (Storage.create).
    */
-  create(run: NewRun): RunRecord {
+  async create(run: NewRun): Promise<RunRecord> {
     for (let id = Date.now(); ; id++) {
       const record: RunRecord = {
         format: DATASTORE_FORMAT,
@@ -24,52 +26,68 @@ export class RunStore {
         pid: process.pid,
         host: hostname(),
       };
-      if (this.storage.create(layout.run(run.flow, record.id), serialize(record))) return record;
+      if (await this.storage.create(layout.run(run.flow, record.id), serialize(record))) return record;
     }
   }
 
-  update(run: RunRecord): void {
-    this.storage.write(layout.run(run.flow, run.id), serialize(run));
+  /** Writes a run's record whole, whatever is there: for its own scheduler when no record is left to modify. */
+  async update(run: RunRecord): Promise<void> {
+    await this.storage.write(layout.run(run.flow, run.id), serialize(run));
   }
 
   /**
-   * Reads the run's record, lets `change` edit it, and writes it back, holding the run's lock so
-   * that no other writer (the scheduler, `tsflow tag`, a step adding tags) changes it in between.
-   * Returns the record written, or undefined (nothing written) when there is no record.
+   * Reads the run's record, lets `change` edit it, and writes it back only if no other writer (the
+   * scheduler, `tsflow tag`, a step adding tags, on this machine or another) changed it meanwhile;
+   * when one did, reads again and retries, so no writer's change is lost. Returns the record
+   * written, or undefined (nothing written) when there is no record.
    */
-  modify(flow: string, id: string, change: (record: RunRecord) => void): RunRecord | undefined {
-    return withLock(this.storage, layout.runLock(flow, id), () => {
-      const record = this.read(flow, id);
-      if (!record) return undefined;
+  async modify(flow: string, id: string, change: (record: RunRecord) => void): Promise<RunRecord | undefined> {
+    const key = layout.run(flow, id);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.storage.readVersioned(key);
+      if (!current) return undefined;
+      const record = this.parse(key, current.bytes);
       change(record);
-      this.update(record);
-      return record;
-    });
+      if (await this.storage.replace(key, serialize(record), current.version)) return record;
+      if (attempt >= MODIFY_ATTEMPTS) {
+        throw new DatastoreError(
+          `changed by other writers ${attempt} times in a row: try again`,
+          this.storage.describe(key),
+        );
+      }
+      // Writers that lost together would collide again at once: each waits a different while.
+      await delay(Math.random() * Math.min(100, 2 ** attempt));
+    }
   }
 
   /** A run's record, checked for the shape every reader relies on; a DatastoreError names a damaged one. */
-  read(flow: string, id: string): RunRecord | undefined {
+  async read(flow: string, id: string): Promise<RunRecord | undefined> {
     const key = layout.run(flow, id);
-    const bytes = this.storage.read(key);
-    if (!bytes) return undefined;
+    const bytes = await this.storage.read(key);
+    return bytes && this.parse(key, bytes);
+  }
+
+  /** Run ids of a flow, newest first. Folders without a run.json (a foreign file) are skipped. */
+  async ids(flow: string): Promise<string[]> {
+    return (await this.storage.list(layout.runs(flow)))
+      .filter((id) => /^\d+$/.test(id))
+      .sort((a, b) => b.length - a.length || (a < b ? 1 : a > b ? -1 : 0));
+  }
+
+  async flows(): Promise<string[]> {
+    return this.storage.list(layout.flows());
+  }
+
+  private parse(key: string, bytes: Buffer): RunRecord {
     const path = this.storage.describe(key);
     const record = parseRecord<RunRecord>(bytes, path, "run");
     checkRunRecord(record, path);
     return record;
   }
-
-  /** Run ids of a flow, newest first. Folders without a run.json (a foreign file) are skipped. */
-  ids(flow: string): string[] {
-    return this.storage
-      .list(layout.runs(flow))
-      .filter((id) => /^\d+$/.test(id))
-      .sort((a, b) => b.length - a.length || (a < b ? 1 : a > b ? -1 : 0));
-  }
-
-  flows(): string[] {
-    return this.storage.list(layout.flows());
-  }
 }
+
+/** Compare-and-swap attempts before modify gives up: each lost attempt means another writer won. */
+const MODIFY_ATTEMPTS = 200;
 
 function serialize(record: RunRecord): string {
   return JSON.stringify(record, null, 1);

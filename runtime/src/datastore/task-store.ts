@@ -1,20 +1,20 @@
 import { layout, parseLogName, type LogStream } from "./layout";
 import { checkTaskRecord } from "./record-checks";
 import { parseRecord, type LogSizes, type TaskRecord } from "./records";
-import type { Storage } from "./storage";
+import type { Storage } from "./storage-api";
 
 /** Task metadata and logs: one JSON file per finished task, log files as output arrives. */
 export class TaskStore {
   constructor(private readonly storage: Storage) {}
 
-  write(task: TaskRecord): void {
-    this.storage.write(layout.task(task.flow, task.runId, task.step, task.id), JSON.stringify(task));
+  async write(task: TaskRecord): Promise<void> {
+    await this.storage.write(layout.task(task.flow, task.runId, task.step, task.id), JSON.stringify(task));
   }
 
   /** A task's record, checked for the shape every reader relies on; a DatastoreError names a damaged one. */
-  read(flow: string, run: string, step: string, id: string): TaskRecord | undefined {
+  async read(flow: string, run: string, step: string, id: string): Promise<TaskRecord | undefined> {
     const key = layout.task(flow, run, step, id);
-    const bytes = this.storage.read(key);
+    const bytes = await this.storage.read(key);
     if (!bytes) return undefined;
     const path = this.storage.describe(key);
     const record = parseRecord<TaskRecord>(bytes, path, "task");
@@ -23,14 +23,13 @@ export class TaskStore {
   }
 
   /** Steps that have at least one task folder in the run. */
-  steps(flow: string, run: string): string[] {
+  async steps(flow: string, run: string): Promise<string[]> {
     return this.storage.list(layout.steps(flow, run));
   }
 
   /** Ids of the finished tasks of a step, in numeric order. */
-  ids(flow: string, run: string, step: string): string[] {
-    return this.storage
-      .list(layout.tasks(flow, run, step))
+  async ids(flow: string, run: string, step: string): Promise<string[]> {
+    return (await this.storage.list(layout.tasks(flow, run, step)))
       .filter((name) => /^\d+\.json$/.test(name))
       .map((name) => name.slice(0, -".json".length))
       .sort((a, b) => Number(a) - Number(b));
@@ -45,25 +44,37 @@ export class TaskStore {
     stream: LogStream,
     text: string,
     attempt: number,
-  ): void {
-    this.storage.append(layout.log(flow, run, step, id, stream, attempt), text);
+  ): Promise<void> {
+    return this.storage.append(layout.log(flow, run, step, id, stream, attempt), text);
+  }
+
+  /** Waits for every log append made so far to land (a task's output, before the task is reported done). */
+  flushLogs(): Promise<void> {
+    return this.storage.flush();
   }
 
   /**
    * One attempt's log as written so far. A task TSFlow ran before it kept a log per attempt has
    * one log for all its attempts: that one is read for any attempt.
    */
-  readLog(flow: string, run: string, step: string, id: string, stream: LogStream, attempt: number): string | undefined {
+  async readLog(
+    flow: string,
+    run: string,
+    step: string,
+    id: string,
+    stream: LogStream,
+    attempt: number,
+  ): Promise<string | undefined> {
     const bytes =
-      this.storage.read(layout.log(flow, run, step, id, stream, attempt)) ??
-      this.storage.read(layout.log(flow, run, step, id, stream));
+      (await this.storage.read(layout.log(flow, run, step, id, stream, attempt))) ??
+      (await this.storage.read(layout.log(flow, run, step, id, stream)));
     return bytes?.toString("utf8");
   }
 
   /** The attempts of a task that have a log of their own, in order: a running task's last is its current one. */
-  logAttempts(flow: string, run: string, step: string, id: string): number[] {
+  async logAttempts(flow: string, run: string, step: string, id: string): Promise<number[]> {
     const attempts = new Set<number>();
-    for (const name of this.storage.list(layout.tasks(flow, run, step))) {
+    for (const name of await this.storage.list(layout.tasks(flow, run, step))) {
       const log = parseLogName(name);
       if (log?.task === id && log.attempt !== undefined) attempts.add(log.attempt);
     }
@@ -71,10 +82,10 @@ export class TaskStore {
   }
 
   /** How much one attempt's logs hold, read from the files (for an attempt whose worker died). */
-  logSizes(flow: string, run: string, step: string, id: string, attempt: number): LogSizes {
+  async logSizes(flow: string, run: string, step: string, id: string, attempt: number): Promise<LogSizes> {
     const sizes: LogSizes = {};
     for (const stream of ["stdout", "stderr"] as const) {
-      const bytes = this.storage.size(layout.log(flow, run, step, id, stream, attempt));
+      const bytes = await this.storage.size(layout.log(flow, run, step, id, stream, attempt));
       if (bytes) sizes[stream] = { bytes, truncated: false };
     }
     return sizes;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { layout } from "../datastore/layout";
-import type { Storage } from "../datastore/storage";
+import type { Storage } from "../datastore/storage-api";
 import type { FileAnalysis } from "../graph/model";
 
 /** Replaced by esbuild with an id of the build: a rebuilt analyzer never trusts an older result. */
@@ -16,7 +16,7 @@ export async function analyzeCached(file: string, text: string, storage: Storage
   const key = layout.cache(
     `analysis/${createHash("sha256").update(`${BUILD}\0${file}\0${text}`).digest("hex").slice(0, 32)}.json`,
   );
-  const cached = storage.read(key);
+  const cached = await storage.read(key);
   if (cached) {
     try {
       return JSON.parse(cached.toString("utf8")) as FileAnalysis;
@@ -26,6 +26,6 @@ export async function analyzeCached(file: string, text: string, storage: Storage
   }
   const { analyze } = await import("../graph/analyze");
   const analysis = analyze(file, text);
-  storage.write(key, JSON.stringify(analysis));
+  await storage.write(key, JSON.stringify(analysis));
   return analysis;
 }

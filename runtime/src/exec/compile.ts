@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { Storage } from "../datastore/storage";
+import type { Storage } from "../datastore/storage-api";
 import { layout } from "../datastore/layout";
 
 /** The global under which a worker exposes its own runtime modules to the flow it loads. */
@@ -38,7 +38,7 @@ export async function compileFlow(
   const cacheKey = layout.cache(
     `compiled/${hash(Buffer.concat([source, Buffer.from(`\0${flowFile}\0${COMPILER_VERSION}`)]))}.json`,
   );
-  const cached = readCache(storage, cacheKey);
+  const cached = await readCache(storage, cacheKey);
   if (cached) return { compiled: cached, cached: true };
   // Loaded on a miss only: a cached run never loads TypeScript for this.
   const { transpileModule } = await import("./transpile");
@@ -53,15 +53,15 @@ export async function compileFlow(
     pending.push(...module.localImports);
   }
   const compiled = { entry: flowFile, modules };
-  storage.write(cacheKey, JSON.stringify({ inputs, compiled } satisfies CacheEntry));
+  await storage.write(cacheKey, JSON.stringify({ inputs, compiled } satisfies CacheEntry));
   return { compiled, cached: false };
 }
 
 /** Part of the cache key: a new TSFlow may compile the same source differently. */
 const COMPILER_VERSION = "2";
 
-function readCache(storage: Storage, key: string): CompiledFlow | undefined {
-  const bytes = storage.read(key);
+async function readCache(storage: Storage, key: string): Promise<CompiledFlow | undefined> {
+  const bytes = await storage.read(key);
   if (!bytes) return undefined;
   try {
     const entry = JSON.parse(bytes.toString("utf8")) as CacheEntry;

@@ -1,3 +1,4 @@
+import type { DatastoreLocation } from "../config/location";
 import type { JsonValue } from "../graph/model";
 import type { ArtifactRef, ForeachFrame, LogSizes, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
 import type { CompiledFlow } from "./compile";
@@ -20,7 +21,8 @@ export interface TaskSpec {
   previousAttempts: TaskAttempt[];
   /** Whether a failure of this attempt is final (no retry left): only then does @catchError apply. */
   finalAttempt: boolean;
-  datastoreRoot: string;
+  /** The datastore the run is in, as the scheduler opened it: the worker opens the same one. */
+  datastore: DatastoreLocation;
   flowFile: string;
   className: string;
   parameters: Record<string, JsonValue>;

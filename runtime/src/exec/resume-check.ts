@@ -16,7 +16,7 @@ export interface Uncloneable {
  * once however many tasks share it: the cost is one read of every value cloned.
  */
 export class CloneCheck {
-  private readonly blobs = new Map<string, string | undefined>();
+  private readonly blobs = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly datastore: Datastore,
@@ -24,14 +24,14 @@ export class CloneCheck {
   ) {}
 
   /** The task's record when it can be cloned (or when it failed: nothing to clone), else what is wrong. */
-  task(step: string, id: string): { record?: TaskRecord; damage?: Uncloneable } {
+  async task(step: string, id: string): Promise<{ record?: TaskRecord; damage?: Uncloneable }> {
     const pathspec = `${this.origin.flow}/${this.origin.id}/${step}/${id}`;
-    const record = readable(this.datastore, this.origin, step, id);
+    const record = await readable(this.datastore, this.origin, step, id);
     if (record instanceof DatastoreError) return { damage: { task: pathspec, step, problem: record.message } };
     if (record?.status !== "succeeded") return { record };
     for (const [name, ref] of Object.entries(record.artifacts)) {
       if (!this.blobs.has(ref.hash)) this.blobs.set(ref.hash, this.datastore.artifacts.problem(ref));
-      const problem = this.blobs.get(ref.hash);
+      const problem = await this.blobs.get(ref.hash);
       if (problem) return { damage: { task: pathspec, step, problem: `artifact '${name}': ${problem}` } };
     }
     return { record };
@@ -39,14 +39,14 @@ export class CloneCheck {
 }
 
 /** A task record, undefined when there is none, or the error that says why it cannot be read. */
-export function readable(
+export async function readable(
   datastore: Datastore,
   origin: RunRecord,
   step: string,
   id: string,
-): TaskRecord | DatastoreError | undefined {
+): Promise<TaskRecord | DatastoreError | undefined> {
   try {
-    return datastore.tasks.read(origin.flow, origin.id, step, id);
+    return await datastore.tasks.read(origin.flow, origin.id, step, id);
   } catch (error) {
     if (error instanceof DatastoreError) return error;
     throw error;

@@ -26,11 +26,11 @@ export interface ResumeTarget {
  * user's namespace. A class of the same name in another file is another flow: its runs are never
  * an origin, and when they are the only ones the refusal names both files.
  */
-export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecord {
+export async function findOrigin(datastore: Datastore, target: ResumeTarget): Promise<RunRecord> {
   const { flow, flowFile, namespace } = target;
   const shown = (file: string) => displayPath(file, target.cwd);
   if (target.runId !== undefined) {
-    const run = datastore.runs.read(flow, target.runId);
+    const run = await datastore.runs.read(flow, target.runId);
     if (!run) throw new NotFoundError(`no run ${flow}/${target.runId} in ${datastore.root}`, `${flow}/${target.runId}`);
     if (!sameFlowFile(run.flowFile, flowFile)) {
       throw new TsflowError(
@@ -41,10 +41,10 @@ export function findOrigin(datastore: Datastore, target: ResumeTarget): RunRecor
     return run;
   }
   const others = new Set<string>();
-  for (const id of datastore.runs.ids(flow)) {
+  for (const id of await datastore.runs.ids(flow)) {
     let run: RunRecord | undefined;
     try {
-      run = datastore.runs.read(flow, id);
+      run = await datastore.runs.read(flow, id);
     } catch (error) {
       // As `tsflow runs` does: a damaged run record is named and skipped, not a reason to stop.
       if (!(error instanceof DatastoreError) || !target.onDamaged) throw error;

@@ -14,14 +14,14 @@ import type { CloneSource } from "./scheduler";
  * again; every other step's successful tasks in the origin are cloned, artifacts and all. Given
  * the flow's shape now, it refuses when the graph changed in a way that makes cloning wrong.
  */
-export function planResume(
+export async function planResume(
   datastore: Datastore,
   plan: RunPlan,
   origin: RunRecord,
   named: string | undefined,
   shape?: GraphShape,
-): { step: string; clone: CloneSource; uncloneable: Uncloneable[] } {
-  const step = named ?? failedStep(datastore, plan, origin);
+): Promise<{ step: string; clone: CloneSource; uncloneable: Uncloneable[] }> {
+  const step = named ?? (await failedStep(datastore, plan, origin));
   if (!plan.steps.has(step)) {
     throw new TsflowError("usage", `${plan.flow} has no step '${step}': its steps are ${plan.order.join(", ")}`);
   }
@@ -34,8 +34,8 @@ export function planResume(
   const uncloneable: Uncloneable[] = [];
   for (const name of plan.order) {
     if (rerun.has(name)) continue;
-    for (const id of datastore.tasks.ids(origin.flow, origin.id, name)) {
-      const { record, damage } = check.task(name, id);
+    for (const id of await datastore.tasks.ids(origin.flow, origin.id, name)) {
+      const { record, damage } = await check.task(name, id);
       if (damage) uncloneable.push(damage);
       if (record?.status !== "succeeded") continue;
       const key = taskKey(name, record.foreach);
@@ -60,16 +60,17 @@ function taskKey(step: string, foreach: ForeachFrame[]): string {
  * The step to resume from when none is named: where the origin failed, or (when its scheduler died)
  * the first step, in graph order, with a failed task or fewer tasks than its predecessors started.
  */
-function failedStep(datastore: Datastore, plan: RunPlan, origin: RunRecord): string {
+async function failedStep(datastore: Datastore, plan: RunPlan, origin: RunRecord): Promise<string> {
   if (origin.error?.step && plan.steps.has(origin.error.step)) return origin.error.step;
   if (origin.status !== "succeeded") {
     // A damaged record counts as a task that did not finish: its step is where to resume.
-    const read = (name: string) =>
-      datastore.tasks
-        .ids(origin.flow, origin.id, name)
-        .map((id) => readable(datastore, origin, name, id))
-        .filter((task): task is TaskRecord => task !== undefined && !(task instanceof DatastoreError));
-    const tasks = new Map(plan.order.map((name) => [name, read(name)]));
+    const read = async (name: string) => {
+      const ids = await datastore.tasks.ids(origin.flow, origin.id, name);
+      const tasks = await Promise.all(ids.map((id) => readable(datastore, origin, name, id)));
+      return tasks.filter((task): task is TaskRecord => task !== undefined && !(task instanceof DatastoreError));
+    };
+    const tasks = new Map<string, TaskRecord[]>();
+    for (const name of plan.order) tasks.set(name, await read(name));
     for (const name of topologicalOrder(plan)) {
       const done = tasks.get(name)!;
       if (done.some((t) => t.status !== "succeeded") || done.length < expectedTasks(plan, tasks, name)) return name;

@@ -38,7 +38,7 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
   const { datastore, graph, user } = request;
   const shape = graphShape(graph);
   request.pool.preload(request.compiled);
-  const run = datastore.runs.create({
+  const run = await datastore.runs.create({
     flow: graph.name,
     status: "running",
     startedAt: new Date().toISOString(),

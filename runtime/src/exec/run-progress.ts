@@ -12,6 +12,9 @@ export class RunProgress {
   /** When each step's latest task ended: its finish time, exact though saves are throttled. */
   private readonly lastEnded = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The saves made so far, one after another; the first that failed, which `finish` reports. */
+  private saving: Promise<void> = Promise.resolve();
+  private saveError: Error | undefined;
 
   constructor(
     private readonly datastore: Datastore,
@@ -54,20 +57,32 @@ export class RunProgress {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.save();
-      this.saved(this.run);
+      void this.queueSave().then(() => this.saved(this.run));
     }, SAVE_INTERVAL_MS);
   }
 
   /** The run ended: its final status and counts, saved now. */
-  finish(status: RunRecord["status"]): void {
+  async finish(status: RunRecord["status"]): Promise<void> {
     clearTimeout(this.timer);
     this.run.status = status;
     this.run.finishedAt = new Date().toISOString();
-    this.save();
+    await this.queueSave();
+    const error = this.saveError;
+    this.saveError = undefined;
+    if (error) throw error;
   }
 
-  private save() {
+  /** Saves after the saves before it; a failure is kept for `finish`, which cannot be skipped. */
+  private queueSave(): Promise<void> {
+    this.saving = this.saving.then(() =>
+      this.save().catch((error: unknown) => {
+        this.saveError ??= error instanceof Error ? error : new Error(String(error));
+      }),
+    );
+    return this.saving;
+  }
+
+  private async save() {
     for (const [step, p] of this.steps) {
       p.status =
         p.failed > 0
@@ -81,13 +96,13 @@ export class RunProgress {
       else delete p.finishedAt;
       this.run.steps[step] = { ...p };
     }
-    // Tags may change on disk while the run goes (`tsflow tag`, a step's current.addTags): under
-    // the run's lock, the record on disk gives the tags and this run everything else.
+    // Tags may change in the store while the run goes (`tsflow tag`, a step's current.addTags):
+    // by compare-and-swap, the stored record gives the tags and this run everything else.
     const run = this.run;
-    const saved = this.datastore.runs.modify(run.flow, run.id, (onDisk) => {
+    const saved = await this.datastore.runs.modify(run.flow, run.id, (onDisk) => {
       run.tags = onDisk.tags;
       Object.assign(onDisk, run);
     });
-    if (!saved) this.datastore.runs.update(run);
+    if (!saved) await this.datastore.runs.update(run);
   }
 }

@@ -90,6 +90,8 @@ export class Scheduler {
   private cancelled = false;
   private readonly started = Date.now();
   private ended = false;
+  /** The scheduler's own steps, one after another: each may wait on the datastore. */
+  private actions: Promise<void> = Promise.resolve();
   private finish!: (run: RunRecord) => void;
   private abandon!: (error: unknown) => void;
 
@@ -104,7 +106,7 @@ export class Scheduler {
       this.finish = resolve;
       this.abandon = reject;
     });
-    this.guarded(() => {
+    void this.guarded(async () => {
       this.o.observer.runStarted(this.o.run, this.o.plan.order);
       this.enqueue({
         id: this.newId(),
@@ -115,7 +117,7 @@ export class Scheduler {
         attempt: 0,
         previousAttempts: [],
       });
-      this.pump();
+      await this.pump();
     });
     return done;
   }
@@ -123,11 +125,17 @@ export class Scheduler {
   /**
    * Runs one of the scheduler's own steps (settling a task, scheduling the next): an exception
    * there (a datastore write that fails, an observer that throws) fails the run, which then ends
-   * as soon as nothing runs, rather than leaving it waiting forever.
+   * as soon as nothing runs, rather than leaving it waiting forever. Steps run one at a time, in
+   * the order they were asked for, so one that waits on storage is never overtaken by the next.
    */
-  private guarded(action: () => void, task?: PendingTask): void {
+  private guarded(action: () => void | Promise<void>, task?: PendingTask): Promise<void> {
+    this.actions = this.actions.then(() => this.attempt(action, task));
+    return this.actions;
+  }
+
+  private async attempt(action: () => void | Promise<void>, task?: PendingTask): Promise<void> {
     try {
-      action();
+      await action();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.fail({
@@ -136,7 +144,7 @@ export class Scheduler {
         message: `TSFlow could not go on with the run: ${message}`,
       });
       try {
-        if (this.running === 0 && this.waitingRetries === 0) this.end();
+        if (this.running === 0 && this.waitingRetries === 0) await this.end();
       } catch (second) {
         // Not even the run's end could be recorded: the caller hears of it.
         this.ended = true;
@@ -162,15 +170,15 @@ export class Scheduler {
     this.queue.push(task);
   }
 
-  private pump() {
+  private async pump() {
     while (!this.failed && this.queue.length > 0 && this.running < this.o.maxWorkers) {
       const task = this.queue.shift()!;
       const origin = this.o.clone?.find(task.step, task.foreach);
-      if (origin) this.cloneTask(task, origin);
+      if (origin) await this.cloneTask(task, origin);
       else this.dispatch(task);
     }
     this.progress.changed();
-    if (this.running === 0 && this.waitingRetries === 0 && (this.failed || this.queue.length === 0)) this.end();
+    if (this.running === 0 && this.waitingRetries === 0 && (this.failed || this.queue.length === 0)) await this.end();
   }
 
   private dispatch(task: PendingTask) {
@@ -192,15 +200,15 @@ export class Scheduler {
       .then((result) => {
         clearTimeout(timer);
         this.running--;
-        this.guarded(() => {
+        void this.guarded(async () => {
           this.progress.stopped(task.step);
-          this.settle(task, plan, result, startedAt);
+          await this.settle(task, plan, result, startedAt);
         }, task);
-        this.guarded(() => this.pump());
+        void this.guarded(() => this.pump());
       });
   }
 
-  private settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
+  private async settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
     const event = { ...this.event(task), durationMs: Date.now() - startedAt };
     if (result.kind === "outcome" && result.outcome.status === "succeeded") {
       this.progress.succeeded(task.step);
@@ -210,8 +218,8 @@ export class Scheduler {
       return;
     }
     const error =
-      result.kind === "outcome" ? outcomeError(result.outcome, task.attempt) : this.crashed(task, plan, result);
-    const logs = result.kind === "outcome" ? result.outcome.logs : this.attemptLogs(task);
+      result.kind === "outcome" ? outcomeError(result.outcome, task.attempt) : await this.crashed(task, plan, result);
+    const logs = result.kind === "outcome" ? result.outcome.logs : await this.attemptLogs(task);
     const attempt: TaskAttempt = {
       attempt: task.attempt,
       startedAt: new Date(startedAt).toISOString(),
@@ -229,7 +237,7 @@ export class Scheduler {
     this.o.observer.taskFailed({ ...event, error, willRetry, ...(willCatch ? { willCatch } : {}) });
     if (willRetry) this.retry(task, attempt, plan);
     else if (willCatch) this.catchCrash(task, attempt, error);
-    else this.failTask(task, attempt);
+    else await this.failTask(task, attempt);
   }
 
   /**
@@ -237,13 +245,13 @@ export class Scheduler {
    * attempt's stderr log as the worker writes a step's own error there; a worker that could not
    * start leaves what it printed there too.
    */
-  private crashed(task: PendingTask, plan: StepPlan, result: WorkerCrash): TaskError {
+  private async crashed(task: PendingTask, plan: StepPlan, result: WorkerCrash): Promise<TaskError> {
     const error: TaskError = this.cancelled
       ? { type: "Cancelled", message: `the run was stopped while step \`${task.step}\` ran`, attempt: task.attempt }
       : { ...crashError(task.step, plan, result), attempt: task.attempt };
     const printed = result.beforeReady && result.stderrTail.trim() ? `${result.stderrTail.trimEnd()}\n` : "";
     const { flow, id: runId } = this.o.run;
-    this.o.datastore.tasks.appendLog(
+    await this.o.datastore.tasks.appendLog(
       flow,
       runId,
       task.step,
@@ -279,14 +287,14 @@ export class Scheduler {
     setTimeout(() => {
       this.waitingRetries--;
       this.queue.unshift(again);
-      this.guarded(() => this.pump());
+      void this.guarded(() => this.pump());
     }, plan.secondsBetweenRetries * 1000);
   }
 
-  private failTask(task: PendingTask, attempt: TaskAttempt) {
+  private async failTask(task: PendingTask, attempt: TaskAttempt) {
     const logs = attempt.logs;
     const attempts = [...task.previousAttempts, attempt];
-    this.o.datastore.tasks.write({
+    await this.o.datastore.tasks.write({
       ...this.recordBase(task),
       status: "failed",
       startedAt: attempts[0].startedAt,
@@ -305,9 +313,9 @@ export class Scheduler {
   }
 
   /** A resumed run's task that succeeded in the origin: copied, not run. */
-  private cloneTask(task: PendingTask, origin: TaskRecord) {
+  private async cloneTask(task: PendingTask, origin: TaskRecord) {
     const now = new Date().toISOString();
-    this.o.datastore.tasks.write({
+    await this.o.datastore.tasks.write({
       ...this.recordBase(task),
       status: "succeeded",
       startedAt: now,
@@ -421,7 +429,7 @@ export class Scheduler {
       attempt: task.attempt,
       previousAttempts: task.previousAttempts,
       finalAttempt: task.attempt >= retries,
-      datastoreRoot: this.o.datastore.root,
+      datastore: this.o.datastore.location,
       flowFile: this.o.flowFile,
       className: this.o.className,
       parameters: this.o.parameters,
@@ -466,10 +474,11 @@ export class Scheduler {
     return this.o.plan.steps.get(name)!;
   }
 
-  private end() {
+  private async end() {
     if (this.ended) return;
     this.ended = true;
-    this.progress.finish(this.failed ? "failed" : "succeeded");
+    await this.o.datastore.tasks.flushLogs();
+    await this.progress.finish(this.failed ? "failed" : "succeeded");
     this.o.pool.close();
     this.o.observer.runFinished(this.o.run, Date.now() - this.started);
     this.finish(this.o.run);

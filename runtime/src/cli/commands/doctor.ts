@@ -48,7 +48,7 @@ export const doctorCommand: Command = {
   name: "doctor",
   summary: "check a datastore's records and values; --repair sets damaged files aside",
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values } = parseCommandArgs(
       "doctor",
       argv,
@@ -56,10 +56,10 @@ export const doctorCommand: Command = {
       0,
     );
     const root = datastoreRoot(io.cwd, io.env, values["datastore-root"]);
-    requireDatastore(root);
-    const datastore = openDatastore(root);
-    const report = examineDatastore(datastore, progressLine(io));
-    const moved = values.repair ? quarantine(datastore.storage, report.findings) : [];
+    await requireDatastore(root);
+    const datastore = openDatastore({ kind: "local", path: root });
+    const report = await examineDatastore(datastore, progressLine(io));
+    const moved = values.repair ? await quarantine(datastore.storage, report.findings) : [];
     if (values.json) io.stdout(JSON.stringify({ ...report, moved } satisfies DoctorJson, null, 2) + "\n");
     else io.stdout(reportText(report, moved, values.repair === true, painter(io.color)));
     return report.findings.length > 0 ? EXIT.failed : EXIT.ok;

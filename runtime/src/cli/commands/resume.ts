@@ -48,8 +48,8 @@ export const resumeCommand: Command = {
     if (args.rest.length > 0)
       throw new UsageError(`resume: unknown option '${args.rest[0]}': a resumed run keeps its origin's parameters`);
     if (args.positionals.length > 2) throw new UsageError(`resume: unexpected argument '${args.positionals[2]}'`);
-    return launchRun("resume", args, io, (flow, datastore, user) => {
-      const origin = findOrigin(datastore, {
+    return launchRun("resume", args, io, async (flow, datastore, user) => {
+      const origin = await findOrigin(datastore, {
         flow: flow.graph.name,
         flowFile: flow.path,
         namespace: userNamespace(user),
@@ -58,7 +58,7 @@ export const resumeCommand: Command = {
         ...(args.originRunId !== undefined ? { runId: args.originRunId } : {}),
       });
       const plan = planFlow(flow.graph);
-      const { step, clone, uncloneable } = planResume(
+      const { step, clone, uncloneable } = await planResume(
         datastore,
         plan,
         origin,
@@ -68,7 +68,7 @@ export const resumeCommand: Command = {
       for (const { task, step: again, problem } of uncloneable) {
         io.stderr(`tsflow: warning: ${task} cannot be cloned (${problem}): step ${again} runs again\n`);
       }
-      const files = originFileParameters("resume", flow.graph.parameters, origin, datastore, io.cwd);
+      const files = await originFileParameters("resume", flow.graph.parameters, origin, datastore, io.cwd);
       return {
         parameters: origin.parameters,
         ...(files ? { fileParameters: files } : {}),

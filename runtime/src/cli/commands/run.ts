@@ -42,9 +42,9 @@ export const runCommand: Command = {
       }
       return EXIT.ok;
     }
-    return launchRun("run", args, io, (flow, datastore) => {
+    return launchRun("run", args, io, async (flow, datastore) => {
       const parameters = parseParameters("run", args.rest, flow.graph.parameters);
-      const fileParameters = storeFileParameters("run", flow.graph.parameters, parameters, datastore, io.cwd);
+      const fileParameters = await storeFileParameters("run", flow.graph.parameters, parameters, datastore, io.cwd);
       return { parameters, ...(fileParameters ? { fileParameters } : {}) };
     });
   },

@@ -37,7 +37,7 @@ export const tagCommand: Command = {
   name: "tag",
   summary: "add, remove, replace or list a run's tags",
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs("tag", argv, DATASTORE_OPTION, Infinity);
     const [action, pathspec, ...tags] = positionals;
     if (!ACTIONS.includes(action as Action)) {
@@ -56,32 +56,32 @@ export const tagCommand: Command = {
       io.stdout(lines.map(printable).join("\n") + "\n");
       return EXIT.ok;
     }
-    if (action === "replace") replace(run, tags, io);
+    if (action === "replace") await replace(run, tags, io);
     else if (tags.length === 0) throw new UsageError(`tag ${action}: name at least one TAG`);
-    else if (action === "add") add(run, tags, io);
-    else remove(run, tags, io);
+    else if (action === "add") await add(run, tags, io);
+    else await remove(run, tags, io);
     return EXIT.ok;
   },
 };
 
-function add(run: Run, named: string[], io: CliIO): void {
+async function add(run: Run, named: string[], io: CliIO): Promise<void> {
   const tags = userTagsAmong("add", run, named, io);
-  const { before, after } = update(run, (current) => [...new Set([...current, ...tags])]);
+  const { before, after } = await update(run, (current) => [...new Set([...current, ...tags])]);
   for (const tag of new Set(tags.filter((t) => before.includes(t)))) {
     io.stderr(`tsflow: ${run.pathspec} was already tagged '${printable(tag)}'.\n`);
   }
   io.stdout(`${run.pathspec}: user tags ${describe(after)}.\n`);
 }
 
-function remove(run: Run, named: string[], io: CliIO): void {
+async function remove(run: Run, named: string[], io: CliIO): Promise<void> {
   const tags = userTagsAmong("remove", run, named, io);
-  const { before, after } = update(run, (current) => current.filter((t) => !tags.includes(t)));
+  const { before, after } = await update(run, (current) => current.filter((t) => !tags.includes(t)));
   notTagged(run, tags, before, io);
   io.stdout(`${run.pathspec}: user tags ${describe(after)}.\n`);
 }
 
 /** Metaflow's replace_tag: OLD goes and NEW comes in one write, so no reader sees one without the other. */
-function replace(run: Run, tags: string[], io: CliIO): void {
+async function replace(run: Run, tags: string[], io: CliIO): Promise<void> {
   if (tags.length !== 2) {
     throw new UsageError(`tag replace: name the tag to remove and the tag to add: tsflow tag replace FLOW/RUN OLD NEW`);
   }
@@ -90,7 +90,7 @@ function replace(run: Run, tags: string[], io: CliIO): void {
     throw new UsageError(`tag replace: '${printable(old)}' is a system tag of ${run.pathspec}: it cannot be removed`);
   }
   checkUserTag(added);
-  const { before, after } = update(run, (current) => [...new Set([...current.filter((t) => t !== old), added])]);
+  const { before, after } = await update(run, (current) => [...new Set([...current.filter((t) => t !== old), added])]);
   notTagged(run, [old], before, io);
   io.stdout(`${run.pathspec}: user tags ${describe(after)}.\n`);
 }
@@ -126,15 +126,19 @@ function notTagged(run: Run, tags: string[], before: string[], io: CliIO): void 
 }
 
 /**
- * Rewrites the run's user tags under the run's lock: a running scheduler saving progress, a step
- * adding tags and another `tsflow tag` all wait their turn, so none loses another's change.
+ * Rewrites the run's user tags by compare-and-swap: a running scheduler saving progress, a step
+ * adding tags and another `tsflow tag` (on this machine or another) never lose another's change.
  */
-function update(run: Run, change: (tags: string[]) => string[]): { before: string[]; after: string[] } {
+async function update(run: Run, change: (tags: string[]) => string[]): Promise<{ before: string[]; after: string[] }> {
   let before: string[] = [];
-  const record = openDatastore(getDatastoreRoot()).runs.modify(run.flow, run.id, (record) => {
-    before = record.tags;
-    record.tags = change(before);
-  });
+  const record = await openDatastore({ kind: "local", path: getDatastoreRoot() }).runs.modify(
+    run.flow,
+    run.id,
+    (record) => {
+      before = record.tags;
+      record.tags = change(before);
+    },
+  );
   if (!record) throw new NotFoundError(`${run.pathspec} was removed while it was being tagged`, run.pathspec);
   return { before, after: record.tags };
 }

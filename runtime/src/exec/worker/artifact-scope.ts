@@ -1,5 +1,6 @@
 import { TsflowError } from "../../errors";
 import type { ArtifactStore } from "../../datastore/artifacts";
+import type { SyncArtifacts } from "./prefetched";
 import type { ArtifactRef } from "../../datastore/records";
 import { UnregisteredClassError, UnstorableValueError } from "../../datastore/serialize";
 
@@ -23,6 +24,8 @@ export class ArtifactScope {
 
   constructor(
     private readonly store: ArtifactStore,
+    /** The values the task starts with, fetched before its step runs. */
+    private readonly fetched: SyncArtifacts,
     private readonly step: string,
     private readonly where: (artifact: string) => string,
   ) {}
@@ -58,7 +61,7 @@ export class ArtifactScope {
       enumerable: true,
       get: () => {
         if (entry.state === "untouched") {
-          entry.value = this.store.load(entry.ref, this.where(name));
+          entry.value = this.fetched.load(entry.ref, this.where(name));
           entry.state = "loaded";
         }
         return entry.value;
@@ -74,14 +77,14 @@ export class ArtifactScope {
   }
 
   /** The references the task ends with: carried, changed and new artifacts alike. */
-  collect(target: object, skip: ReadonlySet<string>): Record<string, ArtifactRef> {
+  async collect(target: object, skip: ReadonlySet<string>): Promise<Record<string, ArtifactRef>> {
     const result: Record<string, ArtifactRef> = {};
     for (const name of Object.keys(target)) {
       if (skip.has(name)) continue;
       const entry = this.tracked.get(name);
       if (entry?.state === "untouched") result[name] = entry.ref;
       else
-        result[name] = this.save(
+        result[name] = await this.save(
           name,
           entry ? entry.value : (target as Record<string, unknown>)[name],
           entry?.ref === PLACEHOLDER ? undefined : entry?.ref,
@@ -91,9 +94,9 @@ export class ArtifactScope {
   }
 
   /** Stores a value, keeping the earlier reference when the bytes did not change. */
-  private save(name: string, value: unknown, previous: ArtifactRef | undefined): ArtifactRef {
+  private async save(name: string, value: unknown, previous: ArtifactRef | undefined): Promise<ArtifactRef> {
     try {
-      return this.store.save(value, previous);
+      return await this.store.save(value, previous);
     } catch (error) {
       if (error instanceof UnregisteredClassError) throw unregisteredClass(this.step, name, error);
       if (error instanceof UnstorableValueError) {

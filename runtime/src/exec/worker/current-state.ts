@@ -5,10 +5,19 @@ import { TsflowError } from "../../errors";
 import { checkUserTag, isSystemTag } from "../../metadata/identity";
 import { taskKey, type TaskSpec } from "../protocol";
 import { foreachElement } from "./foreach-input";
+import type { SyncArtifacts } from "./prefetched";
 
-/** What `current` says while the task of `spec` runs. */
-export function currentState(spec: TaskSpec, datastore: Datastore): CurrentState {
-  return {
+/**
+ * What `current` says while the task of `spec` runs, and `settled`, which waits for the tag edits
+ * the step made to reach the run's record (the task is not done before they have).
+ */
+export function currentState(
+  spec: TaskSpec,
+  datastore: Datastore,
+  fetched: SyncArtifacts,
+): { state: CurrentState; settled: () => Promise<void> } {
+  let edits: Promise<unknown> = Promise.resolve();
+  const state: CurrentState = {
     flowName: spec.flow,
     runId: spec.runId,
     stepName: spec.step,
@@ -19,13 +28,25 @@ export function currentState(spec: TaskSpec, datastore: Datastore): CurrentState
     username: spec.current.username,
     tags: spec.current.tags,
     ...(spec.current.originRunId !== undefined ? { originRunId: spec.current.originRunId } : {}),
-    foreachStack: foreachStack(spec, datastore),
-    editTags: (change) => editTags(spec, datastore, change),
+    foreachStack: foreachStack(spec, datastore, fetched),
+    editTags: (change) => {
+      const add = checkTagEdit(change);
+      // Edits reach the record one after another, in the order the step made them.
+      edits = edits.then(() => editTags(spec, datastore, change.remove, add));
+      // Handled here so a failed edit waits for `settled` (which fails the task) without crashing the worker.
+      edits.catch(() => undefined);
+      const tags = state.tags.filter((t) => !change.remove.includes(t) || isSystemTag(t));
+      return [...new Set([...tags, ...add])];
+    },
   };
+  const settled = async () => {
+    await edits;
+  };
+  return { state, settled };
 }
 
 /** One frame per enclosing foreach, outermost first; each element is read only when asked for. */
-function foreachStack(spec: TaskSpec, datastore: Datastore): ForeachStackFrame[] {
+function foreachStack(spec: TaskSpec, datastore: Datastore, fetched: SyncArtifacts): ForeachStackFrame[] {
   return spec.foreach.map((frame, depth) => {
     const input = spec.foreachInputs?.[depth];
     const where = `${datastore.storage.describe(layout.run(spec.flow, spec.runId))} (foreach artifact ${input?.artifact ?? "?"} of step ${frame.step})`;
@@ -36,28 +57,32 @@ function foreachStack(spec: TaskSpec, datastore: Datastore): ForeachStackFrame[]
       get value(): unknown {
         if (!input)
           throw new TsflowError("not-in-foreach", `the element of ${frame.step}'s foreach is not known to this task`);
-        return foreachElement(datastore.artifacts, input.ref, frame.index, where);
+        return foreachElement(fetched, input.ref, frame.index, where);
       },
     });
   });
 }
 
-/**
- * A step's `current.addTags` / `removeTags`: the run's record changes under its lock, as
- * `tsflow tag` changes it, so a scheduler saving progress meanwhile keeps the new tags.
- */
-function editTags(spec: TaskSpec, datastore: Datastore, change: { add: string[]; remove: string[] }): string[] {
+/** The tags to add, checked; a system tag to remove is refused before anything is written. */
+function checkTagEdit(change: { add: string[]; remove: string[] }): string[] {
   const add = change.add.map(checkUserTag);
   const system = change.remove.find(isSystemTag);
   if (system !== undefined) {
     throw new TsflowError("usage", `current.removeTags: '${system}' is a system tag: it cannot be removed`);
   }
-  const record = datastore.runs.modify(spec.flow, spec.runId, (run) => {
-    if (change.remove.some((t) => run.systemTags.includes(t))) {
+  return add;
+}
+
+/**
+ * A step's `current.addTags` / `removeTags` on the run's record: a compare-and-swap, as `tsflow
+ * tag` makes, so a scheduler saving progress meanwhile keeps the new tags.
+ */
+async function editTags(spec: TaskSpec, datastore: Datastore, remove: string[], add: string[]): Promise<void> {
+  const record = await datastore.runs.modify(spec.flow, spec.runId, (run) => {
+    if (remove.some((t) => run.systemTags.includes(t))) {
       throw new TsflowError("usage", `current.removeTags: system tags cannot be removed`);
     }
-    run.tags = [...new Set([...run.tags.filter((t) => !change.remove.includes(t)), ...add])];
+    run.tags = [...new Set([...run.tags.filter((t) => !remove.includes(t)), ...add])];
   });
   if (!record) throw new TsflowError("not-found", `run ${spec.flow}/${spec.runId} has no record to tag`);
-  return [...record.systemTags, ...record.tags];
 }

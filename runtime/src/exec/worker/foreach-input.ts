@@ -1,6 +1,6 @@
-import type { ArtifactStore } from "../../datastore/artifacts";
 import { cloneKeepingClasses } from "../../datastore/class-serializer";
 import type { ArtifactRef } from "../../datastore/records";
+import type { SyncArtifacts } from "./prefetched";
 
 /** The last few foreach collections this worker read, by content hash. */
 const collections = new Map<string, unknown[]>();
@@ -30,7 +30,7 @@ export function foreachItems(value: unknown): unknown[] | undefined {
  * gets its own copy of its element (class instances keep their class), so a step that changes
  * its input cannot touch a sibling's.
  */
-export function foreachElement(store: ArtifactStore, ref: ArtifactRef, index: number, where: string): unknown {
+export function foreachElement(store: SyncArtifacts, ref: ArtifactRef, index: number, where: string): unknown {
   const key = `${ref.serializer ?? ""}:${ref.hash}`;
   let items = collections.get(key);
   if (!items) {

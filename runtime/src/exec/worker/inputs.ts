@@ -1,8 +1,8 @@
 import { TsflowError } from "../../errors";
 import { closestName } from "../../graph/checks/check";
-import type { ArtifactStore } from "../../datastore/artifacts";
 import { sameValue, type ArtifactRef } from "../../datastore/records";
 import type { ParentTask } from "../protocol";
+import type { SyncArtifacts } from "./prefetched";
 
 const parentOfView = new WeakMap<object, ParentTask>();
 
@@ -13,7 +13,7 @@ const parentOfView = new WeakMap<object, ParentTask>();
  */
 export function buildInputs(
   parents: ParentTask[],
-  store: ArtifactStore,
+  store: SyncArtifacts,
   byStepName: boolean,
   where: (parent: ParentTask, artifact: string) => string,
 ): object[] {
@@ -29,7 +29,7 @@ export function buildInputs(
 
 function inputView(
   parent: ParentTask,
-  store: ArtifactStore,
+  store: SyncArtifacts,
   where: (parent: ParentTask, artifact: string) => string,
 ): object {
   const view = {};

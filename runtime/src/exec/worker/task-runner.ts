@@ -1,6 +1,7 @@
 import { setCurrent } from "../../authoring/current";
 import { mergeHook, noMerge, type MergeOptions } from "../../authoring/flow-spec";
 import { isParamMarker, PARAM } from "../../authoring/param";
+import type { DatastoreLocation } from "../../config/location";
 import { openDatastore, type Datastore } from "../../datastore";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { failureLogText } from "../../format/task-error";
@@ -16,6 +17,7 @@ import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
 import { evaluatedDefault } from "./parameter-values";
 import { taskRecord } from "./task-record";
+import { prefetchArtifacts, type SyncArtifacts } from "./prefetched";
 import { followTransition } from "./transition-check";
 import type { LogCapture } from "./log-capture";
 
@@ -31,18 +33,20 @@ export class TaskRunner {
   ) {}
 
   async run(spec: TaskSpec, compiled: CompiledFlow | undefined): Promise<TaskOutcome> {
-    const datastore = this.datastore(spec.datastoreRoot);
+    const datastore = this.datastore(spec.datastore);
     const startedAt = new Date().toISOString();
     const key = taskKey(spec);
     const restoreEnv = applyEnvironment(spec.environment);
     this.logs.start({
+      // Not awaited: output is appended in order behind the step, and flushed before the task is done.
       store: (stream, text) =>
-        datastore.tasks.appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text, spec.attempt),
+        void datastore.tasks
+          .appendLog(spec.flow, spec.runId, spec.step, spec.taskId, stream, text, spec.attempt)
+          .catch(() => undefined),
       forward: (stream, text) => this.forward(key, stream, text),
     });
     // A retry's logs exist from its start, so a reader following the task moves on to them at once.
     if (spec.attempt > 0) for (const stream of ["stdout", "stderr"] as const) this.logs.note(stream, "");
-    setCurrent(currentState(spec, datastore));
     let outcome: TaskOutcome | undefined;
     try {
       outcome = await this.execute(spec, datastore, compiled, startedAt);
@@ -56,7 +60,9 @@ export class TaskRunner {
       restoreEnv();
       mergeHook.current = noMerge;
     }
-    if (outcome.status === "succeeded") datastore.tasks.write(taskRecord(spec, outcome));
+    // A failed append shows here, as a failure to store the task.
+    await datastore.tasks.flushLogs();
+    if (outcome.status === "succeeded") await datastore.tasks.write(taskRecord(spec, outcome));
     return outcome;
   }
 
@@ -68,34 +74,38 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
       `artifact '${artifact}' of task ${spec.flow}/${spec.runId}/${step}/${task}`;
-    const scope = new ArtifactScope(datastore.artifacts, spec.step, (artifact) =>
+    const fetched = await prefetchArtifacts(datastore.artifacts, startingValues(spec, where));
+    const scope = new ArtifactScope(datastore.artifacts, fetched, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
+    const current = currentState(spec, datastore, fetched);
+    setCurrent(current.state);
     const context: ErrorContext = { attempt: spec.attempt, flowFiles: new Set(Object.keys(compiled?.modules ?? {})) };
     let flow: FlowInstance | undefined;
     try {
       if (compiled === undefined) throw new Error("the worker received no compiled flow");
       const FlowClass = flowClass(loadFlowModule(compiled), spec.className, spec.flowFile);
       flow = new FlowClass() as FlowInstance;
-      const computed = this.prepare(flow, spec, datastore, scope, where);
-      if (spec.crashed) return this.caught(flow, spec, scope, spec.crashed, startedAt, context);
+      const computed = this.prepare(flow, spec, fetched, scope, where);
+      if (spec.crashed) return await this.caught(flow, spec, scope, spec.crashed, startedAt, context);
       const method = flow[spec.step];
       if (typeof method !== "function")
         throw new TsflowError("no-step", `class ${spec.className} has no step method \`${spec.step}\``);
       const inputs = spec.join
         ? buildInputs(
             spec.parents,
-            datastore.artifacts,
+            fetched,
             new Set(spec.parents.map((p) => p.step)).size === spec.parents.length,
             (p, a) => where(p.step, p.id, a),
           )
         : undefined;
       if (inputs) this.enableMerge(flow, spec, scope);
       await (method as (...args: unknown[]) => unknown).apply(flow, inputs ? [inputs] : []);
+      await current.settled();
       const next = followTransition(flow, spec, false);
       return {
         status: "succeeded",
-        artifacts: scope.collect(flow, SKIPPED),
+        artifacts: await scope.collect(flow, SKIPPED),
         ...next,
         ...(Object.keys(computed).length > 0 ? { parameters: computed } : {}),
         startedAt,
@@ -103,7 +113,7 @@ export class TaskRunner {
       };
     } catch (error) {
       if (flow && spec.finalAttempt && spec.catchErrorVar && !spec.crashed) {
-        return this.caught(flow, spec, scope, describeError(error, context), startedAt, context);
+        return await this.caught(flow, spec, scope, describeError(error, context), startedAt, context);
       }
       return failed(error, startedAt, context);
     }
@@ -116,7 +126,7 @@ export class TaskRunner {
   private prepare(
     flow: FlowInstance,
     spec: TaskSpec,
-    datastore: Datastore,
+    fetched: SyncArtifacts,
     scope: ArtifactScope,
     where: (step: string, task: string, artifact: string) => string,
   ): Record<string, JsonValue> {
@@ -147,7 +157,7 @@ export class TaskRunner {
       enumerable: false,
       get: () =>
         frame && input
-          ? foreachElement(datastore.artifacts, input.ref, frame.index, where(frame.step, "?", input.artifact))
+          ? foreachElement(fetched, input.ref, frame.index, where(frame.step, "?", input.artifact))
           : notInForeach("input", spec.step),
     });
     return computed;
@@ -172,14 +182,14 @@ export class TaskRunner {
   }
 
   /** @catchError: the error becomes the artifact `var`, and the flow follows the step's transition. */
-  private caught(
+  private async caught(
     flow: FlowInstance,
     spec: TaskSpec,
     scope: ArtifactScope,
     described: TaskError,
     startedAt: string,
     context: ErrorContext,
-  ): TaskOutcome {
+  ): Promise<TaskOutcome> {
     const name = spec.catchErrorVar!;
     if (spec.printCaught) {
       const trace = described.stack ?? `${described.type}: ${described.message}`;
@@ -192,7 +202,7 @@ export class TaskRunner {
         status: "succeeded",
         caught: true,
         error: described,
-        artifacts: scope.collect(flow, SKIPPED),
+        artifacts: await scope.collect(flow, SKIPPED),
         ...next,
         startedAt,
         finishedAt: new Date().toISOString(),
@@ -202,11 +212,31 @@ export class TaskRunner {
     }
   }
 
-  private datastore(root: string): Datastore {
-    let datastore = this.datastores.get(root);
-    if (!datastore) this.datastores.set(root, (datastore = openDatastore(root)));
+  private datastore(location: DatastoreLocation): Datastore {
+    const key = JSON.stringify(location);
+    let datastore = this.datastores.get(key);
+    if (!datastore) this.datastores.set(key, (datastore = openDatastore(location)));
     return datastore;
   }
+}
+
+/** Every stored value the task may read: its parents' artifacts, its file parameters, its foreach elements. */
+function startingValues(
+  spec: TaskSpec,
+  where: (step: string, task: string, artifact: string) => string,
+): Array<{ ref: ArtifactRef; where: string }> {
+  const values = spec.parents.flatMap((parent) =>
+    Object.entries(parent.artifacts).map(([name, ref]) => ({ ref, where: where(parent.step, parent.id, name) })),
+  );
+  for (const [name, ref] of Object.entries(spec.fileParameters ?? {})) {
+    values.push({ ref, where: where(spec.step, spec.taskId, name) });
+  }
+  for (const [depth, input] of (spec.foreachInputs ?? []).entries()) {
+    values.push({ ref: input.ref, where: where(spec.foreach[depth]?.step ?? "?", "?", input.artifact) });
+  }
+  if (spec.foreachInput)
+    values.push({ ref: spec.foreachInput.ref, where: where("?", "?", spec.foreachInput.artifact) });
+  return values;
 }
 
 const SKIPPED: ReadonlySet<string> = new Set(["input", "index"]);

@@ -1,0 +1,196 @@
+import { createHash } from "node:crypto";
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { claim } from "./fs-claim";
+import type { Storage } from "./storage-api";
+
+/** Bytes read at a time when a reader looks at each chunk: small enough to stay in the CPU's cache. */
+const CHUNK = 1024 * 1024;
+
+/**
+ * The local file system backend, rooted at the datastore folder. Writes go to a temp file renamed
+ * into place; `create` links the temp file to its key, which fails when the key exists; `replace`
+ * holds `KEY.lock` (claimed the same way) while it compares and writes.
+ */
+export class FsStorage implements Storage {
+  private readonly madeDirs = new Set<string>();
+  /** Per key, the last append made: the next one starts after it, so appends land in order. */
+  private readonly appends = new Map<string, Promise<void>>();
+  private appendError: Error | undefined;
+  private tempCounter = 0;
+
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    if (key.split("/").some((part) => part === ".." || part === "")) throw new Error(`invalid datastore key '${key}'`);
+    return join(this.root, ...key.split("/"));
+  }
+
+  async read(key: string, see?: (chunk: Uint8Array) => void): Promise<Buffer | undefined> {
+    return absentAsUndefined(() => (see ? this.readChunks(key, see, true) : readFile(this.path(key))));
+  }
+
+  async scan(key: string, see: (chunk: Uint8Array) => void): Promise<boolean> {
+    return (await absentAsUndefined(() => this.readChunks(key, see, false))) !== undefined;
+  }
+
+  /** Reads a file chunk by chunk into one buffer of its size (`keep`) or into one chunk reused. */
+  private async readChunks(key: string, see: (chunk: Uint8Array) => void, keep: boolean): Promise<Buffer> {
+    const file = await open(this.path(key), "r");
+    try {
+      const size = (await file.stat()).size;
+      const buffer = Buffer.allocUnsafe(keep ? size : Math.min(size, CHUNK));
+      let offset = 0;
+      for (;;) {
+        const at = keep ? offset : 0;
+        // Past the stat'ed size only when a writer appends meanwhile: that is not this file's data.
+        const length = Math.min(CHUNK, keep ? size - offset : buffer.length);
+        const { bytesRead } = length > 0 ? await file.read(buffer, at, length, offset) : { bytesRead: 0 };
+        if (bytesRead === 0) break;
+        see(buffer.subarray(at, at + bytesRead));
+        offset += bytesRead;
+      }
+      return keep ? buffer.subarray(0, offset) : buffer.subarray(0, 0);
+    } finally {
+      await file.close();
+    }
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    return absentAsUndefined(async () => (await stat(this.path(key))).size);
+  }
+
+  async write(key: string, data: Uint8Array | string): Promise<void> {
+    const path = this.path(key);
+    const temp = await this.writeTemp(path, data);
+    await rename(temp, path);
+  }
+
+  async create(key: string, data: Uint8Array | string): Promise<boolean> {
+    const path = this.path(key);
+    const temp = await this.writeTemp(path, data);
+    try {
+      // link() fails when the target exists: a complete file appears at most once.
+      await link(temp, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    } finally {
+      await unlink(temp);
+    }
+  }
+
+  /** The version of a file is the SHA-256 of its bytes: records are small, and no clock is trusted. */
+  async readVersioned(key: string): Promise<{ bytes: Buffer; version: string } | undefined> {
+    const bytes = await this.read(key);
+    return bytes && { bytes, version: versionOf(bytes) };
+  }
+
+  async replace(key: string, data: Uint8Array | string, version: string): Promise<boolean> {
+    const path = this.path(key);
+    await this.ensureDir(dirname(path));
+    // Every replace of a key holds its claim while it compares and writes, across processes.
+    return claim(`${path}.lock`, async () => {
+      const current = await this.read(key);
+      if (!current || versionOf(current) !== version) return false;
+      await this.write(key, data);
+      return true;
+    });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return (await this.names(prefix)).filter((name) => !name.endsWith(".tmp") && !name.endsWith(".lock"));
+  }
+
+  append(key: string, data: Uint8Array | string): Promise<void> {
+    const path = this.path(key);
+    const previous = this.appends.get(key) ?? Promise.resolve();
+    const appended = previous.then(async () => {
+      await this.ensureDir(dirname(path));
+      await writeFile(path, data, { flag: "a" });
+    });
+    // The chain goes on after a failed append; flush reports the failure.
+    const settled = appended.catch((error: unknown) => {
+      this.appendError ??= asError(error);
+    });
+    this.appends.set(key, settled);
+    void settled.then(() => {
+      if (this.appends.get(key) === settled) this.appends.delete(key);
+    });
+    return appended;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.appends.values());
+    const error = this.appendError;
+    this.appendError = undefined;
+    if (error) throw error;
+  }
+
+  /** Removes a key or a whole prefix: temp files of killed writers, test data. */
+  async remove(key: string): Promise<void> {
+    await rm(this.path(key), { recursive: true, force: true });
+    this.madeDirs.clear();
+  }
+
+  async move(from: string, to: string): Promise<boolean> {
+    const target = this.path(to);
+    await this.ensureDir(dirname(target));
+    return (await absentAsUndefined(() => rename(this.path(from), target).then(() => true))) ?? false;
+  }
+
+  async leftovers(prefix: string): Promise<string[]> {
+    return (await this.names(prefix)).filter((name) => name.endsWith(".tmp"));
+  }
+
+  describe(key: string): string {
+    return this.path(key);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Every name directly under a prefix, temp files included, sorted; [] when there are none. */
+  private async names(prefix: string): Promise<string[]> {
+    const names = await absentAsUndefined(() => readdir(prefix === "" ? this.root : this.path(prefix)));
+    return (names ?? []).sort();
+  }
+
+  /** Writes `data` to a temp file beside `path` (its folder made first), named so no writer shares it. */
+  private async writeTemp(path: string, data: Uint8Array | string): Promise<string> {
+    await this.ensureDir(dirname(path));
+    const temp = `${path}.${process.pid}.${++this.tempCounter}.tmp`;
+    await writeFile(temp, data);
+    return temp;
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+}
+
+function versionOf(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Runs a file-system call; undefined when the file is absent. ENOTDIR: a file stands where a
+ * folder of the key should be (a foreign file), so the key is absent too.
+ */
+async function absentAsUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
