@@ -17,12 +17,12 @@ ${body}
 `;
 
 describe("tsflow run", () => {
-  test("parameters are flags parsed to their type, defaults apply, and they are stored with the run", (t) => {
+  test("parameters are flags parsed to their type, defaults apply, and they are stored with the run", async (t) => {
     const project = new Project(t, { "params.ts": example("params").text });
     const run = project.tsflow(["run", "params.ts", "--alpha", "0.5", "--name=trial"]).succeeded();
-    const record = project.run("ParamsFlow", run.runId);
+    const record = await project.run("ParamsFlow", run.runId);
     assert.deepEqual(record.parameters, { alpha: 0.5, epochs: 3, name: "trial" });
-    assert.equal(project.endData("ParamsFlow", run.runId).summary, "trial: alpha=0.5 epochs=3 attempts=2");
+    assert.equal((await project.endData("ParamsFlow", run.runId)).summary, "trial: alpha=0.5 epochs=3 attempts=2");
   });
 
   test("a bad parameter value, an unknown flag and a missing value each name the problem", (t) => {
@@ -50,7 +50,7 @@ describe("tsflow run", () => {
     assertOneLineError(runCli(["run", "missing.ts"], cwd), /^tsflow: missing\.ts: no such file$/);
   });
 
-  test("a required parameter must be given; booleans and JSON parse; camelCase takes kebab-case too", (t) => {
+  test("a required parameter must be given; booleans and JSON parse; camelCase takes kebab-case too", async (t) => {
     const source = flowWith(`  size = param<number>({ help: "how many", type: "number" });
   verbose = param({ default: false });
   learningRate = param({ default: 0.1 });
@@ -64,7 +64,7 @@ describe("tsflow run", () => {
     const run = project
       .tsflow(["run", "flow.ts", "--size", "3", "--verbose", "--learning-rate", "0.5", "--config", '{"b":[2]}'])
       .succeeded();
-    assert.equal(project.endData("TestFlow", run.runId).seen, '[3,true,0.5,{"b":[2]}]');
+    assert.equal((await project.endData("TestFlow", run.runId)).seen, '[3,true,0.5,{"b":[2]}]');
   });
 
   test("run FILE --help lists the flow's parameters", (t) => {
@@ -107,7 +107,7 @@ describe("tsflow run", () => {
     );
   });
 
-  test("a flow imports local modules and npm packages from its own folder", (t) => {
+  test("a flow imports local modules and npm packages from its own folder", async (t) => {
     const project = new Project(t, {
       "helpers.ts": "export const double = (x: number): number => x * 2;\n",
       "flow.ts": flowWith(
@@ -123,14 +123,14 @@ describe("tsflow run", () => {
       "module.exports = (s, n) => s.padStart(n, '0');\n",
     );
     const first = project.tsflow(["run", "flow.ts"]).succeeded();
-    assert.equal(project.endData("TestFlow", first.runId).out, "00042");
+    assert.equal((await project.endData("TestFlow", first.runId)).out, "00042");
     // The compiled flow is cached by the content of every local file it bundles.
     project.write("helpers.ts", "export const double = (x: number): number => x * 3;\n");
     const second = project.tsflow(["run", "flow.ts"]).succeeded();
-    assert.equal(project.endData("TestFlow", second.runId).out, "00063");
+    assert.equal((await project.endData("TestFlow", second.runId)).out, "00063");
   });
 
-  test("a local module that does not compile is named with its line, and no run starts", (t) => {
+  test("a local module that does not compile is named with its line, and no run starts", async (t) => {
     const project = new Project(t, {
       "half.ts": "export const half = (;\n",
       "flow.ts": flowWith(
@@ -142,10 +142,10 @@ describe("tsflow run", () => {
     const run = project.tsflow(["run", "flow.ts"]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /half\.ts:1:22: Expression expected\./);
-    assert.deepEqual(project.datastore.runs.ids("TestFlow"), []);
+    assert.deepEqual(await project.datastore.runs.ids("TestFlow"), []);
   });
 
-  test("a flow reads earlier runs through tsflow/client from the run's own datastore", (t) => {
+  test("a flow reads earlier runs through tsflow/client from the run's own datastore", async (t) => {
     const reader = `import { FlowSpec, step } from "tsflow";
 import { Flow } from "tsflow/client";
 export class ReaderFlow extends FlowSpec {
@@ -157,13 +157,13 @@ export class ReaderFlow extends FlowSpec {
     const project = new Project(t, { "branch.ts": example("branch").text, "reader.ts": reader });
     project.tsflow(["run", "branch.ts", "--datastore-root", "elsewhere"]).succeeded();
     const run = project.tsflow(["run", "reader.ts", "--datastore-root", "elsewhere"]).succeeded();
-    const datastore = openDatastore(join(project.dir, "elsewhere"));
-    const [start] = datastore.tasks.ids("ReaderFlow", run.runId, "start");
-    const task = datastore.tasks.read("ReaderFlow", run.runId, "start", start)!;
-    assert.equal(datastore.artifacts.load(task.artifacts.seen, "seen"), 3);
+    const datastore = openDatastore({ kind: "local", path: join(project.dir, "elsewhere") });
+    const [start] = await datastore.tasks.ids("ReaderFlow", run.runId, "start");
+    const task = (await datastore.tasks.read("ReaderFlow", run.runId, "start", start))!;
+    assert.equal(await datastore.artifacts.load(task.artifacts.seen, "seen"), 3);
   });
 
-  test("@environment sets variables for its step only; current names the running task", (t) => {
+  test("@environment sets variables for its step only; current names the running task", async (t) => {
     const source = `import { FlowSpec, step, environment, current } from "tsflow";
 export class EnvFlow extends FlowSpec {
   declare inside: string;
@@ -180,7 +180,7 @@ export class EnvFlow extends FlowSpec {
 `;
     const project = new Project(t, { "env.ts": source });
     const run = project.tsflow(["run", "env.ts", "--tag", "t1", "--max-workers", "1"]).succeeded();
-    const end = project.endData("EnvFlow", run.runId);
+    const end = await project.endData("EnvFlow", run.runId);
     assert.equal(end.inside, "hi");
     assert.equal(end.after, "unset", "the variable is gone once its step ends, though the worker is the same");
     const runtime = `runtime:node-${process.versions.node}`;
@@ -284,7 +284,7 @@ export class EnvFlow extends FlowSpec {
     );
   });
 
-  test("a file with several flows needs --flow", (t) => {
+  test("a file with several flows needs --flow", async (t) => {
     const two = `${flowWith("  @step start() { this.next(this.end); }\n  @step end() {}")}\nexport class OtherFlow extends FlowSpec {\n  @step start() { this.next(this.end); }\n  @step end() {}\n}\n`;
     const project = new Project(t, { "two.ts": two });
     assertOneLineError(
@@ -292,7 +292,7 @@ export class EnvFlow extends FlowSpec {
       /^tsflow: two\.ts defines TestFlow, OtherFlow: pick one with --flow NAME$/,
     );
     const run = project.tsflow(["run", "two.ts", "--flow", "OtherFlow"]).succeeded();
-    assert.equal(project.run("OtherFlow", run.runId).flow, "OtherFlow");
+    assert.equal((await project.run("OtherFlow", run.runId)).flow, "OtherFlow");
   });
 });
 

@@ -50,18 +50,18 @@ describe("faults", () => {
     for (const file of files(join(project.dir, ".tsflow", "flows"))) {
       if (file.endsWith(".json")) assert.doesNotThrow(() => JSON.parse(readFileSync(file, "utf8")), `${file} is whole`);
     }
-    const run = project.run("SlowFlow", runId);
+    const run = await project.run("SlowFlow", runId);
     assert.equal(run.status, "running");
     assert.equal(effectiveStatus(run), "unfinished");
-    const finished = project.tasks("SlowFlow", runId, "work").length;
+    const finished = (await project.tasks("SlowFlow", runId, "work")).length;
     assert.ok(finished >= 3 && finished < 12, `${finished} work tasks finished before the kill`);
 
     const resumed = project.tsflow(["resume", "slow.ts"]).succeeded();
-    assert.equal(project.endData("SlowFlow", resumed.runId).total, 132);
-    const work = project.tasks("SlowFlow", resumed.runId, "work");
+    assert.equal((await project.endData("SlowFlow", resumed.runId)).total, 132);
+    const work = await project.tasks("SlowFlow", resumed.runId, "work");
     assert.equal(work.length, 12);
     assert.equal(work.filter((task) => task.clonedFrom).length, 0, "the interrupted step runs again whole");
-    assert.ok(project.tasks("SlowFlow", resumed.runId, "start")[0].clonedFrom);
+    assert.ok((await project.tasks("SlowFlow", resumed.runId, "start"))[0].clonedFrom);
   });
 
   test("four concurrent runs of one flow in one datastore do not interfere", async (t) => {
@@ -83,12 +83,12 @@ describe("faults", () => {
     });
     assert.equal(new Set(ids).size, 4);
     for (const id of ids) {
-      assert.equal(project.endData("SlowFlow", id).total, 132);
-      assert.equal(project.tasks("SlowFlow", id, "work").length, 12);
+      assert.equal((await project.endData("SlowFlow", id)).total, 132);
+      assert.equal((await project.tasks("SlowFlow", id, "work")).length, 12);
     }
   });
 
-  test("a worker that dies is replaced: the next attempt runs in a new one", (t) => {
+  test("a worker that dies is replaced: the next attempt runs in a new one", async (t) => {
     const project = new Project(t, {
       "crash.ts": `import { FlowSpec, step, retry, current } from "tsflow";
 export class CrashFlow extends FlowSpec {
@@ -104,13 +104,13 @@ export class CrashFlow extends FlowSpec {
 `,
     });
     const run = project.tsflow(["run", "crash.ts", "--max-workers", "1"]).succeeded();
-    const [boom] = project.tasks("CrashFlow", run.runId, "boom");
+    const [boom] = await project.tasks("CrashFlow", run.runId, "boom");
     assert.equal(boom.attempts[0].status, "failed");
     assert.match(boom.attempts[0].error!.message, /the worker running step `boom` died \(signal SIGKILL\)/);
     assert.equal(boom.attempts[1].status, "succeeded");
   });
 
-  test("a worker that cannot start fails its task with why, instead of leaving the run waiting", (t) => {
+  test("a worker that cannot start fails its task with why, instead of leaving the run waiting", async (t) => {
     const project = new Project(t, {
       "quick.ts": `import { FlowSpec, step } from "tsflow";
 export class QuickFlow extends FlowSpec {
@@ -132,7 +132,7 @@ export class QuickFlow extends FlowSpec {
       threw.finished.error?.message,
       "WorkerStartError: the worker process exited before it was ready (exit code 1), so step `start` did not run: Error: this hook refuses to load in a child process",
     );
-    const log = project.datastore.tasks.readLog("QuickFlow", threw.runId, "start", "1", "stderr", 0) ?? "";
+    const log = (await project.datastore.tasks.readLog("QuickFlow", threw.runId, "start", "1", "stderr", 0)) ?? "";
     assert.match(
       log,
       /hook\.cjs:3\n[^]*\nError: this hook refuses to load in a child process\n {4}at /,
@@ -146,14 +146,14 @@ export class QuickFlow extends FlowSpec {
       exited.finished.error?.message,
       "WorkerStartError: the worker process exited before it was ready (exit code 7), so step `start` did not run",
     );
-    const [start] = project.tasks("QuickFlow", exited.runId, "start");
+    const [start] = await project.tasks("QuickFlow", exited.runId, "start");
     assert.deepEqual(
       [start.status, start.attempts[0].error?.type, start.attempts[0].error?.exitCode],
       ["failed", "WorkerStartError", 7],
     );
   });
 
-  test("a task record that cannot be written fails the task and the run, which ends", (t) => {
+  test("a task record that cannot be written fails the task and the run, which ends", async (t) => {
     const project = new Project(t, {
       "blocked.ts": `import { FlowSpec, step, current } from "tsflow";
 import { mkdirSync } from "node:fs";
@@ -177,7 +177,7 @@ export class BlockedFlow extends FlowSpec {
       run.finished.error?.message ?? "",
       /^TSFlow could not go on with the run: .*(EISDIR|ENOTEMPTY|EEXIST)/,
     );
-    assert.equal(project.run("BlockedFlow", run.runId).status, "failed");
+    assert.equal((await project.run("BlockedFlow", run.runId)).status, "failed");
   });
 
   test("a step that runs out of its @resources memory fails with that reason", (t) => {
@@ -200,7 +200,7 @@ export class OomFlow extends FlowSpec {
     assert.match(run.finished.error!.message, /step `hog` ran out of memory \(its @resources memory of 64 MB\)/);
   });
 
-  test("@catchError stores the error of a step @timeout stopped, after its retries, and the flow goes on", (t) => {
+  test("@catchError stores the error of a step @timeout stopped, after its retries, and the flow goes on", async (t) => {
     const project = new Project(t, {
       "stuck.ts": `import { FlowSpec, step, retry, catchError, timeout } from "tsflow";
 // Loading takes longer than the @timeout: the fallback attempt, in a fresh worker, is not bound by it.
@@ -223,7 +223,7 @@ export class StuckFlow extends FlowSpec {
 `,
     });
     const run = project.tsflow(["run", "stuck.ts"]).succeeded();
-    const [stuck] = project.tasks("StuckFlow", run.runId, "stuck");
+    const [stuck] = await project.tasks("StuckFlow", run.runId, "stuck");
     assert.deepEqual(
       stuck.attempts.map((a) => [a.status, a.error?.type]),
       [
@@ -232,7 +232,7 @@ export class StuckFlow extends FlowSpec {
         ["succeeded", "TimeoutError"],
       ],
     );
-    assert.equal(project.endData("StuckFlow", run.runId).seen, "TimeoutError after start set 1");
+    assert.equal((await project.endData("StuckFlow", run.runId)).seen, "TimeoutError after start set 1");
     assert.deepEqual(
       run.events.filter((e) => e.event === "task-failed").map((e) => [e.willRetry, e.willCatch]),
       [
@@ -240,17 +240,17 @@ export class StuckFlow extends FlowSpec {
         [false, true],
       ],
     );
-    const stderr = (attempt: number) =>
-      project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr", attempt) ?? "";
+    const stderr = async (attempt: number) =>
+      (await project.datastore.tasks.readLog("StuckFlow", run.runId, "stuck", stuck.id, "stderr", attempt)) ?? "";
     // Each attempt the scheduler stopped has the reason in its own log; the fallback attempt, what it stored.
     for (const attempt of [0, 1]) {
       assert.equal(
-        stderr(attempt),
+        await stderr(attempt),
         `tsflow: step \`stuck\` failed (attempt ${attempt}):\nTimeoutError: step \`stuck\` ran longer than its @timeout of 1 s and was stopped\n`,
       );
     }
     assert.match(
-      stderr(2),
+      await stderr(2),
       /^@catchError stored this error of step `stuck` in `err`:\nTimeoutError: step `stuck` ran longer than its @timeout of 1 s/,
     );
   });
@@ -270,7 +270,7 @@ export class FnFlow extends FlowSpec {
     assert.match(run.finished.error!.message, /step `start` cannot store artifact `handler`/);
   });
 
-  test("structured-clone values and a large typed array survive the datastore", (t) => {
+  test("structured-clone values and a large typed array survive the datastore", async (t) => {
     const project = new Project(t, {
       "values.ts": `import { FlowSpec, step } from "tsflow";
 export class ValuesFlow extends FlowSpec {
@@ -288,7 +288,7 @@ export class ValuesFlow extends FlowSpec {
 `,
     });
     const run = project.tsflow(["run", "values.ts"]).succeeded();
-    const end = project.endData("ValuesFlow", run.runId);
+    const end = await project.endData("ValuesFlow", run.runId);
     assert.deepEqual(end.values, {
       map: new Map([["a", 1]]),
       set: new Set([1, 2]),

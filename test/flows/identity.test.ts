@@ -43,37 +43,37 @@ function resume(project: Project, args: string[]) {
 }
 
 describe("run identity", () => {
-  test("a run records its flow file and graph fingerprint; current says whether it resumes", (t) => {
+  test("a run records its flow file and graph fingerprint; current says whether it resumes", async (t) => {
     const project = new Project(t, { "flow.ts": RESUMABLE() });
     const fresh = project.tsflow(["run", "flow.ts"]).succeeded();
-    const record = project.run("ResumeFlow", fresh.runId);
+    const record = await project.run("ResumeFlow", fresh.runId);
     assert.equal(record.flowFile, join(project.dir, "flow.ts"));
     assert.match(record.graphFingerprint ?? "", /^[0-9a-f]{64}$/);
-    assert.deepEqual(project.endData("ResumeFlow", fresh.runId).seenAtEnd, { origin: null, resumed: false });
+    assert.deepEqual((await project.endData("ResumeFlow", fresh.runId)).seenAtEnd, { origin: null, resumed: false });
 
     const failed = failedRun(project, "flow.ts");
-    assert.equal(project.run("ResumeFlow", failed).graphFingerprint, record.graphFingerprint);
+    assert.equal((await project.run("ResumeFlow", failed)).graphFingerprint, record.graphFingerprint);
     const resumed = project.tsflow(["resume", "flow.ts"]).succeeded();
-    const data = project.endData("ResumeFlow", resumed.runId);
+    const data = await project.endData("ResumeFlow", resumed.runId);
     assert.deepEqual(data.seenAtEnd, { origin: failed, resumed: true });
     // start was cloned: it keeps what it saw in the origin.
     assert.deepEqual(data.seenAtStart, { origin: null, resumed: false });
   });
 
-  test("an edit inside a step's body keeps the fingerprint, and resume goes on", (t) => {
+  test("an edit inside a step's body keeps the fingerprint, and resume goes on", async (t) => {
     const project = new Project(t, { "flow.ts": RESUMABLE() });
     const failed = failedRun(project, "flow.ts");
     project.write("flow.ts", RESUMABLE("// a comment\n    console.log('a new line in the body');"));
     const resumed = project.tsflow(["resume", "flow.ts"]).succeeded();
-    assert.equal(project.run("ResumeFlow", resumed.runId).origin?.runId, failed);
+    assert.equal((await project.run("ResumeFlow", resumed.runId)).origin?.runId, failed);
     assert.equal(
-      project.run("ResumeFlow", resumed.runId).graphFingerprint,
-      project.run("ResumeFlow", failed).graphFingerprint,
+      (await project.run("ResumeFlow", resumed.runId)).graphFingerprint,
+      (await project.run("ResumeFlow", failed)).graphFingerprint,
     );
     assert.match(resumed.logs(), /a new line in the body/);
   });
 
-  test("a graph changed only from the resume step on still resumes: those steps run again anyway", (t) => {
+  test("a graph changed only from the resume step on still resumes: those steps run again anyway", async (t) => {
     const project = new Project(t, { "flow.ts": RESUMABLE() });
     const failed = failedRun(project, "flow.ts");
     const rewired = RESUMABLE().replace(
@@ -83,11 +83,11 @@ describe("run identity", () => {
     assert.notEqual(rewired, RESUMABLE());
     project.write("flow.ts", rewired);
     const resumed = project.tsflow(["resume", "flow.ts"]).succeeded();
-    const record = project.run("ResumeFlow", resumed.runId);
+    const record = await project.run("ResumeFlow", resumed.runId);
     assert.equal(record.origin?.runId, failed);
-    assert.notEqual(record.graphFingerprint, project.run("ResumeFlow", failed).graphFingerprint);
-    assert.ok(project.tasks("ResumeFlow", resumed.runId, "start")[0].clonedFrom);
-    assert.equal(project.tasks("ResumeFlow", resumed.runId, "later").length, 1);
+    assert.notEqual(record.graphFingerprint, (await project.run("ResumeFlow", failed)).graphFingerprint);
+    assert.ok((await project.tasks("ResumeFlow", resumed.runId, "start"))[0].clonedFrom);
+    assert.equal((await project.tasks("ResumeFlow", resumed.runId, "later")).length, 1);
   });
 
   test("resume refuses a graph whose cloned steps changed, naming the step and the change", (t) => {
@@ -114,7 +114,7 @@ describe("run identity", () => {
     assert.match(refused.stderr, /step `start`: its transition was linear to extra, now linear to middle/);
   });
 
-  test("one class name in two files: runs, resume and the client tell them apart", (t) => {
+  test("one class name in two files: runs, resume and the client tell them apart", async (t) => {
     const project = new Project(t, { "flow.ts": RESUMABLE() });
     mkdirSync(join(project.dir, "other"));
     project.write("other/flow.ts", RESUMABLE());
@@ -132,7 +132,7 @@ describe("run identity", () => {
 
     // The latest run is other/flow.ts's, yet flow.ts resumes its own.
     const resumed = project.tsflow(["resume", "flow.ts"]).succeeded();
-    assert.equal(project.run("ResumeFlow", resumed.runId).origin?.runId, here);
+    assert.equal((await project.run("ResumeFlow", resumed.runId)).origin?.runId, here);
     const listed = runCli(["runs", "ResumeFlow"], project.dir, { TSFLOW_USER: TEST_USER }).stdout;
     assert.match(listed, new RegExp(`^ResumeFlow/${resumed.runId} +flow\\.ts +succeeded`, "m"));
     assert.match(listed, new RegExp(`^ResumeFlow/${there} +other/flow\\.ts +failed`, "m"));
@@ -140,7 +140,7 @@ describe("run identity", () => {
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
     assert.equal(Run(`ResumeFlow/${there}`).flowFile, join(project.dir, "other", "flow.ts"));
-    assert.equal(Run(`ResumeFlow/${there}`).graphFingerprint, project.run("ResumeFlow", here).graphFingerprint);
+    assert.equal(Run(`ResumeFlow/${there}`).graphFingerprint, (await project.run("ResumeFlow", here)).graphFingerprint);
   });
 });
 
@@ -179,12 +179,12 @@ export class StackFlow extends FlowSpec {
 `;
 
 describe("current", () => {
-  test("foreachStack: one frame per enclosing foreach, outermost first, with its step and value", (t) => {
+  test("foreachStack: one frame per enclosing foreach, outermost first, with its step and value", async (t) => {
     const project = new Project(t, { "nested.ts": NESTED });
     const run = project.tsflow(["run", "nested.ts"]).succeeded();
-    const [start] = project.tasks("StackFlow", run.runId, "start");
-    assert.deepEqual(project.artifacts(start).stack, []);
-    const end = project.endData("StackFlow", run.runId);
+    const [start] = await project.tasks("StackFlow", run.runId, "start");
+    assert.deepEqual((await project.artifacts(start)).stack, []);
+    const end = await project.endData("StackFlow", run.runId);
     const stacks = (end.stacks as unknown[]).map((s) => JSON.stringify(s)).sort();
     const expected = ["a", "b"].flatMap((value, i) =>
       [10, 20, 30].map((x, j) =>
@@ -198,7 +198,7 @@ describe("current", () => {
     assert.deepEqual(end.afterJoin, [[["start", 0, 2, "a"]], [["start", 1, 2, "b"]]]);
   });
 
-  test("addTags from a step lands on the run's record beside the tags given to run", (t) => {
+  test("addTags from a step lands on the run's record beside the tags given to run", async (t) => {
     const project = new Project(t, {
       "tags.ts": `import { FlowSpec, step, current, Inputs } from "tsflow";
 export class TagFlow extends FlowSpec {
@@ -219,7 +219,7 @@ export class TagFlow extends FlowSpec {
     const run = project.tsflow(["run", "tags.ts", "--tag", "given"]).succeeded();
     const pathspec = `TagFlow/${run.runId}`;
     const expected = ["given", "item-1", "item-2", "item-3"];
-    assert.deepEqual([...project.run("TagFlow", run.runId).tags].sort(), expected);
+    assert.deepEqual([...(await project.run("TagFlow", run.runId)).tags].sort(), expected);
     const listed = runCli(["tag", "list", pathspec], project.dir, { TSFLOW_USER: TEST_USER }).stdout;
     assert.deepEqual(
       listed
@@ -232,7 +232,7 @@ export class TagFlow extends FlowSpec {
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
     assert.deepEqual(Run(pathspec).userTags.sort(), expected);
-    const seen = project.endData("TagFlow", run.runId).seen as string[];
+    const seen = (await project.endData("TagFlow", run.runId)).seen as string[];
     assert.deepEqual(seen.filter((tag) => !tag.includes(":")).sort(), expected);
   });
 

@@ -26,10 +26,10 @@ export class HealFlow extends FlowSpec {
 function setUp(t: { after(fn: () => void): void }) {
   const project = new Project(t, { "heal.ts": HEAL_FLOW });
   const root = join(project.dir, ".tsflow");
-  const startTask = (runId: string): TaskRecord => project.tasks("HealFlow", runId, "start")[0];
-  const blob = (runId: string) => join(root, BlobStore.key(startTask(runId).artifacts.big.hash));
-  const record = (runId: string) =>
-    join(root, "flows", "HealFlow", "runs", runId, "steps", "start", `${startTask(runId).id}.json`);
+  const startTask = async (runId: string): Promise<TaskRecord> => (await project.tasks("HealFlow", runId, "start"))[0];
+  const blob = async (runId: string) => join(root, BlobStore.key((await startTask(runId)).artifacts.big.hash));
+  const record = async (runId: string) =>
+    join(root, "flows", "HealFlow", "runs", runId, "steps", "start", `${(await startTask(runId)).id}.json`);
   const intact = (file: string) => BlobStore.hash(readFileSync(file)) === file.split("/").at(-1);
   return { project, blob, record, intact };
 }
@@ -40,26 +40,26 @@ describe("a damaged datastore heals and never makes a run succeed with unreadabl
     ["truncated", (file: string) => truncateSync(file, 100)],
     ["deleted", unlinkSync],
   ] as const) {
-    test(`a new run that stores a value whose blob is ${name} writes it again`, (t) => {
+    test(`a new run that stores a value whose blob is ${name} writes it again`, async (t) => {
       const { project, blob, intact } = setUp(t);
       const first = project.tsflow(["run", "heal.ts"]).succeeded().runId;
-      const file = blob(first);
+      const file = await blob(first);
       damage(file);
       const second = project.tsflow(["run", "heal.ts"]).succeeded().runId;
-      assert.equal(blob(second), file, "the same content-addressed blob");
+      assert.equal(await blob(second), file, "the same content-addressed blob");
       assert.ok(intact(file), "the blob holds its bytes again");
-      assert.equal(project.endData("HealFlow", second).n, 50_000);
-      assert.equal(project.endData("HealFlow", first).n, 50_000, "the earlier run reads again too");
+      assert.equal((await project.endData("HealFlow", second)).n, 50_000);
+      assert.equal((await project.endData("HealFlow", first)).n, 50_000, "the earlier run reads again too");
     });
   }
 
-  test("resume re-runs an origin task whose blob is damaged instead of cloning it, and heals the blob", (t) => {
+  test("resume re-runs an origin task whose blob is damaged instead of cloning it, and heals the blob", async (t) => {
     const { project, blob, intact } = setUp(t);
     project.write("fail-middle", "");
     const origin = project.tsflow(["run", "heal.ts"]);
     assert.equal(origin.code, 1);
     unlinkSync(join(project.dir, "fail-middle"));
-    const file = blob(origin.runId);
+    const file = await blob(origin.runId);
     flipByte(file);
     const resumed = project.tsflow(["resume", "heal.ts"]).succeeded();
     assert.match(
@@ -69,18 +69,18 @@ describe("a damaged datastore heals and never makes a run succeed with unreadabl
         "m",
       ),
     );
-    const [start] = project.tasks("HealFlow", resumed.runId, "start");
+    const [start] = await project.tasks("HealFlow", resumed.runId, "start");
     assert.equal(start.clonedFrom, undefined, "start ran again");
     assert.ok(intact(file));
-    assert.equal(project.endData("HealFlow", resumed.runId).n, 50_000);
+    assert.equal((await project.endData("HealFlow", resumed.runId)).n, 50_000);
   });
 
-  test("resume re-runs an origin task whose record is unreadable; a damaged newer run is skipped with a warning", (t) => {
+  test("resume re-runs an origin task whose record is unreadable; a damaged newer run is skipped with a warning", async (t) => {
     const { project, record } = setUp(t);
     project.write("fail-middle", "");
     const origin = project.tsflow(["run", "heal.ts"]);
     assert.equal(origin.code, 1);
-    const file = record(origin.runId);
+    const file = await record(origin.runId);
     writeFileSync(file, '{"format":1,');
     const newer = project.tsflow(["run", "heal.ts"]);
     assert.equal(newer.code, 1);
@@ -102,7 +102,7 @@ describe("a damaged datastore heals and never makes a run succeed with unreadabl
         "m",
       ),
     );
-    assert.equal(project.run("HealFlow", resumed.runId).origin?.runId, origin.runId);
-    assert.equal(project.endData("HealFlow", resumed.runId).n, 50_000);
+    assert.equal((await project.run("HealFlow", resumed.runId)).origin?.runId, origin.runId);
+    assert.equal((await project.endData("HealFlow", resumed.runId)).n, 50_000);
   });
 });

@@ -14,11 +14,11 @@ export class LogFlow extends FlowSpec {
 `;
 
 describe("task logs", () => {
-  test("are cut at the limit, with a note saying how much was left out", (t) => {
+  test("are cut at the limit, with a note saying how much was left out", async (t) => {
     const project = new Project(t, { "flow.ts": flow(`process.stdout.write("x".repeat(3000));`) });
     const run = project.tsflow(["run", "flow.ts"], { TSFLOW_LOG_LIMIT: "1024" }).succeeded();
-    const [task] = project.tasks("LogFlow", run.runId, "start");
-    const log = project.datastore.tasks.readLog("LogFlow", run.runId, "start", task.id, "stdout", 0)!;
+    const [task] = await project.tasks("LogFlow", run.runId, "start");
+    const log = (await project.datastore.tasks.readLog("LogFlow", run.runId, "start", task.id, "stdout", 0))!;
     assert.equal(
       log,
       `${"x".repeat(1024)}\n[tsflow: output cut here: 1976 more bytes were printed than the 1024 bytes kept]\n`,
@@ -26,7 +26,7 @@ describe("task logs", () => {
     assert.deepEqual(task.logs?.stdout, { bytes: 1024, truncated: true });
   });
 
-  test("each attempt of a retried step has its own logs, the failed ones ending with their error", (t) => {
+  test("each attempt of a retried step has its own logs, the failed ones ending with their error", async (t) => {
     const project = new Project(t, {
       "flaky.ts": `import { FlowSpec, step, retry, current } from "tsflow";
 export class FlakyFlow extends FlowSpec {
@@ -43,7 +43,7 @@ export class FlakyFlow extends FlowSpec {
     });
     const run = project.tsflow(["run", "flaky.ts"]).succeeded();
     const logs = (args: string[]) => runCli(args, project.dir);
-    const [task] = project.tasks("FlakyFlow", run.runId, "flaky");
+    const [task] = await project.tasks("FlakyFlow", run.runId, "flaky");
     const file = join(project.dir, "flaky.ts");
     const pathspec = `FlakyFlow/${run.runId}/flaky/${task.id}`;
     for (const attempt of [0, 1, 2]) {
@@ -86,7 +86,7 @@ export class FlakyFlow extends FlowSpec {
     for (let i = 0; i < 100 && seen === undefined; i++) {
       await sleep(25);
       if (!existsSync(`${project.dir}/id`)) continue;
-      const text = project.datastore.tasks.readLog(
+      const text = await project.datastore.tasks.readLog(
         "LogFlow",
         readFileSync(`${project.dir}/id`, "utf8"),
         "start",
@@ -100,6 +100,6 @@ export class FlakyFlow extends FlowSpec {
     assert.equal(child.exitCode, null, "the run was still going");
     await exited;
     const runId = readFileSync(`${project.dir}/id`, "utf8");
-    assert.equal(project.datastore.tasks.readLog("LogFlow", runId, "start", "1", "stdout", 0), "first\nsecond\n");
+    assert.equal(await project.datastore.tasks.readLog("LogFlow", runId, "start", "1", "stdout", 0), "first\nsecond\n");
   });
 });

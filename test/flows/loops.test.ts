@@ -50,13 +50,13 @@ describe("recursive switch", () => {
     );
   });
 
-  test("a step loops back to itself: one task per iteration, artifacts flow forward", (t) => {
+  test("a step loops back to itself: one task per iteration, artifacts flow forward", async (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4" }) });
     const run = project.tsflow(["run", FILE]).succeeded();
-    const end = project.endData("TrainFlow", run.runId);
+    const end = await project.endData("TrainFlow", run.runId);
     assert.equal(end.count, 4);
     assert.deepEqual(end.seen, [1, 2, 3, 4]);
-    const train = project.tasks("TrainFlow", run.runId, "train");
+    const train = await project.tasks("TrainFlow", run.runId, "train");
     assert.equal(train.length, 4);
     // Each iteration starts from the one before it.
     assert.deepEqual(
@@ -65,7 +65,7 @@ describe("recursive switch", () => {
     );
   });
 
-  test("a loop past its maxIterations fails the run, naming the step and the bound", (t) => {
+  test("a loop past its maxIterations fails the run, naming the step and the bound", async (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "false", bound: 3 }) });
     const run = project.tsflow(["run", FILE]);
     assert.equal(run.code, 1);
@@ -75,31 +75,31 @@ describe("recursive switch", () => {
       /the switch in step `train` looped back to itself more than 3 times, the bound of its loop: .*maxIterations: N/,
     );
     // The first run of `train` and its 3 iterations ran; the 4th going back was refused.
-    assert.equal(project.tasks("TrainFlow", run.runId, "train").length, 4);
-    assert.equal(project.run("TrainFlow", run.runId).status, "failed");
+    assert.equal((await project.tasks("TrainFlow", run.runId, "train")).length, 4);
+    assert.equal((await project.run("TrainFlow", run.runId)).status, "failed");
   });
 
-  test("resume of a run that failed inside the loop runs the loop again from its first iteration", (t) => {
+  test("resume of a run that failed inside the loop runs the loop again from its first iteration", async (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4", failAt: 3 }), fail: "" });
     const first = project.tsflow(["run", FILE]);
     assert.equal(first.code, 1);
     assert.equal(first.finished.error!.step, "train");
     rmSync(join(project.dir, "fail"));
     const resumed = project.tsflow(["resume", FILE]).succeeded();
-    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3, 4]);
-    assert.ok(project.tasks("TrainFlow", resumed.runId, "start")[0].clonedFrom);
-    const train = project.tasks("TrainFlow", resumed.runId, "train");
+    assert.deepEqual((await project.endData("TrainFlow", resumed.runId)).seen, [1, 2, 3, 4]);
+    assert.ok((await project.tasks("TrainFlow", resumed.runId, "start"))[0].clonedFrom);
+    const train = await project.tasks("TrainFlow", resumed.runId, "train");
     assert.equal(train.length, 4);
     assert.ok(train.every((task) => task.clonedFrom === undefined));
   });
 
-  test("resume of a run whose scheduler died inside the loop finds the loop's step", (t) => {
+  test("resume of a run whose scheduler died inside the loop finds the loop's step", async (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 4" }) });
     const first = project.tsflow(["run", FILE]).succeeded();
     // As a killed scheduler leaves it: the run still "running", with no error, its last iteration missing.
-    const record = project.run("TrainFlow", first.runId);
-    project.datastore.runs.update({ ...record, status: "running" });
-    const last = project.tasks("TrainFlow", first.runId, "train").at(-1)!;
+    const record = await project.run("TrainFlow", first.runId);
+    await project.datastore.runs.update({ ...record, status: "running" });
+    const last = (await project.tasks("TrainFlow", first.runId, "train")).at(-1)!;
     rmSync(
       join(project.datastore.root, "flows", "TrainFlow", "runs", first.runId, "steps", "train", `${last.id}.json`),
     );
@@ -107,23 +107,23 @@ describe("recursive switch", () => {
       recursive: true,
     });
     const resumed = project.tsflow(["resume", FILE, "--origin-run-id", first.runId]).succeeded();
-    assert.equal(project.run("TrainFlow", resumed.runId).origin?.step, "train");
-    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3, 4]);
+    assert.equal((await project.run("TrainFlow", resumed.runId)).origin?.step, "train");
+    assert.deepEqual((await project.endData("TrainFlow", resumed.runId)).seen, [1, 2, 3, 4]);
   });
 
-  test("resume after the loop clones each iteration from the origin's task of that iteration", (t) => {
+  test("resume after the loop clones each iteration from the origin's task of that iteration", async (t) => {
     const project = new Project(t, { [FILE]: trainingFlow({ stop: "this.count >= 3" }) });
     const first = project.tsflow(["run", FILE]).succeeded();
     const resumed = project.tsflow(["resume", FILE, "end", "--origin-run-id", first.runId]).succeeded();
-    const origin = project.tasks("TrainFlow", first.runId, "train");
+    const origin = await project.tasks("TrainFlow", first.runId, "train");
     assert.deepEqual(
-      project.tasks("TrainFlow", resumed.runId, "train").map((task) => task.clonedFrom),
+      (await project.tasks("TrainFlow", resumed.runId, "train")).map((task) => task.clonedFrom),
       origin.map((task) => `TrainFlow/${first.runId}/train/${task.id}`),
     );
-    assert.deepEqual(project.endData("TrainFlow", resumed.runId).seen, [1, 2, 3]);
+    assert.deepEqual((await project.endData("TrainFlow", resumed.runId)).seen, [1, 2, 3]);
   });
 
-  test("a loop inside a foreach runs per element; a loop over a branch joins it each time", (t) => {
+  test("a loop inside a foreach runs per element; a loop over a branch joins it each time", async (t) => {
     const project = new Project(t, {
       [FILE]: `import { FlowSpec, step, Inputs } from "tsflow";
 
@@ -162,13 +162,13 @@ export class NestedLoopsFlow extends FlowSpec {
 `,
     });
     const run = project.tsflow(["run", FILE]).succeeded();
-    const end = project.endData("NestedLoopsFlow", run.runId);
+    const end = await project.endData("NestedLoopsFlow", run.runId);
     assert.deepEqual(end.sums, [1, 3]);
     assert.equal(end.rounds, 3);
     // Each round starts from the total the one before it joined: 0 → 11 → 33 → 77.
     assert.equal(end.total, 77);
-    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "step1").length, 4);
-    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "a").length, 3);
-    assert.equal(project.tasks("NestedLoopsFlow", run.runId, "meet").length, 3);
+    assert.equal((await project.tasks("NestedLoopsFlow", run.runId, "step1")).length, 4);
+    assert.equal((await project.tasks("NestedLoopsFlow", run.runId, "a")).length, 3);
+    assert.equal((await project.tasks("NestedLoopsFlow", run.runId, "meet")).length, 3);
   });
 });

@@ -11,18 +11,18 @@ const bodySteps = (shape: Shape) => Object.keys(shape.body);
 const bodyTaskCount = (shape: Shape) => Object.values(shape.body).reduce((a, b) => a + b, 0);
 
 /** Every body task of a run, whichever body step it belongs to. */
-function bodyTasks(project: Project, shape: Shape, runId: string) {
-  return bodySteps(shape).flatMap((step) => project.tasks(shape.flow, runId, step));
+async function bodyTasks(project: Project, shape: Shape, runId: string) {
+  return (await Promise.all(bodySteps(shape).map((step) => project.tasks(shape.flow, runId, step)))).flat();
 }
 
 for (const shape of SHAPES) {
   describe(`${shape.name} flow`, () => {
-    test("artifacts flow forward and joins see their inputs", (t) => {
+    test("artifacts flow forward and joins see their inputs", async (t) => {
       const project = new Project(t, { [FILE]: shape.source() });
       const run = project.tsflow(["run", FILE]).succeeded();
-      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
-      assert.equal(bodyTasks(project, shape, run.runId).length, bodyTaskCount(shape));
-      const record = project.run(shape.flow, run.runId);
+      assert.deepEqual((await project.endData(shape.flow, run.runId)).result, shape.expected);
+      assert.equal((await bodyTasks(project, shape, run.runId)).length, bodyTaskCount(shape));
+      const record = await project.run(shape.flow, run.runId);
       assert.equal(record.status, "succeeded");
       assert.ok(
         Object.values(record.steps).every((s) => s.status === "succeeded" || s.total === 0),
@@ -30,15 +30,15 @@ for (const shape of SHAPES) {
       );
     });
 
-    test("a step that fails once succeeds on @retry, keeping both attempts", (t) => {
+    test("a step that fails once succeeds on @retry, keeping both attempts", async (t) => {
       const source = shape.source({
         decorators: { body: "@retry({ times: 1 })" },
         code: { body: `if (current.retryCount === 0) throw new Error("first attempt fails");` },
       });
       const project = new Project(t, { [FILE]: source });
       const run = project.tsflow(["run", FILE]).succeeded();
-      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
-      for (const task of bodyTasks(project, shape, run.runId)) {
+      assert.deepEqual((await project.endData(shape.flow, run.runId)).result, shape.expected);
+      for (const task of await bodyTasks(project, shape, run.runId)) {
         assert.deepEqual(
           task.attempts.map((a) => a.status),
           ["failed", "succeeded"],
@@ -48,15 +48,15 @@ for (const shape of SHAPES) {
       assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willRetry).length, bodyTaskCount(shape));
     });
 
-    test("--with retry retries steps without their own @retry", (t) => {
+    test("--with retry retries steps without their own @retry", async (t) => {
       const project = new Project(t, {
         [FILE]: shape.source({ code: { body: `if (current.retryCount === 0) throw new Error("flaky");` } }),
       });
       const run = project.tsflow(["run", FILE, "--with", "retry"]).succeeded();
-      assert.deepEqual(project.endData(shape.flow, run.runId).result, shape.expected);
+      assert.deepEqual((await project.endData(shape.flow, run.runId)).result, shape.expected);
     });
 
-    test("@catchError stores the error and the flow goes on", (t) => {
+    test("@catchError stores the error and the flow goes on", async (t) => {
       const project = new Project(t, {
         [FILE]: shape.source({
           decorators: { body: `@catchError({ var: "caught" })` },
@@ -65,15 +65,15 @@ for (const shape of SHAPES) {
         }),
       });
       const run = project.tsflow(["run", FILE]).succeeded();
-      for (const task of bodyTasks(project, shape, run.runId)) {
+      for (const task of await bodyTasks(project, shape, run.runId)) {
         assert.equal(task.caught, true);
-        assert.equal((project.artifacts(task).caught as { message: string }).message, "body broke");
-        const stderr = project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0);
+        assert.equal(((await project.artifacts(task)).caught as { message: string }).message, "body broke");
+        const stderr = await project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0);
         assert.match(stderr ?? "", /^@catchError stored this error of step `\w+` in `caught`:\nError: body broke\n/);
       }
     });
 
-    test("@catchError also catches a step whose worker dies, in a fallback attempt", (t) => {
+    test("@catchError also catches a step whose worker dies, in a fallback attempt", async (t) => {
       const project = new Project(t, {
         [FILE]: shape.source({
           decorators: { body: `@catchError({ var: "caught", printException: false })` },
@@ -82,7 +82,7 @@ for (const shape of SHAPES) {
         }),
       });
       const run = project.tsflow(["run", FILE]).succeeded();
-      const tasks = bodyTasks(project, shape, run.runId);
+      const tasks = await bodyTasks(project, shape, run.runId);
       assert.equal(tasks.length, bodyTaskCount(shape));
       for (const task of tasks) {
         assert.equal(task.caught, true);
@@ -94,17 +94,17 @@ for (const shape of SHAPES) {
           ],
         );
         assert.equal(task.attempts[0].error?.exitCode, 3);
-        const caught = project.artifacts(task).caught as { type: string; message: string };
+        const caught = (await project.artifacts(task)).caught as { type: string; message: string };
         assert.equal(caught.type, "ProcessExit");
         assert.match(caught.message, /^step `\w+` called process\.exit\(3\)/);
         // The attempt whose worker died has why in its stderr; the fallback attempt, printing nothing, none.
         const stderr = (attempt: number) =>
           project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", attempt);
         assert.match(
-          stderr(0) ?? "",
+          (await stderr(0)) ?? "",
           /^tsflow: step `\w+` failed \(attempt 0\):\nProcessExit: step `\w+` called process\.exit\(3\)/,
         );
-        assert.equal(stderr(1), "");
+        assert.equal(await stderr(1), "");
       }
       assert.equal(run.events.filter((e) => e.event === "task-failed" && e.willCatch).length, bodyTaskCount(shape));
     });
@@ -124,16 +124,18 @@ for (const shape of SHAPES) {
       assert.ok(bodySteps(shape).includes(run.finished.error!.step!));
     });
 
-    test("a step that calls process.exit fails the run, naming the step", (t) => {
+    test("a step that calls process.exit fails the run, naming the step", async (t) => {
       const project = new Project(t, { [FILE]: shape.source({ code: { body: "process.exit(3);" } }) });
       const run = project.tsflow(["run", FILE]);
       assert.equal(run.code, 1);
       assert.match(run.finished.error!.message, /step `\w+` called process\.exit\(3\)/);
-      const failed = project.tasks(shape.flow, run.runId, run.finished.error!.step!).find((t) => t.status === "failed");
+      const failed = (await project.tasks(shape.flow, run.runId, run.finished.error!.step!)).find(
+        (t) => t.status === "failed",
+      );
       assert.equal(failed?.attempts[0].error?.exitCode, 3);
     });
 
-    test("resume runs again from the failed step and clones what came before", (t) => {
+    test("resume runs again from the failed step and clones what came before", async (t) => {
       const failing = shape.joins.length > 0 ? "join" : "end";
       const project = new Project(t, {
         [FILE]: shape.source({
@@ -146,27 +148,27 @@ for (const shape of SHAPES) {
       assert.equal(first.code, 1);
       rmSync(join(project.dir, "fail"));
       const resumed = project.tsflow(["resume", FILE]).succeeded();
-      assert.deepEqual(project.endData(shape.flow, resumed.runId).result, shape.expected);
-      const record = project.run(shape.flow, resumed.runId);
+      assert.deepEqual((await project.endData(shape.flow, resumed.runId)).result, shape.expected);
+      const record = await project.run(shape.flow, resumed.runId);
       assert.deepEqual(record.origin, { runId: first.runId, step: first.finished.error!.step });
-      const [start] = project.tasks(shape.flow, resumed.runId, "start");
+      const [start] = await project.tasks(shape.flow, resumed.runId, "start");
       assert.equal(
         start.clonedFrom,
-        `${shape.flow}/${first.runId}/start/${project.tasks(shape.flow, first.runId, "start")[0].id}`,
+        `${shape.flow}/${first.runId}/start/${(await project.tasks(shape.flow, first.runId, "start"))[0].id}`,
       );
     });
 
-    test("resume from a named step runs it and what follows again", (t) => {
+    test("resume from a named step runs it and what follows again", async (t) => {
       const project = new Project(t, { [FILE]: shape.source() });
       const first = project.tsflow(["run", FILE]).succeeded();
       const [step] = bodySteps(shape);
       const resumed = project.tsflow(["resume", FILE, step, "--origin-run-id", first.runId]).succeeded();
-      assert.deepEqual(project.endData(shape.flow, resumed.runId).result, shape.expected);
-      assert.ok(project.tasks(shape.flow, resumed.runId, "start")[0].clonedFrom);
-      assert.ok(project.tasks(shape.flow, resumed.runId, step).every((task) => task.clonedFrom === undefined));
+      assert.deepEqual((await project.endData(shape.flow, resumed.runId)).result, shape.expected);
+      assert.ok((await project.tasks(shape.flow, resumed.runId, "start"))[0].clonedFrom);
+      assert.ok((await project.tasks(shape.flow, resumed.runId, step)).every((task) => task.clonedFrom === undefined));
     });
 
-    test("runs carry system and user tags; tasks see their namespace", (t) => {
+    test("runs carry system and user tags; tasks see their namespace", async (t) => {
       const project = new Project(t, {
         [FILE]: shape.source({
           code: {
@@ -175,32 +177,32 @@ for (const shape of SHAPES) {
         }),
       });
       const run = project.tsflow(["run", FILE, "--tag", "exp1", "--tag", "exp2"], { TSFLOW_USER: "alice" }).succeeded();
-      const record = project.run(shape.flow, run.runId);
+      const record = await project.run(shape.flow, run.runId);
       assert.deepEqual(record.tags, ["exp1", "exp2"]);
       assert.deepEqual(record.systemTags, ["user:alice", `runtime:node-${process.versions.node}`]);
-      for (const task of bodyTasks(project, shape, run.runId)) {
+      for (const task of await bodyTasks(project, shape, run.runId)) {
         assert.equal(
-          project.artifacts(task).ns,
+          (await project.artifacts(task)).ns,
           `user:alice user:alice,runtime:node-${process.versions.node},exp1,exp2`,
         );
       }
     });
 
-    test("each task's output is kept in its own log and streamed with its pathspec", (t) => {
+    test("each task's output is kept in its own log and streamed with its pathspec", async (t) => {
       const project = new Project(t, {
         [FILE]: shape.source({
           code: { body: `console.log("out of", current.pathspec); console.error("err of", current.taskId);` },
         }),
       });
       const run = project.tsflow(["run", FILE]).succeeded();
-      for (const task of bodyTasks(project, shape, run.runId)) {
+      for (const task of await bodyTasks(project, shape, run.runId)) {
         const pathspec = `${shape.flow}/${run.runId}/${task.step}/${task.id}`;
         assert.equal(
-          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stdout", 0),
+          await project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stdout", 0),
           `out of ${pathspec}\n`,
         );
         assert.equal(
-          project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0),
+          await project.datastore.tasks.readLog(shape.flow, run.runId, task.step, task.id, "stderr", 0),
           `err of ${task.id}\n`,
         );
         assert.ok(
@@ -234,7 +236,7 @@ for (const shape of SHAPES) {
     });
 
     if (shape.joins.length > 0) {
-      test("mergeArtifacts carries agreeing artifacts through joins", (t) => {
+      test("mergeArtifacts carries agreeing artifacts through joins", async (t) => {
         const project = new Project(t, {
           [FILE]: shape.source({
             declarations: "  declare shared: number;\n  declare label: string;",
@@ -246,7 +248,7 @@ for (const shape of SHAPES) {
           }),
         });
         const run = project.tsflow(["run", FILE]).succeeded();
-        const end = project.endData(shape.flow, run.runId);
+        const end = await project.endData(shape.flow, run.runId);
         assert.equal(end.shared, 7);
         assert.equal(end.label, "same");
       });

@@ -246,7 +246,7 @@ test("wide_foreach.py: a foreach of 1200 keeps its order, and the client reads e
   };
   const project = new Project(t, { [FILE]: flowSource(g, behaviour) });
   const run = project.tsflow(["run", FILE]).succeeded();
-  assert.deepEqual(project.endData(g.flow, run.runId).got, over);
+  assert.deepEqual((await project.endData(g.flow, run.runId)).got, over);
   const tasks = await clientTasks(project, g.flow, run.runId);
   const inner = [...tasks.values()].filter((task) => task.step === "foreach_inner");
   assert.deepEqual(
@@ -379,9 +379,9 @@ test("large_artifact.py and large_mflog.py: 16 MiB carried by reference into eve
   const end = tasks.find((task) => task.step === "end")!;
   assert.equal(await end.artifact("sum"), expectedSum);
   const [split] = tasks.filter((task) => task.step === "foreach_split");
-  const hash = project.datastore.tasks.read(g.flow, run.runId, "foreach_split", split.id)!.artifacts.large.hash;
+  const hash = (await project.datastore.tasks.read(g.flow, run.runId, "foreach_split", split.id))!.artifacts.large.hash;
   for (const task of tasks.filter((x) => x.step !== "start" && x.step !== "foreach_split")) {
-    const record = project.datastore.tasks.read(g.flow, run.runId, task.step, task.id)!;
+    const record = (await project.datastore.tasks.read(g.flow, run.runId, task.step, task.id))!;
     assert.equal(record.artifacts.large.hash, hash, `${task.pathspec} carries the value, not a copy`);
   }
   const large = await end.artifact<Uint8Array>("large");
@@ -398,7 +398,7 @@ test("large_artifact.py and large_mflog.py: 16 MiB carried by reference into eve
   }
 });
 
-test("detect_segfault.py: a worker killed by a signal fails its task, keeping what it printed first", (t) => {
+test("detect_segfault.py: a worker killed by a signal fails its task, keeping what it printed first", async (t) => {
   const g = graph("single linear step");
   const behaviour: Behaviour = {
     code: (s) => (s.name === "end" ? `console.log("Crash and burn!");\nprocess.kill(process.pid, "SIGSEGV");` : ""),
@@ -407,11 +407,11 @@ test("detect_segfault.py: a worker killed by a signal fails its task, keeping wh
   const run = project.tsflow(["run", FILE]);
   assert.equal(run.code, 1);
   assert.match(run.finished.error!.message, /the worker running step `end` died \(signal SIGSEGV\)/);
-  const [end] = project.tasks(g.flow, run.runId, "end");
+  const [end] = await project.tasks(g.flow, run.runId, "end");
   assert.equal(end.status, "failed");
   // FIXME(issue 11): Metaflow keeps what a task printed before it crashed; TSFlow's worker stores
   // output every 100 ms, so a crash loses what came in the last 100 ms. Should be "Crash and burn!\n".
-  assert.equal(project.datastore.tasks.readLog(g.flow, run.runId, "end", end.id, "stdout", 0), undefined);
+  assert.equal(await project.datastore.tasks.readLog(g.flow, run.runId, "end", end.id, "stdout", 0), undefined);
 });
 
 /** The steps a resume from `step` runs again: it and everything after it. */
@@ -463,7 +463,7 @@ test("resume_start_step.py, resume_end_step.py, resume_succeeded_step.py: resume
   const project = new Project(t, { [FILE]: flowSource(g, RESUME_BEHAVIOUR) });
   const origin = project.tsflow(["run", FILE, "--run-id-file", "run-id"]).succeeded();
   const model = simulate(g);
-  assert.equal(project.endData(g.flow, origin.runId).acc, model.find((m) => m.step === "end")!.acc);
+  assert.equal((await project.endData(g.flow, origin.runId)).acc, model.find((m) => m.step === "end")!.acc);
   for (const step of Object.keys(g.steps)) {
     const resumed = project
       .tsflow(["resume", FILE, step, "--origin-run-id", origin.runId, "--run-id-file", "run-id"])
@@ -498,7 +498,7 @@ for (const failing of ["foreach_split_y", "foreach_inner", "foreach_join_z"]) {
       assert.equal(await task.artifact("resumedFrom"), cloned ? null : first.runId, `${key}: current.originRunId`);
     }
     const end = simulate(g).find((m) => m.step === "end")!;
-    assert.equal(project.endData(g.flow, resumed.runId).acc, end.acc);
+    assert.equal((await project.endData(g.flow, resumed.runId)).acc, end.acc);
     assert.deepEqual(Run(`${g.flow}/${resumed.runId}`).origin, { runId: first.runId, step: failing });
   });
 }

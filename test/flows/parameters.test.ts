@@ -35,16 +35,16 @@ function project(t: { after(fn: () => void): void }): Project {
 }
 
 describe("parameter kinds, end to end", () => {
-  test("a computed default is evaluated in the flow's module when the run starts and kept in run.json", (t) => {
+  test("a computed default is evaluated in the flow's module when the run starts and kept in run.json", async (t) => {
     const p = project(t);
     const run = p.tsflow(["run", "kinds.ts"], { SEED_FOR_TEST: "21" }).succeeded();
-    assert.equal(p.run("KindsFlow", run.runId).parameters.seed, 42);
-    const end = p.endData("KindsFlow", run.runId);
+    assert.equal((await p.run("KindsFlow", run.runId)).parameters.seed, 42);
+    const end = await p.endData("KindsFlow", run.runId);
     assert.equal(end.seed, 42);
     assert.equal(end.seen, 42, "a later task gets the value the first task evaluated");
     const given = p.tsflow(["run", "kinds.ts", "--seed", "5", "--rounds", "3", "--mode", "slow"]).succeeded();
     assert.deepEqual(
-      [p.run("KindsFlow", given.runId).parameters.seed, p.endData("KindsFlow", given.runId).summary],
+      [(await p.run("KindsFlow", given.runId)).parameters.seed, (await p.endData("KindsFlow", given.runId)).summary],
       [5, "5 3 slow a,b\n1,2 0.1.255"],
     );
   });
@@ -52,8 +52,8 @@ describe("parameter kinds, end to end", () => {
   test("a file parameter's content is an artifact the client API reads; the run keeps the path", async (t) => {
     const p = project(t);
     const run = p.tsflow(["run", "kinds.ts", "--data", "data.csv"]).succeeded();
-    assert.equal(p.run("KindsFlow", run.runId).parameters.data, "data.csv");
-    assert.equal(p.endData("KindsFlow", run.runId).summary, "2 2 fast a,b\n1,2 0.1.255");
+    assert.equal((await p.run("KindsFlow", run.runId)).parameters.data, "data.csv");
+    assert.equal((await p.endData("KindsFlow", run.runId)).summary, "2 2 fast a,b\n1,2 0.1.255");
     useDatastore(p.datastore.root);
     namespace(`user:${TEST_USER}`);
     const data = await (await Flow("KindsFlow").latestRun()).data();
@@ -61,14 +61,14 @@ describe("parameter kinds, end to end", () => {
     assert.deepEqual(data.bytes, Uint8Array.from([0, 1, 255]));
   });
 
-  test("resume keeps the content its origin read, even when the file has changed since", (t) => {
+  test("resume keeps the content its origin read, even when the file has changed since", async (t) => {
     const p = project(t);
     const first = p.tsflow(["run", "kinds.ts"]).succeeded();
     p.write("data.csv", "changed\n");
     const resumed = p.tsflow(["resume", "kinds.ts", "middle", "--origin-run-id", first.runId]).succeeded();
-    assert.equal(p.endData("KindsFlow", resumed.runId).data, "a,b\n1,2\n");
+    assert.equal((await p.endData("KindsFlow", resumed.runId)).data, "a,b\n1,2\n");
     const again = p.tsflow(["resume", "kinds.ts", "start", "--origin-run-id", first.runId]).succeeded();
-    assert.equal(p.endData("KindsFlow", again.runId).data, "a,b\n1,2\n");
+    assert.equal((await p.endData("KindsFlow", again.runId)).data, "a,b\n1,2\n");
   });
 
   test("a computed default that a run cannot keep fails the first task, naming the parameter", (t) => {

@@ -119,7 +119,7 @@ describe("class instances keep their class", () => {
   test("an exported class and a registered one survive steps, a foreach, a join and the client API", async (t) => {
     const project = new Project(t, { "geo.ts": GEOMETRY });
     const run = project.tsflow(["run", "geo.ts"]).succeeded();
-    const [start] = project.tasks("GeoFlow", run.runId, "start");
+    const [start] = await project.tasks("GeoFlow", run.runId, "start");
     assert.equal(start.artifacts.origin.serializer, "class");
     assert.equal(start.artifacts.origin.type, "Point");
 
@@ -166,7 +166,7 @@ Run("GeoFlow/${run.runId}").endTask().then((end) => end.artifact("origin")).then
     assert.equal(script.stdout.trim(), "true 5");
   });
 
-  test("dump shows an instance with its class name, without running the flow's code", (t) => {
+  test("dump shows an instance with its class name, without running the flow's code", async (t) => {
     const project = new Project(t, { "geo.ts": GEOMETRY });
     const run = project.tsflow(["run", "geo.ts"]).succeeded();
     const text = runCli(["dump", `GeoFlow/${run.runId}/start`], project.dir);
@@ -177,7 +177,7 @@ Run("GeoFlow/${run.runId}").endTask().then((end) => end.artifact("origin")).then
       .artifacts;
     assert.deepEqual(artifacts.origin, { $type: "Instance", class: "Point", value: { x: 3, y: 4 } });
     // The editor's artifact document, which runs no flow code either.
-    const [start] = project.tasks("GeoFlow", run.runId, "start");
+    const [start] = await project.tasks("GeoFlow", run.runId, "start");
     const document = readArtifact({
       datastore: project.datastore.root,
       task: `GeoFlow/${run.runId}/start/${start.id}`,
@@ -205,7 +205,7 @@ export class HiddenFlow extends FlowSpec {
     );
   });
 
-  test("an Error of a class of its own is still stored as an error", (t) => {
+  test("an Error of a class of its own is still stored as an error", async (t) => {
     const project = new Project(t, {
       "errors.ts": `import { FlowSpec, step } from "tsflow";
 class ValidationError extends Error {}
@@ -217,7 +217,7 @@ export class ErrorFlow extends FlowSpec {
 `,
     });
     const run = project.tsflow(["run", "errors.ts"]).succeeded();
-    const problem = project.endData("ErrorFlow", run.runId).problem;
+    const problem = (await project.endData("ErrorFlow", run.runId)).problem;
     assert.ok(problem instanceof Error);
     assert.equal(problem.message, "bad row");
   });
@@ -227,7 +227,7 @@ describe("a serializer of the user's", () => {
   test("stores its type in its own format, read back in later steps, the client API and dump", async (t) => {
     const project = new Project(t, { "price.ts": DECIMAL });
     const run = project.tsflow(["run", "price.ts"]).succeeded();
-    const [end] = project.tasks("PriceFlow", run.runId, "end");
+    const [end] = await project.tasks("PriceFlow", run.runId, "end");
     assert.equal(end.artifacts.price.serializer, "decimal");
     assert.equal(Buffer.from(end.artifacts.price.inline!, "base64").toString(), "1.25");
 
@@ -281,11 +281,11 @@ describe("foreach over any iterable", () => {
     ["a typed array", `new Int16Array([7, -7])`, [7, -7]],
   ];
   for (const [what, value, expected] of cases) {
-    test(`runs one task per element of ${what}`, (t) => {
+    test(`runs one task per element of ${what}`, async (t) => {
       const project = new Project(t, { "each.ts": foreachFlow(value) });
       const run = project.tsflow(["run", "each.ts"]).succeeded();
-      assert.deepEqual(project.endData("EachFlow", run.runId).all, expected);
-      assert.equal(project.tasks("EachFlow", run.runId, "start")[0].foreachCount, expected.length);
+      assert.deepEqual((await project.endData("EachFlow", run.runId)).all, expected);
+      assert.equal((await project.tasks("EachFlow", run.runId, "start"))[0].foreachCount, expected.length);
     });
   }
 

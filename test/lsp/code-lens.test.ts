@@ -53,14 +53,14 @@ async function openLenses(client: LspClient, uri: string, text: string): Promise
 }
 
 /** Sets every step's recorded time to `ms`, so a status line can be asserted whole. */
-function fixStepTimes(project: Project, flow: string, runId: string, ms: number): void {
-  const run = project.run(flow, runId);
+async function fixStepTimes(project: Project, flow: string, runId: string, ms: number): Promise<void> {
+  const run = await project.run(flow, runId);
   for (const progress of Object.values(run.steps)) {
     if (progress.startedAt && progress.finishedAt) {
       progress.finishedAt = new Date(Date.parse(progress.startedAt) + ms).toISOString();
     }
   }
-  project.datastore.runs.update(run);
+  await project.datastore.runs.update(run);
 }
 
 describe("code lenses over LSP", () => {
@@ -95,7 +95,7 @@ describe("code lenses over LSP", () => {
     let foreachRun = "";
     let failRun = "";
 
-    before(() => {
+    before(async () => {
       project.tsflow(["run", "hello.ts"]).succeeded();
       helloRun = project.tsflow(["run", "hello.ts"]).succeeded().runId;
       foreachRun = project.tsflow(["run", "foreach.ts"]).succeeded().runId;
@@ -107,7 +107,7 @@ describe("code lenses over LSP", () => {
         ["ForeachFlow", foreachRun],
         ["FailFlow", failRun],
       ]) {
-        fixStepTimes(project, flow, id, 1234);
+        await fixStepTimes(project, flow, id, 1234);
       }
     });
     after(() => cleanups.forEach((cleanup) => cleanup()));

@@ -42,13 +42,13 @@ type Located = TaskError & { location?: { file: string; line: number; column: nu
  * as the runtime records it (HELPERS.md's TaskError contract), so the test does not depend on how
  * the runtime finds it.
  */
-function locate(project: Project, runId: string, step: string, location: Located["location"]): void {
-  for (const task of project.tasks("BoomFlow", runId, step)) {
+async function locate(project: Project, runId: string, step: string, location: Located["location"]): Promise<void> {
+  for (const task of await project.tasks("BoomFlow", runId, step)) {
     if (task.status !== "failed") continue;
     const error = task.attempts.at(-1)!.error as Located;
     if (location) error.location = location;
     else delete error.location;
-    project.datastore.tasks.write(task);
+    await project.datastore.tasks.write(task);
   }
 }
 
@@ -67,7 +67,7 @@ describe("failed tasks as diagnostics over LSP", () => {
     const uri = pathToFileURL(file).toString();
     const location = { file, line: THROW.line + 1, column: THROW.character + 1 };
     const first = failedRun(project, []);
-    locate(project, first, "boom", location);
+    await locate(project, first, "boom", location);
 
     const client = await LspClient.start(t, {
       env: { TSFLOW_USER: TEST_USER },
@@ -97,7 +97,7 @@ describe("failed tasks as diagnostics over LSP", () => {
 
     // A newer run that fails before `boom` does not run it again: its error stays.
     const early = failedRun(project, ["--early", "1"]);
-    locate(project, early, "start", undefined);
+    await locate(project, early, "start", undefined);
     await recordsChanged(client, project, early);
     const kept = await client.diagnostics(uri, 3);
     assert.deepEqual(
@@ -116,7 +116,7 @@ describe("failed tasks as diagnostics over LSP", () => {
     const file = join(project.dir, "boom.ts");
     const uri = pathToFileURL(file).toString();
     const run = failedRun(project, []);
-    locate(project, run, "boom", undefined);
+    await locate(project, run, "boom", undefined);
     const client = await LspClient.start(t, {
       env: { TSFLOW_USER: TEST_USER },
       initializationOptions: { datastoreRoot: join(project.dir, ".tsflow") },
@@ -135,7 +135,7 @@ describe("failed tasks as diagnostics over LSP", () => {
     // The next run's record, with a location, has its diagnostic: the absence above was the location's.
     // (A new run: task records are written once, and readers may keep what they read.)
     const next = failedRun(project, []);
-    locate(project, next, "boom", { file, line: THROW.line + 1, column: THROW.character + 1 });
+    await locate(project, next, "boom", { file, line: THROW.line + 1, column: THROW.character + 1 });
     await recordsChanged(client, project, next);
     assert.equal(taskFailed(await client.diagnosticsWhere(uri, (d) => d.length > 0)).length, 1);
   });

@@ -12,7 +12,7 @@ export const TEST_USER = "tester";
 /** A temp project folder with flow files and its own datastore, removed when the test ends. */
 export class Project {
   readonly dir = mkdtempSync(join(tmpdir(), "tsflow-flow-"));
-  readonly datastore: Datastore = openDatastore(join(this.dir, ".tsflow"));
+  readonly datastore: Datastore = openDatastore({ kind: "local", path: join(this.dir, ".tsflow") });
 
   constructor(t: { after(fn: () => void): void }, files: Record<string, string> = {}) {
     t.after(() => rmSync(this.dir, { recursive: true, force: true }));
@@ -43,27 +43,29 @@ export class Project {
     });
   }
 
-  run(flow: string, runId: string): RunRecord {
-    const run = this.datastore.runs.read(flow, runId);
+  async run(flow: string, runId: string): Promise<RunRecord> {
+    const run = await this.datastore.runs.read(flow, runId);
     assert.ok(run, `run ${flow}/${runId} exists`);
     return run;
   }
 
   /** Every task of a step, in id order. */
-  tasks(flow: string, runId: string, step: string): TaskRecord[] {
-    return this.datastore.tasks.ids(flow, runId, step).map((id) => this.datastore.tasks.read(flow, runId, step, id)!);
+  async tasks(flow: string, runId: string, step: string): Promise<TaskRecord[]> {
+    const ids = await this.datastore.tasks.ids(flow, runId, step);
+    return Promise.all(ids.map(async (id) => (await this.datastore.tasks.read(flow, runId, step, id))!));
   }
 
   /** The artifact values of one task. */
-  artifacts(task: TaskRecord): Record<string, unknown> {
+  async artifacts(task: TaskRecord): Promise<Record<string, unknown>> {
     const values: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries(task.artifacts)) values[name] = this.datastore.artifacts.load(ref, name);
+    for (const [name, ref] of Object.entries(task.artifacts))
+      values[name] = await this.datastore.artifacts.load(ref, name);
     return values;
   }
 
   /** The artifacts of the run's `end` task. */
-  endData(flow: string, runId: string): Record<string, unknown> {
-    const [end] = this.tasks(flow, runId, "end");
+  async endData(flow: string, runId: string): Promise<Record<string, unknown>> {
+    const [end] = await this.tasks(flow, runId, "end");
     assert.ok(end, "the run has an end task");
     return this.artifacts(end);
   }

@@ -23,7 +23,7 @@ function project(t: { after(fn: () => void): void }, files: Record<string, strin
 }
 
 const compile = (dir: string, file = "flow.ts") =>
-  compileFlow(join(dir, file), openDatastore(join(dir, ".tsflow")).storage);
+  compileFlow(join(dir, file), openDatastore({ kind: "local", path: join(dir, ".tsflow") }).storage);
 
 describe("compiling a flow", () => {
   test("local imports: `.js` names the .ts source, a folder its index, JSON stays JSON, cycles load", async (t) => {

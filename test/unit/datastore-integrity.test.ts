@@ -15,22 +15,22 @@ describe("the datastore checks every value against its SHA-256", () => {
   const fresh = () => {
     const dir = mkdtempSync(join(tmpdir(), "tsflow-integrity-"));
     dirs.push(dir);
-    return openDatastore(dir);
+    return openDatastore({ kind: "local", path: dir });
   };
   const big = () => Array.from({ length: 2000 }, (_, i) => i * 3);
   const blobFile = (root: string, ref: ArtifactRef) => join(root, BlobStore.key(ref.hash));
 
-  test("a blob read back intact is the value stored", () => {
+  test("a blob read back intact is the value stored", async () => {
     const store = fresh();
-    const ref = store.artifacts.save(big());
+    const ref = await store.artifacts.save(big());
     assert.equal(ref.inline, undefined);
-    assert.deepEqual(store.artifacts.load(ref, WHERE), big());
-    assert.equal(store.artifacts.problem(ref), undefined);
+    assert.deepEqual(await store.artifacts.load(ref, WHERE), big());
+    assert.equal(await store.artifacts.problem(ref), undefined);
   });
 
-  test("a flipped byte that keeps the size is an error naming the blob, its path, the artifact and the task", () => {
+  test("a flipped byte that keeps the size is an error naming the blob, its path, the artifact and the task", async () => {
     const store = fresh();
-    const ref = store.artifacts.save(big());
+    const ref = await store.artifacts.save(big());
     const file = blobFile(store.root, ref);
     flipByte(file);
     assert.equal(statSync(file).size, ref.size);
@@ -45,12 +45,12 @@ describe("the datastore checks every value against its SHA-256", () => {
         return true;
       },
     );
-    assert.match(store.artifacts.problem(ref)!, /is damaged: its bytes no longer match their SHA-256/);
+    assert.match((await store.artifacts.problem(ref))!, /is damaged: its bytes no longer match their SHA-256/);
   });
 
-  test("a truncated or deleted blob is named with what it holds", () => {
+  test("a truncated or deleted blob is named with what it holds", async () => {
     const store = fresh();
-    const ref = store.artifacts.save(big());
+    const ref = await store.artifacts.save(big());
     const file = blobFile(store.root, ref);
     truncateSync(file, 10);
     assert.throws(
@@ -59,12 +59,12 @@ describe("the datastore checks every value against its SHA-256", () => {
     );
     unlinkSync(file);
     assert.throws(() => store.artifacts.load(ref, WHERE), /is missing from the datastore \(artifact 'rows' of task/);
-    assert.match(store.artifacts.problem(ref)!, /is missing from the datastore: .*blobs/);
+    assert.match((await store.artifacts.problem(ref))!, /is missing from the datastore: .*blobs/);
   });
 
-  test("an inline value whose bytes were changed in the task record is an error, not a wrong value", () => {
+  test("an inline value whose bytes were changed in the task record is an error, not a wrong value", async () => {
     const store = fresh();
-    const ref = store.artifacts.save(41);
+    const ref = await store.artifacts.save(41);
     assert.ok(ref.inline);
     const bytes = Buffer.from(ref.inline, "base64");
     bytes[bytes.length - 1] ^= 1;
@@ -76,27 +76,27 @@ describe("the datastore checks every value against its SHA-256", () => {
         error.message ===
           `${WHERE}: the value stored in the task record is damaged: its bytes no longer match their SHA-256`,
     );
-    assert.match(store.artifacts.problem(damaged)!, /task record is damaged/);
+    assert.match((await store.artifacts.problem(damaged))!, /task record is damaged/);
   });
 
-  test("storing a value whose blob is damaged (same size, or truncated) writes it again", () => {
+  test("storing a value whose blob is damaged (same size, or truncated) writes it again", async () => {
     for (const damage of [(file: string) => flipByte(file), (file: string) => truncateSync(file, 7)]) {
       const store = fresh();
-      const ref = store.artifacts.save(big());
+      const ref = await store.artifacts.save(big());
       damage(blobFile(store.root, ref));
       // Another process (a new run's worker) stores the same value again.
-      const again = openDatastore(store.root).artifacts.save(big());
+      const again = await openDatastore({ kind: "local", path: store.root }).artifacts.save(big());
       assert.equal(again.hash, ref.hash);
-      assert.deepEqual(store.artifacts.load(ref, WHERE), big());
+      assert.deepEqual(await store.artifacts.load(ref, WHERE), big());
     }
   });
 
-  test("storing a value whose blob is intact leaves the file alone", () => {
+  test("storing a value whose blob is intact leaves the file alone", async () => {
     const store = fresh();
-    const ref = store.artifacts.save(big());
+    const ref = await store.artifacts.save(big());
     const file = blobFile(store.root, ref);
     const before = statSync(file);
-    openDatastore(store.root).artifacts.save(big());
+    await openDatastore({ kind: "local", path: store.root }).artifacts.save(big());
     assert.equal(statSync(file).ino, before.ino, "not replaced");
   });
 });

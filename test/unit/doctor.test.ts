@@ -22,8 +22,8 @@ import { damageInline, flipByte } from "../support/damage";
 const BIG = Array.from({ length: 1000 }, (_, i) => i);
 
 /** A run of DocFlow whose steps' tasks hold the given artifacts, written as the runtime writes them. */
-function makeRun(store: Datastore, steps: Record<string, Record<string, unknown>>): string {
-  const run = store.runs.create({
+async function makeRun(store: Datastore, steps: Record<string, Record<string, unknown>>): Promise<string> {
+  const run = await store.runs.create({
     flow: "DocFlow",
     status: "succeeded",
     startedAt: new Date().toISOString(),
@@ -48,9 +48,13 @@ function makeRun(store: Datastore, steps: Record<string, Record<string, unknown>
       attempts: [],
       parents: [],
       foreach: [],
-      artifacts: Object.fromEntries(Object.entries(artifacts).map(([name, v]) => [name, store.artifacts.save(v)])),
+      artifacts: Object.fromEntries(
+        await Promise.all(
+          Object.entries(artifacts).map(async ([name, v]) => [name, await store.artifacts.save(v)] as const),
+        ),
+      ),
     };
-    store.tasks.write(task);
+    await store.tasks.write(task);
   }
   return run.id;
 }
@@ -62,21 +66,21 @@ describe("tsflow doctor's examination of a datastore", () => {
   after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   /** Two runs sharing one blob (`data`), each with a small inline value too. */
-  function twoRuns() {
+  async function twoRuns() {
     const root = mkdtempSync(join(tmpdir(), "tsflow-doctor-"));
     dirs.push(root);
-    const store = openDatastore(root);
-    const first = makeRun(store, { start: { data: BIG, n: 1 }, end: { data: BIG } });
+    const store = openDatastore({ kind: "local", path: root });
+    const first = await makeRun(store, { start: { data: BIG, n: 1 }, end: { data: BIG } });
     // Distinct ids: runs are named by the millisecond they start in.
-    const second = makeRun(store, { start: { data: BIG, n: 2 } });
-    const blobKey = BlobStore.key(store.artifacts.save(BIG).hash);
+    const second = await makeRun(store, { start: { data: BIG, n: 2 } });
+    const blobKey = BlobStore.key((await store.artifacts.save(BIG)).hash);
     const file = (key: string) => join(root, ...key.split("/"));
     return { root, store, first, second, blobKey, file };
   }
 
-  test("a healthy datastore has no findings; every record and blob is counted", () => {
-    const { store } = twoRuns();
-    const report = examineDatastore(store);
+  test("a healthy datastore has no findings; every record and blob is counted", async () => {
+    const { store } = await twoRuns();
+    const report = await examineDatastore(store);
     assert.deepEqual(report.findings, []);
     assert.deepEqual(report.leftovers, []);
     assert.equal(report.checked.runs, 2);
@@ -85,10 +89,10 @@ describe("tsflow doctor's examination of a datastore", () => {
     assert.ok(report.checked.bytes > 1000);
   });
 
-  test("a flipped blob is one finding naming every run, step, task and artifact that holds it", () => {
-    const { store, first, second, blobKey, file } = twoRuns();
+  test("a flipped blob is one finding naming every run, step, task and artifact that holds it", async () => {
+    const { store, first, second, blobKey, file } = await twoRuns();
     flipByte(file(blobKey));
-    const [finding] = examineDatastore(store).findings;
+    const [finding] = (await examineDatastore(store)).findings;
     assert.deepEqual(finding, {
       kind: "damaged-blob",
       key: blobKey,
@@ -102,26 +106,26 @@ describe("tsflow doctor's examination of a datastore", () => {
     });
   });
 
-  test("a truncated blob is damaged; a deleted one is missing, and cannot be moved", () => {
-    const { store, blobKey, file } = twoRuns();
+  test("a truncated blob is damaged; a deleted one is missing, and cannot be moved", async () => {
+    const { store, blobKey, file } = await twoRuns();
     truncateSync(file(blobKey), 3);
-    assert.match(examineDatastore(store).findings[0].problem, /is damaged: 3 bytes where \d+ were stored$/);
+    assert.match((await examineDatastore(store)).findings[0].problem, /is damaged: 3 bytes where \d+ were stored$/);
     unlinkSync(file(blobKey));
-    const [missing] = examineDatastore(store).findings;
+    const [missing] = (await examineDatastore(store)).findings;
     assert.equal(missing.kind, "missing-blob");
     assert.equal(missing.movable, false);
     assert.equal(missing.artifacts.length, 3);
   });
 
-  test("unreadable task and run records, and a damaged inline value, are findings with what they touch", () => {
-    const { store, first, second, file } = twoRuns();
+  test("unreadable task and run records, and a damaged inline value, are findings with what they touch", async () => {
+    const { store, first, second, file } = await twoRuns();
     const task = layout.task("DocFlow", first, "end", "2");
     writeFileSync(file(task), '{"format":1,');
     const run = layout.run("DocFlow", second);
     writeFileSync(file(run), "garbage");
     const start = layout.task("DocFlow", first, "start", "1");
     damageInline(file(start), "n");
-    const findings = examineDatastore(store).findings;
+    const findings = (await examineDatastore(store)).findings;
     assert.deepEqual(summary(findings).sort(), [
       `damaged-value ${start}`,
       `unreadable-run ${run}`,
@@ -137,13 +141,13 @@ describe("tsflow doctor's examination of a datastore", () => {
     assert.equal(byKind.get("damaged-value")!.movable, false);
   });
 
-  test("a blob no task refers to is checked too; temp files of killed writers are noted, not found", () => {
-    const { store, root } = twoRuns();
-    const orphan = store.artifacts.save("y".repeat(5000)).hash;
+  test("a blob no task refers to is checked too; temp files of killed writers are noted, not found", async () => {
+    const { store, root } = await twoRuns();
+    const orphan = (await store.artifacts.save("y".repeat(5000))).hash;
     flipByte(join(root, BlobStore.key(orphan)));
     const temp = join(root, "blobs", orphan.slice(0, 2), `${orphan}.123.1.tmp`);
     writeFileSync(temp, "half");
-    const report = examineDatastore(store);
+    const report = await examineDatastore(store);
     assert.deepEqual(summary(report.findings), [`damaged-blob ${BlobStore.key(orphan)}`]);
     assert.deepEqual(report.findings[0].artifacts, []);
     assert.deepEqual(report.leftovers, [
@@ -151,37 +155,37 @@ describe("tsflow doctor's examination of a datastore", () => {
     ]);
   });
 
-  test("a folder where a blob or a record should be is a finding, not a crash", () => {
-    const { store, first, blobKey, file } = twoRuns();
+  test("a folder where a blob or a record should be is a finding, not a crash", async () => {
+    const { store, first, blobKey, file } = await twoRuns();
     rmSync(file(blobKey));
     mkdirSync(file(blobKey));
     const task = layout.task("DocFlow", first, "end", "2");
     rmSync(file(task));
     mkdirSync(file(task));
-    const findings = examineDatastore(store).findings;
+    const findings = (await examineDatastore(store)).findings;
     assert.deepEqual(summary(findings).sort(), [`damaged-blob ${blobKey}`, `unreadable-task ${task}`]);
     const problems = new Map(findings.map((f) => [f.kind, f.problem]));
     assert.match(problems.get("unreadable-task")!, /cannot be read \(EISDIR\)/);
     assert.match(problems.get("damaged-blob")!, /is damaged/);
   });
 
-  test("progress is reported per run and per blob", () => {
-    const { store } = twoRuns();
+  test("progress is reported per run and per blob", async () => {
+    const { store } = await twoRuns();
     const seen: string[] = [];
-    examineDatastore(store, (phase, done, total) => seen.push(`${phase} ${done}/${total}`));
+    await examineDatastore(store, (phase, done, total) => seen.push(`${phase} ${done}/${total}`));
     assert.deepEqual(seen, ["records 1/2", "records 2/2", "blobs 1/1"]);
   });
 
-  test("repair moves damaged files into quarantine/<time>/<key>, deletes nothing, and leaves a missing blob reported", () => {
-    const { store, root, first, blobKey, file } = twoRuns();
+  test("repair moves damaged files into quarantine/<time>/<key>, deletes nothing, and leaves a missing blob reported", async () => {
+    const { store, root, first, blobKey, file } = await twoRuns();
     flipByte(file(blobKey));
     const damaged = readFileSync(file(blobKey));
     const task = layout.task("DocFlow", first, "end", "2");
     writeFileSync(file(task), "{");
     const start = layout.task("DocFlow", first, "start", "1");
     damageInline(file(start), "n");
-    const findings = examineDatastore(store).findings;
-    const moved = quarantine(store.storage, findings, new Date("2026-01-02T03:04:05.678Z"));
+    const findings = (await examineDatastore(store)).findings;
+    const moved = await quarantine(store.storage, findings, new Date("2026-01-02T03:04:05.678Z"));
     const folder = join(root, "quarantine", "2026-01-02T03-04-05-678Z");
     assert.deepEqual(
       moved.map((m) => [m.key, m.to]).sort(),
@@ -193,10 +197,12 @@ describe("tsflow doctor's examination of a datastore", () => {
     assert.deepEqual(readFileSync(join(folder, ...blobKey.split("/"))), damaged, "set aside as it was");
     assert.equal(readFileSync(join(folder, ...task.split("/")), "utf8"), "{");
     assert.ok(existsSync(file(start)), "a record with a damaged inline value stays: its other values are readable");
-    const after = examineDatastore(openDatastore(root)).findings;
+    const after = (await examineDatastore(openDatastore({ kind: "local", path: root }))).findings;
     assert.deepEqual(summary(after).sort(), [`damaged-value ${start}`, `missing-blob ${blobKey}`]);
     // The next run that stores the value heals the datastore.
-    openDatastore(root).artifacts.save(BIG);
-    assert.deepEqual(summary(examineDatastore(openDatastore(root)).findings), [`damaged-value ${start}`]);
+    await openDatastore({ kind: "local", path: root }).artifacts.save(BIG);
+    assert.deepEqual(summary((await examineDatastore(openDatastore({ kind: "local", path: root }))).findings), [
+      `damaged-value ${start}`,
+    ]);
   });
 });

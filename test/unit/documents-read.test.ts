@@ -75,9 +75,11 @@ describe("documents read real runs the CLI made", () => {
   const first = project.tsflow(["run", "types.ts"]).succeeded().runId;
   const second = project.tsflow(["run", "types.ts", "--scale", "3"]).succeeded().runId;
   const other = project.tsflow(["run", "types.ts"], { TSFLOW_USER: "someone-else" }).succeeded().runId;
+  // The step's one task, found by its record's name: the documents under test read synchronously.
   const task = (run: string, step: string) => {
-    const [record] = project.tasks("TypesFlow", run, step);
-    return `TypesFlow/${run}/${step}/${record.id}`;
+    const names = readdirSync(join(datastore, "flows", "TypesFlow", "runs", run, "steps", step));
+    const record = names.find((name) => /^\d+\.json$/.test(name))!;
+    return `TypesFlow/${run}/${step}/${record.slice(0, -".json".length)}`;
   };
 
   test("an artifact's document: header, then the value as JavaScript", () => {
@@ -102,7 +104,7 @@ describe("documents read real runs the CLI made", () => {
     assert.ok(text.length < 200_000);
   });
 
-  test("errors name the pathspec, the artifact or the datastore", () => {
+  test("errors name the pathspec, the artifact or the datastore", async () => {
     const start = task(first, "start");
     assert.throws(
       () => readArtifact({ datastore, task: start, artifact: "scor" }),
@@ -118,7 +120,7 @@ describe("documents read real runs the CLI made", () => {
     );
     const broken = new Project({ after: (fn) => cleanups.push(fn) }, { "types.ts": TYPES });
     const id = broken.tsflow(["run", "types.ts"]).succeeded().runId;
-    const [record] = broken.tasks("TypesFlow", id, "start");
+    const [record] = await broken.tasks("TypesFlow", id, "start");
     writeFileSync(
       join(broken.dir, ".tsflow", "flows", "TypesFlow", "runs", id, "steps", "start", `${record.id}.json`),
       "{ garbled",
@@ -155,14 +157,14 @@ describe("documents read real runs the CLI made", () => {
   });
 
   test("compare offers the other runs in the namespace, newest first, the foreach task of the same index", async () => {
-    const squares = project.tasks("TypesFlow", first, "square");
+    const squares = await project.tasks("TypesFlow", first, "square");
     const left = { datastore, task: `TypesFlow/${first}/square/${squares[1].id}`, artifact: "sq" };
     const mine = await comparableRuns(left, `user:${TEST_USER}`);
     assert.deepEqual(
       mine.map((run) => run.run),
       [`TypesFlow/${second}`],
     );
-    const [match] = project.tasks("TypesFlow", second, "square").filter((t) => t.foreach?.at(-1)?.index === 1);
+    const [match] = (await project.tasks("TypesFlow", second, "square")).filter((t) => t.foreach?.at(-1)?.index === 1);
     assert.deepEqual(mine[0].target, { datastore, task: `TypesFlow/${second}/square/${match.id}`, artifact: "sq" });
     assert.match(readArtifact(mine[0].target), /^this\.sq = 12;$/m);
     const everyone = await comparableRuns(left, null);

@@ -52,7 +52,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
   const root = join(project.dir, ".tsflow");
   const ids: Record<string, string> = {};
 
-  before(() => {
+  before(async () => {
     ids.ForeachFlow = project.tsflow(["run", "foreach.ts"]).succeeded().runId;
     ids.SwitchFlow = project.tsflow(["run", "switch.ts"]).succeeded().runId;
     const failed = project.tsflow(["run", "fail.ts"]);
@@ -60,12 +60,12 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
     ids.FailFlow = failed.runId;
     // Every step took 1.234 s and every run 5 s, so the status lines can be asserted whole.
     for (const [flow, id] of Object.entries(ids)) {
-      const run = project.run(flow, id);
+      const run = await project.run(flow, id);
       for (const progress of Object.values(run.steps)) {
         if (progress.startedAt) progress.finishedAt = new Date(Date.parse(progress.startedAt) + 1234).toISOString();
       }
       run.finishedAt = new Date(Date.parse(run.startedAt) + 5000).toISOString();
-      project.datastore.runs.update(run);
+      await project.datastore.runs.update(run);
     }
   });
   after(() => cleanups.forEach((cleanup) => cleanup()));
@@ -129,7 +129,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
   });
 
   test("a run under way: running and pending steps, timed so far; a dead scheduler's run is unfinished", async () => {
-    const record = project.run("ForeachFlow", ids.ForeachFlow);
+    const record = await project.run("ForeachFlow", ids.ForeachFlow);
     const started = Date.parse(record.startedAt);
     const live = { ...record, status: "running" as const, pid: process.pid, host: hostname(), finishedAt: undefined };
     live.steps = {
@@ -138,7 +138,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
       join: { status: "pending", total: 0, done: 0, failed: 0, running: 0 },
       end: { status: "pending", total: 0, done: 0, failed: 0, running: 0 },
     };
-    project.datastore.runs.update(live);
+    await project.datastore.runs.update(live);
     const now = () => started + 65_000;
     const run = await readRunOverlay(root, "ForeachFlow", OWN, undefined, now);
     assert.equal(run?.status, "running");
@@ -153,7 +153,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
 
     // The same record, but its scheduler is gone: nothing runs any more.
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    project.datastore.runs.update({ ...live, pid: dead });
+    await project.datastore.runs.update({ ...live, pid: dead });
     const stopped = await readRunOverlay(root, "ForeachFlow", OWN);
     assert.equal(stopped?.status, "unfinished");
     const { nodes } = overlay(drawn(FOREACH, stopped));
@@ -164,7 +164,7 @@ describe("DAG preview: the latest run over the nodes, read from runs the CLI mad
         ["status-not-run", "not run"],
       ],
     );
-    project.datastore.runs.update(record);
+    await project.datastore.runs.update(record);
   });
 
   test("only the namespace's runs: another user's namespace has none, every user's (null) has them", async () => {

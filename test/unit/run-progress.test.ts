@@ -10,8 +10,8 @@ import { RunProgress } from "../../runtime/src/exec/run-progress";
 test("a step's finish time is when its last task ended, not when progress was saved", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tsflow-progress-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const datastore = openDatastore(dir);
-  const run = datastore.runs.create({
+  const datastore = openDatastore({ kind: "local", path: dir });
+  const run = await datastore.runs.create({
     flow: "F",
     status: "running",
     startedAt: new Date().toISOString(),
@@ -31,8 +31,8 @@ test("a step's finish time is when its last task ended, not when progress was sa
   progress.queued("end");
   progress.started("end");
   await sleep(120);
-  progress.finish("failed");
-  const saved = datastore.runs.read("F", run.id)!;
+  await progress.finish("failed");
+  const saved = (await datastore.runs.read("F", run.id))!;
   assert.equal(saved.status, "failed");
   assert.equal(saved.steps.start.status, "succeeded");
   assert.ok(Math.abs(Date.parse(saved.steps.start.finishedAt!) - ended) < 50, "the finish time is the task's end");

@@ -38,12 +38,12 @@ function observer(failures: TaskError[], overrides: Partial<RunObserver> = {}): 
   };
 }
 
-function schedule(t: { after(fn: () => void): void }, pool: WorkerPool, runObserver: RunObserver) {
+async function schedule(t: { after(fn: () => void): void }, pool: WorkerPool, runObserver: RunObserver) {
   const root = mkdtempSync(join(tmpdir(), "tsflow-scheduler-"));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const datastore = openDatastore(root);
+  const datastore = openDatastore({ kind: "local", path: root });
   const graph = analyze("flow.ts", FLOW).flows[0].graph;
-  const run: RunRecord = datastore.runs.create({
+  const run: RunRecord = await datastore.runs.create({
     flow: graph.name,
     status: "running",
     startedAt: new Date().toISOString(),
@@ -82,7 +82,7 @@ describe("scheduler failure paths", () => {
   test("a pool that cannot start a worker fails the task and the run, which ends", async (t) => {
     const failures: TaskError[] = [];
     const pool = fakePool(() => Promise.reject(new Error("spawn EAGAIN")));
-    const { datastore, run, scheduler } = schedule(t, pool, observer(failures));
+    const { datastore, run, scheduler } = await schedule(t, pool, observer(failures));
     const finished = await scheduler.run();
     assert.equal(finished.status, "failed");
     assert.match(
@@ -93,12 +93,11 @@ describe("scheduler failure paths", () => {
       failures.map((f) => [f.type, f.attempt]),
       [["WorkerStartError", 0]],
     );
-    const [task] = datastore.tasks
-      .ids(run.flow, run.id, "start")
-      .map((id) => datastore.tasks.read(run.flow, run.id, "start", id));
+    const [id] = await datastore.tasks.ids(run.flow, run.id, "start");
+    const task = await datastore.tasks.read(run.flow, run.id, "start", id);
     assert.equal(task?.status, "failed");
     assert.match(
-      datastore.tasks.readLog(run.flow, run.id, "start", "1", "stderr", 0) ?? "",
+      (await datastore.tasks.readLog(run.flow, run.id, "start", "1", "stderr", 0)) ?? "",
       /^spawn EAGAIN\ntsflow: step `start` failed \(attempt 0\):\nWorkerStartError: .*spawn EAGAIN\n$/,
     );
   });
@@ -109,7 +108,7 @@ describe("scheduler failure paths", () => {
         throw new Error("the observer broke");
       },
     });
-    const { scheduler } = schedule(t, fakePool(succeeded), broken);
+    const { scheduler } = await schedule(t, fakePool(succeeded), broken);
     const finished = await scheduler.run();
     assert.equal(finished.status, "failed");
     assert.deepEqual(finished.error, {
@@ -128,7 +127,7 @@ describe("scheduler failure paths", () => {
         throw new Error("and so did its end");
       },
     });
-    const { scheduler } = schedule(t, fakePool(succeeded), broken);
+    const { scheduler } = await schedule(t, fakePool(succeeded), broken);
     await assert.rejects(scheduler.run(), /and so did its end/);
   });
 });

@@ -18,7 +18,7 @@ import { foreachItems } from "../../runtime/src/exec/worker/foreach-input";
 function artifactStore(t: { after(fn: () => void): void }) {
   const root = mkdtempSync(join(tmpdir(), "tsflow-values-"));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  return openDatastore(root).artifacts;
+  return openDatastore({ kind: "local", path: root }).artifacts;
 }
 
 class Vec {
@@ -50,16 +50,16 @@ registerClass(Node2, { name: "graph.Node" });
 registerClasses({ Tally, helper: () => 1, VERSION: 3 });
 
 describe("class instances in the datastore", () => {
-  test("come back with their class, nested in arrays, Maps, Sets and fields, shared and cyclic", (t) => {
+  test("come back with their class, nested in arrays, Maps, Sets and fields, shared and cyclic", async (t) => {
     const store = artifactStore(t);
     const shared = new Vec(3, 4);
     const a = new Node2("a");
     a.next = new Node2("b");
     a.next.next = a;
     const value = { list: [shared, shared], byKey: new Map([[shared, new Set([a])]]), tally: new Tally([["x", 2]]) };
-    const ref = store.save(value);
+    const ref = await store.save(value);
     assert.equal(ref.serializer, "class");
-    const back = store.load(ref, "value") as typeof value;
+    const back = (await store.load(ref, "value")) as typeof value;
     assert.ok(back.list[0] instanceof Vec && back.list[0].length() === 5);
     assert.equal(back.list[0], back.list[1], "one instance stays one");
     const [key, nodes] = [...back.byKey][0];
@@ -76,11 +76,11 @@ describe("class instances in the datastore", () => {
     assert.equal(storedClassName(new Named()), "geo.Named");
   });
 
-  test("a value without instances is V8's, unnamed in its reference, as before", (t) => {
+  test("a value without instances is V8's, unnamed in its reference, as before", async (t) => {
     const store = artifactStore(t);
-    const ref = store.save({ a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });
+    const ref = await store.save({ a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });
     assert.equal(ref.serializer, undefined);
-    assert.deepEqual(store.load(ref, "value"), { a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });
+    assert.deepEqual(await store.load(ref, "value"), { a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });
   });
 
   test("an instance of an unregistered class is refused, naming the class and where it sits", (t) => {
@@ -93,10 +93,10 @@ describe("class instances in the datastore", () => {
     assert.throws(() => store.save(new Unknown()), { path: "value" });
   });
 
-  test("read where the class is not registered: an error naming it, or a stand-in that names it", (t) => {
+  test("read where the class is not registered: an error naming it, or a stand-in that names it", async (t) => {
     const store = artifactStore(t);
     registerClass(Loose);
-    const ref = store.save({ item: new Loose("kept") });
+    const ref = await store.save({ item: new Loose("kept") });
     // Another process: the class under that name is gone, as in `tsflow dump` or the editor.
     const registry = (globalThis as Record<symbol, { classes: Map<string, unknown> }>)[Symbol.for("tsflow.registry")];
     registry.classes.delete("Loose");
@@ -104,7 +104,7 @@ describe("class instances in the datastore", () => {
     assert.throws(() => store.load(ref, "the file (artifact box)"), {
       message: /^the file \(artifact box\): it holds an instance of class "Loose", which is not registered/,
     });
-    const shown = store.load(ref, "here", { unregistered: "stand-in" }) as { item: object };
+    const shown = (await store.load(ref, "here", { unregistered: "stand-in" })) as { item: object };
     assert.equal(storedClassName(shown.item), "Loose");
     assert.equal(inspect(shown.item), "Loose { note: 'kept' }");
     const json = toJsonValue(shown).value;
@@ -124,36 +124,36 @@ describe("serializers", () => {
     deserialize: (bytes) => new Money(BigInt(new TextDecoder().decode(bytes).split("¢")[0])),
   });
 
-  test("a registered serializer writes its type, is named in the reference and reads it back", (t) => {
+  test("a registered serializer writes its type, is named in the reference and reads it back", async (t) => {
     const store = artifactStore(t);
-    const small = store.save(new Money(250n));
+    const small = await store.save(new Money(250n));
     assert.equal(small.serializer, "money");
     assert.equal(Buffer.from(small.inline!, "base64").toString(), "250¢");
-    assert.deepEqual(store.load(small, "small"), new Money(250n));
+    assert.deepEqual(await store.load(small, "small"), new Money(250n));
     // Past the inline limit it is a content-addressed blob, as any value.
-    const large = store.save(new Money(5000n));
+    const large = await store.save(new Money(5000n));
     assert.ok(large.size > INLINE_LIMIT && large.inline === undefined);
     assert.equal(large.hash, createHash("sha256").update("5000¢".repeat(400)).digest("hex"));
-    assert.deepEqual(store.load(large, "large"), new Money(5000n));
+    assert.deepEqual(await store.load(large, "large"), new Money(5000n));
   });
 
-  test("the same bytes from two serializers are two values", (t) => {
+  test("the same bytes from two serializers are two values", async (t) => {
     const store = artifactStore(t);
-    const v8 = store.save(1);
+    const v8 = await store.save(1);
     assert.equal(sameValue(v8, { ...v8 }), true);
     assert.equal(sameValue(v8, { ...v8, serializer: "money" }), false);
     // A value carried in unchanged keeps its reference; one whose serializer differs does not.
     const same = { ...v8 };
-    assert.equal(store.save(1, same), same);
+    assert.equal(await store.save(1, same), same);
     const other = { ...v8, serializer: "money" };
-    assert.notEqual(store.save(1, other), other);
+    assert.notEqual(await store.save(1, other), other);
   });
 
-  test("a value of a serializer the reader lacks: an error naming it, or its bytes shown", (t) => {
+  test("a value of a serializer the reader lacks: an error naming it, or its bytes shown", async (t) => {
     const store = artifactStore(t);
-    const ref = { ...store.save("x"), serializer: "parquet" };
+    const ref = { ...(await store.save("x")), serializer: "parquet" };
     assert.throws(() => store.load(ref, "here"), { message: /here: it was stored by serializer "parquet"/ });
-    const raw = store.load(ref, "here", { unregistered: "stand-in" });
+    const raw = await store.load(ref, "here", { unregistered: "stand-in" });
     assert.ok(raw instanceof SerializedValue && raw.serializer === "parquet");
     const json = toJsonValue(raw).value as { $type: string; base64?: string };
     assert.equal(json.$type, "Serialized");
@@ -197,12 +197,12 @@ describe("serializers", () => {
     assert.throws(() => registerSerializer({ name: "half" } as never), /has no test\(\) method/);
   });
 
-  test("a 100 MiB typed array is still stored by V8 and read back as a view on the read bytes", (t) => {
+  test("a 100 MiB typed array is still stored by V8 and read back as a view on the read bytes", async (t) => {
     const store = artifactStore(t);
     const big = new Uint8Array(100 * 1024 * 1024).fill(7);
-    const ref = store.save(big);
+    const ref = await store.save(big);
     assert.equal(ref.serializer, undefined);
-    const back = store.load(ref, "big") as Uint8Array;
+    const back = (await store.load(ref, "big")) as Uint8Array;
     assert.equal(back.length, big.length);
     assert.ok(back.byteOffset > 0 || back.buffer.byteLength > back.length, "a view, not a second copy");
   });

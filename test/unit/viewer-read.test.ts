@@ -12,9 +12,9 @@ import { isArtifactTarget, readArtifact } from "../../client/src/viewer/read";
 const WHEN = "2024-01-01T00:00:00.000Z";
 
 /** A datastore with one run of alice's, whose start task stored `artifacts`. */
-function writeRun(root: string, artifacts: Record<string, unknown>): string {
-  const store = openDatastore(root);
-  const run = store.runs.create({
+async function writeRun(root: string, artifacts: Record<string, unknown>): Promise<string> {
+  const store = openDatastore({ kind: "local", path: root });
+  const run = await store.runs.create({
     flow: "ViewFlow",
     status: "succeeded",
     startedAt: WHEN,
@@ -26,7 +26,7 @@ function writeRun(root: string, artifacts: Record<string, unknown>): string {
     flowFile: "flow.ts",
     steps: {},
   });
-  store.tasks.write({
+  await store.tasks.write({
     format: DATASTORE_FORMAT,
     flow: "ViewFlow",
     runId: run.id,
@@ -39,7 +39,9 @@ function writeRun(root: string, artifacts: Record<string, unknown>): string {
     parents: [],
     foreach: [],
     artifacts: Object.fromEntries(
-      Object.entries(artifacts).map(([name, value]) => [name, store.artifacts.save(value)]),
+      await Promise.all(
+        Object.entries(artifacts).map(async ([name, value]) => [name, await store.artifacts.save(value)] as const),
+      ),
     ),
   });
   return `ViewFlow/${run.id}/start/1`;
@@ -50,9 +52,9 @@ describe("artifact viewer: reading through the client API", () => {
   let task: string;
   const target = (artifact: string): ArtifactTarget => ({ datastore: join(dir, ".tsflow"), task, artifact });
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "tsflow-viewer-"));
-    task = writeRun(join(dir, ".tsflow"), {
+    task = await writeRun(join(dir, ".tsflow"), {
       metrics: [
         { epoch: 1, loss: 0.5 },
         { epoch: 2, loss: 0.25 },
