@@ -34,8 +34,8 @@ describe("the datastore checks every value against its SHA-256", () => {
     const file = blobFile(store.root, ref);
     flipByte(file);
     assert.equal(statSync(file).size, ref.size);
-    assert.throws(
-      () => store.artifacts.load(ref, WHERE),
+    await assert.rejects(
+      async () => store.artifacts.load(ref, WHERE),
       (error: Error) => {
         assert.ok(error instanceof DatastoreError);
         assert.equal(
@@ -53,12 +53,15 @@ describe("the datastore checks every value against its SHA-256", () => {
     const ref = await store.artifacts.save(big());
     const file = blobFile(store.root, ref);
     truncateSync(file, 10);
-    assert.throws(
-      () => store.artifacts.load(ref, WHERE),
+    await assert.rejects(
+      async () => store.artifacts.load(ref, WHERE),
       new RegExp(`: blob ${ref.hash.slice(0, 12)} is damaged: 10 bytes where ${ref.size} were stored \\(${WHERE}\\)$`),
     );
     unlinkSync(file);
-    assert.throws(() => store.artifacts.load(ref, WHERE), /is missing from the datastore \(artifact 'rows' of task/);
+    await assert.rejects(
+      async () => store.artifacts.load(ref, WHERE),
+      /is missing from the datastore \(artifact 'rows' of task/,
+    );
     assert.match((await store.artifacts.problem(ref))!, /is missing from the datastore: .*blobs/);
   });
 
@@ -69,8 +72,8 @@ describe("the datastore checks every value against its SHA-256", () => {
     const bytes = Buffer.from(ref.inline, "base64");
     bytes[bytes.length - 1] ^= 1;
     const damaged = { ...ref, inline: bytes.toString("base64") };
-    assert.throws(
-      () => store.artifacts.load(damaged, WHERE),
+    await assert.rejects(
+      async () => store.artifacts.load(damaged, WHERE),
       (error: Error) =>
         error instanceof DatastoreError &&
         error.message ===

@@ -83,14 +83,14 @@ describe("class instances in the datastore", () => {
     assert.deepEqual(await store.load(ref, "value"), { a: [1, new Map([["k", new Date(0)]])], e: new RangeError("r") });
   });
 
-  test("an instance of an unregistered class is refused, naming the class and where it sits", (t) => {
+  test("an instance of an unregistered class is refused, naming the class and where it sits", async (t) => {
     const store = artifactStore(t);
-    assert.throws(
-      () => store.save({ rows: [new Vec(1, 1), { deep: new Unknown() }] }),
+    await assert.rejects(
+      async () => store.save({ rows: [new Vec(1, 1), { deep: new Unknown() }] }),
       (error: unknown) =>
         error instanceof UnregisteredClassError && error.className === "Unknown" && error.path === "value.rows[1].deep",
     );
-    assert.throws(() => store.save(new Unknown()), { path: "value" });
+    await assert.rejects(async () => store.save(new Unknown()), { path: "value" });
   });
 
   test("read where the class is not registered: an error naming it, or a stand-in that names it", async (t) => {
@@ -101,7 +101,7 @@ describe("class instances in the datastore", () => {
     const registry = (globalThis as Record<symbol, { classes: Map<string, unknown> }>)[Symbol.for("tsflow.registry")];
     registry.classes.delete("Loose");
     t.after(() => registerClass(Loose));
-    assert.throws(() => store.load(ref, "the file (artifact box)"), {
+    await assert.rejects(async () => store.load(ref, "the file (artifact box)"), {
       message: /^the file \(artifact box\): it holds an instance of class "Loose", which is not registered/,
     });
     const shown = (await store.load(ref, "here", { unregistered: "stand-in" })) as { item: object };
@@ -152,7 +152,9 @@ describe("serializers", () => {
   test("a value of a serializer the reader lacks: an error naming it, or its bytes shown", async (t) => {
     const store = artifactStore(t);
     const ref = { ...(await store.save("x")), serializer: "parquet" };
-    assert.throws(() => store.load(ref, "here"), { message: /here: it was stored by serializer "parquet"/ });
+    await assert.rejects(async () => store.load(ref, "here"), {
+      message: /here: it was stored by serializer "parquet"/,
+    });
     const raw = await store.load(ref, "here", { unregistered: "stand-in" });
     assert.ok(raw instanceof SerializedValue && raw.serializer === "parquet");
     const json = toJsonValue(raw).value as { $type: string; base64?: string };
@@ -166,7 +168,7 @@ describe("serializers", () => {
     assert.deepEqual(text, { $type: "Serialized", serializer: "csv", byteLength: 7, text: "a,b\n1,2" });
   });
 
-  test("a serializer's own failure names the serializer and what went wrong", (t) => {
+  test("a serializer's own failure names the serializer and what went wrong", async (t) => {
     const store = artifactStore(t);
     registerSerializer<string>({
       name: "careless",
@@ -177,8 +179,10 @@ describe("serializers", () => {
       serialize: (value) => value as unknown as Uint8Array,
       deserialize: () => "",
     });
-    assert.throws(() => store.save("boom"), { message: 'serializer "careless" failed in test(): cannot tell' });
-    assert.throws(() => store.save("as text"), {
+    await assert.rejects(async () => store.save("boom"), {
+      message: 'serializer "careless" failed in test(): cannot tell',
+    });
+    await assert.rejects(async () => store.save("as text"), {
       message: 'serializer "careless" returned string(7), not a Uint8Array',
     });
   });
