@@ -4,6 +4,9 @@ import { dirname, join } from "node:path";
 import { claim } from "./fs-claim";
 import type { Storage } from "./storage-api";
 
+/** Numbers temp files: module-wide, as two storages of one root in one process must not share a name. */
+let tempCounter = 0;
+
 /** Bytes read at a time when a reader looks at each chunk: small enough to stay in the CPU's cache. */
 const CHUNK = 1024 * 1024;
 
@@ -17,7 +20,6 @@ export class FsStorage implements Storage {
   /** Per key, the last append made: the next one starts after it, so appends land in order. */
   private readonly appends = new Map<string, Promise<void>>();
   private appendError: Error | undefined;
-  private tempCounter = 0;
 
   constructor(readonly root: string) {}
 
@@ -161,7 +163,7 @@ export class FsStorage implements Storage {
   /** Writes `data` to a temp file beside `path` (its folder made first), named so no writer shares it. */
   private async writeTemp(path: string, data: Uint8Array | string): Promise<string> {
     await this.ensureDir(dirname(path));
-    const temp = `${path}.${process.pid}.${++this.tempCounter}.tmp`;
+    const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
     await writeFile(temp, data);
     return temp;
   }
