@@ -25,10 +25,7 @@ describe("example flows run", () => {
     const run = project.tsflow(["run", "foreach.ts"]).succeeded();
     assert.equal((await project.endData("ForeachFlow", run.runId)).out, 122);
     const tasks = await project.tasks("ForeachFlow", run.runId, "a");
-    assert.deepEqual(
-      tasks.map(async (task) => (await project.artifacts(task)).x),
-      [120, 121, 122],
-    );
+    assert.deepEqual(await Promise.all(tasks.map(async (task) => (await project.artifacts(task)).x)), [120, 121, 122]);
     assert.deepEqual(
       tasks.map((task) => task.foreach),
       [0, 1, 2].map((index) => [{ step: "start", index, count: 3 }]),

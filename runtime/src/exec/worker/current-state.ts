@@ -9,12 +9,14 @@ import type { SyncArtifacts } from "./prefetched";
 
 /**
  * What `current` says while the task of `spec` runs, and `settled`, which waits for the tag edits
- * the step made to reach the run's record (the task is not done before they have).
+ * the step made to reach the run's record (the task is not done before they have). `tags` are the
+ * run's tags as its record had them when the task started: other tasks may have added some.
  */
 export function currentState(
   spec: TaskSpec,
   datastore: Datastore,
   fetched: SyncArtifacts,
+  tags: readonly string[],
 ): { state: CurrentState; settled: () => Promise<void> } {
   let edits: Promise<unknown> = Promise.resolve();
   const state: CurrentState = {
@@ -26,7 +28,7 @@ export function currentState(
     pathspec: taskKey(spec),
     namespace: spec.current.namespace,
     username: spec.current.username,
-    tags: spec.current.tags,
+    tags,
     ...(spec.current.originRunId !== undefined ? { originRunId: spec.current.originRunId } : {}),
     foreachStack: foreachStack(spec, datastore, fetched),
     editTags: (change) => {

@@ -78,7 +78,10 @@ export class TaskRunner {
     const scope = new ArtifactScope(datastore.artifacts, fetched, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
-    const current = currentState(spec, datastore, fetched);
+    // A record that cannot be read now leaves the tags the run started with.
+    const record = await datastore.runs.read(spec.flow, spec.runId).catch(() => undefined);
+    const tags = record ? [...record.systemTags, ...record.tags] : spec.current.tags;
+    const current = currentState(spec, datastore, fetched, tags);
     setCurrent(current.state);
     const context: ErrorContext = { attempt: spec.attempt, flowFiles: new Set(Object.keys(compiled?.modules ?? {})) };
     let flow: FlowInstance | undefined;
