@@ -10,6 +10,27 @@ export interface SyncArtifacts {
 const PARALLEL = 16;
 
 /**
+ * Small blobs this worker read and checked, by hash, kept for the next tasks: a blob never changes
+ * (its key is its hash), and a warm worker's tasks mostly start from the same values (a foreach's
+ * siblings share their parent's artifacts).
+ */
+const recent = new Map<string, Buffer>();
+const RECENT_BLOB_MAX = 1024 * 1024;
+const RECENT_TOTAL_MAX = 32 * 1024 * 1024;
+let recentBytes = 0;
+
+function remember(hash: string, bytes: Buffer): void {
+  if (bytes.length > RECENT_BLOB_MAX || recent.has(hash)) return;
+  recent.set(hash, bytes);
+  recentBytes += bytes.length;
+  for (const [old, kept] of recent) {
+    if (recentBytes <= RECENT_TOTAL_MAX) break;
+    recent.delete(old);
+    recentBytes -= kept.length;
+  }
+}
+
+/**
  * Fetches the stored bytes of every value a task may read before its step runs, in parallel: a
  * step reads its artifacts through plain fields, which cannot wait on storage, and storage is
  * asynchronous. Values are still decoded only when read, and a value that cannot be fetched (a
@@ -25,14 +46,16 @@ export async function prefetchArtifacts(
   for (const { ref, where } of refs) {
     if (ref.inline !== undefined) continue;
     if (fetched.has(ref.hash)) continue;
-    fetched.set(ref.hash, {});
-    pending.push({ ref, where });
+    const known = recent.get(ref.hash);
+    fetched.set(ref.hash, known ? { bytes: known } : {});
+    if (!known) pending.push({ ref, where });
   }
   const next = async (): Promise<void> => {
     for (let item = pending.pop(); item; item = pending.pop()) {
       const entry = fetched.get(item.ref.hash)!;
       try {
         entry.bytes = await store.bytes(item.ref, item.where);
+        remember(item.ref.hash, entry.bytes);
       } catch (error) {
         entry.error = error instanceof Error ? error : new Error(String(error));
       }

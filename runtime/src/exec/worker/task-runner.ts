@@ -74,12 +74,15 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
       `artifact '${artifact}' of task ${spec.flow}/${spec.runId}/${step}/${task}`;
-    const fetched = await prefetchArtifacts(datastore.artifacts, startingValues(spec, where));
+    // Both at once: the task's values, and the run's tags as they stand (a record that cannot be
+    // read now leaves the tags the run started with).
+    const [fetched, record] = await Promise.all([
+      prefetchArtifacts(datastore.artifacts, startingValues(spec, where)),
+      datastore.runs.read(spec.flow, spec.runId).catch(() => undefined),
+    ]);
     const scope = new ArtifactScope(datastore.artifacts, fetched, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
-    // A record that cannot be read now leaves the tags the run started with.
-    const record = await datastore.runs.read(spec.flow, spec.runId).catch(() => undefined);
     const tags = record ? [...record.systemTags, ...record.tags] : spec.current.tags;
     const current = currentState(spec, datastore, fetched, tags);
     setCurrent(current.state);
