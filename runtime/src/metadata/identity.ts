@@ -1,21 +1,4 @@
-import { userInfo } from "node:os";
 import { TsflowError } from "../errors";
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Who runs: TSFLOW_USER, else USER, else the account name. */
-export function currentUser(env: Env): string {
-  const name = env.TSFLOW_USER || env.USER || safeAccountName();
-  return name || "unknown";
-}
-
-function safeAccountName(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A user's own namespace: the tag `user:NAME` every run of theirs carries. */
 export function userNamespace(user: string): string {

@@ -1,5 +1,6 @@
 import { Flow, flows, type Run } from "../../client";
-import { currentUser, userNamespace } from "../../metadata/identity";
+import { currentUser } from "../../config";
+import { userNamespace } from "../../metadata/identity";
 import { parseCommandArgs, UsageError } from "../args";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
