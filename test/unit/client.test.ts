@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFile
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  client,
   clientTaskError,
   DatastoreError,
   defaultNamespace,
@@ -586,6 +587,82 @@ describe("client API (tsflow/client) on datastores made by real runs", () => {
         ["start", "a", "b", "join", "end"],
       );
       assert.deepEqual(run.step("start").taskIds(), ["1"]);
+    });
+  });
+
+  describe("explicit clients: client({ root, namespace })", () => {
+    test("two clients on two roots and two namespaces, used at once, answer independently of each other and of namespace()/useDatastore()", async () => {
+      read();
+      const copy = fixture.copy();
+      rmSync(join(copy, ".tsflow", "flows", "BranchFlow", "runs", runs.branch.id), { recursive: true });
+      const mine = client({ root: fixture.root });
+      const alices = client({ root: join(copy, ".tsflow"), namespace: "user:alice" });
+      const everyone = alices.withNamespace(null);
+      const [a, b] = [mine.flow("BranchFlow"), alices.flow("BranchFlow")];
+      // The module-level settings point elsewhere: a client that read them would find nothing.
+      namespace("user:nobody");
+      useDatastore(join(fixture.dir, "nowhere"));
+      try {
+        const [ra, rb, rc] = await Promise.all([
+          collect(a.runs()),
+          collect(b.runs()),
+          collect(everyone.flow("BranchFlow").runs()),
+        ]);
+        assert.deepEqual(pathspecs(ra), [runs.branch.pathspec]);
+        assert.deepEqual(pathspecs(rb), [runs.alice.pathspec]);
+        assert.deepEqual(pathspecs(rc), [runs.alice.pathspec]);
+        assert.deepEqual(
+          [mine.namespace, alices.namespace, everyone.namespace],
+          [`user:${FIXTURE_USER}`, "user:alice", null],
+        );
+        assert.equal(mine.root, fixture.root);
+        assert.equal(mine.local, true);
+        await assert.rejects(mine.run(runs.alice.pathspec), NamespaceError);
+        assert.equal((await everyone.run(runs.alice.pathspec)).user, "alice");
+        await assert.rejects(everyone.run(runs.branch.pathspec), NotFoundError);
+        // Objects keep reading through their client: steps, tasks and artifacts come from its root.
+        const run = await mine.run(runs.branch.pathspec);
+        assert.equal((await run.data()).out, 3);
+        const step = await mine.step(`${runs.foreach.pathspec}/a`);
+        assert.equal((await collect(step.tasks())).length, 3);
+        const task = await mine.task(`${runs.hello.pathspec}/hello/2`);
+        assert.match(await task.logs(), /hello/i);
+        assert.deepEqual((await mine.flows()).map((f) => f.name).includes("ChurnFlow"), true);
+        assert.deepEqual((await alices.flows()).map((f) => f.name).includes("BranchFlow"), true);
+        assert.equal((await mine.taskLogs(`${runs.hello.pathspec}/hello/2`)).finished, true);
+      } finally {
+        read();
+      }
+    });
+
+    test("a flow with no run is named, with a guess, by its first read; a closed client reads nothing", async () => {
+      read();
+      const tf = client({ root: fixture.root, namespace: null });
+      await assert.rejects(tf.flow("BrnchFlow").latestRun(), /no flow 'BrnchFlow' in .*: did you mean 'BranchFlow'\?/);
+      assert.throws(() => tf.flow("a/b"), InvalidPathspecError);
+      const nowhere = client({ root: join(fixture.dir, "nowhere") });
+      await assert.rejects(nowhere.flow("BranchFlow").latestRun(), /no TSFlow datastore at .*nowhere/);
+      await assert.rejects(nowhere.flows(), NotFoundError);
+      const run = await tf.run(runs.branch.pathspec);
+      await tf.close();
+      await assert.rejects(tf.run(runs.branch.pathspec), /the client of .* is closed/);
+      await assert.rejects(run.endTask(), /is closed/);
+    });
+
+    test("a relative root is resolved against the working directory, an s3:// root is checked before any request", () => {
+      const tf = client({ root: "relative/runs" });
+      assert.equal(tf.root, join(process.cwd(), "relative", "runs"));
+      assert.throws(() => client({ root: "s3:///x" }), /datastore root s3:\/\/\/x: it names no bucket/);
+      const s3 = client({ root: "s3://team-runs/tsflow", endpoint: "http://127.0.0.1:9" });
+      assert.deepEqual(s3.location, {
+        kind: "s3",
+        bucket: "team-runs",
+        prefix: "tsflow",
+        endpoint: "http://127.0.0.1:9",
+      });
+      assert.equal(s3.root, "s3://team-runs/tsflow");
+      assert.equal(s3.local, false);
+      assert.throws(() => client({ namespace: "" }), /a namespace is a non-empty tag, or null/);
     });
   });
 

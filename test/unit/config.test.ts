@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { currentUser, describeLocation, resolveDatastore, type DatastoreSources } from "../../runtime/src/config";
+import {
+  currentUser,
+  datastoreEnv,
+  describeLocation,
+  resolveDatastore,
+  type DatastoreSources,
+} from "../../runtime/src/config";
 
 const cwd = "/work/project";
 
@@ -69,7 +75,10 @@ describe("resolveDatastore", () => {
       ["s3://", /^datastore root s3:\/\/: it names no bucket \(expected s3:\/\/BUCKET or s3:\/\/BUCKET\/PREFIX\)$/],
       ["s3:///x", /^datastore root s3:\/\/\/x: it names no bucket/],
       ["s3://ab/x", /'ab' is not a bucket name: a bucket name has 3 to 63 characters/],
-      ["s3://My_Bucket/x", /'My_Bucket' is not a bucket name: it may hold only lowercase letters, digits, dots and hyphens/],
+      [
+        "s3://My_Bucket/x",
+        /'My_Bucket' is not a bucket name: it may hold only lowercase letters, digits, dots and hyphens/,
+      ],
       ["s3://-abc/x", /'-abc' is not a bucket name: it must begin and end with a letter or a digit/],
       ["s3://a..b/x", /two dots in a row/],
       ["s3://192.168.1.1/x", /look like an IP address/],
@@ -78,11 +87,14 @@ describe("resolveDatastore", () => {
       ["gs://abc/x", /^datastore root gs:\/\/abc\/x: 'gs:\/\/' is not supported/],
     ];
     for (const [root, message] of cases) {
-      assert.throws(() => resolved({ option: root }), (error: Error) => {
-        assert.match(error.message, message, root);
-        assert.equal(error.message.includes("\n"), false);
-        return true;
-      });
+      assert.throws(
+        () => resolved({ option: root }),
+        (error: Error) => {
+          assert.match(error.message, message, root);
+          assert.equal(error.message.includes("\n"), false);
+          return true;
+        },
+      );
     }
   });
 
@@ -107,4 +119,11 @@ test("the user is TSFLOW_USER, else USER, else the account name", () => {
   assert.equal(currentUser({ TSFLOW_USER: "alice", USER: "bob" }), "alice");
   assert.equal(currentUser({ TSFLOW_USER: "", USER: "bob" }), "bob");
   assert.notEqual(currentUser({}), "");
+});
+
+test("datastoreEnv gives a child process the variables that resolve back to the same location", () => {
+  const s3 = { kind: "s3", bucket: "abc", prefix: "p", endpoint: "http://127.0.0.1:9000" } as const;
+  assert.deepEqual(resolveDatastore({ cwd: "/elsewhere", env: datastoreEnv(s3) }), s3);
+  const local = { kind: "local", path: "/data/runs" } as const;
+  assert.deepEqual(resolveDatastore({ cwd: "/elsewhere", env: datastoreEnv(local) }), local);
 });

@@ -1,5 +1,5 @@
 import { namespace, useDatastore, type RunStatus } from "../client";
-import { datastoreRoot } from "../datastore";
+import { resolveDatastore, type DatastoreLocation } from "../config";
 import type { Paint } from "./format/color";
 import type { Cell } from "./format/table";
 import { UsageError } from "./args";
@@ -14,10 +14,13 @@ export const DATASTORE_HELP = `  --datastore-root DIR  the datastore to read (de
 /**
  * Points the client at the datastore the command reads: `--datastore-root`, else
  * TSFLOW_DATASTORE_ROOT, else `.tsflow` in the working directory; and at a namespace (null: all).
+ * Returns the datastore's location, for a command that also writes there.
  */
-export function useClient(io: CliIO, root: string | undefined, ns: string | null): void {
-  useDatastore(datastoreRoot(io.cwd, io.env, root));
+export function useClient(io: CliIO, root: string | undefined, ns: string | null): DatastoreLocation {
+  const location = resolveDatastore({ cwd: io.cwd, env: io.env, option: root });
+  useDatastore(location);
   namespace(ns);
+  return location;
 }
 
 /** A pathspec's form by its number of parts. */

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { readFileSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { datastoreRoot, openDatastore, type Datastore } from "../datastore";
+import { openDatastore, type Datastore } from "../datastore";
 import type { ArtifactRef } from "../datastore/records";
 import { TsflowError } from "../errors";
 import { analyzeCached } from "../exec/analysis-cache";
@@ -14,7 +14,7 @@ import type { RunPlan } from "../exec/plan";
 import { runFlow, type RunRequest } from "../exec/run-flow";
 import { WorkerPool } from "../exec/worker-pool";
 import { EXIT } from "./exit-codes";
-import { currentUser } from "../config";
+import { currentUser, datastoreEnv, resolveDatastore } from "../config";
 import { checkUserTag } from "../metadata/identity";
 import { UsageError } from "./args";
 import { painter } from "./format/color";
@@ -104,7 +104,7 @@ function withDecorators(command: string, names: string[]): boolean {
 }
 
 export function openRunDatastore(args: RunArgs, io: CliIO): Datastore {
-  return openDatastore({ kind: "local", path: datastoreRoot(io.cwd, io.env, args.datastoreRoot) });
+  return openDatastore(resolveDatastore({ cwd: io.cwd, env: io.env, option: args.datastoreRoot }));
 }
 
 export interface RunnableFlow {
@@ -198,7 +198,7 @@ export async function launchRun(
   specifics: (flow: RunnableFlow, datastore: Datastore, user: string) => Promise<RunSpecifics>,
 ): Promise<number> {
   const datastore = openRunDatastore(args, io);
-  const pool = new WorkerPool(args.maxWorkers, { ...io.env, TSFLOW_DATASTORE_ROOT: datastore.root });
+  const pool = new WorkerPool(args.maxWorkers, { ...io.env, ...datastoreEnv(datastore.location) });
   pool.warm();
   try {
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);

@@ -1,12 +1,13 @@
-import { datastoreRoot } from "../datastore";
-import { TsflowError } from "../errors";
-import { currentUser, userNamespace } from "../metadata/identity";
-import { ClientStore } from "./store";
+import { describeLocation, resolveDatastore, resolveRoot, type DatastoreLocation } from "../config";
+import { clientOver, openClientStore, type Client } from "./client";
+import { checkNamespace, defaultUserNamespace } from "./namespace";
+import type { ClientStore } from "./store";
 
-// The client's two pieces of process-wide state, as in Metaflow: the namespace that filters what
-// it lists and the datastore it reads. Both are read when an object is made, never cached in it.
+// The module-level functions (namespace(), Flow(), Run()...) read through a default client made
+// from two pieces of process-wide state, as in Metaflow: the namespace and the datastore. The
+// state is read when a lookup makes an object; the object holds that client from then on.
 let current: string | null | undefined;
-let chosenRoot: string | undefined;
+let chosenRoot: string | DatastoreLocation | undefined;
 const stores = new Map<string, ClientStore>();
 
 /**
@@ -18,16 +19,13 @@ const stores = new Map<string, ClientStore>();
  * namespace(null);         // everyone's
  */
 export function namespace(ns: string | null): string | null {
-  if (ns !== null && (typeof ns !== "string" || ns.trim() === "")) {
-    throw new TsflowError("usage", `namespace(${JSON.stringify(ns)}): a namespace is a non-empty tag, or null`);
-  }
-  current = ns;
+  current = checkNamespace(ns);
   return ns;
 }
 
 /** The namespace in use: the one last set with `namespace()`, else the current user's. */
 export function getNamespace(): string | null {
-  return current === undefined ? userDefault() : current;
+  return current === undefined ? defaultUserNamespace() : current;
 }
 
 /**
@@ -36,37 +34,45 @@ export function getNamespace(): string | null {
  */
 export function defaultNamespace(): string {
   current = undefined;
-  return userDefault();
-}
-
-function userDefault(): string {
-  return userNamespace(currentUser(process.env));
+  return defaultUserNamespace();
 }
 
 /**
- * Reads runs from the datastore at `root` (relative to the working directory), or, with no
- * argument, from the default again: TSFLOW_DATASTORE_ROOT, else `.tsflow` in the working directory.
+ * Reads runs from the datastore at `root` (a path relative to the working directory, or
+ * `s3://bucket/prefix`), or, with no argument, from the default again: TSFLOW_DATASTORE_ROOT, else
+ * `.tsflow` in the working directory. A program that reads several datastores makes a `client()`
+ * for each instead.
  */
-export function useDatastore(root?: string): void {
+export function useDatastore(root?: string | DatastoreLocation): void {
   chosenRoot = root;
 }
 
-/** The absolute path of the datastore the client reads now. */
+/** The datastore the module-level functions read now. */
+export function getDatastoreLocation(): DatastoreLocation {
+  const sources = { cwd: process.cwd(), env: process.env };
+  if (chosenRoot === undefined) return resolveDatastore(sources);
+  return typeof chosenRoot === "string" ? resolveRoot(chosenRoot, sources) : chosenRoot;
+}
+
+/** The datastore the module-level functions read now, as messages name it (a path or `s3://...`). */
 export function getDatastoreRoot(): string {
-  return datastoreRoot(process.cwd(), process.env, chosenRoot);
+  return describeLocation(getDatastoreLocation());
 }
 
 /**
- * The store of the current datastore, opened once per root. It is checked to exist on every call,
- * so a process that starts before the first run sees the datastore once it appears.
+ * The default client as the settings stand now: the datastore and namespace in use. Its store is
+ * opened once per root and kept, as a script reads one datastore again and again.
  */
-export function currentStore(): ClientStore {
-  const root = getDatastoreRoot();
-  let store = stores.get(root);
+export function defaultClient(): Client {
+  return clientOver(getDatastoreLocation(), cachedStore, getNamespace());
+}
+
+function cachedStore(location: DatastoreLocation): ClientStore {
+  const key = JSON.stringify(location);
+  let store = stores.get(key);
   if (!store) {
-    store = new ClientStore(root);
-    stores.set(root, store);
+    store = openClientStore(location);
+    stores.set(key, store);
   }
-  store.requireExists();
   return store;
 }

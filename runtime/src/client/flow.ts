@@ -1,9 +1,11 @@
 import { NotFoundError } from "../datastore/errors";
 import { isTsflowError } from "../errors";
 import { sameFlowFile } from "../metadata/flow-file";
-import { currentStore, getNamespace } from "./context";
-import { inNamespace, loadRun, requireFlow } from "./lookup";
+import type { Client } from "./client";
+import { defaultClient } from "./context";
+import { inNamespace, loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
+import { readAhead } from "./read-ahead";
 import { ClientRun, type Run } from "./run";
 import type { ClientStore } from "./store";
 
@@ -11,7 +13,7 @@ import type { ClientStore } from "./store";
 export interface RunsOptions {
   /** Only runs that carry this tag (every one of these tags). */
   tag?: string | string[];
-  /** Overrides the current namespace for this listing; null lists every user's runs. */
+  /** Overrides the client's namespace for this listing; null lists every user's runs. */
   namespace?: string | null;
   /**
    * Only runs started from this flow file (an absolute path): a class of the same name in another
@@ -27,12 +29,16 @@ export interface RunsOptions {
 
 /** A flow in the datastore: the way to its runs, newest first. Obtain one from `Flow(name)`. */
 export class ClientFlow {
-  /** @internal Made by the client; use `Flow(name)`. */
+  /** @internal Made by the client; use `Flow(name)` or `client().flow(name)`. */
   constructor(
-    private readonly store: ClientStore,
+    private readonly client: Client,
     /** The flow class's name. */
     readonly name: string,
   ) {}
+
+  private get store(): ClientStore {
+    return this.client.store;
+  }
 
   /** `FLOW`: a flow's pathspec is its name. */
   get pathspec(): string {
@@ -40,27 +46,28 @@ export class ClientFlow {
   }
 
   /**
-   * The flow's runs in the namespace, newest first, read one at a time: each reads only its run
-   * record, never a task or an artifact, so stopping early costs nothing more.
+   * The flow's runs in the namespace, newest first: each costs its run record, never a task or an
+   * artifact. Records are read a few at a time ahead of the caller (see read-ahead.ts), so a long
+   * listing does not wait on one read after another, and stopping early costs little more.
    */
   async *runs(options: RunsOptions = {}): AsyncGenerator<Run, void, undefined> {
-    const ns = options.namespace === undefined ? getNamespace() : options.namespace;
+    const ns = options.namespace === undefined ? this.client.namespace : options.namespace;
     const tags = options.tag === undefined ? [] : ([] as string[]).concat(options.tag);
     const onError = options.onError ?? warn;
-    for (const id of this.store.runIds(this.name)) {
-      let record;
-      try {
-        record = this.store.run(this.name, id);
-      } catch (error) {
-        if (!isTsflowError(error)) throw error;
-        onError(error);
+    const ids = this.store.runIds(this.name);
+    if (ids.length === 0) this.client.requireFlow(this.name);
+    for await (const read of readAhead(ids, (id) => this.store.run(this.name, id))) {
+      if (!read.ok) {
+        if (!isTsflowError(read.error)) throw read.error;
+        onError(read.error);
         continue;
       }
+      const record = read.value;
       // A run folder without a record yet is a run being created: not a run until it is written.
       if (!record || !inNamespace(record, ns)) continue;
       if (options.flowFile !== undefined && !sameFlowFile(record.flowFile, options.flowFile)) continue;
       if (!tags.every((tag) => record.tags.includes(tag) || record.systemTags.includes(tag))) continue;
-      yield await Promise.resolve(new ClientRun(this.store, record));
+      yield new ClientRun(this.client, record);
     }
   }
 
@@ -88,11 +95,11 @@ export class ClientFlow {
   /** The run `id` of this flow; see `Run(pathspec)`. */
   run(id: string): Run {
     const [, runId] = splitPathspec(`${this.name}/${id}`, 2);
-    return new ClientRun(this.store, loadRun(this.store, this.name, runId));
+    return new ClientRun(this.client, loadRun(this.store, this.name, runId, this.client.namespace));
   }
 
   private noRun(kind: string): NotFoundError {
-    const ns = getNamespace();
+    const ns = this.client.namespace;
     const where = ns === null ? "" : ` in namespace '${ns}' (namespace(null) reads every user's runs)`;
     return new NotFoundError(`${this.name} has no ${kind}run${where}`, this.name);
   }
@@ -110,18 +117,15 @@ export type Flow = ClientFlow;
  */
 export function Flow(name: string): Flow {
   const [flow] = splitPathspec(name, 1);
-  const store = currentStore();
-  requireFlow(store, flow);
-  return new ClientFlow(store, flow);
+  const client = defaultClient();
+  client.requireFlow(flow);
+  return client.flow(flow);
 }
 
 /** Every flow in the current datastore that has runs, by name; read at the call, like every lookup. */
 export function flows(): Promise<Flow[]> {
   // The executor runs now, so the datastore in use now is the one listed.
-  return new Promise((resolve) => {
-    const store = currentStore();
-    resolve(store.flows().map((name) => new ClientFlow(store, name)));
-  });
+  return new Promise((resolve) => resolve(defaultClient().flows()));
 }
 
 function warn(error: Error): void {

@@ -10,8 +10,23 @@
  * (await run.data()).out;                            // an artifact of the end step
  * for await (const step of run.steps())
  *   for await (const task of step.tasks()) console.log(task.pathspec, await task.artifact("x"));
+ *
+ * A program that reads several datastores or namespaces at once makes a client for each:
+ * @example
+ * import { client } from "tsflow/client";
+ * const tf = client({ root: "s3://team-runs/tsflow", namespace: null });
+ * const run = await tf.flow("BranchFlow").latestRun();
  */
-export { namespace, getNamespace, defaultNamespace, useDatastore, getDatastoreRoot } from "./context";
+export { client, Client, type ClientOptions } from "./client";
+export {
+  namespace,
+  getNamespace,
+  defaultNamespace,
+  useDatastore,
+  getDatastoreRoot,
+  getDatastoreLocation,
+} from "./context";
+export { describeLocation, type DatastoreLocation } from "../config";
 export { Flow, flows, ClientFlow, type RunsOptions } from "./flow";
 export { Run, ClientRun } from "./run";
 export { Step, ClientStep, type TasksOptions } from "./step";

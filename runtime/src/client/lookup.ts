@@ -1,7 +1,6 @@
 import { NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
 import { closestName } from "../graph/checks/check";
-import { getNamespace } from "./context";
 import { NamespaceError } from "./errors";
 import type { ClientStore } from "./store";
 
@@ -25,9 +24,9 @@ export function requireFlow(store: ClientStore, flow: string): void {
 
 /**
  * A run's record, read afresh. Throws a NotFoundError naming the pathspec when it does not exist
- * and a NamespaceError when it is outside the current namespace.
+ * and a NamespaceError when it is outside the namespace `ns`.
  */
-export function loadRun(store: ClientStore, flow: string, id: string): RunRecord {
+export function loadRun(store: ClientStore, flow: string, id: string, ns: string | null): RunRecord {
   const record = store.run(flow, id);
   if (!record) {
     requireFlow(store, flow);
@@ -37,7 +36,6 @@ export function loadRun(store: ClientStore, flow: string, id: string): RunRecord
       `${flow}/${id}`,
     );
   }
-  const ns = getNamespace();
-  if (!inNamespace(record, ns)) throw new NamespaceError(`${flow}/${id}`, ns!);
+  if (ns !== null && !inNamespace(record, ns)) throw new NamespaceError(`${flow}/${id}`, ns);
   return record;
 }

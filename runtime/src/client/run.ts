@@ -2,7 +2,8 @@ import { NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
 import type { JsonValue } from "../graph/model";
 import { effectiveStatus, type EffectiveStatus } from "../metadata/run-status";
-import { currentStore } from "./context";
+import type { Client } from "./client";
+import { defaultClient } from "./context";
 import { loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
 import { loadStep, runStepNames, type Step } from "./step";
@@ -24,12 +25,16 @@ export class ClientRun {
 
   /** @internal Made by the client; use `Run(pathspec)` or `Flow(name).runs()`. */
   constructor(
-    private readonly store: ClientStore,
+    private readonly client: Client,
     private readonly record: RunRecord,
   ) {
     this.id = record.id;
     this.flow = record.flow;
     this.pathspec = `${record.flow}/${record.id}`;
+  }
+
+  private get store(): ClientStore {
+    return this.client.store;
   }
 
   /** Every tag: the system tags (`user:NAME`, `runtime:node-VERSION`), then the user's. */
@@ -108,14 +113,14 @@ export class ClientRun {
   /** The steps that have started, in graph order. */
   async *steps(): AsyncGenerator<Step, void, undefined> {
     for (const name of runStepNames(this.store, this.record)) {
-      yield await Promise.resolve(loadStep(this.store, this.record, name));
+      yield await Promise.resolve(loadStep(this.client, this.record, name));
     }
   }
 
   /** The step `name`; a NotFoundError names the run and its steps when there is none. */
   step(name: string): Step {
     splitPathspec(`${this.pathspec}/${name}`, 3);
-    return loadStep(this.store, this.record, name);
+    return loadStep(this.client, this.record, name);
   }
 
   /** The task of the `end` step, once the run has reached it. */
@@ -160,8 +165,8 @@ export type Run = ClientRun;
  */
 export function Run(pathspec: string): Run {
   const [flow, id] = splitPathspec(pathspec, 2);
-  const store = currentStore();
-  return new ClientRun(store, loadRun(store, flow, id));
+  const client = defaultClient();
+  return new ClientRun(client, loadRun(client.existingStore(), flow, id, client.namespace));
 }
 
 /** An object whose properties read a task's artifacts on first access and keep them. */

@@ -1,9 +1,11 @@
 import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { RunRecord, StepProgress } from "../datastore/records";
 import { closestName } from "../graph/checks/check";
-import { currentStore } from "./context";
+import type { Client } from "./client";
+import { defaultClient } from "./context";
 import { loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
+import { readAhead } from "./read-ahead";
 import type { ClientStore } from "./store";
 import { loadTask, type Task } from "./task";
 
@@ -23,7 +25,7 @@ export class ClientStep {
 
   /** @internal Made by the client; use `Step(pathspec)`. */
   constructor(
-    private readonly store: ClientStore,
+    private readonly client: Client,
     private readonly run: RunRecord,
     name: string,
   ) {
@@ -31,6 +33,10 @@ export class ClientStep {
     this.flow = run.flow;
     this.runId = run.id;
     this.pathspec = `${run.flow}/${run.id}/${name}`;
+  }
+
+  private get store(): ClientStore {
+    return this.client.store;
   }
 
   /** Tasks started, done, failed and running, as of when the run object was read. */
@@ -56,24 +62,23 @@ export class ClientStep {
    */
   async *tasks(options: TasksOptions = {}): AsyncGenerator<Task, void, undefined> {
     const onError = options.onError ?? warn;
-    for (const id of this.taskIds()) {
-      let task: Task;
-      try {
-        // A task listed a moment ago is there: records are written whole and never removed.
-        task = loadTask(this.store, this.flow, this.runId, this.name, id);
-      } catch (error) {
-        if (!(error instanceof DatastoreError)) throw error;
-        onError(error, `${this.pathspec}/${id}`);
+    // A task listed a moment ago is there: records are written whole and never removed. Records
+    // are read a few at a time ahead of the caller, as a run's are.
+    const reads = readAhead(this.taskIds(), (id) => loadTask(this.client, this.flow, this.runId, this.name, id));
+    for await (const read of reads) {
+      if (!read.ok) {
+        if (!(read.error instanceof DatastoreError)) throw read.error;
+        onError(read.error, `${this.pathspec}/${read.item}`);
         continue;
       }
-      yield await Promise.resolve(task);
+      yield read.value;
     }
   }
 
   /** The finished task `id` of this step; a NotFoundError names it when there is none. */
   task(id: string): Task {
     splitPathspec(`${this.pathspec}/${id}`, 4);
-    return loadTask(this.store, this.flow, this.runId, this.name, id);
+    return loadTask(this.client, this.flow, this.runId, this.name, id);
   }
 }
 
@@ -99,12 +104,13 @@ export type Step = ClientStep;
  */
 export function Step(pathspec: string): Step {
   const [flow, runId, name] = splitPathspec(pathspec, 3);
-  const store = currentStore();
-  return loadStep(store, loadRun(store, flow, runId), name);
+  const client = defaultClient();
+  return loadStep(client, loadRun(client.existingStore(), flow, runId, client.namespace), name);
 }
 
 /** @internal A step of a run already found: one the run knows of or that has a folder. */
-export function loadStep(store: ClientStore, run: RunRecord, name: string): Step {
+export function loadStep(client: Client, run: RunRecord, name: string): Step {
+  const store = client.store;
   if (!Object.hasOwn(run.steps, name) && !store.stepNames(run.flow, run.id).includes(name)) {
     const names = runStepNames(store, run);
     const guess = closestName(name, names);
@@ -113,7 +119,7 @@ export function loadStep(store: ClientStore, run: RunRecord, name: string): Step
       `${run.flow}/${run.id}/${name}`,
     );
   }
-  return new ClientStep(store, run, name);
+  return new ClientStep(client, run, name);
 }
 
 /**

@@ -11,7 +11,8 @@ import type {
 import type { ReadOptions } from "../datastore/value-errors";
 import { errorHeadline } from "../format/task-error";
 import { closestName } from "../graph/checks/check";
-import { currentStore } from "./context";
+import type { Client } from "./client";
+import { defaultClient } from "./context";
 import { loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
 import type { ClientStore } from "./store";
@@ -95,7 +96,7 @@ export class ClientTask {
 
   /** @internal Made by the client; use `Task(pathspec)`. */
   constructor(
-    private readonly store: ClientStore,
+    private readonly client: Client,
     private readonly record: TaskRecord,
   ) {
     this.id = record.id;
@@ -103,6 +104,10 @@ export class ClientTask {
     this.flow = record.flow;
     this.runId = record.runId;
     this.pathspec = `${record.flow}/${record.runId}/${record.step}/${record.id}`;
+  }
+
+  private get store(): ClientStore {
+    return this.client.store;
   }
 
   /** "succeeded" or "failed": only finished tasks have a record. */
@@ -263,20 +268,21 @@ export type Task = ClientTask;
  */
 export function Task(pathspec: string): Task {
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-  const store = currentStore();
-  loadRun(store, flow, runId);
-  return loadTask(store, flow, runId, step, id);
+  const client = defaultClient();
+  loadRun(client.existingStore(), flow, runId, client.namespace);
+  return loadTask(client, flow, runId, step, id);
 }
 
 /** @internal A task by its parts, its run already found and checked. */
-export function loadTask(store: ClientStore, flow: string, runId: string, step: string, id: string): Task {
+export function loadTask(client: Client, flow: string, runId: string, step: string, id: string): Task {
+  const store = client.store;
   const record = store.task(flow, runId, step, id);
   if (!record) {
     const ids = store.taskIds(flow, runId, step);
     const known = ids.length ? `its finished tasks are ${ids.join(", ")}` : "it has no finished task";
     throw new NotFoundError(`no task ${flow}/${runId}/${step}/${id}: ${known}`, `${flow}/${runId}/${step}/${id}`);
   }
-  return new ClientTask(store, record);
+  return new ClientTask(client, record);
 }
 
 /** What `taskLogs()` read: the text, which attempt's it is, and whether the task had finished when it was read. */
@@ -300,16 +306,24 @@ export interface TaskLogs {
  */
 export function taskLogs(pathspec: string, stream: LogStream = "stdout", options: LogOptions = {}): Promise<TaskLogs> {
   // The executor runs now, so the read does; what it throws becomes the rejection.
-  return new Promise((resolve) => resolve(readTaskLogs(pathspec, stream, options.attempt)));
+  // The executor runs now, so the default client is made from the settings in use now; what it
+  // throws becomes the rejection.
+  return new Promise((resolve) => resolve(defaultClient().taskLogs(pathspec, stream, options)));
 }
 
-function readTaskLogs(pathspec: string, stream: LogStream, attempt: number | undefined): TaskLogs {
+/** @internal The read behind `taskLogs()`, through `client`. */
+export function readTaskLogs(
+  client: Client,
+  pathspec: string,
+  stream: LogStream,
+  attempt: number | undefined,
+): TaskLogs {
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-  const store = currentStore();
-  loadRun(store, flow, runId);
+  const store = client.existingStore();
+  loadRun(store, flow, runId, client.namespace);
   const damaged = recordDamaged(store, flow, runId, step, id);
   if (!damaged && (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id))) {
-    const task = loadTask(store, flow, runId, step, id);
+    const task = loadTask(client, flow, runId, step, id);
     const chosen = attempt ?? task.latestAttempt;
     const text = task.logsSync(stream, { attempt: chosen });
     return { text, finished: task.finished, attempt: chosen, attempts: task.attempts.map((a) => a.attempt) };

@@ -6,6 +6,7 @@ export { describeLocation, type DatastoreLocation } from "./location";
 export {
   resolveDatastore,
   resolveRoot,
+  datastoreEnv,
   DEFAULT_DATASTORE_DIR,
   type DatastoreSources,
   type Env,

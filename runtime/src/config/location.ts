@@ -4,8 +4,7 @@
  * come from the standard AWS chain when the store is opened.
  */
 export type DatastoreLocation =
-  | { kind: "local"; path: string }
-  | { kind: "s3"; bucket: string; prefix: string; endpoint?: string; region?: string };
+  { kind: "local"; path: string } | { kind: "s3"; bucket: string; prefix: string; endpoint?: string; region?: string };
 
 /** The location for messages: the folder's path or `s3://bucket/prefix`, never a credential. */
 export function describeLocation(location: DatastoreLocation): string {

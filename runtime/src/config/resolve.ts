@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TsflowError } from "../errors";
-import type { DatastoreLocation } from "./location";
+import { describeLocation, type DatastoreLocation } from "./location";
 import { isS3Url, parseS3Url } from "./s3-url";
 
 /** The environment a process reads its configuration from (process.env, or a test's own). */
@@ -47,7 +47,11 @@ export function resolveRoot(root: string, sources: Omit<DatastoreSources, "optio
   if (/^file:\/\//i.test(root)) return { kind: "local", path: fileURLToPath(root) };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(root);
   if (scheme) {
-    throw new TsflowError("usage", `datastore root ${root}: '${scheme[1]}://' is not supported (a path or s3://BUCKET/PREFIX)`, root);
+    throw new TsflowError(
+      "usage",
+      `datastore root ${root}: '${scheme[1]}://' is not supported (a path or s3://BUCKET/PREFIX)`,
+      root,
+    );
   }
   return { kind: "local", path: isAbsolute(root) ? resolve(root) : resolve(sources.cwd, root) };
 }
@@ -80,4 +84,15 @@ function s3Endpoint(url: string | undefined): string | undefined {
 /** A value that was set: an empty one (an exported but blank variable) counts as unset. */
 function given(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/**
+ * The variables under which a child process (a worker, whose steps may read runs through the
+ * client API) resolves the same datastore: TSFLOW_DATASTORE_ROOT, and the endpoint of an
+ * S3-compatible store. Never a credential: those reach the child through its inherited AWS chain.
+ */
+export function datastoreEnv(location: DatastoreLocation): Record<string, string> {
+  const root = describeLocation(location);
+  if (location.kind === "local" || location.endpoint === undefined) return { TSFLOW_DATASTORE_ROOT: root };
+  return { TSFLOW_DATASTORE_ROOT: root, TSFLOW_S3_ENDPOINT_URL: location.endpoint };
 }

@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
 import type { DatastoreLocation } from "../config/location";
 import { ArtifactStore } from "./artifacts";
 import { BlobStore } from "./blobs";
@@ -19,13 +18,6 @@ export interface Datastore {
   artifacts: ArtifactStore;
   runs: RunStore;
   tasks: TaskStore;
-}
-
-export const DEFAULT_DATASTORE_DIR = ".tsflow";
-
-/** Where the datastore is: `--datastore-root`, else TSFLOW_DATASTORE_ROOT, else `.tsflow/` here. */
-export function datastoreRoot(cwd: string, env: Readonly<Record<string, string | undefined>>, option?: string): string {
-  return resolve(cwd, option ?? env.TSFLOW_DATASTORE_ROOT ?? DEFAULT_DATASTORE_DIR);
 }
 
 /** Throws a NotFoundError naming `root` when there is no datastore there, a DatastoreError when a file is. */

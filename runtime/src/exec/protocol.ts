@@ -1,4 +1,4 @@
-import type { DatastoreLocation } from "../config/location";
+import type { DatastoreLocation } from "../config";
 import type { JsonValue } from "../graph/model";
 import type { ArtifactRef, ForeachFrame, LogSizes, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
 import type { CompiledFlow } from "./compile";

@@ -1,4 +1,5 @@
-import { datastoreRoot, openDatastore, requireDatastore } from "../../datastore";
+import { resolveDatastore } from "../../config";
+import { openDatastore, requireDatastore } from "../../datastore";
 import { examineDatastore, type DoctorProgress, type DoctorReport, type Finding } from "../../datastore/doctor";
 import { QUARANTINE, quarantine, type Moved } from "../../datastore/quarantine";
 import { parseCommandArgs } from "../args";
@@ -55,9 +56,9 @@ export const doctorCommand: Command = {
       { repair: { type: "boolean" }, json: { type: "boolean" }, ...DATASTORE_OPTION },
       0,
     );
-    const root = datastoreRoot(io.cwd, io.env, values["datastore-root"]);
-    await requireDatastore(root);
-    const datastore = openDatastore({ kind: "local", path: root });
+    const location = resolveDatastore({ cwd: io.cwd, env: io.env, option: values["datastore-root"] });
+    const datastore = openDatastore(location);
+    if (location.kind === "local") await requireDatastore(location.path);
     const report = await examineDatastore(datastore, progressLine(io));
     const moved = values.repair ? await quarantine(datastore.storage, report.findings) : [];
     if (values.json) io.stdout(JSON.stringify({ ...report, moved } satisfies DoctorJson, null, 2) + "\n");

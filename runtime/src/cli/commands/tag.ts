@@ -1,4 +1,4 @@
-import { getDatastoreRoot, Run } from "../../client";
+import { getDatastoreLocation, Run } from "../../client";
 import { NotFoundError, openDatastore } from "../../datastore";
 import { checkUserTag, isSystemTag } from "../../metadata/identity";
 import { parseCommandArgs, UsageError } from "../args";
@@ -131,14 +131,10 @@ function notTagged(run: Run, tags: string[], before: string[], io: CliIO): void 
  */
 async function update(run: Run, change: (tags: string[]) => string[]): Promise<{ before: string[]; after: string[] }> {
   let before: string[] = [];
-  const record = await openDatastore({ kind: "local", path: getDatastoreRoot() }).runs.modify(
-    run.flow,
-    run.id,
-    (record) => {
-      before = record.tags;
-      record.tags = change(before);
-    },
-  );
+  const record = await openDatastore(getDatastoreLocation()).runs.modify(run.flow, run.id, (record) => {
+    before = record.tags;
+    record.tags = change(before);
+  });
   if (!record) throw new NotFoundError(`${run.pathspec} was removed while it was being tagged`, run.pathspec);
   return { before, after: record.tags };
 }

@@ -1,7 +1,7 @@
 import { setCurrent } from "../../authoring/current";
 import { mergeHook, noMerge, type MergeOptions } from "../../authoring/flow-spec";
 import { isParamMarker, PARAM } from "../../authoring/param";
-import type { DatastoreLocation } from "../../config/location";
+import type { DatastoreLocation } from "../../config";
 import { openDatastore, type Datastore } from "../../datastore";
 import type { ArtifactRef, TaskError } from "../../datastore/records";
 import { failureLogText } from "../../format/task-error";
