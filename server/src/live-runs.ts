@@ -1,3 +1,4 @@
+import type { DatastoreLocation } from "../../runtime/src/config";
 import type { LatestRun, RunStatusReader } from "./run-status";
 
 /** How often a run that is shown as running is read again, to move its lenses along. */
@@ -11,7 +12,7 @@ const IDLE_POLL_MS = 3000;
 const RECORDS_SETTLE_MS = 300;
 
 interface Watched {
-  root: string;
+  root: DatastoreLocation;
   flow: string;
   /** The document that shows it: a class of one name in two files is two flows. */
   uri: string;
@@ -46,17 +47,20 @@ export class LiveRuns {
     this.listeners.push(listener);
   }
 
-  /** The client reports changes to run records: flows whose run has ended need no poll. */
+  /**
+   * The client reports changes to run records: flows whose run has ended need no poll, unless
+   * their datastore is a bucket, which no file watcher sees.
+   */
   filesWatched(): void {
     this.watching = true;
-    for (const [key, watched] of this.watched) if (!watched.running) this.watched.delete(key);
+    for (const [key, watched] of this.watched) if (!watched.running && this.watches(watched.root)) this.watched.delete(key);
   }
 
   /** `run` is now shown in `uri` as the latest of `flow` (undefined: none yet): watch it as it needs. */
-  shown(root: string, flow: string, run: LatestRun | undefined, uri: string): void {
-    const key = `${root}\0${flow}\0${uri}`;
+  shown(root: DatastoreLocation, flow: string, run: LatestRun | undefined, uri: string): void {
+    const key = `${JSON.stringify(root)}\0${flow}\0${uri}`;
     const running = run?.status === "running";
-    if (!running && this.watching) {
+    if (!running && this.watches(root)) {
       this.watched.delete(key);
       return;
     }
@@ -72,6 +76,11 @@ export class LiveRuns {
       this.settling = undefined;
       this.changed();
     }, RECORDS_SETTLE_MS).unref();
+  }
+
+  /** Whether the client's file watcher tells of new runs in `root`: only of a local folder. */
+  private watches(root: DatastoreLocation): boolean {
+    return this.watching && root.kind === "local";
   }
 
   private schedule() {

@@ -44,8 +44,13 @@ export const GraphChangedNotification = new NotificationType<FlowGraphResult>("t
 
 /** Settings the client passes at start (initializationOptions) and on change. */
 export interface ServerSettings {
-  /** The datastore the code lenses read run statuses from; default `.tsflow` in the first workspace folder. */
+  /**
+   * The datastore the code lenses read run statuses from: an absolute path, or `s3://bucket/prefix`;
+   * default `.tsflow` in the first workspace folder.
+   */
   datastoreRoot?: string;
+  /** The endpoint of an S3-compatible store (MinIO, Ceph, R2) for an `s3://` root: `tsflow.s3EndpointUrl`. */
+  s3EndpointUrl?: string;
 }
 
 /** Commands the server's code lenses carry; the client implements them. Arguments: [CommandTarget]. */

@@ -4,7 +4,7 @@
  * come from the newest run that started the step, so a new run hides a step's old error only once
  * it reaches that step.
  */
-import { Flow, NotFoundError, useDatastore, type Run, type SourceLocation, type Step } from "../../runtime/src/client";
+import { NotFoundError, type Client, type Run, type SourceLocation, type Step } from "../../runtime/src/client";
 
 /** A failed task whose error the runtime located in a flow file. */
 export interface TaskFailure {
@@ -27,26 +27,23 @@ export interface TaskFailure {
 const LOOK_BACK = 20;
 
 /**
- * The located failures of `flow`'s steps `steps`, each from the newest run (in `namespace`, of
- * `flowFile` when given) that
+ * The located failures of `flow`'s steps `steps`, each from the newest run (in the reader's
+ * namespace, of `flowFile` when given) that
  * started it. The look-back ends at the first run that succeeded: every step it did not start is
  * one the flow no longer takes. Tasks are read only for steps whose progress counts a failure.
  */
 export async function readFailures(
-  root: string,
+  reader: Client,
   flow: string,
-  namespace: string,
   steps: readonly string[],
   flowFile: string | undefined,
   onError: (error: Error) => void,
 ): Promise<TaskFailure[]> {
-  // The client's datastore is process-wide state; Flow() binds the store at once.
-  useDatastore(root);
   const undecided = new Set(steps);
   const failures: TaskFailure[] = [];
   let looked = 0;
   try {
-    for await (const run of Flow(flow).runs({ namespace, onError, ...(flowFile ? { flowFile } : {}) })) {
+    for await (const run of reader.flow(flow).runs({ onError, ...(flowFile ? { flowFile } : {}) })) {
       failures.push(...(await decide(run, undecided, onError)));
       if (run.successful || undecided.size === 0 || ++looked >= LOOK_BACK) break;
     }

@@ -2,17 +2,18 @@
  * The latest run of a flow as the code lenses show it, read through the runtime's read-only client
  * API (never its exec code). Only the run record is read: no task record, no artifact.
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  defaultNamespace,
-  Flow,
+  client,
   NotFoundError,
-  useDatastore,
+  type Client,
   type Run,
   type RunStatus,
   type StepProgress,
 } from "../../runtime/src/client";
+import { resolveRoot, type DatastoreLocation } from "../../runtime/src/config";
+import { isTsflowError } from "../../runtime/src/errors";
 import { formatDuration } from "../../runtime/src/format/duration";
 import { readFailures, type TaskFailure } from "./run-failures";
 import { TimedCache } from "./timed-cache";
@@ -40,8 +41,11 @@ export class RunStatusReader {
   private readonly cache: TimedCache<LatestRun | undefined>;
   private readonly failureCache: TimedCache<TaskFailure[]>;
   private readonly logged = new Set<string>();
-  /** `user:NAME` for the user the server runs as: TSFLOW_USER, else USER, as for the CLI it launches. */
-  private readonly namespace = defaultNamespace();
+  /**
+   * A client per datastore, each in the namespace `user:NAME` of the user the server runs as
+   * (TSFLOW_USER, else USER, as for the CLI it launches): no reader shares another's settings.
+   */
+  private readonly clients = new Map<string, Client>();
 
   constructor(
     private readonly log: (message: string) => void,
@@ -56,10 +60,10 @@ export class RunStatusReader {
    * is a saved file; undefined when there is no datastore, no such run in the namespace, or the
    * record cannot be read. Never rejects.
    */
-  latest(root: string, flow: string, documentUri?: string): Promise<LatestRun | undefined> {
+  latest(root: DatastoreLocation, flow: string, documentUri?: string): Promise<LatestRun | undefined> {
     // A class of one name in two files is two flows: each file's lenses show runs of that file.
     const file = pathOf(documentUri);
-    return this.cache.get(`${root}\0${flow}\0${file ?? ""}`, () => this.read(root, flow, file));
+    return this.cache.get(`${JSON.stringify(root)}\0${flow}\0${file ?? ""}`, () => this.read(root, flow, file));
   }
 
   /**
@@ -67,11 +71,16 @@ export class RunStatusReader {
    * from the newest run that started it (see run-failures.ts); empty when there is no datastore or
    * no run. Never rejects.
    */
-  failures(root: string, flow: string, steps: readonly string[], documentUri?: string): Promise<TaskFailure[]> {
+  failures(
+    root: DatastoreLocation,
+    flow: string,
+    steps: readonly string[],
+    documentUri?: string,
+  ): Promise<TaskFailure[]> {
     const file = pathOf(documentUri);
-    const key = `${root}\0${flow}\0${file ?? ""}\0${steps.join(",")}`;
+    const key = `${JSON.stringify(root)}\0${flow}\0${file ?? ""}\0${steps.join(",")}`;
     return this.failureCache.get(key, () =>
-      readFailures(root, flow, this.namespace, steps, file, (error) => this.warn(error)).catch((error: unknown) => {
+      readFailures(this.clientOf(root), flow, steps, file, (error) => this.warn(error)).catch((error: unknown) => {
         this.warn(error);
         return [];
       }),
@@ -84,9 +93,17 @@ export class RunStatusReader {
     this.failureCache.clear();
   }
 
-  private async read(root: string, flow: string, file: string | undefined): Promise<LatestRun | undefined> {
+  /** The client of the datastore at `root`, made on first use and kept. */
+  private clientOf(root: DatastoreLocation): Client {
+    const key = JSON.stringify(root);
+    let reader = this.clients.get(key);
+    if (!reader) this.clients.set(key, (reader = client({ root })));
+    return reader;
+  }
+
+  private async read(root: DatastoreLocation, flow: string, file: string | undefined): Promise<LatestRun | undefined> {
     try {
-      return await readLatest(root, flow, this.namespace, file, (error) => this.warn(error));
+      return await readLatest(this.clientOf(root), flow, file, (error) => this.warn(error));
     } catch (error) {
       // No datastore or no run of this flow yet is the common case, not a problem worth a word.
       if (!(error instanceof NotFoundError)) this.warn(error);
@@ -104,17 +121,13 @@ export class RunStatusReader {
 }
 
 async function readLatest(
-  root: string,
+  reader: Client,
   flow: string,
-  namespace: string,
   flowFile: string | undefined,
   onError: (error: Error) => void,
 ): Promise<LatestRun | undefined> {
-  // The client's datastore is process-wide state; Flow() binds the store at once, so pointing the
-  // client at `root` right before cannot be undone by another request meanwhile.
-  useDatastore(root);
-  const handle = Flow(flow);
-  for await (const run of handle.runs({ namespace, onError, ...(flowFile ? { flowFile } : {}) })) return summarize(run);
+  const runs = reader.flow(flow).runs({ onError, ...(flowFile ? { flowFile } : {}) });
+  for await (const run of runs) return summarize(run);
   return undefined;
 }
 
@@ -128,20 +141,30 @@ async function summarize(run: Run): Promise<LatestRun> {
 }
 
 /**
- * The datastore the lenses read: the `datastoreRoot` setting (relative to the workspace folder),
- * else `.tsflow` in the first workspace folder, else `.tsflow` beside the document. Undefined for
- * an unsaved document outside any folder.
+ * The datastore the lenses read: the `datastoreRoot` setting (a path relative to the workspace
+ * folder, or `s3://bucket/prefix` at the `s3EndpointUrl` setting's endpoint), else `.tsflow` in
+ * the first workspace folder, else `.tsflow` beside the document. Undefined for an unsaved
+ * document outside any folder, and for a root that cannot be one (a bad bucket name): the extension
+ * resolves the same setting and says what is wrong with it.
  */
 export function datastoreRootFor(
   documentUri: string,
-  settings: { datastoreRoot?: string; workspaceRoot?: string },
-): string | undefined {
+  settings: { datastoreRoot?: string; s3EndpointUrl?: string; workspaceRoot?: string },
+): DatastoreLocation | undefined {
   const workspace = pathOf(settings.workspaceRoot);
   const document = pathOf(documentUri);
   const beside = document === undefined ? undefined : dirname(document);
-  if (settings.datastoreRoot) return resolve(workspace ?? beside ?? process.cwd(), settings.datastoreRoot);
+  if (settings.datastoreRoot) {
+    const cwd = workspace ?? beside ?? process.cwd();
+    try {
+      return resolveRoot(settings.datastoreRoot, { cwd, env: process.env, endpointSetting: settings.s3EndpointUrl });
+    } catch (error) {
+      if (isTsflowError(error)) return undefined;
+      throw error;
+    }
+  }
   const folder = workspace ?? beside;
-  return folder === undefined ? undefined : join(folder, ".tsflow");
+  return folder === undefined ? undefined : { kind: "local", path: join(folder, ".tsflow") };
 }
 
 function pathOf(uri: string | undefined): string | undefined {

@@ -24,11 +24,12 @@ export const runWatchFeature: Feature = {
     if (!watching?.dynamicRegistration) return;
     const watchers: FileSystemWatcher[] = [{ globPattern: `**/${RUN_RECORDS}` }];
     const root = settings.datastoreRoot ? datastoreRootFor("", settings) : undefined;
-    if (root !== undefined && watching.relativePatternSupport) {
-      watchers.push({ globPattern: { baseUri: pathToFileURL(root).toString(), pattern: RUN_RECORDS } });
+    if (root?.kind === "local" && watching.relativePatternSupport) {
+      watchers.push({ globPattern: { baseUri: pathToFileURL(root.path).toString(), pattern: RUN_RECORDS } });
     }
-    // A datastore set outside the workspace that the client cannot watch is still polled.
-    const covered = root === undefined || watching.relativePatternSupport === true;
+    // A datastore set outside the workspace that the client cannot watch is still polled; a bucket
+    // has no files to watch, and LiveRuns polls it whatever the client watches.
+    const covered = root === undefined || root.kind !== "local" || watching.relativePatternSupport === true;
     void connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers })
       .then(() => covered && runs.live.filesWatched())
