@@ -1,9 +1,15 @@
+import { isAbsolute } from "node:path";
 import * as vscode from "vscode";
+import { describeLocation, resolveDatastore, type DatastoreLocation } from "../../runtime/src/config";
+import { isTsflowError } from "../../runtime/src/errors";
+import { useS3Endpoint } from "./readers";
 
 /** The `tsflow.*` settings, typed: package.json documents each with its default. */
 export interface TsflowSettings {
-  /** Where runs are kept; relative paths are resolved against the workspace folder. */
+  /** Where runs are kept: a path (relative ones against the workspace folder) or `s3://bucket/prefix`. */
   datastoreRoot: string;
+  /** The endpoint of an S3-compatible store (MinIO, Ceph, R2) for an `s3://` root; "" for AWS. */
+  s3EndpointUrl: string;
   /** Tasks at once for runs started from the editor; 0 means the number of cores. */
   maxWorkers: number;
   /** The namespace the run views read: "" for your own (`user:NAME`), "*" for everyone's. */
@@ -20,6 +26,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings 
   const config = vscode.workspace.getConfiguration("tsflow", scope);
   return {
     datastoreRoot: config.get("datastoreRoot", ".tsflow"),
+    s3EndpointUrl: config.get("s3EndpointUrl", ""),
     maxWorkers: config.get("maxWorkers", 0),
     namespace: config.get("namespace", ""),
     runArgs: config.get("runArgs", []),
@@ -28,11 +35,45 @@ export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings 
   };
 }
 
-/** The datastore root as an absolute path: relative to the first workspace folder. */
+/**
+ * Where the editor's runs are, resolved as the CLI resolves them (runtime/src/config):
+ * TSFLOW_DATASTORE_ROOT, else the setting, a relative path against the first workspace folder.
+ * Undefined when a relative root has no folder to be relative to. Throws the configuration's usage
+ * error for a root that cannot be one (a bad bucket name).
+ */
+export function datastoreLocation(settings: TsflowSettings): DatastoreLocation | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const sources = { env: process.env, setting: settings.datastoreRoot, endpointSetting: settings.s3EndpointUrl };
+  if (folder !== undefined) return resolveDatastore({ cwd: folder, ...sources });
+  // With no folder, only a root that needs none: an absolute path or a bucket.
+  const root = resolveDatastore({ cwd: "/", ...sources });
+  const given = process.env.TSFLOW_DATASTORE_ROOT?.trim() || settings.datastoreRoot;
+  return root.kind === "s3" || isAbsolute(given) ? root : undefined;
+}
+
+/**
+ * The datastore root as targets and the CLI take it: an absolute path or `s3://bucket/prefix`;
+ * undefined also for a root that cannot be one (the runs view says why, see `datastoreProblem`).
+ */
 export function datastorePath(settings: TsflowSettings): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!folder && !settings.datastoreRoot.startsWith("/")) return undefined;
-  return settings.datastoreRoot.startsWith("/")
-    ? settings.datastoreRoot
-    : vscode.Uri.joinPath(folder!, settings.datastoreRoot).fsPath;
+  try {
+    const location = datastoreLocation(settings);
+    return location && describeLocation(location);
+  } catch (error) {
+    if (isTsflowError(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Keeps the extension's readers (readers.ts) on the `tsflow.s3EndpointUrl` setting: read now and
+ * on every change, before the views that read runs hear of the change (they register later).
+ */
+export function followS3Endpoint(context: vscode.ExtensionContext): void {
+  useS3Endpoint(readSettings().s3EndpointUrl);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("tsflow.s3EndpointUrl")) useS3Endpoint(readSettings().s3EndpointUrl);
+    }),
+  );
 }

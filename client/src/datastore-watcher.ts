@@ -1,5 +1,6 @@
 import { relative, sep } from "node:path";
 import * as vscode from "vscode";
+import { isLocalRoot } from "./readers";
 import { withFolders } from "./watch-globs";
 
 /**
@@ -7,9 +8,12 @@ import { withFolders } from "./watch-globs";
  * every folder on the way to it (see `withFolders`: a deleted folder is reported alone), and on
  * the datastore folder itself where it can be. A datastore inside a workspace folder is watched
  * through that folder (the common case, `.tsflow` in the project), which works before the
- * datastore exists; one outside is watched where it is.
+ * datastore exists; one outside is watched where it is. A bucket (`s3://...`) has no files to
+ * watch: undefined, and the caller's polls (a glance while visible, a poll while a run runs) are
+ * what keep it current.
  */
-export function watchDatastore(root: string, globs: readonly string[]): vscode.FileSystemWatcher {
+export function watchDatastore(root: string, globs: readonly string[]): vscode.FileSystemWatcher | undefined {
+  if (!isLocalRoot(root)) return undefined;
   const watched = withFolders(globs);
   const folder = vscode.workspace.workspaceFolders?.find((f) => isInside(root, f.uri.fsPath));
   if (!folder) {

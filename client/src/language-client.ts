@@ -19,7 +19,11 @@ export function createLanguageClient(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
-  const initializationOptions: ServerSettings = { datastoreRoot: datastorePath(readSettings()) };
+  const settings = readSettings();
+  const initializationOptions: ServerSettings = {
+    datastoreRoot: datastorePath(settings),
+    ...(settings.s3EndpointUrl ? { s3EndpointUrl: settings.s3EndpointUrl } : {}),
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: "typescript", scheme: "file" },

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { formatDuration } from "../../runtime/src/format/duration";
-import { datastorePath, readSettings } from "./config";
+import { datastoreEnv, describeLocation } from "../../runtime/src/config";
+import { datastoreLocation, readSettings } from "./config";
 import { EventReader, logLines, progressText, type RunEvent } from "./run-events";
 
 /** A `tsflow run` or `tsflow resume` to start: the CLI arguments after the node and script. */
@@ -43,7 +44,11 @@ export class RunLauncher implements vscode.Disposable {
   launch(request: LaunchRequest): Thenable<LaunchResult> {
     const settings = readSettings(request.file);
     const folder = vscode.workspace.getWorkspaceFolder(request.file)?.uri.fsPath ?? dirname(request.file.fsPath);
-    const datastore = datastorePath(settings) ?? `${dirname(request.file.fsPath)}/.tsflow`;
+    const location = datastoreLocation(settings) ?? {
+      kind: "local",
+      path: join(dirname(request.file.fsPath), ".tsflow"),
+    };
+    const datastore = describeLocation(location);
     const args = [this.context.asAbsolutePath("dist/cli.js"), ...request.args, "--json", "--datastore-root", datastore];
     if (settings.maxWorkers > 0) args.push("--max-workers", String(settings.maxWorkers));
     // The extension host's own Node (Electron run as Node) unless a Node.js is configured.
@@ -52,7 +57,10 @@ export class RunLauncher implements vscode.Disposable {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true },
       (progress, token) => {
-        const child = spawn(node, args, { cwd: folder, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+        const child = spawn(node, args, {
+          cwd: folder,
+          env: { ...process.env, ...datastoreEnv(location), ELECTRON_RUN_AS_NODE: "1" },
+        });
         token.onCancellationRequested(() => child.kill("SIGINT"));
         const reader = new EventReader();
         const result: LaunchResult = { code: null, datastore, stderr: "" };

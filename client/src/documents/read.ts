@@ -2,24 +2,18 @@
  * Reads artifacts, logs and other runs through the read-only client API ("tsflow/client"). No
  * `vscode` here: tests read real datastores the CLI wrote.
  *
- * The client keeps two process-wide settings, the datastore and the namespace, shared with every
- * other reader in the extension host (the DAG preview, the runs view). As ../preview/run-overlay.ts
- * does, each read names its datastore just before a call that binds its store at once (`Task()`,
- * `Flow()`, `Run()` are synchronous), so no other reader's choice can slip in between. A target
- * names one task exactly, so it is read in every user's namespace (null), and the namespace others
- * chose is put back before any other code runs.
+ * Each read goes through the client of the target's datastore (../readers.ts). A target names one
+ * task exactly, so it is read in every user's namespace (null).
  */
 import {
-  Flow,
   NotFoundError,
-  Run,
-  Task,
-  taskLogs,
+  type Run,
   type RunStatus,
   type Step,
+  type Task,
   type TaskLogs,
 } from "../../../runtime/src/client";
-import { readIn } from "../client-scope";
+import { readerOf, taskAt } from "../readers";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
 import { MAX_ARTIFACT_CHARS, renderArtifact } from "./render";
 import { runOf, stepOf } from "./uri";
@@ -44,22 +38,19 @@ export interface ComparableRun {
 
 /** The artifact's document text, the value cut at about `maxChars` characters. Throws what the client throws. */
 export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHARS): string {
-  return readIn(target.datastore, null, () => {
-    const task = Task(target.task);
-    // artifactSync: the value is read and rendered in one synchronous stretch.
-    const value = task.artifactSync(target.artifact, { unregistered: "stand-in" });
-    const info = task.artifactInfo().find((a) => a.name === target.artifact);
-    return renderArtifact(
-      value,
-      { task: task.pathspec, name: target.artifact, type: info?.type ?? "", size: info?.size ?? 0 },
-      maxChars,
-    );
-  });
+  const task = taskAt(target.datastore, target.task);
+  const value = task.artifactSync(target.artifact, { unregistered: "stand-in" });
+  const info = task.artifactInfo().find((a) => a.name === target.artifact);
+  return renderArtifact(
+    value,
+    { task: task.pathspec, name: target.artifact, type: info?.type ?? "", size: info?.size ?? 0 },
+    maxChars,
+  );
 }
 
 /** What the task printed to the target's stream so far, and whether it may print more. */
 export async function readLog(target: LogTarget): Promise<LogRead> {
-  const task = readIn(target.datastore, null, () => finishedTask(target.task));
+  const task = finishedTask(target.datastore, target.task);
   const which = target.attempt === undefined ? {} : { attempt: target.attempt };
   if (task) {
     const cut = task.logInfo(target.stream, which)?.truncated ?? false;
@@ -70,7 +61,7 @@ export async function readLog(target: LogTarget): Promise<LogRead> {
   // before the current one has ended.
   const current = target.attempt === undefined || target.attempt === logs.attempts.at(-1);
   const live =
-    !logs.finished && current && readIn(target.datastore, null, () => Run(runOf(target.task)).status === "running");
+    !logs.finished && current && (await readerOf(target.datastore).run(runOf(target.task))).status === "running";
   return { text: logs.text, live, cut: false };
 }
 
@@ -81,11 +72,11 @@ export async function readLog(target: LogTarget): Promise<LogRead> {
 export async function comparableRuns(left: ArtifactTarget, ns: string | null, limit = 50): Promise<ComparableRun[]> {
   const [flowName, runId] = left.task.split("/");
   const step = stepOf(left.task);
-  const { flow, index } = readIn(left.datastore, null, () => ({ flow: Flow(flowName), index: Task(left.task).index }));
+  const reader = readerOf(left.datastore, ns);
+  const { index } = taskAt(left.datastore, left.task);
   const found: ComparableRun[] = [];
   let scanned = 0;
-  // Flow() bound its store: the listing reads that datastore whatever others choose meanwhile.
-  for await (const run of flow.runs({ namespace: ns, onError: () => {} })) {
+  for await (const run of reader.flow(flowName).runs({ onError: () => {} })) {
     if (run.id === runId) continue;
     if (++scanned > limit) break;
     const task = matchingTask(run, step, left.artifact, index);
@@ -112,17 +103,17 @@ function matchingTask(run: Run, step: string, artifact: string, index: number | 
 }
 
 /** The task if it has finished (has a record); undefined when it has not, or does not exist. */
-function finishedTask(pathspec: string): Task | undefined {
+function finishedTask(root: string, pathspec: string): Task | undefined {
   try {
-    return Task(pathspec);
+    return taskAt(root, pathspec);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
 }
 
-/** `taskLogs()` for a task that has no record yet, read at the call like every lookup. */
+/** `taskLogs()` for a task that has no record yet. */
 function runningTaskLogs(target: LogTarget): Promise<TaskLogs> {
   const which = target.attempt === undefined ? {} : { attempt: target.attempt };
-  return readIn(target.datastore, null, () => taskLogs(target.task, target.stream, which));
+  return readerOf(target.datastore).taskLogs(target.task, target.stream, which);
 }

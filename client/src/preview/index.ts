@@ -42,7 +42,9 @@ export function registerPreview(
     vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => previews.selectionChanged(textEditor)),
     vscode.window.onDidChangeActiveTextEditor(autoOpen),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("tsflow.datastoreRoot") || event.affectsConfiguration("tsflow.namespace")) {
+      if (
+        ["datastoreRoot", "s3EndpointUrl", "namespace"].some((name) => event.affectsConfiguration(`tsflow.${name}`))
+      ) {
         previews.settingsChanged();
       }
     }),

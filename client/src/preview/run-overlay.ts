@@ -3,39 +3,18 @@
  * read-only client API (never its exec code). Only the run record and the run's step folders are
  * read: no task record, no artifact, so a poll during a run stays cheap.
  */
-import {
-  defaultNamespace,
-  Flow,
-  getNamespace,
-  namespace as setNamespace,
-  NotFoundError,
-  useDatastore,
-  type Run,
-  type StepProgress,
-} from "../../../runtime/src/client";
-import { readIn } from "../client-scope";
+import { defaultUserNamespace, NotFoundError, type Run, type StepProgress } from "../../../runtime/src/client";
+import { readerOf } from "../readers";
 import type { RunOverlay, StepRun } from "./messages";
 
 /**
  * The namespace whose runs the preview shows, from the `tsflow.namespace` setting: "" for the
  * user's own (`user:NAME`, as the CLI defaults to), "*" for every user's (null), else as written.
  */
-export function resolveNamespace(setting: string, own: () => string = ownNamespace): string | null {
+export function resolveNamespace(setting: string, own: () => string = defaultUserNamespace): string | null {
   const value = setting.trim();
   if (value === "*") return null;
   return value === "" ? own() : value;
-}
-
-/**
- * `user:NAME` for the user the extension host runs as. The client API offers it only through
- * `defaultNamespace()`, which also resets its process-wide namespace: that is put back, so other
- * readers in the extension host see no change.
- */
-function ownNamespace(): string {
-  const before = getNamespace();
-  const own = defaultNamespace();
-  if (before !== own) setNamespace(before);
-  return own;
 }
 
 /**
@@ -54,13 +33,14 @@ export async function readRunOverlay(
   flowFile?: string,
 ): Promise<RunOverlay | null> {
   try {
-    // The client's datastore and namespace are process-wide; Flow() and run() bind them at once.
-    useDatastore(root);
     if (chosen !== undefined) {
-      const run = readIn(root, null, () => Flow(flow).run(chosen));
+      // A run chosen by its id is shown whoever's it is.
+      const run = readerOf(root).flow(flow).run(chosen);
       return { ...(await summarize(run, now())), chosen: true };
     }
-    const runs = Flow(flow).runs({ namespace, onError, ...(flowFile === undefined ? {} : { flowFile }) });
+    const runs = readerOf(root, namespace)
+      .flow(flow)
+      .runs({ onError, ...(flowFile === undefined ? {} : { flowFile }) });
     for await (const run of runs) return await summarize(run, now());
     return null;
   } catch (error) {

@@ -1,25 +1,19 @@
 /**
- * The one place the explorer touches the client API's process-wide state. The client keeps a
- * current datastore and namespace for the whole extension host (the DAG preview reads through it
- * too), so every read here binds its store synchronously, the way preview/run-overlay.ts does: set
- * the datastore and make the client object in the same tick. Objects hold their store from then on,
- * so awaiting their generators is safe whatever another reader sets meanwhile. The namespace is
- * passed to `runs()` explicitly; where the API reads the global one (`flow.run(id)`), it is set and
- * put back within one synchronous call.
+ * The explorer's reads through the client API: each goes through the client of its datastore
+ * (../readers.ts), in the namespace it names, so reads run side by side without binding any
+ * process-wide setting.
  */
-import { Flow, flows, useDatastore, type Flow as FlowObject, type Run } from "../../../runtime/src/client";
-import { readIn } from "../client-scope";
+import type { Flow as FlowObject, Run } from "../../../runtime/src/client";
+import { readerOf } from "../readers";
 
-/** The flow `name` of the datastore at `root`; throws the client's NotFoundError when it has no runs. */
-export function flowOf(root: string, name: string): FlowObject {
-  useDatastore(root);
-  return Flow(name);
+/** The flow `name` of the datastore at `root`, in namespace `ns` (null: every user's runs). */
+export function flowOf(root: string, name: string, ns: string | null = null): FlowObject {
+  return readerOf(root, ns).flow(name);
 }
 
-/** The flows of the datastore at `root`, by name (`flows()` reads the datastore in use at the call). */
+/** The flows of the datastore at `root`, by name. */
 export async function flowNames(root: string): Promise<string[]> {
-  useDatastore(root);
-  return (await flows()).map((flow) => flow.name);
+  return (await readerOf(root).flows()).map((flow) => flow.name);
 }
 
 /**
@@ -27,19 +21,5 @@ export async function flowNames(root: string): Promise<string[]> {
  * NamespaceError as `Run()` does.
  */
 export function readRun(root: string, ns: string | null, flow: string, id: string): Run {
-  return readIn(root, ns, () => flowOf(root, flow).run(id));
-}
-
-/**
- * Runs reads one after another: a tree asks for many children at once, and reads that interleave
- * could bind each other's datastore when the settings change under them.
- */
-export class ReadQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(read: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(() => read());
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
+  return flowOf(root, flow, ns).run(id);
 }

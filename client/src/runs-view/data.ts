@@ -7,7 +7,8 @@
 import { dirname } from "node:path";
 import { DatastoreError, NotFoundError, type Run, type Step, type Task } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
-import { flowNames, flowOf, readRun, ReadQueue } from "./client-access";
+import { isLocalRoot } from "../readers";
+import { flowNames, flowOf, readRun } from "./client-access";
 import {
   artifactNodes,
   attemptNodes,
@@ -86,7 +87,6 @@ export interface Glance {
 
 export class ExplorerData {
   private readonly limits = new Map<string, number>();
-  private readonly queue = new ReadQueue();
   private readonly files = new FlowFiles();
   private readonly pageSize: number;
   private readonly taskPageSize: number;
@@ -114,47 +114,48 @@ export class ExplorerData {
     return this.source.root;
   }
 
+  /** Whether the datastore read now is a local folder (watched); a bucket's runs are followed by polling. */
+  get local(): boolean {
+    return this.source.root !== undefined && isLocalRoot(this.source.root);
+  }
+
   /**
    * The flows: those of the datastore and those defined in the workspace's files, by name. Empty
    * when there are neither, so the view shows its welcome.
    */
-  roots(workspace: readonly WorkspaceFlow[]): Promise<ExplorerNode[]> {
-    return this.queue.run(async () => {
-      const { root } = this.source;
-      let stored: string[] = [];
-      try {
-        stored = root === undefined ? [] : await flowNames(root);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) return [this.failed("root", error)];
-      }
-      const files = new Map<string, WorkspaceFlow[]>();
-      for (const w of workspace) files.set(w.flow, [...(files.get(w.flow) ?? []), w]);
-      for (const w of workspace) this.files.note(w.flow, w.file);
-      const names = [...new Set([...stored, ...files.keys()])].sort((a, b) => a.localeCompare(b));
-      return names.flatMap((name) => flowNodes(name, stored.includes(name), files.get(name) ?? []));
-    });
+  async roots(workspace: readonly WorkspaceFlow[]): Promise<ExplorerNode[]> {
+    const { root } = this.source;
+    let stored: string[] = [];
+    try {
+      stored = root === undefined ? [] : await flowNames(root);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) return [this.failed("root", error)];
+    }
+    const files = new Map<string, WorkspaceFlow[]>();
+    for (const w of workspace) files.set(w.flow, [...(files.get(w.flow) ?? []), w]);
+    for (const w of workspace) this.files.note(w.flow, w.file);
+    const names = [...new Set([...stored, ...files.keys()])].sort((a, b) => a.localeCompare(b));
+    return names.flatMap((name) => flowNodes(name, stored.includes(name), files.get(name) ?? []));
   }
 
   /** The children of a row, read now. A read that fails becomes a row that says why. */
-  children(node: ParentNode): Promise<ExplorerNode[]> {
-    return this.queue.run(async () => {
-      try {
-        switch (node.kind) {
-          case "flow":
-            return await this.runs(node);
-          case "run":
-            return await this.steps(node);
-          case "step":
-            return await this.tasks(node);
-          case "task":
-            return await this.taskContents(node);
-          case "attempt":
-            return this.attemptLogs(node);
-        }
-      } catch (error) {
-        return [this.failed(node.key, error)];
+  async children(node: ParentNode): Promise<ExplorerNode[]> {
+    try {
+      switch (node.kind) {
+        case "flow":
+          return await this.runs(node);
+        case "run":
+          return await this.steps(node);
+        case "step":
+          return await this.tasks(node);
+        case "task":
+          return await this.taskContents(node);
+        case "attempt":
+          return this.attemptLogs(node);
       }
-    });
+    } catch (error) {
+      return [this.failed(node.key, error)];
+    }
   }
 
   /**
@@ -162,30 +163,28 @@ export class ExplorerData {
    * namespace and the ids of every run it holds. One run record and one folder listing a flow:
    * cheap enough to ask every few seconds.
    */
-  glance(flows: readonly string[]): Promise<Glance> {
-    return this.queue.run(async () => {
-      const { root } = this.source;
-      const newest = new Map<string, string | undefined>();
-      const ids = new Map<string, ReadonlySet<string>>();
-      if (root === undefined) return { flows: [], newest, ids };
-      let stored: string[] = [];
-      try {
-        stored = await flowNames(root);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
+  async glance(flows: readonly string[]): Promise<Glance> {
+    const { root } = this.source;
+    const newest = new Map<string, string | undefined>();
+    const ids = new Map<string, ReadonlySet<string>>();
+    if (root === undefined) return { flows: [], newest, ids };
+    let stored: string[] = [];
+    try {
+      stored = await flowNames(root);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    const namespace = this.source.namespace;
+    for (const flow of flows.filter((name) => stored.includes(name))) {
+      newest.set(flow, undefined);
+      const listed = flowOf(root, flow);
+      ids.set(flow, new Set(listed.runIds()));
+      for await (const run of listed.runs({ namespace, onError: this.onError })) {
+        newest.set(flow, run.id);
+        break;
       }
-      const namespace = this.source.namespace;
-      for (const flow of flows.filter((name) => stored.includes(name))) {
-        newest.set(flow, undefined);
-        const listed = flowOf(root, flow);
-        ids.set(flow, new Set(listed.runIds()));
-        for await (const run of listed.runs({ namespace, onError: this.onError })) {
-          newest.set(flow, run.id);
-          break;
-        }
-      }
-      return { flows: stored, newest, ids };
-    });
+    }
+    return { flows: stored, newest, ids };
   }
 
   /** The next page under a "Load more…" row: its parent's children grow by a page on the next read. */
@@ -198,12 +197,12 @@ export class ExplorerData {
    * namespace, or no longer passes the filter.
    */
   run(flow: string, id: string): Promise<RunNode | undefined> {
-    return this.queue.run(() => {
+    return Promise.resolve().then(() => {
       try {
         const node = this.withFile(runNode(this.readRun(flow, id), this.now()));
-        return Promise.resolve(this.passes(node) ? node : undefined);
+        return this.passes(node) ? node : undefined;
       } catch {
-        return Promise.resolve(undefined);
+        return undefined;
       }
     });
   }
@@ -212,21 +211,19 @@ export class ExplorerData {
    * Other runs of the artifact's flow, newest first, whose task at the same place in the same step
    * has an artifact of that name: at most `max`, looking through at most 10 × `max` runs.
    */
-  compareCandidates(node: ArtifactNode, max = 50): Promise<CompareCandidate[]> {
-    return this.queue.run(async () => {
-      const [flow, runId, step, taskId] = node.target.task.split("/");
-      const base = this.readRun(flow, runId).step(step).taskIds();
-      const position = Math.max(0, base.indexOf(taskId));
-      const found: CompareCandidate[] = [];
-      let looked = 0;
-      const { root, namespace } = this.require();
-      for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
-        if (found.length >= max || ++looked > max * 10) break;
-        const candidate = run.id === runId ? undefined : sameTask(run, step, position, node.target.artifact);
-        if (candidate) found.push(this.candidate(run, candidate, node.target.artifact));
-      }
-      return found;
-    });
+  async compareCandidates(node: ArtifactNode, max = 50): Promise<CompareCandidate[]> {
+    const [flow, runId, step, taskId] = node.target.task.split("/");
+    const base = this.readRun(flow, runId).step(step).taskIds();
+    const position = Math.max(0, base.indexOf(taskId));
+    const found: CompareCandidate[] = [];
+    let looked = 0;
+    const { root, namespace } = this.require();
+    for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
+      if (found.length >= max || ++looked > max * 10) break;
+      const candidate = run.id === runId ? undefined : sameTask(run, step, position, node.target.artifact);
+      if (candidate) found.push(this.candidate(run, candidate, node.target.artifact));
+    }
+    return found;
   }
 
   private async runs(flow: FlowNode): Promise<ExplorerNode[]> {

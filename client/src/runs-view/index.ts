@@ -98,7 +98,9 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     flows,
     flows.onDidChange(() => tree.refreshAll()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("tsflow.datastoreRoot") || event.affectsConfiguration("tsflow.namespace")) {
+      if (
+        ["datastoreRoot", "s3EndpointUrl", "namespace"].some((name) => event.affectsConfiguration(`tsflow.${name}`))
+      ) {
         configure();
       }
     }),

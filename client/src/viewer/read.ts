@@ -2,8 +2,7 @@
  * Reads one artifact through the runtime's read-only client API, for the viewer. No editor API:
  * tested on a real datastore.
  */
-import { Task, type Task as ClientTask } from "../../../runtime/src/client";
-import { readIn } from "../client-scope";
+import { readerOf } from "../readers";
 import type { ArtifactTarget } from "../run-targets";
 import type { ArtifactHeader } from "./messages";
 
@@ -19,26 +18,16 @@ export function artifactPathspec(target: ArtifactTarget): string {
 }
 
 /**
- * Reads the artifact `target` names. Throws the client's errors (NotFoundError, DatastoreError...),
+ * Reads the artifact `target` names, in every user's namespace: the user picked it in a view that
+ * already chose which runs to list. Throws the client's errors (NotFoundError, DatastoreError...),
  * whose messages name the task or file.
  */
 export async function readArtifact(target: ArtifactTarget): Promise<ReadArtifact> {
-  const task = openTask(target);
+  const task = await readerOf(target.datastore).task(target.task);
   const info = task.artifactInfo().find((a) => a.name === target.artifact);
   const value = await task.artifact(target.artifact, { unregistered: "stand-in" });
   const header = { pathspec: artifactPathspec(target), type: info?.type ?? typeof value, size: info?.size ?? 0 };
   return { header, value };
-}
-
-/**
- * The target's task. The client's datastore and namespace are process-wide, shared with the other
- * readers in the extension host: both are set and the task is bound to its store in one synchronous
- * stretch, so no other reader can run in between (as the DAG preview's run overlay does). The
- * namespace is lifted for the lookup: the user picked this artifact in a view that already chose
- * which runs to list, and is put back afterwards.
- */
-function openTask(target: ArtifactTarget): ClientTask {
-  return readIn(target.datastore, null, () => Task(target.task));
 }
 
 /** True for a command argument that names an artifact. */

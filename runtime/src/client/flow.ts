@@ -95,7 +95,7 @@ export class ClientFlow {
   /** The run `id` of this flow; see `Run(pathspec)`. */
   run(id: string): Run {
     const [, runId] = splitPathspec(`${this.name}/${id}`, 2);
-    return new ClientRun(this.client, loadRun(this.store, this.name, runId, this.client.namespace));
+    return new ClientRun(this.client, loadRun(this.client.existingStore(), this.name, runId, this.client.namespace));
   }
 
   private noRun(kind: string): NotFoundError {

@@ -26,6 +26,7 @@ export {
   getDatastoreRoot,
   getDatastoreLocation,
 } from "./context";
+export { defaultUserNamespace } from "./namespace";
 export { describeLocation, type DatastoreLocation } from "../config";
 export { Flow, flows, ClientFlow, type RunsOptions } from "./flow";
 export { Run, ClientRun } from "./run";
