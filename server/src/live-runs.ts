@@ -38,7 +38,7 @@ export class LiveRuns {
   private watching = false;
 
   constructor(
-    private readonly statuses: RunStatusReader,
+    private readonly statuses: Pick<RunStatusReader, "latest" | "invalidate">,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -53,7 +53,8 @@ export class LiveRuns {
    */
   filesWatched(): void {
     this.watching = true;
-    for (const [key, watched] of this.watched) if (!watched.running && this.watches(watched.root)) this.watched.delete(key);
+    for (const [key, watched] of this.watched)
+      if (!watched.running && this.watches(watched.root)) this.watched.delete(key);
   }
 
   /** `run` is now shown in `uri` as the latest of `flow` (undefined: none yet): watch it as it needs. */
