@@ -114,7 +114,7 @@ describe("tsflow doctor", () => {
   test("--help, a stray argument and a missing datastore", (t) => {
     const help = tsflow(["doctor", "--help"]);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: tsflow doctor \[--repair\] \[--json\] \[--datastore-root DIR\]/);
+    assert.match(help.stdout, /^Usage: tsflow doctor \[--repair\] \[--json\] \[--datastore-root ROOT\]/);
     assert.match(help.stdout, /Nothing is deleted/);
     assert.match(tsflow(["--help"]).stdout, /^ {2}doctor +check a datastore's records and values/m);
     assertOneLineError(tsflow(["doctor", "extra"]), /^tsflow: doctor: unexpected argument 'extra'/);

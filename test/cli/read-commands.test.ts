@@ -140,6 +140,25 @@ describe("tsflow runs, dump, logs and tag", () => {
       );
     });
 
+    test("a datastore root that cannot be one is a usage error of one line naming it, from the option or the environment", (t) => {
+      const elsewhere = tempDir(t);
+      const cases: Array<[string[], Record<string, string>, RegExp]> = [
+        [["runs", "--datastore-root", "s3:///x"], {}, /^tsflow: datastore root s3:\/\/\/x: it names no bucket/],
+        [["doctor", "--datastore-root", "s3://My_Bucket/p"], {}, /'My_Bucket' is not a bucket name/],
+        [
+          ["dump", "HelloFlow/1"],
+          { TSFLOW_DATASTORE_ROOT: "gs://x/y" },
+          /datastore root gs:\/\/x\/y: 'gs:\/\/' is not supported/,
+        ],
+      ];
+      for (const [argv, env, message] of cases) {
+        const result = runCli(argv, elsewhere, env);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, message);
+        assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+      }
+    });
+
     test("--datastore-root and TSFLOW_DATASTORE_ROOT read a datastore elsewhere", (t) => {
       const elsewhere = tempDir(t);
       for (const result of [
@@ -659,7 +678,7 @@ describe("tsflow runs, dump, logs and tag", () => {
       const help = tsflow([command, "--help"]);
       assert.equal(help.code, 0);
       assert.match(help.stdout, new RegExp(`^Usage: tsflow ${command} `));
-      assert.match(help.stdout, /--datastore-root DIR/);
+      assert.match(help.stdout, /--datastore-root ROOT the datastore to read: a folder or s3:\/\/BUCKET\/PREFIX/);
     }
   });
 });

@@ -9,7 +9,8 @@ import type { CliIO } from "./io";
 export const DATASTORE_OPTION = { "datastore-root": { type: "string" } } as const;
 
 /** The help line of `--datastore-root`, the same in every read command. */
-export const DATASTORE_HELP = `  --datastore-root DIR  the datastore to read (default: TSFLOW_DATASTORE_ROOT, else .tsflow here)`;
+export const DATASTORE_HELP = `  --datastore-root ROOT the datastore to read: a folder or s3://BUCKET/PREFIX
+                        (default: TSFLOW_DATASTORE_ROOT, else .tsflow here)`;
 
 /**
  * Points the client at the datastore the command reads: `--datastore-root`, else

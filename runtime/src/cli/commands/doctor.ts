@@ -10,7 +10,7 @@ import { countOf, formatBytes, printable } from "../format/units";
 import type { CliIO } from "../io";
 import { DATASTORE_HELP, DATASTORE_OPTION } from "../read-setup";
 
-const HELP = `Usage: tsflow doctor [--repair] [--json] [--datastore-root DIR]
+const HELP = `Usage: tsflow doctor [--repair] [--json] [--datastore-root ROOT]
 
 Checks a datastore: reads every run and task record and checks every stored value
 against its SHA-256 (each blob is read once). Reports damaged or missing blobs,

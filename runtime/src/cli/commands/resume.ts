@@ -25,7 +25,8 @@ Options:
   --with retry           retry every failed step (3 times) unless it has its own @retry
   --run-id-file PATH     write the new run's id to PATH as soon as the run exists
   --json                 print one JSON event per line instead of progress
-  --datastore-root DIR   where runs are kept (default: .tsflow, or TSFLOW_DATASTORE_ROOT)
+  --datastore-root ROOT  where runs are kept: a folder or s3://BUCKET/PREFIX
+                         (default: .tsflow, or TSFLOW_DATASTORE_ROOT)
   --flow NAME            the flow class, when FILE defines several
   -h, --help             show this help
 
