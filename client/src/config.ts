@@ -1,6 +1,12 @@
 import { isAbsolute } from "node:path";
 import * as vscode from "vscode";
-import { describeLocation, resolveDatastore, type DatastoreLocation } from "../../runtime/src/config";
+import {
+  DEFAULT_DATASTORE_DIR,
+  describeLocation,
+  isS3Url,
+  resolveDatastore,
+  type DatastoreLocation,
+} from "../../runtime/src/config";
 import { isTsflowError } from "../../runtime/src/errors";
 import { useS3Endpoint } from "./readers";
 
@@ -43,17 +49,15 @@ export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings 
  */
 export function datastoreLocation(settings: TsflowSettings): DatastoreLocation | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const given = process.env.TSFLOW_DATASTORE_ROOT?.trim() || settings.datastoreRoot.trim() || DEFAULT_DATASTORE_DIR;
+  if (folder === undefined && !isS3Url(given) && !isAbsolute(given)) return undefined;
   const sources = { env: process.env, setting: settings.datastoreRoot, endpointSetting: settings.s3EndpointUrl };
-  if (folder !== undefined) return resolveDatastore({ cwd: folder, ...sources });
-  // With no folder, only a root that needs none: an absolute path or a bucket.
-  const root = resolveDatastore({ cwd: "/", ...sources });
-  const given = process.env.TSFLOW_DATASTORE_ROOT?.trim() || settings.datastoreRoot;
-  return root.kind === "s3" || isAbsolute(given) ? root : undefined;
+  return resolveDatastore({ cwd: folder ?? process.cwd(), ...sources });
 }
 
 /**
  * The datastore root as targets and the CLI take it: an absolute path or `s3://bucket/prefix`;
- * undefined also for a root that cannot be one (the runs view says why, see `datastoreProblem`).
+ * undefined also for a root that cannot be one (`datastoreProblem` says why).
  */
 export function datastorePath(settings: TsflowSettings): string | undefined {
   try {
@@ -61,6 +65,17 @@ export function datastorePath(settings: TsflowSettings): string | undefined {
     return location && describeLocation(location);
   } catch (error) {
     if (isTsflowError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** What is wrong with the datastore root the settings give, in one line; undefined when nothing is. */
+export function datastoreProblem(settings: TsflowSettings): string | undefined {
+  try {
+    datastoreLocation(settings);
+    return undefined;
+  } catch (error) {
+    if (isTsflowError(error)) return error.message;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * runs view, the DAG preview and the artifact documents read side by side without a queue.
  */
 import { client, InvalidPathspecError, type Client, type Task } from "../../runtime/src/client";
-import { isS3Url } from "../../runtime/src/config";
+import { isS3Url, resolveDatastore } from "../../runtime/src/config";
 
 const clients = new Map<string, Client>();
 let endpoint: string | undefined;
@@ -15,7 +15,16 @@ let endpoint: string | undefined;
  */
 export function readerOf(root: string, ns: string | null = null): Client {
   let base = clients.get(root);
-  if (!base) clients.set(root, (base = client({ root, namespace: null, ...(endpoint ? { endpoint } : {}) })));
+  if (!base) {
+    // TSFLOW_S3_ENDPOINT_URL, when set, wins over the setting, as for the CLI the editor launches.
+    const location = resolveDatastore({
+      cwd: process.cwd(),
+      env: process.env,
+      option: root,
+      endpointSetting: endpoint,
+    });
+    clients.set(root, (base = client({ root: location, namespace: null })));
+  }
   return ns === null ? base : base.withNamespace(ns);
 }
 

@@ -7,7 +7,7 @@
 import * as vscode from "vscode";
 import type { FlowGraphResult } from "../../../server/src/protocol";
 import { registerCommands } from "../commands";
-import { datastorePath, readSettings } from "../config";
+import { datastorePath, datastoreProblem, readSettings } from "../config";
 import { resolveNamespace } from "../preview/run-overlay";
 import { ExplorerCommands, nodeCommands } from "./commands";
 import { ExplorerData, type ExplorerSource } from "./data";
@@ -68,9 +68,11 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     const next = source();
     data.configure(next);
     live.watch(next.root);
-    view.description = describeFilter(filter, readSettings().namespace);
+    const settings = readSettings();
+    view.description = describeFilter(filter, settings.namespace);
     // The description is hidden when the view fills its container: the message is always seen.
-    view.message = isFiltered(filter) ? `Filtered: ${view.description}` : undefined;
+    const problem = datastoreProblem(settings);
+    view.message = problem ?? (isFiltered(filter) ? `Filtered: ${view.description}` : undefined);
     void vscode.commands.executeCommand("setContext", FILTERED_KEY, isFiltered(filter));
     tree.refreshAll();
   };
