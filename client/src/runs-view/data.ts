@@ -7,6 +7,7 @@
 import { dirname } from "node:path";
 import { DatastoreError, NotFoundError, type Run, type Step, type Task } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
+import { readAhead } from "../../../runtime/src/client/read-ahead";
 import { isLocalRoot } from "../readers";
 import { flowNames, flowOf, readRun } from "./client-access";
 import {
@@ -259,19 +260,18 @@ export class ExplorerData {
     const run = this.readRun(node.flow, node.runId);
     const step = run.step(node.step);
     const finished = new Set(step.taskIds());
-    const nodes: ExplorerNode[] = [];
     const limit = this.limit(node.key, this.taskPageSize);
-    for (const id of step.taskIds({ unfinished: true })) {
-      if (nodes.length === limit) {
-        nodes.push(moreNode(node.key, limit, this.taskPageSize));
-        break;
-      }
-      nodes.push(
-        finished.has(id) ? finishedTaskNode(step, id, node) : unfinishedTaskNode(node, id, run.status === "running"),
-      );
-      // Yield between tasks: a foreach of thousands should not hold the extension host.
-      if (nodes.length % 200 === 0) await Promise.resolve();
+    const ids = step.taskIds({ unfinished: true });
+    const page = ids.slice(0, limit);
+    // The page's records are read a few at a time (a GET each on S3), never one after another.
+    const read = (id: string) =>
+      finished.has(id) ? finishedTaskNode(step, id, node) : unfinishedTaskNode(node, id, run.status === "running");
+    const nodes: ExplorerNode[] = [];
+    for await (const row of readAhead(page, read)) {
+      if (!row.ok) throw row.error;
+      nodes.push(row.value);
     }
+    if (ids.length > limit) nodes.push(moreNode(node.key, limit, this.taskPageSize));
     return nodes.length > 0 ? nodes : [message(node.key, "No task has started yet.")];
   }
 
