@@ -30,11 +30,11 @@ export async function clientFigures(): Promise<Figure[]> {
     const listRuns = async () => {
       for await (const run of Flow("ForeachBench").runs()) void run.id;
     };
-    const latestArtifact = async () => (await (await Flow("ForeachBench").latestRun()).data()).total;
+    const latestArtifact = async () => (await (await Flow("ForeachBench").latestRun()).data(["total"])).total;
     const hundredArtifacts = async () => {
       const run = await Flow("ForeachBench").latestRun();
       let sum = 0;
-      for await (const task of run.step("each").tasks()) sum += await task.artifact<number>("square");
+      for await (const task of (await run.step("each")).tasks()) sum += await task.artifact<number>("square");
       if (sum !== 328350) throw new Error(`read ${sum} from the 100 tasks`);
     };
     const first = { latest: await timed(latestArtifact), hundred: await timed(hundredArtifacts) };

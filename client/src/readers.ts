@@ -3,7 +3,7 @@
  * use and kept, each lookup in the namespace it names. No reader sets process-wide state, so the
  * runs view, the DAG preview and the artifact documents read side by side without a queue.
  */
-import { client, InvalidPathspecError, type Client, type Task } from "../../runtime/src/client";
+import { client, type Client } from "../../runtime/src/client";
 import { isS3Url, resolveDatastore } from "../../runtime/src/config";
 
 const clients = new Map<string, Client>();
@@ -39,18 +39,6 @@ export function useS3Endpoint(url: string | undefined): void {
   const old = [...clients.values()];
   clients.clear();
   for (const reader of old) void reader.close();
-}
-
-/**
- * The finished task `FLOW/RUN/STEP/TASK` of the datastore at `root`, in every user's namespace
- * (a target names one task exactly), looked up at once: a NotFoundError names what is missing.
- */
-export function taskAt(root: string, pathspec: string): Task {
-  const parts = pathspec.split("/");
-  if (parts.length !== 4)
-    throw new InvalidPathspecError(`'${pathspec}' is not a FLOW/RUN/STEP/TASK pathspec`, pathspec);
-  const [flow, run, step, id] = parts;
-  return readerOf(root).flow(flow).run(run).step(step).task(id);
 }
 
 /** Whether `root` is a folder on this machine, which a file watcher can watch; a bucket is polled. */

@@ -60,26 +60,21 @@ async function decide(run: Run, undecided: Set<string>, onError: (error: Error) 
   for await (const step of run.steps()) {
     if (!undecided.delete(step.name)) continue;
     if ((step.progress?.failed ?? 0) === 0 && step.progress?.status !== "failed") continue;
-    failures.push(...stepFailures(run, step, onError));
+    failures.push(...(await stepFailures(run, step, onError)));
   }
   return failures;
 }
 
-function stepFailures(run: Run, step: Step, onError: (error: Error) => void): TaskFailure[] {
+async function stepFailures(run: Run, step: Step, onError: (error: Error) => void): Promise<TaskFailure[]> {
   const failures: TaskFailure[] = [];
-  for (const id of step.taskIds()) {
-    try {
-      const task = step.task(id);
-      // The client gives a location only when it is a place in a file (runs made before TSFlow
-      // recorded one have none).
-      const error = task.error;
-      if (task.status !== "failed" || !error?.location) continue;
-      const { name: type, message, location } = error;
-      failures.push({ task: task.pathspec, step: step.name, run: run.pathspec, type, message, location });
-    } catch (error) {
-      // A damaged task record costs its own diagnostic, never the others'.
-      onError(error instanceof Error ? error : new Error(String(error)));
-    }
+  // A damaged task record costs its own diagnostic, never the others': tasks() skips it, telling onError.
+  for await (const task of step.tasks({ onError })) {
+    // The client gives a location only when it is a place in a file (runs made before TSFlow
+    // recorded one have none).
+    const error = task.error;
+    if (task.status !== "failed" || !error?.location) continue;
+    const { name: type, message, location } = error;
+    failures.push({ task: task.pathspec, step: step.name, run: run.pathspec, type, message, location });
   }
   return failures;
 }

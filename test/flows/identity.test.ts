@@ -139,8 +139,11 @@ describe("run identity", () => {
 
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
-    assert.equal(Run(`ResumeFlow/${there}`).flowFile, join(project.dir, "other", "flow.ts"));
-    assert.equal(Run(`ResumeFlow/${there}`).graphFingerprint, (await project.run("ResumeFlow", here)).graphFingerprint);
+    assert.equal((await Run(`ResumeFlow/${there}`)).flowFile, join(project.dir, "other", "flow.ts"));
+    assert.equal(
+      (await Run(`ResumeFlow/${there}`)).graphFingerprint,
+      (await project.run("ResumeFlow", here)).graphFingerprint,
+    );
   });
 });
 
@@ -231,7 +234,7 @@ export class TagFlow extends FlowSpec {
     );
     useDatastore(join(project.dir, ".tsflow"));
     namespace(null);
-    assert.deepEqual(Run(pathspec).userTags.sort(), expected);
+    assert.deepEqual((await Run(pathspec)).userTags.sort(), expected);
     const seen = (await project.endData("TagFlow", run.runId)).seen as string[];
     assert.deepEqual(seen.filter((tag) => !tag.includes(":")).sort(), expected);
   });

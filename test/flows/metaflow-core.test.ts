@@ -70,7 +70,7 @@ async function clientTasks(project: Project, flow: string, runId: string): Promi
   useDatastore(project.datastore.root);
   namespace(`user:${TEST_USER}`);
   const tasks = new Map<string, ClientTask>();
-  for await (const step of Run(`${flow}/${runId}`).steps()) {
+  for await (const step of (await Run(`${flow}/${runId}`)).steps()) {
     for await (const task of step.tasks()) {
       const key = taskKey(task.step, task.foreach);
       assert.ok(!tasks.has(key), `one task at ${key}`);
@@ -192,13 +192,14 @@ async function checkEnd(tasks: Map<string, ClientTask>, runId: string) {
   const end = [...tasks.values()].find((task) => task.step === "end")!;
   const taskData = await end.artifact<Record<string, string>>("taskData");
   assert.deepEqual(Object.keys(taskData).sort(), [...tasks.values()].map((task) => task.pathspec).sort());
-  for (const [pathspec, uuid] of Object.entries(taskData)) assert.equal(await Task(pathspec).artifact("uuid"), uuid);
+  for (const [pathspec, uuid] of Object.entries(taskData))
+    assert.equal(await (await Task(pathspec)).artifact("uuid"), uuid);
   assert.match(await end.artifact<string>("endMergeError"), /mergeArtifacts\(\) works only inside a join step/);
   assert.equal(end.runId, runId);
 }
 
 async function checkRun(flow: string, runId: string) {
-  const run = Run(`${flow}/${runId}`);
+  const run = await Run(`${flow}/${runId}`);
   assert.deepEqual(run.parameters, { intParam: 456, strParam: "foobar" });
   assert.deepEqual(run.userTags, USER_TAGS);
   for (const tag of [...USER_TAGS, `user:${TEST_USER}`]) {
@@ -453,7 +454,7 @@ async function checkResumed(project: Project, g: Graph, origin: string, resumed:
     assert.equal(await task.artifact("resumedFrom"), again ? origin : null, `${key}: current.originRunId`);
     assert.equal(await task.artifact("acc"), await before.get(key)!.artifact("acc"), `${key}: acc`);
   }
-  const run = Run(`${g.flow}/${resumed}`);
+  const run = await Run(`${g.flow}/${resumed}`);
   assert.deepEqual(run.origin, { runId: origin, step: from });
   assert.deepEqual((await run.data()).ranInAll, from === "start" ? [resumed] : [origin, resumed].sort());
 }
@@ -499,6 +500,6 @@ for (const failing of ["foreach_split_y", "foreach_inner", "foreach_join_z"]) {
     }
     const end = simulate(g).find((m) => m.step === "end")!;
     assert.equal((await project.endData(g.flow, resumed.runId)).acc, end.acc);
-    assert.deepEqual(Run(`${g.flow}/${resumed.runId}`).origin, { runId: first.runId, step: failing });
+    assert.deepEqual((await Run(`${g.flow}/${resumed.runId}`)).origin, { runId: first.runId, step: failing });
   });
 }

@@ -124,7 +124,7 @@ describe("class instances keep their class", () => {
     assert.equal(start.artifacts.origin.type, "Point");
 
     readFrom(project);
-    const end = await Run(`GeoFlow/${run.runId}`).endTask();
+    const end = await (await Run(`GeoFlow/${run.runId}`)).endTask();
     assert.ok(end);
     assert.equal(await end.artifact("summary"), "1.414 true BIG true");
     assert.deepEqual(await end.artifact("norms"), [20, 23]);
@@ -158,7 +158,7 @@ class Point { norm() { return Math.hypot(this.x, this.y); } }
 registerClass(Point);
 useDatastore(".tsflow");
 namespace(null);
-Run("GeoFlow/${run.runId}").endTask().then((end) => end.artifact("origin")).then((p) => console.log(p instanceof Point, p.norm()));
+Run("GeoFlow/${run.runId}").then((run) => run.endTask()).then((end) => end.artifact("origin")).then((p) => console.log(p instanceof Point, p.norm()));
 `,
     );
     const script = spawnSync(process.execPath, ["read.cjs"], { cwd: project.dir, encoding: "utf8" });
@@ -178,7 +178,7 @@ Run("GeoFlow/${run.runId}").endTask().then((end) => end.artifact("origin")).then
     assert.deepEqual(artifacts.origin, { $type: "Instance", class: "Point", value: { x: 3, y: 4 } });
     // The editor's artifact document, which runs no flow code either.
     const [start] = await project.tasks("GeoFlow", run.runId, "start");
-    const document = readArtifact({
+    const document = await readArtifact({
       datastore: project.datastore.root,
       task: `GeoFlow/${run.runId}/start/${start.id}`,
       artifact: "shapes",
@@ -232,7 +232,7 @@ describe("a serializer of the user's", () => {
     assert.equal(Buffer.from(end.artifacts.price.inline!, "base64").toString(), "1.25");
 
     readFrom(project);
-    const task = Task(`PriceFlow/${run.runId}/end/${end.id}`);
+    const task = await Task(`PriceFlow/${run.runId}/end/${end.id}`);
     assert.equal(await task.artifact("kind"), "Decimal");
     await assert.rejects(
       task.artifact("total"),
@@ -249,7 +249,7 @@ describe("a serializer of the user's", () => {
       .artifacts;
     assert.deepEqual(artifacts.total, { $type: "Serialized", serializer: "decimal", byteLength: 4, text: "3.25" });
     assert.match(
-      readArtifact({ datastore: project.datastore.root, task: task.pathspec, artifact: "total" }),
+      await readArtifact({ datastore: project.datastore.root, task: task.pathspec, artifact: "total" }),
       /^this\.total = \/\* stored by serializer "decimal" \(4 bytes\), read without it \*\/ "3\.25";$/m,
     );
 

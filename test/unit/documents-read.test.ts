@@ -82,21 +82,24 @@ describe("documents read real runs the CLI made", () => {
     return `TypesFlow/${run}/${step}/${record.slice(0, -".json".length)}`;
   };
 
-  test("an artifact's document: header, then the value as JavaScript", () => {
-    const text = readArtifact({ datastore, task: task(first, "start"), artifact: "score" });
+  test("an artifact's document: header, then the value as JavaScript", async () => {
+    const text = await readArtifact({ datastore, task: task(first, "start"), artifact: "score" });
     assert.equal(
       text,
       `// score · ${task(first, "start")} · Map(2), ${/Map\(2\), (.*) stored/.exec(text)?.[1]} stored\nthis.score = new Map([\n  ["a", 1],\n  ["b", 2]\n]);\n`,
     );
     assert.match(
-      readArtifact({ datastore, task: task(first, "start"), artifact: "when" }),
+      await readArtifact({ datastore, task: task(first, "start"), artifact: "when" }),
       /^this\.when = new Date\("2026-11-22T10:00:00\.000Z"\);$/m,
     );
-    assert.match(readArtifact({ datastore, task: task(first, "start"), artifact: "big" }), /^this\.big = 123n;$/m);
+    assert.match(
+      await readArtifact({ datastore, task: task(first, "start"), artifact: "big" }),
+      /^this\.big = 123n;$/m,
+    );
   });
 
-  test("a 16 MB typed array is cut to the budget, with the count at the top", () => {
-    const text = readArtifact({ datastore, task: task(first, "start"), artifact: "floats" }, 50_000);
+  test("a 16 MB typed array is cut to the budget, with the count at the top", async () => {
+    const text = await readArtifact({ datastore, task: task(first, "start"), artifact: "floats" }, 50_000);
     assert.match(
       text,
       /Float64Array\(2097152\), 16\.8 MB stored\n\/\/ Too large to show whole: showing the first [\d,]+ of 2,097,152 values\./,
@@ -106,16 +109,16 @@ describe("documents read real runs the CLI made", () => {
 
   test("errors name the pathspec, the artifact or the datastore", async () => {
     const start = task(first, "start");
-    assert.throws(
-      () => readArtifact({ datastore, task: start, artifact: "scor" }),
+    await assert.rejects(
+      readArtifact({ datastore, task: start, artifact: "scor" }),
       /has no artifact 'scor': did you mean 'score'\?/,
     );
-    assert.throws(
-      () => readArtifact({ datastore, task: "TypesFlow/999/start/1", artifact: "x" }),
+    await assert.rejects(
+      readArtifact({ datastore, task: "TypesFlow/999/start/1", artifact: "x" }),
       /no run TypesFlow\/999/,
     );
-    assert.throws(
-      () => readArtifact({ datastore: join(project.dir, "gone"), task: start, artifact: "score" }),
+    await assert.rejects(
+      readArtifact({ datastore: join(project.dir, "gone"), task: start, artifact: "score" }),
       /no TSFlow datastore at .*gone/,
     );
     const broken = new Project({ after: (fn) => cleanups.push(fn) }, { "types.ts": TYPES });
@@ -125,28 +128,27 @@ describe("documents read real runs the CLI made", () => {
       join(broken.dir, ".tsflow", "flows", "TypesFlow", "runs", id, "steps", "start", `${record.id}.json`),
       "{ garbled",
     );
-    assert.throws(
-      () =>
-        readArtifact({
-          datastore: join(broken.dir, ".tsflow"),
-          task: `TypesFlow/${id}/start/${record.id}`,
-          artifact: "score",
-        }),
+    await assert.rejects(
+      readArtifact({
+        datastore: join(broken.dir, ".tsflow"),
+        task: `TypesFlow/${id}/start/${record.id}`,
+        artifact: "score",
+      }),
       (error: Error) =>
         error.message.includes(`${id}/steps/start/${record.id}.json`) && !error.message.includes("\n    at "),
     );
   });
 
-  test("reads leave the namespace others chose as it was, and read runs of any user", () => {
+  test("reads leave the namespace others chose as it was, and read runs of any user", async () => {
     namespace("user:alice");
     try {
-      assert.match(readArtifact({ datastore, task: task(other, "start"), artifact: "big" }), /123n/);
+      assert.match(await readArtifact({ datastore, task: task(other, "start"), artifact: "big" }), /123n/);
       assert.equal(getNamespace(), "user:alice");
     } finally {
       defaultNamespace();
     }
     const own = defaultNamespace();
-    readArtifact({ datastore, task: task(other, "start"), artifact: "big" });
+    await readArtifact({ datastore, task: task(other, "start"), artifact: "big" });
     assert.equal(getNamespace(), own);
   });
 
@@ -166,7 +168,7 @@ describe("documents read real runs the CLI made", () => {
     );
     const [match] = (await project.tasks("TypesFlow", second, "square")).filter((t) => t.foreach?.at(-1)?.index === 1);
     assert.deepEqual(mine[0].target, { datastore, task: `TypesFlow/${second}/square/${match.id}`, artifact: "sq" });
-    assert.match(readArtifact(mine[0].target), /^this\.sq = 12;$/m);
+    assert.match(await readArtifact(mine[0].target), /^this\.sq = 12;$/m);
     const everyone = await comparableRuns(left, null);
     assert.deepEqual(
       everyone.map((run) => run.run),

@@ -29,7 +29,7 @@ async function openArtifact(documents: TsflowDocuments, arg: unknown): Promise<v
   const target = artifactTarget(arg);
   if (!target) return complain("Open Artifact needs an artifact: open one from the runs view.");
   const uri = artifactDocumentUri(target);
-  if (!tryRead(describeArtifact(target), () => documents.artifact(uri, target))) return;
+  if (!(await tryRead(describeArtifact(target), () => documents.artifact(uri, target)))) return;
   const document = await vscode.workspace.openTextDocument(uri);
   // The `.js` extension sets the language, unless the user's file associations say otherwise.
   if (document.languageId !== ARTIFACT_LANGUAGE) {
@@ -62,8 +62,8 @@ async function compareArtifacts(documents: TsflowDocuments, leftArg: unknown, ri
   if (!right) return;
   const [leftUri, rightUri] = [artifactDocumentUri(left), artifactDocumentUri(right)];
   // One side after the other: the client reads one datastore at a time.
-  if (!tryRead(describeArtifact(left), () => documents.artifact(leftUri, left))) return;
-  if (!tryRead(describeArtifact(right), () => documents.artifact(rightUri, right))) return;
+  if (!(await tryRead(describeArtifact(left), () => documents.artifact(leftUri, left)))) return;
+  if (!(await tryRead(describeArtifact(right), () => documents.artifact(rightUri, right)))) return;
   await vscode.commands.executeCommand("vscode.diff", leftUri, rightUri, compareTitle(left, right), { preview: true });
 }
 
@@ -107,9 +107,9 @@ function pickItem(run: ComparableRun): vscode.QuickPickItem & { run: ComparableR
 }
 
 /** Runs a read a command needs before opening; false (and a message naming `what`) when it fails. */
-function tryRead(what: string, read: () => unknown): boolean {
+async function tryRead(what: string, read: () => Promise<unknown>): Promise<boolean> {
   try {
-    read();
+    await read();
     return true;
   } catch (error) {
     complain(`cannot open ${what}: ${errorMessage(error)}`);

@@ -82,7 +82,7 @@ export class TsflowDocuments implements vscode.FileSystemProvider, vscode.Dispos
     const { kind, target } = document;
     const what = kind === "artifact" ? describeArtifact(target) : describeLog(target);
     try {
-      const text = kind === "log" ? await this.log(uri, target) : this.artifact(uri, target);
+      const text = kind === "log" ? await this.log(uri, target) : await this.artifact(uri, target);
       return { text, mtime: this.logChanged.get(uri.toString()) ?? this.opened };
     } catch (error) {
       return { text: renderReadError(what, errorMessage(error)), mtime: this.opened };
@@ -90,11 +90,11 @@ export class TsflowDocuments implements vscode.FileSystemProvider, vscode.Dispos
   }
 
   /** Reads an artifact's document now, throwing what the client throws: commands show it. */
-  artifact(uri: vscode.Uri, target: ArtifactTarget): string {
+  async artifact(uri: vscode.Uri, target: ArtifactTarget): Promise<string> {
     const key = uri.toString();
     let text = this.artifacts.get(key);
     if (text === undefined) {
-      text = readArtifact(target);
+      text = await readArtifact(target);
       this.artifacts.set(key, text);
     }
     return text;

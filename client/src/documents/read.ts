@@ -13,7 +13,7 @@ import {
   type Task,
   type TaskLogs,
 } from "../../../runtime/src/client";
-import { readerOf, taskAt } from "../readers";
+import { readerOf } from "../readers";
 import type { ArtifactTarget, LogTarget } from "../run-targets";
 import { MAX_ARTIFACT_CHARS, renderArtifact } from "./render";
 import { runOf, stepOf } from "./uri";
@@ -37,9 +37,9 @@ export interface ComparableRun {
 }
 
 /** The artifact's document text, the value cut at about `maxChars` characters. Throws what the client throws. */
-export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHARS): string {
-  const task = taskAt(target.datastore, target.task);
-  const value = task.artifactSync(target.artifact, { unregistered: "stand-in" });
+export async function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHARS): Promise<string> {
+  const task = await readerOf(target.datastore).task(target.task);
+  const value = await task.artifact(target.artifact, { unregistered: "stand-in" });
   const info = task.artifactInfo().find((a) => a.name === target.artifact);
   return renderArtifact(
     value,
@@ -50,7 +50,7 @@ export function readArtifact(target: ArtifactTarget, maxChars = MAX_ARTIFACT_CHA
 
 /** What the task printed to the target's stream so far, and whether it may print more. */
 export async function readLog(target: LogTarget): Promise<LogRead> {
-  const task = finishedTask(target.datastore, target.task);
+  const task = await finishedTask(target.datastore, target.task);
   const which = target.attempt === undefined ? {} : { attempt: target.attempt };
   if (task) {
     const cut = task.logInfo(target.stream, which)?.truncated ?? false;
@@ -73,13 +73,13 @@ export async function comparableRuns(left: ArtifactTarget, ns: string | null, li
   const [flowName, runId] = left.task.split("/");
   const step = stepOf(left.task);
   const reader = readerOf(left.datastore, ns);
-  const { index } = taskAt(left.datastore, left.task);
+  const { index } = await readerOf(left.datastore).task(left.task);
   const found: ComparableRun[] = [];
   let scanned = 0;
   for await (const run of reader.flow(flowName).runs({ onError: () => {} })) {
     if (run.id === runId) continue;
     if (++scanned > limit) break;
-    const task = matchingTask(run, step, left.artifact, index);
+    const task = await matchingTask(run, step, left.artifact, index);
     if (!task) continue;
     const target = { datastore: left.datastore, task, artifact: left.artifact };
     found.push({ target, run: run.pathspec, status: run.status, startedAt: run.startedAt });
@@ -87,25 +87,29 @@ export async function comparableRuns(left: ArtifactTarget, ns: string | null, li
   return found;
 }
 
-function matchingTask(run: Run, step: string, artifact: string, index: number | undefined): string | undefined {
+async function matchingTask(
+  run: Run,
+  step: string,
+  artifact: string,
+  index: number | undefined,
+): Promise<string | undefined> {
   let found: Step;
   try {
-    found = run.step(step);
+    found = await run.step(step);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
-  for (const id of found.taskIds()) {
-    const task = found.task(id);
+  for await (const task of found.tasks({ onError: () => {} })) {
     if (task.hasArtifact(artifact) && (index === undefined || task.index === index)) return task.pathspec;
   }
   return undefined;
 }
 
 /** The task if it has finished (has a record); undefined when it has not, or does not exist. */
-function finishedTask(root: string, pathspec: string): Task | undefined {
+async function finishedTask(root: string, pathspec: string): Promise<Task | undefined> {
   try {
-    return taskAt(root, pathspec);
+    return await readerOf(root).task(pathspec);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;

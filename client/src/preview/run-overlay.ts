@@ -35,7 +35,7 @@ export async function readRunOverlay(
   try {
     if (chosen !== undefined) {
       // A run chosen by its id is shown whoever's it is.
-      const run = readerOf(root).flow(flow).run(chosen);
+      const run = await readerOf(root).flow(flow).run(chosen);
       return { ...(await summarize(run, now())), chosen: true };
     }
     const runs = readerOf(root, namespace)

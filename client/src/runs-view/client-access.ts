@@ -20,6 +20,6 @@ export async function flowNames(root: string): Promise<string[]> {
  * The run `flow/id` read afresh, as seen from namespace `ns`. Throws NotFoundError or
  * NamespaceError as `Run()` does.
  */
-export function readRun(root: string, ns: string | null, flow: string, id: string): Run {
+export function readRun(root: string, ns: string | null, flow: string, id: string): Promise<Run> {
   return flowOf(root, flow, ns).run(id);
 }

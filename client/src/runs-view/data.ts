@@ -152,7 +152,7 @@ export class ExplorerData {
         case "task":
           return await this.taskContents(node);
         case "attempt":
-          return this.attemptLogs(node);
+          return await this.attemptLogs(node);
       }
     } catch (error) {
       return [this.failed(node.key, error)];
@@ -179,7 +179,7 @@ export class ExplorerData {
     for (const flow of flows.filter((name) => stored.includes(name))) {
       newest.set(flow, undefined);
       const listed = flowOf(root, flow);
-      ids.set(flow, new Set(listed.runIds()));
+      ids.set(flow, new Set(await listed.runIds()));
       for await (const run of listed.runs({ namespace, onError: this.onError })) {
         newest.set(flow, run.id);
         break;
@@ -197,15 +197,13 @@ export class ExplorerData {
    * The run `flow/id` read afresh, for a live update; undefined when it is gone, left the
    * namespace, or no longer passes the filter.
    */
-  run(flow: string, id: string): Promise<RunNode | undefined> {
-    return Promise.resolve().then(() => {
-      try {
-        const node = this.withFile(runNode(this.readRun(flow, id), this.now()));
-        return this.passes(node) ? node : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+  async run(flow: string, id: string): Promise<RunNode | undefined> {
+    try {
+      const node = this.withFile(runNode(await this.readRun(flow, id), this.now()));
+      return this.passes(node) ? node : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -214,14 +212,14 @@ export class ExplorerData {
    */
   async compareCandidates(node: ArtifactNode, max = 50): Promise<CompareCandidate[]> {
     const [flow, runId, step, taskId] = node.target.task.split("/");
-    const base = this.readRun(flow, runId).step(step).taskIds();
+    const base = await (await (await this.readRun(flow, runId)).step(step)).taskIds();
     const position = Math.max(0, base.indexOf(taskId));
     const found: CompareCandidate[] = [];
     let looked = 0;
     const { root, namespace } = this.require();
     for await (const run of flowOf(root, flow).runs({ namespace, onError: this.onError })) {
       if (found.length >= max || ++looked > max * 10) break;
-      const candidate = run.id === runId ? undefined : sameTask(run, step, position, node.target.artifact);
+      const candidate = run.id === runId ? undefined : await sameTask(run, step, position, node.target.artifact);
       if (candidate) found.push(this.candidate(run, candidate, node.target.artifact));
     }
     return found;
@@ -249,19 +247,19 @@ export class ExplorerData {
   }
 
   private async steps(node: RunNode): Promise<ExplorerNode[]> {
-    const run = this.readRun(node.flow, node.runId);
+    const run = await this.readRun(node.flow, node.runId);
     const fresh = runNode(run, this.now());
     const nodes: ExplorerNode[] = [];
-    for await (const step of run.steps()) nodes.push(stepNode(step, fresh, this.now()));
+    for await (const step of run.steps()) nodes.push(await stepNode(step, fresh, this.now()));
     return nodes.length > 0 ? nodes : [message(node.key, "No step has started yet.")];
   }
 
   private async tasks(node: StepNode): Promise<ExplorerNode[]> {
-    const run = this.readRun(node.flow, node.runId);
-    const step = run.step(node.step);
-    const finished = new Set(step.taskIds());
+    const run = await this.readRun(node.flow, node.runId);
+    const step = await run.step(node.step);
+    const finished = new Set(await step.taskIds());
     const limit = this.limit(node.key, this.taskPageSize);
-    const ids = step.taskIds({ unfinished: true });
+    const ids = await step.taskIds({ unfinished: true });
     const page = ids.slice(0, limit);
     // The page's records are read a few at a time (a GET each on S3), never one after another.
     const read = (id: string) =>
@@ -277,12 +275,12 @@ export class ExplorerData {
 
   private async taskContents(node: TaskNode): Promise<ExplorerNode[]> {
     const [flow, runId, stepName, id] = node.pathspec.split("/");
-    const step = this.readRun(flow, runId).step(stepName);
+    const step = await (await this.readRun(flow, runId)).step(stepName);
     const root = this.require().root;
     let task: Task | undefined;
     try {
       // A task shown as running may have finished since: its record says so.
-      task = step.taskIds().includes(id) ? step.task(id) : undefined;
+      task = (await step.taskIds()).includes(id) ? await step.task(id) : undefined;
     } catch (error) {
       if (!(error instanceof DatastoreError)) throw error;
       // A damaged record hides the artifacts, not the logs: those are files of their own.
@@ -292,9 +290,9 @@ export class ExplorerData {
     return [...artifacts, ...(task ? attemptNodes(task) : []), ...logNodes(task, node, root)];
   }
 
-  private attemptLogs(node: AttemptNode): ExplorerNode[] {
+  private async attemptLogs(node: AttemptNode): Promise<ExplorerNode[]> {
     const [flow, runId, stepName, id] = node.pathspec.split("/");
-    const task = this.readRun(flow, runId).step(stepName).task(id);
+    const task = await (await (await this.readRun(flow, runId)).step(stepName)).task(id);
     return logNodes(task, node, this.require().root, node.attempt);
   }
 
@@ -305,7 +303,7 @@ export class ExplorerData {
     return { ...node, description: joined(node.description, displayPath(node.flowFile, dirname(root))) };
   }
 
-  private readRun(flow: string, id: string): Run {
+  private readRun(flow: string, id: string): Promise<Run> {
     const { root, namespace } = this.require();
     return readRun(root, namespace, flow, id);
   }
@@ -342,9 +340,9 @@ export class ExplorerData {
 }
 
 /** A finished task's row; one whose record cannot be read says so, and the others still show. */
-function finishedTaskNode(step: Step, id: string, node: StepNode): TaskNode {
+async function finishedTaskNode(step: Step, id: string, node: StepNode): Promise<TaskNode> {
   try {
-    return taskNode(step.task(id), node.flowFile);
+    return taskNode(await step.task(id), node.flowFile);
   } catch (error) {
     if (error instanceof DatastoreError) return damagedTaskNode(node, id, error);
     throw error;
@@ -352,10 +350,11 @@ function finishedTaskNode(step: Step, id: string, node: StepNode): TaskNode {
 }
 
 /** The pathspec of `run`'s task at `position` in `step` when it has `artifact`. */
-function sameTask(run: Run, step: string, position: number, artifact: string): string | undefined {
+async function sameTask(run: Run, step: string, position: number, artifact: string): Promise<string | undefined> {
   try {
-    const ids = run.step(step).taskIds();
-    const task = ids[position] === undefined ? undefined : run.step(step).task(ids[position]);
+    const found = await run.step(step);
+    const ids = await found.taskIds();
+    const task = ids[position] === undefined ? undefined : await found.task(ids[position]);
     return task?.hasArtifact(artifact) ? task.pathspec : undefined;
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;

@@ -61,7 +61,7 @@ function runTooltip(run: Run, status: NodeStatus, duration: string): string {
 }
 
 /** A step as a row: status, task count and duration. `run` is the run it belongs to. */
-export function stepNode(step: Step, run: RunNode, now: number): StepNode {
+export async function stepNode(step: Step, run: RunNode, now: number): Promise<StepNode> {
   const progress = step.progress;
   const status = progress ? stepStatus(progress.status, run.status) : "pending";
   const duration = progress
@@ -71,7 +71,7 @@ export function stepNode(step: Step, run: RunNode, now: number): StepNode {
     kind: "step",
     key: `step:${step.pathspec}`,
     label: step.name,
-    description: joined(progress ? taskCount(progress) : `${step.taskIds().length} tasks`, duration),
+    description: joined(progress ? taskCount(progress) : `${(await step.taskIds()).length} tasks`, duration),
     tooltip: joined(`${step.pathspec}: ${status}`, duration),
     icon: statusIcon(status),
     contextValue: `step ${status}`,

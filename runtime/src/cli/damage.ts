@@ -28,9 +28,9 @@ export class Damage {
   readonly entries: Array<{ pathspec: string; message: string }> = [];
 
   /** The task `id` of `step`, or what is wrong with its record. Other errors (not found) are thrown. */
-  task(step: Step, id: string): Task | UnreadableTask {
+  async task(step: Step, id: string): Promise<Task | UnreadableTask> {
     try {
-      return step.task(id);
+      return await step.task(id);
     } catch (error) {
       if (!(error instanceof DatastoreError)) throw error;
       const pathspec = `${step.pathspec}/${id}`;

@@ -40,19 +40,17 @@ class SharedStore {
     return (this.store ??= this.open(this.location));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
+    const store = this.store;
     this.store = undefined;
-    return Promise.resolve();
+    await store?.close();
   }
 }
 
 /** @internal The client's view of the datastore at `location`. */
 export function openClientStore(location: DatastoreLocation): ClientStore {
-  if (location.kind !== "local") {
-    throw new TsflowError("usage", `${describeLocation(location)}: this build reads local datastores only`);
-  }
-  return new ClientStore(location.path);
+  return new ClientStore(location);
 }
 
 /**
@@ -98,9 +96,9 @@ export class Client {
    * @internal The store, checked to exist now: a client made before the first run sees the
    * datastore once it appears.
    */
-  existingStore(): ClientStore {
+  async existingStore(): Promise<ClientStore> {
     const store = this.store;
-    store.requireExists();
+    await store.requireExists();
     return store;
   }
 
@@ -114,46 +112,38 @@ export class Client {
   }
 
   /** Every flow in the datastore that has runs, by name. */
-  flows(): Promise<Flow[]> {
-    return Promise.resolve().then(() => {
-      const store = this.existingStore();
-      return store.flows().map((name) => new ClientFlow(this, name));
-    });
+  async flows(): Promise<Flow[]> {
+    const store = await this.existingStore();
+    return (await store.flows()).map((name) => new ClientFlow(this, name));
   }
 
   /** The run `FLOW/RUN`: a NotFoundError names it when there is none, a NamespaceError when it is outside the namespace. */
-  run(pathspec: string): Promise<Run> {
-    return Promise.resolve().then(() => {
-      const [flow, id] = splitPathspec(pathspec, 2);
-      return new ClientRun(this, loadRun(this.existingStore(), flow, id, this.namespace));
-    });
+  async run(pathspec: string): Promise<Run> {
+    const [flow, id] = splitPathspec(pathspec, 2);
+    return new ClientRun(this, await loadRun(await this.existingStore(), flow, id, this.namespace));
   }
 
   /** The step `FLOW/RUN/STEP`, as `run(...)` finds runs. */
-  step(pathspec: string): Promise<Step> {
-    return Promise.resolve().then(() => {
-      const [flow, runId, name] = splitPathspec(pathspec, 3);
-      return loadStep(this, loadRun(this.existingStore(), flow, runId, this.namespace), name);
-    });
+  async step(pathspec: string): Promise<Step> {
+    const [flow, runId, name] = splitPathspec(pathspec, 3);
+    return loadStep(this, await loadRun(await this.existingStore(), flow, runId, this.namespace), name);
   }
 
   /** The finished task `FLOW/RUN/STEP/TASK`, as `run(...)` finds runs. */
-  task(pathspec: string): Promise<Task> {
-    return Promise.resolve().then(() => {
-      const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-      loadRun(this.existingStore(), flow, runId, this.namespace);
-      return loadTask(this, flow, runId, step, id);
-    });
+  async task(pathspec: string): Promise<Task> {
+    const [flow, runId, step, id] = splitPathspec(pathspec, 4);
+    await loadRun(await this.existingStore(), flow, runId, this.namespace);
+    return loadTask(this, flow, runId, step, id);
   }
 
   /** What a task printed to `stream`, also while it runs: see the module-level `taskLogs()`. */
-  taskLogs(pathspec: string, stream: LogStream = "stdout", options: LogOptions = {}): Promise<TaskLogs> {
-    return Promise.resolve().then(() => readTaskLogs(this, pathspec, stream, options.attempt));
+  async taskLogs(pathspec: string, stream: LogStream = "stdout", options: LogOptions = {}): Promise<TaskLogs> {
+    return readTaskLogs(this, pathspec, stream, options.attempt);
   }
 
   /** @internal Throws a NotFoundError naming the flow, with a guess, when it has no runs. */
-  requireFlow(name: string): void {
-    requireFlow(this.existingStore(), name);
+  async requireFlow(name: string): Promise<void> {
+    await requireFlow(await this.existingStore(), name);
   }
 
   /** A client of the same datastore in another namespace (null: every user's); this one is unchanged. */

@@ -54,8 +54,8 @@ export class ClientFlow {
     const ns = options.namespace === undefined ? this.client.namespace : options.namespace;
     const tags = options.tag === undefined ? [] : ([] as string[]).concat(options.tag);
     const onError = options.onError ?? warn;
-    const ids = this.store.runIds(this.name);
-    if (ids.length === 0) this.client.requireFlow(this.name);
+    const ids = await this.store.runIds(this.name);
+    if (ids.length === 0) await this.client.requireFlow(this.name);
     for await (const read of readAhead(ids, (id) => this.store.run(this.name, id))) {
       if (!read.ok) {
         if (!isTsflowError(read.error)) throw read.error;
@@ -76,7 +76,7 @@ export class ClientFlow {
    * reads no record, to see cheaply which runs exist. A run being created is listed before its
    * record is written.
    */
-  runIds(): string[] {
+  runIds(): Promise<string[]> {
     return this.store.runIds(this.name);
   }
 
@@ -93,9 +93,10 @@ export class ClientFlow {
   }
 
   /** The run `id` of this flow; see `Run(pathspec)`. */
-  run(id: string): Run {
+  async run(id: string): Promise<Run> {
     const [, runId] = splitPathspec(`${this.name}/${id}`, 2);
-    return new ClientRun(this.client, loadRun(this.client.existingStore(), this.name, runId, this.client.namespace));
+    const store = await this.client.existingStore();
+    return new ClientRun(this.client, await loadRun(store, this.name, runId, this.client.namespace));
   }
 
   private noRun(kind: string): NotFoundError {
@@ -109,17 +110,14 @@ export class ClientFlow {
 export type Flow = ClientFlow;
 
 /**
- * The flow called `name` (its class name) in the current datastore. Throws a NotFoundError naming
- * it when the datastore holds no run of it.
+ * The flow called `name` (its class name) in the current datastore and namespace. Nothing is read
+ * yet: a flow with no run in the datastore is a NotFoundError, naming it, from the first read.
  *
  * @example
  * const run = await Flow("BranchFlow").latestSuccessfulRun();
  */
 export function Flow(name: string): Flow {
-  const [flow] = splitPathspec(name, 1);
-  const client = defaultClient();
-  client.requireFlow(flow);
-  return client.flow(flow);
+  return defaultClient().flow(name);
 }
 
 /** Every flow in the current datastore that has runs, by name; read at the call, like every lookup. */

@@ -10,9 +10,9 @@ export function inNamespace(run: RunRecord, ns: string | null): boolean {
 }
 
 /** Throws a NotFoundError naming the flow, with a guess, when it has no runs in the datastore. */
-export function requireFlow(store: ClientStore, flow: string): void {
-  if (store.runIds(flow).length > 0) return;
-  const flows = store.flows();
+export async function requireFlow(store: ClientStore, flow: string): Promise<void> {
+  if ((await store.runIds(flow)).length > 0) return;
+  const flows = await store.flows();
   const guess = closestName(flow, flows);
   const known = guess
     ? `did you mean '${guess}'?`
@@ -26,11 +26,11 @@ export function requireFlow(store: ClientStore, flow: string): void {
  * A run's record, read afresh. Throws a NotFoundError naming the pathspec when it does not exist
  * and a NamespaceError when it is outside the namespace `ns`.
  */
-export function loadRun(store: ClientStore, flow: string, id: string, ns: string | null): RunRecord {
-  const record = store.run(flow, id);
+export async function loadRun(store: ClientStore, flow: string, id: string, ns: string | null): Promise<RunRecord> {
+  const record = await store.run(flow, id);
   if (!record) {
-    requireFlow(store, flow);
-    const newest = store.runIds(flow)[0];
+    await requireFlow(store, flow);
+    const [newest] = await store.runIds(flow);
     throw new NotFoundError(
       `no run ${flow}/${id} in ${store.root}: the newest run of ${flow} is ${newest}`,
       `${flow}/${id}`,

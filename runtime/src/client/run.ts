@@ -4,8 +4,8 @@ import type { JsonValue } from "../graph/model";
 import { effectiveStatus, type EffectiveStatus } from "../metadata/run-status";
 import type { Client } from "./client";
 import { defaultClient } from "./context";
-import { loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
+import { readAhead } from "./read-ahead";
 import { loadStep, runStepNames, type Step } from "./step";
 import type { ClientStore } from "./store";
 import type { Task } from "./task";
@@ -112,29 +112,30 @@ export class ClientRun {
 
   /** The steps that have started, in graph order. */
   async *steps(): AsyncGenerator<Step, void, undefined> {
-    for (const name of runStepNames(this.store, this.record)) {
-      yield await Promise.resolve(loadStep(this.client, this.record, name));
+    for (const name of await runStepNames(this.store, this.record)) {
+      yield await loadStep(this.client, this.record, name);
     }
   }
 
   /** The step `name`; a NotFoundError names the run and its steps when there is none. */
-  step(name: string): Step {
+  async step(name: string): Promise<Step> {
     splitPathspec(`${this.pathspec}/${name}`, 3);
-    return loadStep(this.client, this.record, name);
+    return await loadStep(this.client, this.record, name);
   }
 
   /** The task of the `end` step, once the run has reached it. */
   async endTask(): Promise<Task | undefined> {
-    const [id] = this.store.taskIds(this.flow, this.id, "end");
+    const [id] = await this.store.taskIds(this.flow, this.id, "end");
     // A damaged end record is an error naming it, not a run that seems not to have ended.
-    return id === undefined ? undefined : await Promise.resolve(this.step("end").task(id));
+    return id === undefined ? undefined : (await this.step("end")).task(id);
   }
 
   /**
-   * The artifacts of the `end` step as an object: each property reads its value when first
-   * accessed (`(await run.data()).x`). Throws a NotFoundError when the run has not reached `end`.
+   * The artifacts of the `end` step as an object (`(await run.data()).x`), read now, a few at a
+   * time: every one, or only those `names` lists (a big value is read only when asked for). Throws
+   * a NotFoundError when the run has not reached `end`, or has no artifact of a name in `names`.
    */
-  async data<T extends object = Record<string, unknown>>(): Promise<T> {
+  async data<T extends object = Record<string, unknown>>(names?: readonly string[]): Promise<T> {
     const end = await this.endTask();
     if (!end) {
       throw new NotFoundError(
@@ -142,7 +143,7 @@ export class ClientRun {
         this.pathspec,
       );
     }
-    return lazyArtifacts(end) as T;
+    return (await artifactValues(end, names ?? end.artifactNames())) as T;
   }
 
   /** A summary for logging and JSON.stringify: the metadata, never the artifacts. */
@@ -160,28 +161,20 @@ export type Run = ClientRun;
  * run, and a NamespaceError when it is outside the current namespace (see `namespace()`).
  *
  * @example
- * const run = Run("BranchFlow/1712345678901");
+ * const run = await Run("BranchFlow/1712345678901");
  * run.successful && (await run.data()).out;
  */
-export function Run(pathspec: string): Run {
-  const [flow, id] = splitPathspec(pathspec, 2);
-  const client = defaultClient();
-  return new ClientRun(client, loadRun(client.existingStore(), flow, id, client.namespace));
+export function Run(pathspec: string): Promise<Run> {
+  // The executor runs now, so the datastore and namespace in use now are the ones read.
+  return new Promise((resolve) => resolve(defaultClient().run(pathspec)));
 }
 
-/** An object whose properties read a task's artifacts on first access and keep them. */
-function lazyArtifacts(task: Task): Record<string, unknown> {
+/** The artifacts `names` of a task by name, read a few at a time; the first that cannot be read rejects. */
+async function artifactValues(task: Task, names: readonly string[]): Promise<Record<string, unknown>> {
   const data: Record<string, unknown> = {};
-  for (const name of task.artifactNames()) {
-    Object.defineProperty(data, name, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = task.artifactSync(name);
-        Object.defineProperty(data, name, { value, enumerable: true, writable: true, configurable: true });
-        return value;
-      },
-    });
+  for await (const read of readAhead(names, (name) => task.artifact(name))) {
+    if (!read.ok) throw read.error;
+    data[read.item] = read.value;
   }
   return data;
 }

@@ -3,7 +3,6 @@ import type { RunRecord, StepProgress } from "../datastore/records";
 import { closestName } from "../graph/checks/check";
 import type { Client } from "./client";
 import { defaultClient } from "./context";
-import { loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
 import { readAhead } from "./read-ahead";
 import type { ClientStore } from "./store";
@@ -48,10 +47,10 @@ export class ClientStep {
    * The ids of the step's finished tasks, in id order. With `unfinished`, also tasks that have
    * printed something but have no record yet: running, or stopped by a crash.
    */
-  taskIds(options: { unfinished?: boolean } = {}): string[] {
-    const finished = this.store.taskIds(this.flow, this.runId, this.name);
+  async taskIds(options: { unfinished?: boolean } = {}): Promise<string[]> {
+    const finished = await this.store.taskIds(this.flow, this.runId, this.name);
     if (!options.unfinished) return finished;
-    const all = new Set([...finished, ...this.store.loggedTaskIds(this.flow, this.runId, this.name)]);
+    const all = new Set([...finished, ...(await this.store.loggedTaskIds(this.flow, this.runId, this.name))]);
     return [...all].sort((a, b) => Number(a) - Number(b));
   }
 
@@ -64,7 +63,7 @@ export class ClientStep {
     const onError = options.onError ?? warn;
     // A task listed a moment ago is there: records are written whole and never removed. Records
     // are read a few at a time ahead of the caller, as a run's are.
-    const reads = readAhead(this.taskIds(), (id) => loadTask(this.client, this.flow, this.runId, this.name, id));
+    const reads = readAhead(await this.taskIds(), (id) => loadTask(this.client, this.flow, this.runId, this.name, id));
     for await (const read of reads) {
       if (!read.ok) {
         if (!(read.error instanceof DatastoreError)) throw read.error;
@@ -76,9 +75,9 @@ export class ClientStep {
   }
 
   /** The finished task `id` of this step; a NotFoundError names it when there is none. */
-  task(id: string): Task {
+  async task(id: string): Promise<Task> {
     splitPathspec(`${this.pathspec}/${id}`, 4);
-    return loadTask(this.client, this.flow, this.runId, this.name, id);
+    return await loadTask(this.client, this.flow, this.runId, this.name, id);
   }
 }
 
@@ -102,17 +101,16 @@ export type Step = ClientStep;
  * The step `FLOW/RUN/STEP`. Throws a NotFoundError naming the pathspec when the run has no such
  * step, and a NamespaceError when the run is outside the current namespace.
  */
-export function Step(pathspec: string): Step {
-  const [flow, runId, name] = splitPathspec(pathspec, 3);
-  const client = defaultClient();
-  return loadStep(client, loadRun(client.existingStore(), flow, runId, client.namespace), name);
+export function Step(pathspec: string): Promise<Step> {
+  // The executor runs now, so the datastore and namespace in use now are the ones read.
+  return new Promise((resolve) => resolve(defaultClient().step(pathspec)));
 }
 
 /** @internal A step of a run already found: one the run knows of or that has a folder. */
-export function loadStep(client: Client, run: RunRecord, name: string): Step {
+export async function loadStep(client: Client, run: RunRecord, name: string): Promise<Step> {
   const store = client.store;
-  if (!Object.hasOwn(run.steps, name) && !store.stepNames(run.flow, run.id).includes(name)) {
-    const names = runStepNames(store, run);
+  if (!Object.hasOwn(run.steps, name) && !(await store.stepNames(run.flow, run.id)).includes(name)) {
+    const names = await runStepNames(store, run);
     const guess = closestName(name, names);
     throw new NotFoundError(
       `${run.flow}/${run.id} has no step '${name}'${guess ? `: did you mean '${guess}'?` : `; its steps are ${names.join(", ") || "none yet"}`}`,
@@ -126,11 +124,10 @@ export function loadStep(client: Client, run: RunRecord, name: string): Step {
  * The steps of a run that have started, in graph order: the run record lists its steps in that
  * order; a step folder it does not know of (an older or damaged record) comes after, if it has tasks.
  */
-export function runStepNames(store: ClientStore, run: RunRecord): string[] {
-  const folders = store.stepNames(run.flow, run.id);
+export async function runStepNames(store: ClientStore, run: RunRecord): Promise<string[]> {
+  const folders = await store.stepNames(run.flow, run.id);
   const known = Object.keys(run.steps).filter((name) => run.steps[name].total > 0 || folders.includes(name));
-  const others = folders.filter(
-    (name) => !Object.hasOwn(run.steps, name) && store.taskIds(run.flow, run.id, name).length > 0,
-  );
-  return [...known, ...others];
+  const unknown = folders.filter((name) => !Object.hasOwn(run.steps, name));
+  const tasks = await Promise.all(unknown.map((name) => store.taskIds(run.flow, run.id, name)));
+  return [...known, ...unknown.filter((_, i) => tasks[i].length > 0)];
 }

@@ -1,6 +1,7 @@
+import type { DatastoreLocation } from "../config";
+import { openDatastore, requireDatastore, type Datastore } from "../datastore";
 import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
-import { LocalReader } from "./local-reader";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
@@ -9,103 +10,133 @@ import { isTsflowError } from "../errors";
 const TASK_CACHE_SIZE = 20_000;
 
 /**
- * The client's view of one datastore: what the layers below offer, with every file-system surprise
- * (a folder where a file should be, an unreadable file) turned into a DatastoreError naming the
- * path, and the parsed task records cached. Run records are read afresh: a run's status and tags
- * change while it is alive.
+ * The client's view of one datastore, on the asynchronous layers (a folder or a bucket): what they
+ * offer, with every file-system surprise (a folder where a file should be, an unreadable file)
+ * turned into a DatastoreError naming the path, and the parsed task records cached. Run records
+ * are read afresh: a run's status and tags change while it is alive.
  */
 export class ClientStore {
-  private readonly datastore: LocalReader;
+  private readonly datastore: Datastore;
   private readonly tasks = new Map<string, TaskRecord>();
 
-  constructor(readonly root: string) {
-    this.datastore = new LocalReader(root);
+  constructor(readonly location: DatastoreLocation) {
+    this.datastore = openDatastore(location);
   }
 
-  /** Throws a NotFoundError naming the root when there is no datastore there. */
-  requireExists(): void {
-    this.datastore.requireExists();
+  /** The datastore as messages name it: a folder's path or `s3://bucket/prefix`. */
+  get root(): string {
+    return this.datastore.root;
+  }
+
+  /**
+   * Throws a NotFoundError naming the root when there is no datastore folder there. A bucket has
+   * no folder to look for: a prefix with no runs is an empty datastore, and a bucket that cannot be
+   * read says so at the first read.
+   */
+  async requireExists(): Promise<void> {
+    if (this.location.kind === "local") await requireDatastore(this.location.path);
   }
 
   /** Flows with at least one run folder; foreign files in `flows/` are ignored. */
-  flows(): string[] {
-    return this.guard(layout.flows(), () =>
-      this.datastore.flows().filter((name) => isSafeSegment(name) && this.runIds(name).length > 0),
-    );
+  async flows(): Promise<string[]> {
+    const names = await this.guard(layout.flows(), () => this.datastore.runs.flows());
+    const safe = names.filter(isSafeSegment);
+    const ids = await Promise.all(safe.map((name) => this.runIds(name)));
+    return safe.filter((_, i) => ids[i].length > 0);
   }
 
   /** Run ids of a flow, newest first. */
-  runIds(flow: string): string[] {
-    return this.guard(layout.runs(flow), () => this.datastore.runIds(flow));
+  runIds(flow: string): Promise<string[]> {
+    return this.guard(layout.runs(flow), () => this.datastore.runs.ids(flow));
   }
 
   /** A run's record, read now (the run store checks its shape). */
-  run(flow: string, id: string): RunRecord | undefined {
-    return this.guard(layout.run(flow, id), () => this.datastore.run(flow, id));
+  run(flow: string, id: string): Promise<RunRecord | undefined> {
+    return this.guard(layout.run(flow, id), () => this.datastore.runs.read(flow, id));
   }
 
   /** The step folders of a run (those that have tasks or logs), foreign names left out. */
-  stepNames(flow: string, run: string): string[] {
-    return this.guard(layout.steps(flow, run), () => this.datastore.steps(flow, run).filter(isSafeSegment));
+  async stepNames(flow: string, run: string): Promise<string[]> {
+    return (await this.guard(layout.steps(flow, run), () => this.datastore.tasks.steps(flow, run))).filter(
+      isSafeSegment,
+    );
   }
 
   /** Ids of a step's finished tasks (those with a record), in numeric order. */
-  taskIds(flow: string, run: string, step: string): string[] {
-    return this.guard(layout.tasks(flow, run, step), () => this.datastore.taskIds(flow, run, step));
+  taskIds(flow: string, run: string, step: string): Promise<string[]> {
+    return this.guard(layout.tasks(flow, run, step), () => this.datastore.tasks.ids(flow, run, step));
   }
 
   /** A task's record, parsed once and kept frozen: a task's record never changes once written. */
-  task(flow: string, run: string, step: string, id: string): TaskRecord | undefined {
+  async task(flow: string, run: string, step: string, id: string): Promise<TaskRecord | undefined> {
     const key = layout.task(flow, run, step, id);
     const cached = this.tasks.get(key);
     if (cached) return cached;
-    const record = this.guard(key, () => this.datastore.task(flow, run, step, id));
+    const record = await this.guard(key, () => this.datastore.tasks.read(flow, run, step, id));
     if (!record) return undefined;
-    if (this.tasks.size >= TASK_CACHE_SIZE) this.tasks.delete(this.tasks.keys().next().value!);
+    if (this.tasks.size >= TASK_CACHE_SIZE) {
+      const oldest = this.tasks.keys().next();
+      if (!oldest.done) this.tasks.delete(oldest.value);
+    }
     this.tasks.set(key, deepFreeze(record));
     return record;
   }
 
   /** Deserializes an artifact; a missing or truncated blob is a DatastoreError naming the file. */
-  artifact(task: TaskRecord, name: string, ref: ArtifactRef, options?: ReadOptions): unknown {
+  artifact(task: TaskRecord, name: string, ref: ArtifactRef, options?: ReadOptions): Promise<unknown> {
     const where = `artifact '${name}' of task ${task.flow}/${task.runId}/${task.step}/${task.id}`;
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
-      this.datastore.artifact(ref, where, options),
+      this.datastore.artifacts.load(ref, where, options),
     );
   }
 
   /** One attempt's log as written so far: logs grow while the task runs, before it has a record. */
-  log(flow: string, run: string, step: string, id: string, stream: LogStream, attempt: number): string | undefined {
+  log(
+    flow: string,
+    run: string,
+    step: string,
+    id: string,
+    stream: LogStream,
+    attempt: number,
+  ): Promise<string | undefined> {
     const key = layout.log(flow, run, step, id, stream, attempt);
-    return this.guard(key, () => this.datastore.log(flow, run, step, id, stream, attempt));
+    return this.guard(key, () => this.datastore.tasks.readLog(flow, run, step, id, stream, attempt));
   }
 
   /** The attempts of a task that have logs of their own, in order (none for a task of an older TSFlow). */
-  logAttempts(flow: string, run: string, step: string, id: string): number[] {
-    return this.guard(layout.tasks(flow, run, step), () => this.datastore.logAttempts(flow, run, step, id));
+  logAttempts(flow: string, run: string, step: string, id: string): Promise<number[]> {
+    return this.guard(layout.tasks(flow, run, step), () => this.datastore.tasks.logAttempts(flow, run, step, id));
   }
 
   /** Ids of a step's tasks that have a log file, finished or not, in numeric order. */
-  loggedTaskIds(flow: string, run: string, step: string): string[] {
+  async loggedTaskIds(flow: string, run: string, step: string): Promise<string[]> {
     const key = layout.tasks(flow, run, step);
-    const names = this.guard(key, () => this.datastore.list(key));
+    const names = await this.guard(key, () => this.datastore.storage.list(key));
     const ids = names.map((name) => parseLogName(name)?.task).filter((id) => id !== undefined);
     return [...new Set(ids)].sort((a, b) => Number(a) - Number(b));
   }
 
   /** Where a task's record lives, for messages. */
   taskPath(task: TaskRecord): string {
-    return this.datastore.describe(layout.task(task.flow, task.runId, task.step, task.id));
+    return this.datastore.storage.describe(layout.task(task.flow, task.runId, task.step, task.id));
+  }
+
+  /** Releases the storage (an S3 client's sockets). */
+  close(): Promise<void> {
+    return this.datastore.storage.close();
   }
 
   /** Runs `read`, turning a file-system error (EISDIR, EACCES...) into a DatastoreError naming `key`. */
-  private guard<T>(key: string, read: () => T): T {
+  private async guard<T>(key: string, read: () => Promise<T>): Promise<T> {
     try {
-      return read();
+      return await read();
     } catch (error) {
-      if (isTsflowError(error) || typeof (error as NodeJS.ErrnoException).code !== "string") throw error;
-      const code = (error as NodeJS.ErrnoException).code!;
-      throw new DatastoreError(`cannot be read (${code}): not what TSFlow wrote there`, this.datastore.describe(key));
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (isTsflowError(error) || typeof code !== "string") throw error;
+      throw new DatastoreError(
+        `cannot be read (${code}): not what TSFlow wrote there`,
+        this.datastore.storage.describe(key),
+      );
     }
   }
 }

@@ -203,12 +203,7 @@ export class ClientTask {
    * (`registerSerializer`); otherwise the read throws, saying which, unless `options.unregistered`
    * is "stand-in" (see ArtifactReadOptions).
    */
-  artifact<T = unknown>(name: string, options?: ReadOptions): Promise<T> {
-    return Promise.resolve().then(() => this.artifactSync(name, options) as T);
-  }
-
-  /** @internal The synchronous read behind `artifact()` and `run.data()`. */
-  artifactSync(name: string, options?: ReadOptions): unknown {
+  async artifact<T = unknown>(name: string, options?: ReadOptions): Promise<T> {
     if (!this.hasArtifact(name)) {
       const guess = closestName(name, this.artifactNames());
       throw new NotFoundError(
@@ -216,7 +211,7 @@ export class ClientTask {
         `${this.pathspec}/${name}`,
       );
     }
-    return this.store.artifact(this.record, name, this.record.artifacts[name], options);
+    return (await this.store.artifact(this.record, name, this.record.artifacts[name], options)) as T;
   }
 
   /**
@@ -225,15 +220,10 @@ export class ClientTask {
    * its error and stack. A task that resume cloned has the logs of the task it was cloned from.
    * Rejects with a NotFoundError that lists the attempts when the task has no such attempt.
    */
-  logs(stream: LogStream = "stdout", options: LogOptions = {}): Promise<string> {
-    return Promise.resolve().then(() => this.logsSync(stream, options));
-  }
-
-  /** @internal The synchronous read behind `logs()` and `taskLogs()`. */
-  logsSync(stream: LogStream, options: LogOptions = {}): string {
+  async logs(stream: LogStream = "stdout", options: LogOptions = {}): Promise<string> {
     const attempt = this.checkedAttempt(options.attempt);
     const [flow, runId, step, id] = (this.clonedFrom ?? this.pathspec).split("/");
-    return this.store.log(flow, runId, step, id, stream, attempt) ?? "";
+    return (await this.store.log(flow, runId, step, id, stream, attempt)) ?? "";
   }
 
   /**
@@ -263,22 +253,20 @@ export type Task = ClientTask;
  * namespace.
  *
  * @example
- * const task = Task("BranchFlow/1712345678901/join/4");
+ * const task = await Task("BranchFlow/1712345678901/join/4");
  * await task.artifact("out");
  */
-export function Task(pathspec: string): Task {
-  const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-  const client = defaultClient();
-  loadRun(client.existingStore(), flow, runId, client.namespace);
-  return loadTask(client, flow, runId, step, id);
+export function Task(pathspec: string): Promise<Task> {
+  // The executor runs now, so the datastore and namespace in use now are the ones read.
+  return new Promise((resolve) => resolve(defaultClient().task(pathspec)));
 }
 
 /** @internal A task by its parts, its run already found and checked. */
-export function loadTask(client: Client, flow: string, runId: string, step: string, id: string): Task {
+export async function loadTask(client: Client, flow: string, runId: string, step: string, id: string): Promise<Task> {
   const store = client.store;
-  const record = store.task(flow, runId, step, id);
+  const record = await store.task(flow, runId, step, id);
   if (!record) {
-    const ids = store.taskIds(flow, runId, step);
+    const ids = await store.taskIds(flow, runId, step);
     const known = ids.length ? `its finished tasks are ${ids.join(", ")}` : "it has no finished task";
     throw new NotFoundError(`no task ${flow}/${runId}/${step}/${id}: ${known}`, `${flow}/${runId}/${step}/${id}`);
   }
@@ -305,39 +293,39 @@ export interface TaskLogs {
  * anything, or has no such attempt (the message lists those it has).
  */
 export function taskLogs(pathspec: string, stream: LogStream = "stdout", options: LogOptions = {}): Promise<TaskLogs> {
-  // The executor runs now, so the read does; what it throws becomes the rejection.
   // The executor runs now, so the default client is made from the settings in use now; what it
   // throws becomes the rejection.
   return new Promise((resolve) => resolve(defaultClient().taskLogs(pathspec, stream, options)));
 }
 
 /** @internal The read behind `taskLogs()`, through `client`. */
-export function readTaskLogs(
+export async function readTaskLogs(
   client: Client,
   pathspec: string,
   stream: LogStream,
   attempt: number | undefined,
-): TaskLogs {
+): Promise<TaskLogs> {
   const [flow, runId, step, id] = splitPathspec(pathspec, 4);
-  const store = client.existingStore();
-  loadRun(store, flow, runId, client.namespace);
-  const damaged = recordDamaged(store, flow, runId, step, id);
-  if (!damaged && (store.task(flow, runId, step, id) || !store.loggedTaskIds(flow, runId, step).includes(id))) {
-    const task = loadTask(client, flow, runId, step, id);
+  const store = await client.existingStore();
+  await loadRun(store, flow, runId, client.namespace);
+  const damaged = await recordDamaged(store, flow, runId, step, id);
+  const recorded = !damaged && (await store.task(flow, runId, step, id)) !== undefined;
+  if (recorded || (!damaged && !(await store.loggedTaskIds(flow, runId, step)).includes(id))) {
+    const task = await loadTask(client, flow, runId, step, id);
     const chosen = attempt ?? task.latestAttempt;
-    const text = task.logsSync(stream, { attempt: chosen });
+    const text = await task.logs(stream, { attempt: chosen });
     return { text, finished: task.finished, attempt: chosen, attempts: task.attempts.map((a) => a.attempt) };
   }
   // Still running, or its record cannot be read: its attempts are those that have begun a log, the
   // last being the current one. A damaged record was written, so that task had finished.
-  const logged = store.logAttempts(flow, runId, step, id);
+  const logged = await store.logAttempts(flow, runId, step, id);
   const latest = logged.at(-1) ?? 0;
   const attempts = Array.from({ length: latest + 1 }, (_, n) => n);
   const chosen = attempt ?? latest;
   if (!attempts.includes(chosen)) {
     throw new NotFoundError(`${pathspec} has no attempt ${chosen} (yet): ${attemptList(attempts)}`, pathspec);
   }
-  const text = store.log(flow, runId, step, id, stream, chosen) ?? "";
+  const text = (await store.log(flow, runId, step, id, stream, chosen)) ?? "";
   return { text, finished: damaged, attempt: chosen, attempts };
 }
 
@@ -349,9 +337,15 @@ function attemptList(attempts: number[]): string {
  * Whether the task has a record that cannot be read. Its logs are files of their own, so they
  * stay readable; a record is written when a task finishes, so the task had finished.
  */
-function recordDamaged(store: ClientStore, flow: string, runId: string, step: string, id: string): boolean {
+async function recordDamaged(
+  store: ClientStore,
+  flow: string,
+  runId: string,
+  step: string,
+  id: string,
+): Promise<boolean> {
   try {
-    store.task(flow, runId, step, id);
+    await store.task(flow, runId, step, id);
     return false;
   } catch (error) {
     if (error instanceof DatastoreError) return true;

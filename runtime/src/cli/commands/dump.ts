@@ -79,7 +79,7 @@ export const dumpCommand: Command = {
     const pathspec = parts.join("/");
     // A pathspec names its run outright, so every namespace is searched.
     useClient(io, values["datastore-root"], null);
-    const run = Run(parts.slice(0, 2).join("/"));
+    const run = await Run(parts.slice(0, 2).join("/"));
     const damage = new Damage();
     const tasks = selectTasks(run, damage, parts[2], parts[3]);
     if (values.json) {
@@ -107,9 +107,9 @@ async function* selectTasks(
   stepName?: string,
   taskId?: string,
 ): AsyncGenerator<Task | UnreadableTask> {
-  const steps = stepName === undefined ? run.steps() : [run.step(stepName)];
+  const steps = stepName === undefined ? run.steps() : [await run.step(stepName)];
   for await (const step of steps) {
-    for (const id of taskId === undefined ? step.taskIds() : [taskId]) yield damage.task(step, id);
+    for (const id of taskId === undefined ? await step.taskIds() : [taskId]) yield await damage.task(step, id);
   }
 }
 

@@ -40,7 +40,7 @@ export const logsCommand: Command = {
     const attempt = attemptOption(values.attempt);
     useClient(io, values["datastore-root"], null);
     const pathspec = parts.join("/");
-    const task = parts.length === 4 ? pathspec : onlyTask(Step(pathspec));
+    const task = parts.length === 4 ? pathspec : await onlyTask(await Step(pathspec));
     const stream = values.stderr ? "stderr" : "stdout";
     const logs = await taskLogs(task, stream, attempt === undefined ? {} : { attempt });
     const { text, finished } = logs;
@@ -63,8 +63,8 @@ function attemptOption(raw: string | undefined): number | undefined {
 }
 
 /** The pathspec of a step's task when it has exactly one; otherwise a usage error that lists them. */
-function onlyTask(step: Step): string {
-  const ids = step.taskIds({ unfinished: true });
+async function onlyTask(step: Step): Promise<string> {
+  const ids = await step.taskIds({ unfinished: true });
   if (ids.length === 1) return `${step.pathspec}/${ids[0]}`;
   if (ids.length === 0) throw new UsageError(`logs: ${step.pathspec} has no task that finished or printed anything`);
   const shown = ids.slice(0, 5).join(", ") + (ids.length > 5 ? ", ..." : "");

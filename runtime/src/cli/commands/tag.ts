@@ -49,7 +49,7 @@ export const tagCommand: Command = {
     }
     pathspecArgument(`tag ${action}`, pathspec, "a run pathspec", [2]);
     useClient(io, values["datastore-root"], null);
-    const run = Run(pathspec);
+    const run = await Run(pathspec);
     if (action === "list") {
       if (tags.length) throw new UsageError(`tag list: unexpected argument '${tags[0]}'`);
       const lines = [...run.systemTags.map((t) => `system  ${t}`), ...run.userTags.map((t) => `user    ${t}`)];
