@@ -5,6 +5,7 @@ import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastor
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
+import { readAhead } from "./read-ahead";
 
 /** Task records never change once written, so this many parsed ones are kept per datastore. */
 const TASK_CACHE_SIZE = 20_000;
@@ -40,9 +41,13 @@ export class ClientStore {
   /** Flows with at least one run folder; foreign files in `flows/` are ignored. */
   async flows(): Promise<string[]> {
     const names = await this.guard(layout.flows(), () => this.datastore.runs.flows());
-    const safe = names.filter(isSafeSegment);
-    const ids = await Promise.all(safe.map((name) => this.runIds(name)));
-    return safe.filter((_, i) => ids[i].length > 0);
+    const flows: string[] = [];
+    // One listing a flow, a few at a time: on S3 each is a request.
+    for await (const read of readAhead(names.filter(isSafeSegment), (name) => this.runIds(name))) {
+      if (!read.ok) throw read.error;
+      if (read.value.length > 0) flows.push(read.item);
+    }
+    return flows;
   }
 
   /** Run ids of a flow, newest first. */
