@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import { isMissingKey, isPreconditionFailed } from "./s3-errors";
+
+/** A precondition on a PUT: `If-None-Match: *` (create) or `If-Match: <etag>` (compare-and-swap). */
+export type PutCondition = { ifNoneMatch: "*" } | { ifMatch: string };
+
+/** The object-store calls conditional writes are made of, by object key (the bucket is the caller's). */
+export interface ObjectCalls {
+  put(key: string, body: Uint8Array, condition?: PutCondition): Promise<void>;
+  /** The object's ETag, or undefined when there is none. */
+  head(key: string): Promise<string | undefined>;
+  remove(key: string): Promise<void>;
+}
+
+/** Which conditional headers a store enforces on PUT (AWS since 2024, Ceph RGW, MinIO: both; s3rver: neither). */
+export interface ConditionalSupport {
+  ifNoneMatch: boolean;
+  ifMatch: boolean;
+}
+
+/** Values at least this big are looked for before they are sent: a 100 MiB blob already there is not uploaded again. */
+const LOOK_FIRST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Create-if-absent and compare-and-swap on an object store. Where the store enforces `If-None-Match`
+ * and `If-Match` on PUT, they decide atomically on the server: two machines can never both create
+ * one run id. Where it ignores them (found once per storage by a probe), the writes fall back to
+ * HEAD-then-PUT, serialized per key inside this process: exact for writers that share this
+ * process, but two processes racing on one key may both win. That weaker guarantee is the most
+ * such a store allows.
+ */
+export class ConditionalWrites {
+  private support?: Promise<ConditionalSupport>;
+  private readonly pending = new Map<string, Promise<unknown>>();
+
+  /** `probeKey` is where the probe may write and remove an object of its own, under the datastore's prefix. */
+  constructor(
+    private readonly calls: ObjectCalls,
+    private readonly probeKey: () => string,
+  ) {}
+
+  /** Writes `key` only when it does not exist; true when this call wrote it. */
+  async create(key: string, body: Uint8Array): Promise<boolean> {
+    const { ifNoneMatch } = await this.supported();
+    if (!ifNoneMatch) return this.serially(key, () => this.createByHead(key, body));
+    if (body.byteLength >= LOOK_FIRST_BYTES && (await this.calls.head(key)) !== undefined) return false;
+    return landed(() => this.calls.put(key, body, { ifNoneMatch: "*" }), isPreconditionFailed);
+  }
+
+  /** Writes `key` only when its ETag is still `etag`; false when another writer changed or removed it. */
+  async replace(key: string, body: Uint8Array, etag: string): Promise<boolean> {
+    const { ifMatch } = await this.supported();
+    if (!ifMatch) return this.serially(key, () => this.replaceByHead(key, body, etag));
+    // If-Match on an object removed meanwhile is 404 NoSuchKey: another writer changed it too.
+    return landed(
+      () => this.calls.put(key, body, { ifMatch: etag }),
+      (e) => isPreconditionFailed(e) || isMissingKey(e),
+    );
+  }
+
+  /** What the store enforces, probed on first use and remembered (a failed probe is tried again next time). */
+  supported(): Promise<ConditionalSupport> {
+    this.support ??= probe(this.calls, this.probeKey()).catch((error: unknown) => {
+      this.support = undefined;
+      throw error;
+    });
+    return this.support;
+  }
+
+  private async createByHead(key: string, body: Uint8Array): Promise<boolean> {
+    if ((await this.calls.head(key)) !== undefined) return false;
+    await this.calls.put(key, body);
+    return true;
+  }
+
+  private async replaceByHead(key: string, body: Uint8Array, etag: string): Promise<boolean> {
+    if ((await this.calls.head(key)) !== etag) return false;
+    await this.calls.put(key, body);
+    return true;
+  }
+
+  /** Runs `work` after every earlier fallback write to `key` in this process has settled. */
+  private async serially<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.pending.get(key) ?? Promise.resolve();
+    const done = before.then(work, work);
+    const settled = done.catch(() => undefined);
+    this.pending.set(key, settled);
+    try {
+      return await done;
+    } finally {
+      if (this.pending.get(key) === settled) this.pending.delete(key);
+    }
+  }
+}
+
+/**
+ * Finds out whether the store enforces conditional PUTs: writes a fresh object, writes it again
+ * with `If-None-Match: *` and with an `If-Match` that cannot match, and removes it. A store that
+ * lets the second or third write through ignores that header; one that answers 501 does not know it.
+ */
+async function probe(calls: ObjectCalls, key: string): Promise<ConditionalSupport> {
+  await calls.put(key, Buffer.from("probe"), { ifNoneMatch: "*" });
+  try {
+    const ifNoneMatch = await refused(() => calls.put(key, Buffer.from("again"), { ifNoneMatch: "*" }));
+    const ifMatch = await refused(() => calls.put(key, Buffer.from("again"), { ifMatch: `"${randomUUID()}"` }));
+    return { ifNoneMatch, ifMatch };
+  } finally {
+    await calls.remove(key);
+  }
+}
+
+/** True when the store refused a write that a store enforcing its condition must refuse. */
+async function refused(put: () => Promise<void>): Promise<boolean> {
+  try {
+    await put();
+    return false;
+  } catch (error) {
+    if (isPreconditionFailed(error)) return true;
+    if (statusOf(error) === 501) return false;
+    throw error;
+  }
+}
+
+/** A conditional PUT: true when it landed, false when its condition failed (`lost` says which errors mean that). */
+async function landed(put: () => Promise<void>, lost: (error: unknown) => boolean): Promise<boolean> {
+  try {
+    await put();
+    return true;
+  } catch (error) {
+    if (lost(error)) return false;
+    throw error;
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
