@@ -1,4 +1,4 @@
-// s3rver ships no types: the part of its API the tests use.
+// s3rver ships no types: the parts of its API (and of its Koa internals) the tests use.
 declare module "s3rver" {
   import type { AddressInfo } from "node:net";
 
@@ -13,10 +13,51 @@ declare module "s3rver" {
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
-  /** An S3 server (Koa) backed by a folder: `run()` listens, `close()` stops listening. */
+  /** An object as s3rver's store lists it. */
+  export interface StoredObject {
+    key: string;
+    size: number;
+    lastModifiedDate: Date;
+    metadata: Record<string, string>;
+  }
+
+  /** s3rver's folder-backed store. */
+  export interface S3rverStore {
+    getBucket(name: string): Promise<unknown>;
+    listObjects(bucket: string, options: { prefix?: string; maxKeys?: number }): Promise<{ objects: StoredObject[] }>;
+  }
+
+  /** The part of a Koa context a middleware here reads and sets. */
+  export interface S3rverContext {
+    method: string;
+    path: string;
+    query: Record<string, string | undefined>;
+    params: Record<string, string>;
+    store: S3rverStore;
+    body: unknown;
+  }
+
+  export type S3rverMiddleware = (ctx: S3rverContext, next: () => Promise<void>) => Promise<void>;
+
+  /** An S3 server (a Koa app) backed by a folder: `run()` listens, `close()` stops listening. */
   export default class S3rver {
     constructor(options?: S3rverOptions);
+    /** Koa's middleware list, in order; composed when the server starts listening. */
+    middleware: S3rverMiddleware[];
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+  }
+}
+
+declare module "s3rver/lib/middleware/authentication" {
+  import type { S3rverMiddleware } from "s3rver";
+  /** s3rver's request authentication (checks the access key id; V4 signatures are not verified). */
+  export default function authentication(): S3rverMiddleware;
+}
+
+declare module "s3rver/lib/models/error" {
+  /** An S3 error response: s3rver renders it as S3's XML error body with the status of `code`. */
+  export default class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
   }
 }
