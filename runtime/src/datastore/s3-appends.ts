@@ -60,7 +60,7 @@ export class BufferedAppends {
     for (const [key, value] of this.values) if (value.since.length === 0) this.values.delete(key);
     const failure = this.failure;
     this.failure = undefined;
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
   }
 
   /** Starts a rewrite of every key with appends since its last write, and waits for all writes in flight. */

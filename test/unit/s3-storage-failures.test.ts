@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { after, before, describe, test } from "node:test";
+import { DatastoreError } from "../../runtime/src/datastore/errors";
+import type { S3Location } from "../../runtime/src/datastore/s3-client";
+import { S3Storage } from "../../runtime/src/datastore/s3-storage";
+import type { Storage } from "../../runtime/src/datastore/storage-api";
+import { s3Location, S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server";
+
+/** A secret no message may ever contain, and an access key id s3rver does not know. */
+const SECRET = "tsflow-test-SECRET-7f3a9c1e";
+const UNKNOWN_KEY_ID = "AKIATSFLOWTESTUNKNOWN";
+
+/** Every operation a user's command may start with, each of which must fail with one clear line. */
+const OPERATIONS: [string, (storage: Storage) => Promise<unknown>][] = [
+  ["read", (storage) => storage.read("flows/F/runs/1/run.json")],
+  ["write", (storage) => storage.write("flows/F/runs/1/run.json", "{}")],
+  ["create", (storage) => storage.create("flows/F/runs/1/run.json", "{}")],
+  ["list", (storage) => storage.list("flows")],
+];
+
+/** Asserts `work` fails with one line naming `where`, matching `cause`, without a credential or a stack. */
+async function assertOneLine(work: Promise<unknown>, where: string, cause: RegExp): Promise<void> {
+  await assert.rejects(work, (error: Error) => {
+    assert.ok(error instanceof DatastoreError, `a DatastoreError, got ${String(error)}`);
+    assert.equal(error.message.split("\n").length, 1, `one line: ${error.message}`);
+    assert.ok(error.message.startsWith(where), `names ${where}: ${error.message}`);
+    assert.match(error.message, cause);
+    for (const credential of [SECRET, UNKNOWN_KEY_ID, S3RVER_CREDENTIALS.secretAccessKey]) {
+      assert.ok(!error.message.includes(credential), `no credential in: ${error.message}`);
+    }
+    return true;
+  });
+}
+
+/** A loopback port with nothing listening on it: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  assert.ok(address !== null && typeof address === "object");
+  await new Promise((resolve) => server.close(resolve));
+  return address.port;
+}
+
+describe("S3Storage says what is wrong in one line", () => {
+  let server: S3Server;
+  before(async () => {
+    server = await startS3Server();
+  });
+  after(() => server.close());
+
+  test("credentials the store refuses: every operation names the URL and says so, without the secret", async (t) => {
+    const { location, client } = s3Location(server, { accessKeyId: UNKNOWN_KEY_ID, secretAccessKey: SECRET });
+    const storage = new S3Storage(location, client);
+    t.after(() => storage.close());
+    for (const [name, operation] of OPERATIONS) {
+      await t.test(name, () =>
+        assertOneLine(
+          operation(storage),
+          `s3://${server.bucket}/${location.prefix}/flows`,
+          new RegExp(`cannot ${name}: the credentials were refused \\(InvalidAccessKeyId\\)`),
+        ),
+      );
+    }
+  });
+
+  test("a bucket that does not exist is named", async (t) => {
+    const { location, client } = s3Location(server);
+    const storage = new S3Storage({ ...location, bucket: "no-such-bucket" }, client);
+    t.after(() => storage.close());
+    for (const [name, operation] of OPERATIONS.filter(([name]) => name !== "read")) {
+      await t.test(name, () =>
+        assertOneLine(operation(storage), "s3://no-such-bucket/", /bucket 'no-such-bucket' does not exist/),
+      );
+    }
+    await assertOneLine(
+      storage.read("x"),
+      "s3://no-such-bucket/",
+      /cannot read: bucket 'no-such-bucket' does not exist/,
+    );
+  });
+
+  test("an endpoint with nothing listening fails within seconds, naming the endpoint", async (t) => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const { location, client } = s3Location({ ...server, endpoint });
+    const storage = new S3Storage(location, client);
+    t.after(() => storage.close());
+    const started = Date.now();
+    await assertOneLine(
+      storage.list(""),
+      `s3://${server.bucket}/`,
+      new RegExp(`cannot reach the endpoint ${endpoint} \\(ECONNREFUSED\\)`),
+    );
+    assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
+  });
+
+  test("no credentials anywhere in the AWS chain: says how to give some", async (t) => {
+    const saved = { ...process.env };
+    t.after(() => {
+      process.env = saved;
+    });
+    for (const name of Object.keys(process.env)) if (name.startsWith("AWS_")) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_SHARED_CREDENTIALS_FILE: join(__dirname, "no-such-credentials"),
+      AWS_CONFIG_FILE: join(__dirname, "no-such-config"),
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+    const location: S3Location = { kind: "s3", bucket: server.bucket, prefix: "p", endpoint: server.endpoint };
+    const storage = new S3Storage(location);
+    t.after(() => storage.close());
+    await assertOneLine(
+      storage.write("k", "v"),
+      `s3://${server.bucket}/p/k`,
+      /cannot write: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE/,
+    );
+  });
+
+  test("credentials from the environment reach the store, and the SDK's Node-version warning stays off stderr", async () => {
+    const script = `
+      const { S3Storage } = require(${JSON.stringify(join(__dirname, "../../runtime/src/datastore/s3-storage"))});
+      const storage = new S3Storage({ kind: "s3", bucket: ${JSON.stringify(server.bucket)}, prefix: "env", endpoint: process.env.TSFLOW_S3_ENDPOINT_URL });
+      storage.write("k", "from env").then(() => storage.read("k")).then((value) => { console.log(String(value)); return storage.close(); });
+    `;
+    const env: Record<string, string | undefined> = { ...process.env, ...server.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    // Asynchronously: the server answering it runs in this process.
+    const child = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], {
+      env,
+      encoding: "utf8",
+    });
+    assert.equal(child.stderr, "");
+    assert.equal(child.stdout, "from env\n");
+  });
+});
