@@ -25,7 +25,7 @@ export const APPEND_EVERY_MS = 1_000;
 export class BufferedAppends {
   private readonly values = new Map<string, Appended>();
   private timer: NodeJS.Timeout | undefined;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(
     private readonly store: WholeValues,
@@ -60,7 +60,7 @@ export class BufferedAppends {
     for (const [key, value] of this.values) if (value.since.length === 0) this.values.delete(key);
     const failure = this.failure;
     this.failure = undefined;
-    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+    if (failure !== undefined) throw failure;
   }
 
   /** Starts a rewrite of every key with appends since its last write, and waits for all writes in flight. */
@@ -83,7 +83,7 @@ export class BufferedAppends {
       value.written = whole;
     } catch (error) {
       value.since = [...since, ...value.since];
-      this.failure ??= error;
+      this.failure ??= error instanceof Error ? error : new Error("an appended value could not be written");
     }
   }
 }
