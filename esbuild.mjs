@@ -2,7 +2,7 @@
 // `external: ["vscode"]`, so an import of vscode there fails the build: the boundary guard of STYLE.md.
 import * as esbuild from "esbuild";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import ts from "typescript";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
@@ -23,6 +23,22 @@ const sharedTypescript = {
   },
 };
 
+/**
+ * The AWS SDK, which the S3 datastore uses, is one bundle of its own too, dist/aws-sdk.js, required
+ * on the first use of an S3 datastore: it ships once, and a command on a local datastore never
+ * loads it.
+ * @type {esbuild.Plugin}
+ */
+const sharedAwsSdk = {
+  name: "shared-aws-sdk",
+  setup(build) {
+    const module = resolvePath("runtime/src/datastore/aws-sdk");
+    build.onResolve({ filter: /\/aws-sdk$/ }, (args) =>
+      resolvePath(args.resolveDir, args.path) === module ? { path: "./aws-sdk.js", external: true } : undefined,
+    );
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
@@ -32,7 +48,7 @@ const node = {
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-  plugins: [sharedTypescript],
+  plugins: [sharedTypescript, sharedAwsSdk],
   define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 
@@ -64,6 +80,13 @@ const bundles = [
     plugins: [],
     entryPoints: ["node_modules/@ts-morph/common/dist/typescript.js"],
     outfile: "dist/typescript.js",
+  },
+  // The AWS SDK (client-s3 and lib-storage), shared by every bundle that may open an S3 datastore.
+  {
+    ...node,
+    plugins: [],
+    entryPoints: ["runtime/src/datastore/aws-sdk.ts"],
+    outfile: "dist/aws-sdk.js",
   },
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },

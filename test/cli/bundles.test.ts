@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
@@ -12,7 +14,7 @@ const SHARED = new Set(["./typescript.js"]);
 // not follow) would fail only at run time, in the user's editor. Only the shared bundles are
 // required by relative path, and those are there.
 for (const bundle of ["extension.js", "server.js", "tsflow-cli.js", "worker.js", "client.js", "index.js"]) {
-  test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript`, () => {
+  test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript and AWS SDK`, () => {
     const path = join(DIST, bundle);
     assert.ok(existsSync(path), `${path} is missing: run \`npm run build\` first`);
     // Any call with a relative path: a bundled UMD factory's `require` is renamed (`require2`, `n`).
@@ -35,4 +37,32 @@ test("TypeScript is in dist/typescript.js alone, which the CLI and the language 
     readFileSync(join(DIST, "typescript.js"), "utf8").includes("createSourceFile"),
     "dist/typescript.js is TypeScript",
   );
+});
+
+test("the AWS SDK is in dist/aws-sdk.js alone, and a command on a local datastore does not load it", () => {
+  for (const bundle of ["tsflow-cli.js", "worker.js", "client.js", "server.js", "extension.js"]) {
+    const text = readFileSync(join(DIST, bundle), "utf8");
+    assert.ok(!text.includes("NodeVersionSupportWarning"), `${bundle} holds a copy of the AWS SDK`);
+  }
+  assert.ok(
+    readFileSync(join(DIST, "aws-sdk.js"), "utf8").includes("ListObjectsV2Command"),
+    "dist/aws-sdk.js is the SDK",
+  );
+  // The CLI run under a hook that reports every module it loads by a path naming the SDK.
+  const cli = join(DIST, "cli.js");
+  const script = `const Module = require("node:module");
+    const load = Module._load;
+    Module._load = function (request, ...rest) {
+      if (request.includes("aws-sdk")) process.stderr.write("loaded " + request + "\\n");
+      return load.call(this, request, ...rest);
+    };
+    process.argv = [process.argv[0], ${JSON.stringify(cli)}, "runs"];
+    require(${JSON.stringify(cli)});`;
+  const result = spawnSync(process.execPath, ["-e", script], {
+    cwd: tmpdir(),
+    encoding: "utf8",
+    env: { ...process.env, TSFLOW_DATASTORE_ROOT: join(tmpdir(), "tsflow-no-datastore-here") },
+  });
+  assert.match(result.stderr, /no TSFlow datastore/, "the command ran");
+  assert.doesNotMatch(result.stderr, /loaded/);
 });

@@ -17,6 +17,7 @@ test("the .vsix holds the manifest, the README and the bundles the extension run
     .sort();
   const expected = [
     "README.md",
+    "dist/aws-sdk.js",
     "dist/cli.js",
     "dist/client.js",
     "dist/extension.js",

@@ -119,10 +119,11 @@ describe("S3Storage says what is wrong in one line", () => {
     );
   });
 
-  test("credentials from the environment reach the store, and the SDK's Node-version warning stays off stderr", async () => {
+  test("credentials from the environment reach the store through the lazily loaded backend, and the SDK's Node-version warning stays off stderr", async () => {
     const script = `
-      const { S3Storage } = require(${JSON.stringify(join(__dirname, "../../runtime/src/datastore/s3-storage"))});
-      const storage = new S3Storage({ kind: "s3", bucket: ${JSON.stringify(server.bucket)}, prefix: "env", endpoint: process.env.TSFLOW_S3_ENDPOINT_URL });
+      const { openS3Storage } = require(${JSON.stringify(join(__dirname, "../../runtime/src/datastore/s3-lazy"))});
+      const storage = openS3Storage({ kind: "s3", bucket: ${JSON.stringify(server.bucket)}, prefix: "/env/", endpoint: process.env.TSFLOW_S3_ENDPOINT_URL });
+      console.log(storage.root, storage.describe("k"));
       storage.write("k", "from env").then(() => storage.read("k")).then((value) => { console.log(String(value)); return storage.close(); });
     `;
     const env: Record<string, string | undefined> = { ...process.env, ...server.env };
@@ -133,6 +134,6 @@ describe("S3Storage says what is wrong in one line", () => {
       encoding: "utf8",
     });
     assert.equal(child.stderr, "");
-    assert.equal(child.stdout, "from env\n");
+    assert.equal(child.stdout, `s3://${server.bucket}/env s3://${server.bucket}/env/k\nfrom env\n`);
   });
 });

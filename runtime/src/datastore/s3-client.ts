@@ -1,4 +1,5 @@
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { S3Client } from "./aws-sdk";
 import type { DatastoreLocation } from "../config/location";
 
 /** A datastore in an S3 bucket: the `s3` case of a resolved location. */

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -6,11 +8,8 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type GetObjectCommandOutput,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
-import { randomUUID } from "node:crypto";
+  Upload,
+} from "./aws-sdk";
 import { describeLocation } from "../config/location";
 import { DatastoreError } from "./errors";
 import { BufferedAppends } from "./s3-appends";
@@ -18,6 +17,7 @@ import { readBody } from "./s3-body";
 import { s3ClientFor, type S3Location } from "./s3-client";
 import { ConditionalWrites, type PutCondition } from "./s3-conditional";
 import { isMissingKey, s3Failure } from "./s3-errors";
+import { normalizePrefix, objectKeyOf, s3Url } from "./s3-keys";
 import type { Storage } from "./storage-api";
 
 /** Values bigger than this go up as a multipart upload, in parts of this size. */
@@ -51,7 +51,7 @@ export class S3Storage implements Storage {
   ) {
     this.client = client ?? s3ClientFor(location);
     this.bucket = location.bucket;
-    this.prefix = location.prefix.replace(/^\/+|\/+$/g, "");
+    this.prefix = normalizePrefix(location.prefix);
     this.root = describeLocation({ ...location, prefix: this.prefix });
     this.conditional = new ConditionalWrites(
       {
@@ -168,7 +168,7 @@ export class S3Storage implements Storage {
   }
 
   describe(key: string): string {
-    return key === "" ? this.root : `s3://${this.bucket}/${this.objectKey(key)}`;
+    return s3Url(this.bucket, this.prefix, key, this.root);
   }
 
   async close(): Promise<void> {
@@ -188,12 +188,8 @@ export class S3Storage implements Storage {
     }
   }
 
-  /** The object key for a datastore key; rejects keys that would escape or blur the layout, as FsStorage does. */
   private objectKey(key: string): string {
-    if (key.split("/").some((part) => part === ".." || part === "" || part === ".")) {
-      throw new DatastoreError(`invalid datastore key '${key}'`, this.root);
-    }
-    return this.prefix === "" ? key : `${this.prefix}/${key}`;
+    return objectKeyOf(this.prefix, key, this.root);
   }
 
   /** The key prefix of everything under a datastore prefix ("" for the root), ending in '/' where not empty. */
