@@ -84,6 +84,16 @@ describe("S3Storage says what is wrong in one line", () => {
     );
   });
 
+  test("appends that cannot be written fail the flush and the close, naming the object", async () => {
+    const { location, client } = s3Location(server);
+    const storage = new S3Storage({ ...location, bucket: "no-such-bucket" }, client);
+    await storage.append("logs/0.stdout", "a line\n");
+    const where = `s3://no-such-bucket/${location.prefix}/logs/0.stdout`;
+    const cause = /cannot read \(to append to it\): bucket 'no-such-bucket' does not exist/;
+    await assertOneLine(storage.flush(), where, cause);
+    await assertOneLine(storage.close(), where, cause);
+  });
+
   test("an endpoint with nothing listening fails within seconds, naming the endpoint", async (t) => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const { location, client } = s3Location({ ...server, endpoint });

@@ -61,9 +61,14 @@ export class S3Storage implements Storage {
       },
       () => this.objectKey(`${PROBE_FOLDER}/${randomUUID()}`),
     );
+    // Appends are written later, in the background: their failures are translated here, naming the
+    // object, and thrown by the next flush.
+    const failing = (operation: string, key: string) => (error: unknown) => {
+      throw s3Failure(error, operation, `s3://${this.bucket}/${key}`, location);
+    };
     this.appends = new BufferedAppends({
-      read: (key) => this.get(key, true),
-      write: (key, bytes) => this.put(key, bytes),
+      read: (key) => this.get(key, true).catch(failing("read (to append to it)", key)),
+      write: (key, bytes) => this.put(key, bytes).catch(failing("write appended data", key)),
     });
   }
 
@@ -121,12 +126,8 @@ export class S3Storage implements Storage {
     this.appends.append(this.objectKey(key), data);
   }
 
-  async flush(): Promise<void> {
-    try {
-      await this.appends.flush();
-    } catch (error) {
-      throw s3Failure(error, "write appended data", this.root, this.location);
-    }
+  flush(): Promise<void> {
+    return this.appends.flush();
   }
 
   remove(key: string): Promise<void> {
