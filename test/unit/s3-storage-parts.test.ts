@@ -47,7 +47,7 @@ function memoryStore(enforces: boolean) {
 describe("conditional writes", () => {
   test("on a store that enforces them, the probe says so and create and replace are one conditional PUT each", async () => {
     const { store, objects, calls } = memoryStore(true);
-    const writes = new ConditionalWrites(store, () => "p/.tsflow-probe/1");
+    const writes = new ConditionalWrites(store, "b", () => "p/.tsflow-probe/1");
     assert.deepEqual(await writes.supported(), { ifNoneMatch: true, ifMatch: true });
     assert.equal(objects.has("p/.tsflow-probe/1"), false, "the probe removes its object");
     calls.length = 0;
@@ -63,7 +63,7 @@ describe("conditional writes", () => {
 
   test("a value of 8 MiB or more is looked for before it is sent: an existing blob is not uploaded again", async () => {
     const { store, calls } = memoryStore(true);
-    const writes = new ConditionalWrites(store, () => "probe");
+    const writes = new ConditionalWrites(store, "b", () => "probe");
     await writes.supported();
     const big = Buffer.alloc(8 * 1024 * 1024);
     assert.equal(await writes.create("blob", big), true);
@@ -72,14 +72,31 @@ describe("conditional writes", () => {
     assert.deepEqual(calls, ["head blob"]);
   });
 
-  test("on a store that ignores them, HEAD decides, serialized per key in this process", async () => {
+  test("on a store that ignores them, HEAD decides, serialized per key across the bucket's storages in this process", async () => {
     const { store, calls } = memoryStore(false);
-    const writes = new ConditionalWrites(store, () => "probe");
-    assert.deepEqual(await writes.supported(), { ifNoneMatch: false, ifMatch: false });
+    const writes = [
+      new ConditionalWrites(store, "b", () => "probe 1"),
+      new ConditionalWrites(store, "b", () => "probe 2"),
+    ];
+    assert.deepEqual(await writes[0].supported(), { ifNoneMatch: false, ifMatch: false });
+    await writes[1].supported();
     calls.length = 0;
-    const created = await Promise.all([1, 2, 3].map((i) => writes.create("k", Buffer.from(`${i}`))));
+    const created = await Promise.all([0, 1, 2].map((i) => writes[i % 2].create("k", Buffer.from(`${i}`))));
     assert.deepEqual(created, [true, false, false]);
     assert.deepEqual(calls, ["head k", "put k", "head k", "head k"]);
+  });
+
+  test("storages of different buckets do not wait for each other", async () => {
+    const { store, calls } = memoryStore(false);
+    const writes = [
+      new ConditionalWrites(store, "b1", () => "probe 1"),
+      new ConditionalWrites(store, "b2", () => "probe 2"),
+    ];
+    await Promise.all(writes.map((w) => w.supported()));
+    calls.length = 0;
+    // One key name in two buckets (one map stands for both here): neither waits for the other.
+    await Promise.all(writes.map((w) => w.create("k", Buffer.from("x"))));
+    assert.deepEqual(calls, ["head k", "head k", "put k", "put k"]);
   });
 
   test("a 409 ConditionalRequestConflict (a conditional write raced) is a lost create, not an error", async () => {
@@ -90,6 +107,7 @@ describe("conditional writes", () => {
         put: (key, body, condition) =>
           key === "k" ? Promise.reject(sdkError("ConditionalRequestConflict", 409)) : store.put(key, body, condition),
       },
+      "b",
       () => "probe",
     );
     assert.equal(await writes.create("k", Buffer.from("x")), false);
@@ -104,6 +122,7 @@ describe("conditional writes", () => {
         put: (key, body, condition) =>
           failing ? Promise.reject(sdkError("NoSuchBucket", 404)) : store.put(key, body, condition),
       },
+      "b",
       () => "probe",
     );
     await assert.rejects(writes.create("k", Buffer.from("x")), { name: "NoSuchBucket" });

@@ -18,6 +18,9 @@ export interface ConditionalSupport {
   ifMatch: boolean;
 }
 
+/** The last fallback write queued per bucket and key in this process: each waits for the one before. */
+const fallbackQueues = new Map<string, Promise<unknown>>();
+
 /** Values at least this big are looked for before they are sent: a 100 MiB blob already there is not uploaded again. */
 const LOOK_FIRST_BYTES = 8 * 1024 * 1024;
 
@@ -25,17 +28,21 @@ const LOOK_FIRST_BYTES = 8 * 1024 * 1024;
  * Create-if-absent and compare-and-swap on an object store. Where the store enforces `If-None-Match`
  * and `If-Match` on PUT, they decide atomically on the server: two machines can never both create
  * one run id. Where it ignores them (found once per storage by a probe), the writes fall back to
- * HEAD-then-PUT, serialized per key inside this process: exact for writers that share this
- * process, but two processes racing on one key may both win. That weaker guarantee is the most
- * such a store allows.
+ * HEAD-then-PUT, serialized per key inside this process (across every storage of one bucket in
+ * it): exact for writers that share this process, but two processes racing on one key may both
+ * win. That weaker guarantee is the most such a store allows.
  */
 export class ConditionalWrites {
   private support?: Promise<ConditionalSupport>;
-  private readonly pending = new Map<string, Promise<unknown>>();
 
-  /** `probeKey` is where the probe may write and remove an object of its own, under the datastore's prefix. */
+  /**
+   * `scope` names the bucket (endpoint and name), so that storages of one bucket in this process
+   * share their fallback's serialization; `probeKey` is where the probe may write and remove an
+   * object of its own, under the datastore's prefix.
+   */
   constructor(
     private readonly calls: ObjectCalls,
+    private readonly scope: string,
     private readonly probeKey: () => string,
   ) {}
 
@@ -79,16 +86,17 @@ export class ConditionalWrites {
     return true;
   }
 
-  /** Runs `work` after every earlier fallback write to `key` in this process has settled. */
+  /** Runs `work` after every earlier fallback write to `key` of this bucket in this process has settled. */
   private async serially<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.pending.get(key) ?? Promise.resolve();
+    const queue = `${this.scope} ${key}`;
+    const before = fallbackQueues.get(queue) ?? Promise.resolve();
     const done = before.then(work, work);
     const settled = done.catch(() => undefined);
-    this.pending.set(key, settled);
+    fallbackQueues.set(queue, settled);
     try {
       return await done;
     } finally {
-      if (this.pending.get(key) === settled) this.pending.delete(key);
+      if (fallbackQueues.get(queue) === settled) fallbackQueues.delete(queue);
     }
   }
 }

@@ -59,6 +59,7 @@ export class S3Storage implements Storage {
         head: (key) => this.etag(key),
         remove: (key) => this.deleteObject(key),
       },
+      `${location.endpoint ?? "aws"} ${location.bucket}`,
       () => this.objectKey(`${PROBE_FOLDER}/${randomUUID()}`),
     );
     // Appends are written later, in the background: their failures are translated here, naming the
