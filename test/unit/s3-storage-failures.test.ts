@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
@@ -129,21 +131,45 @@ describe("S3Storage says what is wrong in one line", () => {
     );
   });
 
-  test("credentials from the environment reach the store through the lazily loaded backend, and the SDK's Node-version warning stays off stderr", async () => {
+  /** Writes and reads a value in a child process, through the lazily loaded backend and the AWS chain alone. */
+  async function childRoundTrip(env: Record<string, string | undefined>) {
     const script = `
       const { openS3Storage } = require(${JSON.stringify(join(__dirname, "../../runtime/src/datastore/s3-lazy"))});
-      const storage = openS3Storage({ kind: "s3", bucket: ${JSON.stringify(server.bucket)}, prefix: "/env/", endpoint: process.env.TSFLOW_S3_ENDPOINT_URL });
+      const storage = openS3Storage({ kind: "s3", bucket: ${JSON.stringify(server.bucket)}, prefix: "/env/", endpoint: ${JSON.stringify(server.endpoint)} });
       console.log(storage.root, storage.describe("k"));
-      storage.write("k", "from env").then(() => storage.read("k")).then((value) => { console.log(String(value)); return storage.close(); });
+      storage.write("k", "through the chain").then(() => storage.read("k")).then((value) => { console.log(String(value)); return storage.close(); });
     `;
-    const env: Record<string, string | undefined> = { ...process.env, ...server.env };
-    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     // Asynchronously: the server answering it runs in this process.
-    const child = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], {
-      env,
-      encoding: "utf8",
+    return promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script], { env, encoding: "utf8" });
+  }
+
+  /** This process's environment without any AWS setting, as on a machine with nothing configured. */
+  function bareEnv(): Record<string, string | undefined> {
+    return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
+  }
+
+  test("credentials from the environment reach the store, and the SDK's Node-version warning stays off stderr", async () => {
+    const child = await childRoundTrip({ ...bareEnv(), ...server.env });
+    assert.equal(child.stderr, "");
+    assert.equal(child.stdout, `s3://${server.bucket}/env s3://${server.bucket}/env/k\nthrough the chain\n`);
+  });
+
+  test("credentials from a profile in a shared credentials file reach the store", async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), "tsflow-aws-"));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const { accessKeyId, secretAccessKey } = S3RVER_CREDENTIALS;
+    await writeFile(
+      join(dir, "credentials"),
+      `[team]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+    );
+    await writeFile(join(dir, "config"), "[profile team]\nregion = us-east-1\n");
+    const child = await childRoundTrip({
+      ...bareEnv(),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"),
+      AWS_CONFIG_FILE: join(dir, "config"),
+      AWS_PROFILE: "team",
     });
     assert.equal(child.stderr, "");
-    assert.equal(child.stdout, `s3://${server.bucket}/env s3://${server.bucket}/env/k\nfrom env\n`);
+    assert.match(child.stdout, /through the chain\n$/);
   });
 });
