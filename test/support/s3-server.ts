@@ -33,7 +33,7 @@ export async function startS3Server(bucket = "tsflow-test"): Promise<S3Server> {
     directory,
     configureBuckets: [{ name: bucket }],
   });
-  fixListing(server);
+  fixListing(server, directory);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {

@@ -25,6 +25,8 @@ declare module "s3rver" {
   export interface S3rverStore {
     getBucket(name: string): Promise<unknown>;
     listObjects(bucket: string, options: { prefix?: string; maxKeys?: number }): Promise<{ objects: StoredObject[] }>;
+    /** An object's stored headers: `etag`, `content-length`, `last-modified` and the rest; rejects when there is none. */
+    getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
   }
 
   /** The part of a Koa context a middleware here reads and sets. */
