@@ -240,6 +240,13 @@ describe("S3 failures in words", () => {
     );
   });
 
+  test("no region anywhere says how to set one", () => {
+    assert.equal(
+      s3Cause(new Error("Region is missing"), { bucket: "team" }),
+      "no AWS region: set AWS_REGION, or a region in ~/.aws/config",
+    );
+  });
+
   test("a refused operation suggests a read-only policy", () => {
     assert.match(s3Cause(sdkError("AccessDenied", 403), target), /access denied: a read-only policy/);
   });
