@@ -47,7 +47,7 @@ function memoryStore(enforces: boolean) {
 describe("conditional writes", () => {
   test("on a store that enforces them, the probe says so and create and replace are one conditional PUT each", async () => {
     const { store, objects, calls } = memoryStore(true);
-    const writes = new ConditionalWrites(store, "b", () => "p/.tsflow-probe/1");
+    const writes = new ConditionalWrites(store, { scope: "b", probeKey: () => "p/.tsflow-probe/1" });
     assert.deepEqual(await writes.supported(), { ifNoneMatch: true, ifMatch: true });
     assert.equal(objects.has("p/.tsflow-probe/1"), false, "the probe removes its object");
     calls.length = 0;
@@ -61,9 +61,20 @@ describe("conditional writes", () => {
     assert.equal(Buffer.from(objects.get("k")?.body ?? []).toString(), "c");
   });
 
+  test("a store known to enforce them (AWS S3) is not probed", async () => {
+    const { store, calls } = memoryStore(true);
+    const writes = new ConditionalWrites(store, {
+      scope: "b",
+      probeKey: () => assert.fail("no probe"),
+      known: { ifNoneMatch: true, ifMatch: true },
+    });
+    assert.equal(await writes.create("k", Buffer.from("a")), true);
+    assert.deepEqual(calls, ['put k {"ifNoneMatch":"*"}']);
+  });
+
   test("a value of 8 MiB or more is looked for before it is sent: an existing blob is not uploaded again", async () => {
     const { store, calls } = memoryStore(true);
-    const writes = new ConditionalWrites(store, "b", () => "probe");
+    const writes = new ConditionalWrites(store, { scope: "b", probeKey: () => "probe" });
     await writes.supported();
     const big = Buffer.alloc(8 * 1024 * 1024);
     assert.equal(await writes.create("blob", big), true);
@@ -75,8 +86,8 @@ describe("conditional writes", () => {
   test("on a store that ignores them, HEAD decides, serialized per key across the bucket's storages in this process", async () => {
     const { store, calls } = memoryStore(false);
     const writes = [
-      new ConditionalWrites(store, "b", () => "probe 1"),
-      new ConditionalWrites(store, "b", () => "probe 2"),
+      new ConditionalWrites(store, { scope: "b", probeKey: () => "probe 1" }),
+      new ConditionalWrites(store, { scope: "b", probeKey: () => "probe 2" }),
     ];
     assert.deepEqual(await writes[0].supported(), { ifNoneMatch: false, ifMatch: false });
     await writes[1].supported();
@@ -89,8 +100,8 @@ describe("conditional writes", () => {
   test("storages of different buckets do not wait for each other", async () => {
     const { store, calls } = memoryStore(false);
     const writes = [
-      new ConditionalWrites(store, "b1", () => "probe 1"),
-      new ConditionalWrites(store, "b2", () => "probe 2"),
+      new ConditionalWrites(store, { scope: "b1", probeKey: () => "probe 1" }),
+      new ConditionalWrites(store, { scope: "b2", probeKey: () => "probe 2" }),
     ];
     await Promise.all(writes.map((w) => w.supported()));
     calls.length = 0;
@@ -107,8 +118,7 @@ describe("conditional writes", () => {
         put: (key, body, condition) =>
           key === "k" ? Promise.reject(sdkError("ConditionalRequestConflict", 409)) : store.put(key, body, condition),
       },
-      "b",
-      () => "probe",
+      { scope: "b", probeKey: () => "probe" },
     );
     assert.equal(await writes.create("k", Buffer.from("x")), false);
   });
@@ -122,8 +132,7 @@ describe("conditional writes", () => {
         put: (key, body, condition) =>
           failing ? Promise.reject(sdkError("NoSuchBucket", 404)) : store.put(key, body, condition),
       },
-      "b",
-      () => "probe",
+      { scope: "b", probeKey: () => "probe" },
     );
     await assert.rejects(writes.create("k", Buffer.from("x")), { name: "NoSuchBucket" });
     failing = false;

@@ -18,6 +18,16 @@ export interface ConditionalSupport {
   ifMatch: boolean;
 }
 
+/** Where conditional writes happen and what is known of the store beforehand. */
+export interface ConditionalOptions {
+  /** Names the bucket (endpoint and name): storages of one bucket in this process share the fallback's serialization. */
+  scope: string;
+  /** Where the probe may write and remove an object of its own, under the datastore's prefix. */
+  probeKey: () => string;
+  /** What the store is known to enforce, when it need not be probed (AWS S3 itself). */
+  known?: ConditionalSupport;
+}
+
 /** The last fallback write queued per bucket and key in this process: each waits for the one before. */
 const fallbackQueues = new Map<string, Promise<unknown>>();
 
@@ -35,16 +45,12 @@ const LOOK_FIRST_BYTES = 8 * 1024 * 1024;
 export class ConditionalWrites {
   private support?: Promise<ConditionalSupport>;
 
-  /**
-   * `scope` names the bucket (endpoint and name), so that storages of one bucket in this process
-   * share their fallback's serialization; `probeKey` is where the probe may write and remove an
-   * object of its own, under the datastore's prefix.
-   */
   constructor(
     private readonly calls: ObjectCalls,
-    private readonly scope: string,
-    private readonly probeKey: () => string,
-  ) {}
+    private readonly options: ConditionalOptions,
+  ) {
+    if (options.known !== undefined) this.support = Promise.resolve(options.known);
+  }
 
   /** Writes `key` only when it does not exist; true when this call wrote it. */
   async create(key: string, body: Uint8Array): Promise<boolean> {
@@ -67,7 +73,7 @@ export class ConditionalWrites {
 
   /** What the store enforces, probed on first use and remembered (a failed probe is tried again next time). */
   supported(): Promise<ConditionalSupport> {
-    this.support ??= probe(this.calls, this.probeKey()).catch((error: unknown) => {
+    this.support ??= probe(this.calls, this.options.probeKey()).catch((error: unknown) => {
       this.support = undefined;
       throw error;
     });
@@ -88,7 +94,7 @@ export class ConditionalWrites {
 
   /** Runs `work` after every earlier fallback write to `key` of this bucket in this process has settled. */
   private async serially<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const queue = `${this.scope} ${key}`;
+    const queue = `${this.options.scope} ${key}`;
     const before = fallbackQueues.get(queue) ?? Promise.resolve();
     const done = before.then(work, work);
     const settled = done.catch(() => undefined);

@@ -59,8 +59,13 @@ export class S3Storage implements Storage {
         head: (key) => this.etag(key),
         remove: (key) => this.deleteObject(key),
       },
-      `${location.endpoint ?? "aws"} ${location.bucket}`,
-      () => this.objectKey(`${PROBE_FOLDER}/${randomUUID()}`),
+      {
+        scope: `${location.endpoint ?? "aws"} ${location.bucket}`,
+        probeKey: () => this.objectKey(`${PROBE_FOLDER}/${randomUUID()}`),
+        // AWS S3 enforces If-None-Match (since August 2024) and If-Match (since November 2024) on
+        // PUT: only an S3-compatible store at an endpoint is probed, once per storage.
+        known: location.endpoint === undefined ? { ifNoneMatch: true, ifMatch: true } : undefined,
+      },
     );
     // Appends are written later, in the background: their failures are translated here, naming the
     // object, and thrown by the next flush.
