@@ -93,10 +93,10 @@ describe("S3Storage on s3rver", () => {
     assert.deepEqual(await storage.list(""), []);
   });
 
-  test("list gives objects and folders directly under a prefix, sorted, and [] for nothing", async () => {
+  test("list gives objects and folders directly under a prefix, sorted, each name once, and [] for nothing", async () => {
     const { storage } = fresh();
-    await Promise.all(["b/x", "a", "c/d/e", "b/y"].map((key) => storage.write(`top/${key}`, key)));
-    assert.deepEqual(await storage.list("top"), ["a", "b", "c"]);
+    await Promise.all(["b/x", "a", "c/d/e", "b/y", "c"].map((key) => storage.write(`top/${key}`, key)));
+    assert.deepEqual(await storage.list("top"), ["a", "b", "c"], "c, an object and a folder, once");
     assert.deepEqual(await storage.list("nothing/here"), []);
   });
 

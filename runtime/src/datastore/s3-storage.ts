@@ -122,8 +122,9 @@ export class S3Storage implements Storage {
         for (const { Prefix } of page.CommonPrefixes ?? [])
           if (Prefix !== undefined) names.push(Prefix.slice(folder.length, -1));
       }
-      const shown = prefix === "" ? names.filter((name) => name !== PROBE_FOLDER) : names;
-      return shown.filter((name) => name !== "").sort();
+      // A key and a folder may share a name on S3 (`a` and `a/b`), never on disk: one name for both.
+      const shown = new Set(names.filter((name) => name !== "" && !(prefix === "" && name === PROBE_FOLDER)));
+      return [...shown].sort();
     });
   }
 
