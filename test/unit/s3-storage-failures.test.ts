@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,6 +109,25 @@ describe("S3Storage says what is wrong in one line", () => {
       new RegExp(`cannot reach the endpoint ${endpoint} \\(ECONNREFUSED\\)`),
     );
     assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
+  });
+
+  test("an endpoint that is not S3 (a web server answering 404) is named as such", async (t) => {
+    const web = createHttpServer((_request, response) => response.writeHead(404).end("<html>not here</html>"));
+    await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+    t.after(() => new Promise((resolve) => web.close(resolve)));
+    const address = web.address();
+    assert.ok(address !== null && typeof address === "object");
+    const endpoint = `http://127.0.0.1:${address.port}`;
+    const { location, client } = s3Location({ ...server, endpoint });
+    const storage = new S3Storage(location, client);
+    t.after(() => storage.close());
+    await assertOneLine(
+      storage.list("flows"),
+      `s3://${server.bucket}/`,
+      new RegExp(
+        `cannot list: the endpoint ${endpoint} answered HTTP 404 without an S3 error \\(is it an S3 endpoint\\?\\)`,
+      ),
+    );
   });
 
   test("no credentials anywhere in the AWS chain: says how to give some", async (t) => {

@@ -266,6 +266,15 @@ describe("S3 failures in words", () => {
     assert.equal(s3Cause(timeout, { bucket: "team" }), "cannot reach S3 (TimeoutError)");
   });
 
+  test("an answer that is not S3's says so", () => {
+    const error = sdkError("NotFound", 404);
+    error.message = "UnknownError";
+    assert.equal(
+      s3Cause(error, target),
+      "the endpoint http://127.0.0.1:9000 answered HTTP 404 without an S3 error (is it an S3 endpoint?)",
+    );
+  });
+
   test("anything else keeps the SDK's name, status and first line", () => {
     const error = sdkError("SlowDown", 503);
     error.message = "Please reduce your request rate.\n<xml>...</xml>";

@@ -59,6 +59,9 @@ export function s3Cause(error: unknown, target: S3Target): string {
     return "the bucket refused it (access denied: a read-only policy, or a key without this permission?)";
   if (UNREACHABLE.has(code) || UNREACHABLE.has(name))
     return `cannot reach ${target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`} (${code || name})`;
+  // An answer without an S3 error code: something that is not S3 (a proxy, a web server) answered.
+  if (status !== undefined && message === "UnknownError")
+    return `${target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`} answered HTTP ${status} without an S3 error (is it an S3 endpoint?)`;
   return `${name || "error"}${status === undefined ? "" : ` (HTTP ${status})`}: ${firstLine(message)}`;
 }
 
