@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { makeWritesAtomic } from "./s3rver-atomic";
 import { fixListing } from "./s3rver-listing";
 import { s3ClientFor, type S3Location } from "../../runtime/src/datastore/s3-client";
 
@@ -34,6 +35,7 @@ export async function startS3Server(bucket = "tsflow-test"): Promise<S3Server> {
     configureBuckets: [{ name: bucket }],
   });
   fixListing(server, directory);
+  makeWritesAtomic(server);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {

@@ -21,8 +21,26 @@ declare module "s3rver" {
     metadata: Record<string, string>;
   }
 
+  /** An object on its way into the store: its bytes (whole, or streaming in) and stored headers. */
+  export interface IncomingObject {
+    bucket: string;
+    key: string;
+    content: Buffer | NodeJS.ReadableStream;
+    metadata: Record<string, string>;
+  }
+
   /** s3rver's folder-backed store. */
   export interface S3rverStore {
+    /** The file of a key's resource: "object", "metadata.json", "object.md5"; "uploads" for the bucket's multipart folder. */
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    putObject(object: IncomingObject): Promise<{ size: number; md5: string }>;
+    putPart(
+      bucket: string,
+      uploadId: string,
+      partNumber: number,
+      content: NodeJS.ReadableStream,
+    ): Promise<{ size: number; md5: string }>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     getBucket(name: string): Promise<unknown>;
     listObjects(bucket: string, options: { prefix?: string; maxKeys?: number }): Promise<{ objects: StoredObject[] }>;
     /** An object's stored headers: `etag`, `content-length`, `last-modified` and the rest; rejects when there is none. */
@@ -37,6 +55,7 @@ declare module "s3rver" {
     params: Record<string, string>;
     store: S3rverStore;
     body: unknown;
+    res: import("node:http").ServerResponse;
   }
 
   export type S3rverMiddleware = (ctx: S3rverContext, next: () => Promise<void>) => Promise<void>;
@@ -46,6 +65,8 @@ declare module "s3rver" {
     constructor(options?: S3rverOptions);
     /** Koa's middleware list, in order; composed when the server starts listening. */
     middleware: S3rverMiddleware[];
+    /** The store every request reads and writes through (one instance, shared by the contexts). */
+    store: S3rverStore;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

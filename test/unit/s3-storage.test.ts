@@ -173,6 +173,25 @@ describe("S3Storage on s3rver", () => {
     );
   });
 
+  test("a value is replaced atomically: a reader sees the old one or the new one, whole, never a part", async () => {
+    const { storage } = fresh();
+    const values = [Buffer.alloc(64 * 1024, "a"), Buffer.alloc(256 * 1024, "b")];
+    await storage.write("run.json", values[0]);
+    const writing = (async () => {
+      for (let i = 1; i <= 40; i++) await storage.write("run.json", values[i % 2]);
+    })();
+    const reading = (async () => {
+      for (let i = 0; i < 80; i++) {
+        const value = await storage.read("run.json");
+        assert.ok(
+          value !== undefined && values.some((v) => v.equals(value)),
+          `a whole value, got ${value?.length} bytes`,
+        );
+      }
+    })();
+    await Promise.all([writing, reading]);
+  });
+
   test("a key that could escape the prefix is refused", async () => {
     const { storage } = fresh();
     for (const key of ["../x", "a//b", "a/./b", "/a"]) {
