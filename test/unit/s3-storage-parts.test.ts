@@ -5,6 +5,7 @@ import { DatastoreError } from "../../runtime/src/datastore/errors";
 import { BufferedAppends } from "../../runtime/src/datastore/s3-appends";
 import { readBody } from "../../runtime/src/datastore/s3-body";
 import { ConditionalWrites, type ObjectCalls, type PutCondition } from "../../runtime/src/datastore/s3-conditional";
+import { s3ClientFor } from "../../runtime/src/datastore/s3-client";
 import { s3Cause } from "../../runtime/src/datastore/s3-errors";
 
 /** An SDK-shaped service error: a name and an HTTP status. */
@@ -279,5 +280,18 @@ describe("S3 failures in words", () => {
     const error = sdkError("SlowDown", 503);
     error.message = "Please reduce your request rate.\n<xml>...</xml>";
     assert.equal(s3Cause(error, target), "SlowDown (HTTP 503): Please reduce your request rate.");
+  });
+});
+
+describe("the S3 client for a location", () => {
+  test("an endpoint means path-style addressing and a default region; an empty one means AWS S3 itself", async () => {
+    const compatible = s3ClientFor({ kind: "s3", bucket: "team", prefix: "", endpoint: "http://127.0.0.1:9000" });
+    assert.equal(compatible.config.forcePathStyle, true);
+    assert.equal(await compatible.config.region(), "us-east-1");
+    const aws = s3ClientFor({ kind: "s3", bucket: "team", prefix: "", endpoint: "", region: "eu-west-1" });
+    assert.notEqual(aws.config.forcePathStyle, true);
+    assert.equal(await aws.config.region(), "eu-west-1");
+    compatible.destroy();
+    aws.destroy();
   });
 });

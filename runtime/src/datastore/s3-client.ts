@@ -23,9 +23,10 @@ export const S3_TIMEOUTS = { connectionTimeout: 2_000, socketTimeout: 30_000, ma
  */
 export function s3ClientFor(location: S3Location, overrides: Partial<S3ClientConfig> = {}): S3Client {
   silenceNodeVersionWarning();
-  const region = location.region ?? (location.endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
+  const endpoint = endpointOf(location);
+  const region = location.region || (endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
   return new S3Client({
-    ...(location.endpoint === undefined ? {} : { endpoint: location.endpoint, forcePathStyle: true }),
+    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     ...(region === undefined ? {} : { region }),
     maxAttempts: S3_TIMEOUTS.maxAttempts,
     requestHandler: { connectionTimeout: S3_TIMEOUTS.connectionTimeout, socketTimeout: S3_TIMEOUTS.socketTimeout },
@@ -36,6 +37,11 @@ export function s3ClientFor(location: S3Location, overrides: Partial<S3ClientCon
     responseChecksumValidation: "WHEN_REQUIRED",
     ...overrides,
   });
+}
+
+/** The location's S3-compatible endpoint, or undefined for AWS S3 itself (an empty setting is none). */
+export function endpointOf(location: S3Location): string | undefined {
+  return location.endpoint === "" ? undefined : location.endpoint;
 }
 
 /**

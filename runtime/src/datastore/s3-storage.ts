@@ -14,7 +14,7 @@ import { describeLocation } from "../config/location";
 import { DatastoreError } from "./errors";
 import { BufferedAppends } from "./s3-appends";
 import { readBody } from "./s3-body";
-import { s3ClientFor, type S3Location } from "./s3-client";
+import { endpointOf, s3ClientFor, type S3Location } from "./s3-client";
 import { ConditionalWrites, type PutCondition } from "./s3-conditional";
 import { isMissingKey, s3Failure } from "./s3-errors";
 import { normalizePrefix, objectKeyOf, s3Url } from "./s3-keys";
@@ -43,12 +43,12 @@ export class S3Storage implements Storage {
   private readonly prefix: string;
   private readonly conditional: ConditionalWrites;
   private readonly appends: BufferedAppends;
+  private readonly location: S3Location;
 
   /** `client` is for tests (dummy credentials); otherwise one is made from the location and the AWS chain. */
-  constructor(
-    private readonly location: S3Location,
-    client?: S3Client,
-  ) {
+  constructor(given: S3Location, client?: S3Client) {
+    const location = { ...given, endpoint: endpointOf(given) };
+    this.location = location;
     this.client = client ?? s3ClientFor(location);
     this.bucket = location.bucket;
     this.prefix = normalizePrefix(location.prefix);
