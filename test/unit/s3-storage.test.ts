@@ -192,6 +192,20 @@ describe("S3Storage on s3rver", () => {
     await Promise.all([writing, reading]);
   });
 
+  test("appends buffered under a removed prefix do not bring it back", async () => {
+    const { storage } = fresh();
+    await storage.append("runs/1/logs/0.stdout", "first\n");
+    await storage.flush();
+    await storage.append("runs/1/logs/0.stdout", "second\n");
+    await storage.append("runs/1/logs/1.stdout", "other\n");
+    await storage.remove("runs/1");
+    await storage.flush();
+    assert.deepEqual(await storage.list("runs"), []);
+    await storage.append("runs/1/logs/0.stdout", "after\n");
+    await storage.flush();
+    assert.equal((await storage.read("runs/1/logs/0.stdout"))?.toString(), "after\n");
+  });
+
   test("a key that could escape the prefix is refused", async () => {
     const { storage } = fresh();
     for (const key of ["../x", "a//b", "a/./b", "/a"]) {

@@ -63,6 +63,16 @@ export class BufferedAppends {
     if (failure !== undefined) throw failure;
   }
 
+  /**
+   * Drops what is buffered for `key` and every key under `folder` (their values are being removed),
+   * after any write of theirs in flight: nothing appended before a remove comes back after it.
+   */
+  async forget(key: string, folder: string): Promise<void> {
+    const gone = [...this.values].filter(([name]) => name === key || name.startsWith(folder));
+    await Promise.all(gone.map(([, value]) => value.writing));
+    for (const [name, value] of gone) if (this.values.get(name) === value) this.values.delete(name);
+  }
+
   /** Starts a rewrite of every key with appends since its last write, and waits for all writes in flight. */
   private async writeAll(): Promise<void> {
     for (const [key, value] of this.values) {

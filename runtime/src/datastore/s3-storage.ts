@@ -139,6 +139,7 @@ export class S3Storage implements Storage {
 
   remove(key: string): Promise<void> {
     return this.attempt("remove", key, async () => {
+      await this.appends.forget(this.objectKey(key), this.folderKey(key));
       await Promise.all([this.deleteObject(this.objectKey(key)), this.removeFolder(this.folderKey(key))]);
     });
   }
