@@ -13,7 +13,7 @@ const ENDPOINT_DEFAULT_REGION = "us-east-1";
  * request is tried: an unreachable endpoint fails in a few seconds (3 × 2 s at worst), not after
  * the SDK's minutes.
  */
-export const S3_TIMEOUTS = { connectionTimeout: 2_000, socketTimeout: 30_000, maxAttempts: 3 };
+const S3_TIMEOUTS = { connectionTimeout: 2_000, socketTimeout: 30_000, maxAttempts: 3 };
 
 /**
  * The S3 client for a location. Region and credentials come from the SDK's default chain
