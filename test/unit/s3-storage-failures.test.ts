@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import { DatastoreError } from "../../runtime/src/datastore/errors";
-import type { S3Location } from "../../runtime/src/datastore/s3-client";
+import { s3ClientFor, type S3Location } from "../../runtime/src/datastore/s3-client";
 import { S3Storage } from "../../runtime/src/datastore/s3-storage";
 import type { Storage } from "../../runtime/src/datastore/storage-api";
 import { s3Location, S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server";
@@ -109,6 +109,33 @@ describe("S3Storage says what is wrong in one line", () => {
       new RegExp(`cannot reach the endpoint ${endpoint} \\(ECONNREFUSED\\)`),
     );
     assert.ok(Date.now() - started < 5_000, `failed after ${Date.now() - started} ms`);
+  });
+
+  test("an endpoint that accepts connections but never answers is named as silent", async (t) => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => silent.close(resolve));
+    });
+    const address = silent.address();
+    assert.ok(address !== null && typeof address === "object");
+    const endpoint = `http://127.0.0.1:${address.port}`;
+    const location = s3Location({ ...server, endpoint }).location;
+    // The client's own bounds (15 s of silence, three tries) made short, so the test is quick.
+    const client = s3ClientFor(location, {
+      credentials: S3RVER_CREDENTIALS,
+      requestHandler: { socketTimeout: 200 },
+      maxAttempts: 1,
+    });
+    const storage = new S3Storage(location, client);
+    t.after(() => storage.close());
+    await assertOneLine(
+      storage.read("k"),
+      `s3://${server.bucket}/`,
+      new RegExp(`cannot read: the endpoint ${endpoint} did not answer in time \\(TimeoutError\\)`),
+    );
   });
 
   test("an endpoint that is not S3 (a web server answering 404) is named as such", async (t) => {

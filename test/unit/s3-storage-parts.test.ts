@@ -261,10 +261,10 @@ describe("S3 failures in words", () => {
     assert.match(s3Cause(sdkError("AccessDenied", 403), target), /access denied: a read-only policy/);
   });
 
-  test("a timeout is an unreachable endpoint; without an endpoint, S3 itself", () => {
+  test("a timeout names the endpoint that stayed silent; without an endpoint, S3 itself", () => {
     const timeout = Object.assign(new Error("timed out"), { name: "TimeoutError" });
-    assert.equal(s3Cause(timeout, target), "cannot reach the endpoint http://127.0.0.1:9000 (TimeoutError)");
-    assert.equal(s3Cause(timeout, { bucket: "team" }), "cannot reach S3 (TimeoutError)");
+    assert.equal(s3Cause(timeout, target), "the endpoint http://127.0.0.1:9000 did not answer in time (TimeoutError)");
+    assert.equal(s3Cause(timeout, { bucket: "team" }), "S3 did not answer in time (TimeoutError)");
   });
 
   test("an answer that is not S3's says so", () => {

@@ -10,10 +10,11 @@ const ENDPOINT_DEFAULT_REGION = "us-east-1";
 
 /**
  * How long a connection may take to open and a socket may stay silent, and how many times a
- * request is tried: an unreachable endpoint fails in a few seconds (3 × 2 s at worst), not after
- * the SDK's minutes.
+ * request is tried: an endpoint that cannot be reached fails in a few seconds (3 × 2 s at worst),
+ * one that accepts but never answers in under a minute, not after the SDK's minutes. Bytes flow
+ * steadily on a healthy transfer, so 15 s of silence on one is a fault.
  */
-const S3_TIMEOUTS = { connectionTimeout: 2_000, socketTimeout: 30_000, maxAttempts: 3 };
+const S3_TIMEOUTS = { connectionTimeout: 2_000, socketTimeout: 15_000, maxAttempts: 3 };
 
 /**
  * The S3 client for a location. Region and credentials come from the SDK's default chain

@@ -21,13 +21,13 @@ const UNREACHABLE = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
-  "ETIMEDOUT",
   "ECONNRESET",
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EPIPE",
-  "TimeoutError",
 ]);
+/** A connection that did not open, or a socket that stayed silent, for longer than the client waits. */
+const SILENT = new Set(["TimeoutError", "ETIMEDOUT"]);
 
 /**
  * The one-line DatastoreError for a failed S3 call: `s3://bucket/prefix/key: cannot OPERATION: CAUSE`.
@@ -57,11 +57,12 @@ export function s3Cause(error: unknown, target: S3Target): string {
     return wrongRegion(shape);
   if (name === "AccessDenied" || status === 403)
     return "the bucket refused it (access denied: a read-only policy, or a key without this permission?)";
-  if (UNREACHABLE.has(code) || UNREACHABLE.has(name))
-    return `cannot reach ${target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`} (${code || name})`;
+  const endpoint = target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`;
+  if (UNREACHABLE.has(code) || UNREACHABLE.has(name)) return `cannot reach ${endpoint} (${code || name})`;
+  if (SILENT.has(name) || SILENT.has(code)) return `${endpoint} did not answer in time (${name || code})`;
   // An answer without an S3 error code: something that is not S3 (a proxy, a web server) answered.
   if (status !== undefined && message === "UnknownError")
-    return `${target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`} answered HTTP ${status} without an S3 error (is it an S3 endpoint?)`;
+    return `${endpoint} answered HTTP ${status} without an S3 error (is it an S3 endpoint?)`;
   return `${name || "error"}${status === undefined ? "" : ` (HTTP ${status})`}: ${firstLine(message)}`;
 }
 
