@@ -7,8 +7,11 @@ import { test } from "node:test";
 
 const DIST = join(__dirname, "..", "..", "dist");
 
-/** Bundles that others load by relative path: TypeScript, which the CLI and the server share. */
-const SHARED = new Set(["./typescript.js"]);
+/**
+ * Bundles that others load by relative path: TypeScript, which the CLI and the server share, and
+ * the AWS SDK, which every bundle that may open an S3 datastore shares.
+ */
+const SHARED = new Set(["./typescript.js", "./aws-sdk.js"]);
 
 // The .vsix ships only these bundles: a relative require left in one (a UMD package esbuild could
 // not follow) would fail only at run time, in the user's editor. Only the shared bundles are

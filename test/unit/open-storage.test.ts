@@ -7,6 +7,7 @@ import { describeLocation } from "../../runtime/src/config/location";
 import { openDatastore } from "../../runtime/src/datastore";
 import { FsStorage } from "../../runtime/src/datastore/fs-storage";
 import { openStorage } from "../../runtime/src/datastore/open-storage";
+import { startS3Server } from "../support/s3-server";
 
 test("a local location opens the file-system storage at its path", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tsflow-open-"));
@@ -19,11 +20,21 @@ test("a local location opens the file-system storage at its path", (t) => {
   assert.equal(datastore.root, dir);
 });
 
-test("an s3 location is refused in one line naming the bucket, until the S3 backend is built", () => {
-  const location = { kind: "s3", bucket: "team", prefix: "runs", endpoint: "http://127.0.0.1:9000" } as const;
-  assert.equal(describeLocation(location), "s3://team/runs");
-  assert.throws(() => openStorage(location), {
-    message: /S3 datastores are not built yet/,
-    location: "s3://team/runs",
+test("an s3 location opens the S3 backend, which loads the SDK on its first use and names keys as s3:// URLs", async (t) => {
+  const server = await startS3Server();
+  t.after(() => server.close());
+  const saved = { ...process.env };
+  t.after(() => {
+    process.env = saved;
   });
+  // The backend opened here finds its credentials where a user's would be: the AWS chain.
+  Object.assign(process.env, server.env);
+  const location = { kind: "s3", bucket: server.bucket, prefix: "runs", endpoint: server.endpoint } as const;
+  const datastore = openDatastore(location);
+  t.after(() => datastore.storage.close());
+  assert.deepEqual(datastore.location, location);
+  assert.equal(datastore.root, describeLocation(location));
+  assert.equal(datastore.storage.describe("flows/F"), `s3://${server.bucket}/runs/flows/F`);
+  await datastore.storage.write("flows/F/x", "on S3");
+  assert.deepEqual(await datastore.storage.list("flows/F"), ["x"]);
 });
