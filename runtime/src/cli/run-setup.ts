@@ -167,7 +167,8 @@ export async function compile(flow: RunnableFlow, datastore: Datastore): Promise
 
 export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file: string): RunObserver {
   if (args.json) return jsonObserver(io.stdout, datastore.root);
-  const root = relative(io.cwd, datastore.root);
+  // A folder below the working one is shown relative to it; a bucket (s3://) is no path to relate.
+  const root = datastore.location.kind === "local" ? relative(io.cwd, datastore.root) : "";
   const shown = root && !root.startsWith("..") ? root : datastore.root;
   return terminalObserver({
     write: io.stdout,
