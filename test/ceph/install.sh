@@ -32,7 +32,7 @@ if [ "${APT_GET_UPDATE:-1}" != 0 ]; then
 fi
 log=$(mktemp)
 # Installing starts no daemon: each needs a cluster configuration, which only the tier's own start
-# script writes (in a temp folder; /etc/ceph stays empty).
+# script writes (in a temp folder; nothing is written to /etc/ceph).
 if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   -o DPkg::Lock::Timeout=300 "${missing[@]}" >"$log" 2>&1; then
   tail -40 "$log" >&2

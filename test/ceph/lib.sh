@@ -69,6 +69,8 @@ start_daemon() {
   shift
   "$@" >"$DIR/$name.out" 2>&1 </dev/null &
   echo $! >"$DIR/$name.pid"
+  # Not a job of this shell: it would report the daemon's end ("Killed") when stop-rgw.sh ends it.
+  disown $!
 }
 
 # One HTTP request to 127.0.0.1:PORT; true when anything HTTP answers.

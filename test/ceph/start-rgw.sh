@@ -116,6 +116,8 @@ OSD_UUID=$(uuidgen)
 osd_id=$(step "mon.a" timeout "$STEP_TIMEOUT" ceph -c "$CONF" --connect-timeout "$STEP_TIMEOUT" osd new "$OSD_UUID")
 [ "$osd_id" = 0 ] || ceph_fail mon.a "osd new gave id '$osd_id', expected 0"
 step "osd.0" ceph-osd -c "$CONF" -i 0 --mkfs --osd-uuid "$OSD_UUID"
+# An object store name Ceph does not know falls back to BlueStore and a 100 GiB sparse file.
+[ "$(cat "$DIR/osd.0/type")" = memstore ] || ceph_fail osd.0 "the OSD was made with $(cat "$DIR/osd.0/type"), not memstore"
 start_daemon osd.0 ceph-osd -c "$CONF" -i 0 -f
 
 # Creating the user creates the gateway's pools and zone, and waits for the OSD to serve them.
