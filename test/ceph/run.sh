@@ -43,8 +43,9 @@ set +a
 # The SDK's notice that its 2027 releases need Node 22 is not the tests' business.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 rc=0
-# In the background, so that a signal reaches the trap now, not when the tests are over.
-node --import tsx --test test/ceph/*.test.ts &
+# In the background, so that a signal reaches the trap now, not when the tests are over. A test that
+# hangs (a compare-and-swap loop that never lands) fails after 2 minutes instead of holding CI.
+node --import tsx --test --test-timeout=120000 test/ceph/*.test.ts &
 TEST_PID=$!
 wait "$TEST_PID" || rc=$?
 TEST_PID=""
