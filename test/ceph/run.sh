@@ -19,8 +19,13 @@ TEST_PID=""
 finish() {
   local rc=$? t0
   trap - EXIT INT TERM
+  # Whatever fails from here on, the daemons must still be stopped.
+  set +e
   # Interrupted during the tests: end them first, so none talks to a gateway being stopped.
-  [ -n "$TEST_PID" ] && kill -TERM "$TEST_PID" 2>/dev/null && wait "$TEST_PID" 2>/dev/null
+  if [ -n "$TEST_PID" ]; then
+    kill -TERM "$TEST_PID" 2>/dev/null
+    wait "$TEST_PID" 2>/dev/null
+  fi
   t0=$(date +%s.%N)
   bash "$CEPH_TEST_DIR/stop-rgw.sh" "$DIR" >/dev/null
   echo "ceph: stop    $(seconds_since "$t0")s"
