@@ -38,7 +38,11 @@ if ceph_running "$DIR"; then
   echo "ceph: already running in $DIR ($(grep ENDPOINT "$DIR/env"))"
   exit 0
 fi
-[ -d "$DIR" ] && bash "$CEPH_TEST_DIR/stop-rgw.sh" "$DIR" >/dev/null
+if [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
+  # Emptied below: only a folder this script made (it holds a ceph.conf), never any other.
+  [ -f "$CONF" ] || ceph_fail "" "$DIR is not empty and holds no ceph.conf: not a folder of this script's"
+  bash "$CEPH_TEST_DIR/stop-rgw.sh" "$DIR" >/dev/null
+fi
 rm -rf "$DIR"
 mkdir -p "$DIR/run" "$DIR/crash" "$DIR/mon.a" "$DIR/osd.0"
 STARTED=$(date +%s.%N)
@@ -48,8 +52,7 @@ trap 'rc=$?; [ $rc = 0 ] || bash "$CEPH_TEST_DIR/stop-rgw.sh" "$DIR" >/dev/null 
 MON_PORT=$(free_port)
 RGW_PORT=$(free_port)
 FSID=$(uuidgen)
-# $name, $cluster: ceph.conf's own variables, expanded by each daemon (hence the quoted heredoc
-# for that part).
+# $name (escaped below): ceph.conf's own variable (mon.a, osd.0, client.rgw), expanded by each daemon.
 cat >"$CONF" <<EOF
 [global]
 fsid = $FSID
