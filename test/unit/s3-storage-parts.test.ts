@@ -14,7 +14,7 @@ function sdkError(name: string, status: number, extra: object = {}): Error {
 }
 
 /** An object store in memory that enforces conditional PUTs as S3 does, or ignores them as s3rver does. */
-function memoryStore(enforces: boolean) {
+function memoryStore(enforces: boolean, bareEtags = false) {
   const objects = new Map<string, { body: Uint8Array; etag: string }>();
   const calls: string[] = [];
   let version = 0;
@@ -26,7 +26,9 @@ function memoryStore(enforces: boolean) {
         if ("ifNoneMatch" in condition && current !== undefined)
           return Promise.reject(sdkError("PreconditionFailed", 412));
         if ("ifMatch" in condition && current === undefined) return Promise.reject(sdkError("NoSuchKey", 404));
-        if ("ifMatch" in condition && current?.etag !== condition.ifMatch)
+        // Ceph RGW 16 compares If-Match with the ETag without its quotes.
+        const etag = bareEtags ? current?.etag.replace(/"/g, "") : current?.etag;
+        if ("ifMatch" in condition && etag !== condition.ifMatch)
           return Promise.reject(sdkError("PreconditionFailed", 412));
       }
       objects.set(key, { body, etag: `"${++version}"` });
@@ -60,6 +62,18 @@ describe("conditional writes", () => {
     assert.equal(await writes.replace("k", Buffer.from("d"), etag), false);
     assert.equal(await writes.replace("gone", Buffer.from("e"), etag), false, "If-Match on a removed object loses");
     assert.equal(Buffer.from(objects.get("k")?.body ?? []).toString(), "c");
+  });
+
+  test("on a store that compares If-Match with the bare ETag (Ceph RGW), replace sends it bare and lands", async () => {
+    const { store, objects, calls } = memoryStore(true, true);
+    const writes = new ConditionalWrites(store, { scope: "b", probeKey: () => "probe" });
+    assert.deepEqual(await writes.supported(), { ifNoneMatch: true, ifMatch: true, bareEtag: true });
+    assert.equal(await writes.create("k", Buffer.from("a")), true);
+    const etag = objects.get("k")?.etag ?? assert.fail();
+    calls.length = 0;
+    assert.equal(await writes.replace("k", Buffer.from("b"), etag), true);
+    assert.deepEqual(calls, [`put k {"ifMatch":"${etag.replace(/"/g, "")}"}`]);
+    assert.equal(await writes.replace("k", Buffer.from("c"), etag), false, "a stale ETag still loses");
   });
 
   test("a store known to enforce them (AWS S3) is not probed", async () => {

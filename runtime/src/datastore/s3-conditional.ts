@@ -16,6 +16,11 @@ export interface ObjectCalls {
 export interface ConditionalSupport {
   ifNoneMatch: boolean;
   ifMatch: boolean;
+  /**
+   * The store compares `If-Match` with the ETag without its quotes: Ceph RGW 16 refuses the quoted
+   * form S3 hands out, even when it is current (DigitalOcean Spaces, also Ceph, does the same).
+   */
+  bareEtag?: boolean;
 }
 
 /** Where conditional writes happen and what is known of the store beforehand. */
@@ -62,11 +67,11 @@ export class ConditionalWrites {
 
   /** Writes `key` only when its ETag is still `etag`; false when another writer changed or removed it. */
   async replace(key: string, body: Uint8Array, etag: string): Promise<boolean> {
-    const { ifMatch } = await this.supported();
+    const { ifMatch, bareEtag } = await this.supported();
     if (!ifMatch) return this.serially(key, () => this.replaceByHead(key, body, etag));
     // If-Match on an object removed meanwhile is 404 NoSuchKey: another writer changed it too.
     return landed(
-      () => this.calls.put(key, body, { ifMatch: etag }),
+      () => this.calls.put(key, body, { ifMatch: bareEtag ? unquoted(etag) : etag }),
       (e) => isPreconditionFailed(e) || isMissingKey(e),
     );
   }
@@ -111,16 +116,33 @@ export class ConditionalWrites {
  * Finds out whether the store enforces conditional PUTs: writes a fresh object, writes it again
  * with `If-None-Match: *` and with an `If-Match` that cannot match, and removes it. A store that
  * lets the second or third write through ignores that header; one that answers 501 does not know it.
+ * A store that enforces `If-Match` must also accept the current ETag, quoted as S3 hands it out or
+ * bare: the form that lands is the one `replace` sends; when neither does, it is not relied on.
  */
 async function probe(calls: ObjectCalls, key: string): Promise<ConditionalSupport> {
   await calls.put(key, Buffer.from("probe"), { ifNoneMatch: "*" });
   try {
     const ifNoneMatch = await refused(() => calls.put(key, Buffer.from("again"), { ifNoneMatch: "*" }));
     const ifMatch = await refused(() => calls.put(key, Buffer.from("again"), { ifMatch: `"${randomUUID()}"` }));
-    return { ifNoneMatch, ifMatch };
+    if (!ifMatch) return { ifNoneMatch, ifMatch };
+    const etag = await calls.head(key);
+    if (etag === undefined) return { ifNoneMatch, ifMatch: false };
+    if (!(await refused(() => calls.put(key, Buffer.from("quoted"), { ifMatch: etag })))) {
+      return { ifNoneMatch, ifMatch: true };
+    }
+    const current = await calls.head(key);
+    const bare =
+      current !== undefined &&
+      !(await refused(() => calls.put(key, Buffer.from("bare"), { ifMatch: unquoted(current) })));
+    return bare ? { ifNoneMatch, ifMatch: true, bareEtag: true } : { ifNoneMatch, ifMatch: false };
   } finally {
     await calls.remove(key);
   }
+}
+
+/** An ETag without the double quotes S3 puts around it. */
+function unquoted(etag: string): string {
+  return etag.replace(/^"(.*)"$/, "$1");
 }
 
 /** True when the store refused a write that a store enforcing its condition must refuse. */
