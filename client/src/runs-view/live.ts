@@ -2,20 +2,20 @@ import { relative, sep } from "node:path";
 import * as vscode from "vscode";
 import { watchDatastore } from "../datastore-watcher";
 import { errorMessage } from "../error-message";
+import { isLocalRoot } from "../readers";
+import { Poller, type PollState } from "./poller";
 import { RECORD_GLOBS, recordChange, type RecordChange } from "./record-paths";
 import type { RunsTree } from "./tree";
 
 /** Records are written in bursts as tasks finish: one read per burst. */
 const DEBOUNCE_MS = 200;
-/** While a shown run is running, it is read this often even without a file event. */
-const POLL_MS = 1000;
-/** While the view is visible, a glance for new flows and runs this often: watchers can miss them. */
-const GLANCE_MS = 2000;
 
 /**
- * Keeps the tree following the datastore: a watcher on run and task records (debounced), and a
- * poll each second only while a shown run is running, since a watcher can miss events (network
- * drives, a datastore outside the workspace) and a dead scheduler writes nothing at all.
+ * Keeps the tree following the datastore: a watcher on a local folder's run and task records
+ * (debounced), and, while the view is visible, polls (./poller.ts): of the running runs shown, and
+ * a glance for flows and runs no file event announced (a watcher may start late, drop events, or
+ * not reach the datastore; a dead scheduler writes nothing at all; a bucket has no watcher, so
+ * polls are all it has). A bucket that cannot be read is said once, as the tree's one row.
  */
 export class LiveRuns implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
@@ -23,15 +23,22 @@ export class LiveRuns implements vscode.Disposable {
   private readonly pending = new Map<string, RecordChange>();
   private readonly pendingFlows = new Set<string>();
   private debounce: NodeJS.Timeout | undefined;
-  private poll: NodeJS.Timeout | undefined;
-  private glance: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
   private disposed = false;
+  private shown = false;
+  /** Whether the last poll failed: the tree says why once, and says so again only after a success. */
+  private failing = false;
+  private readonly poller: Poller;
 
   constructor(
     private readonly tree: RunsTree,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.poller = new Poller(
+      () => this.enqueue(() => this.pollOnce()),
+      () => this.pollState(),
+    );
+  }
 
   /** Watches the datastore at `root` from now on (after a settings change). */
   watch(root: string | undefined): void {
@@ -43,18 +50,14 @@ export class LiveRuns implements vscode.Disposable {
     this.watcher?.onDidCreate(changed);
     this.watcher?.onDidChange(changed);
     this.watcher?.onDidDelete(changed);
+    this.failing = false;
+    this.poller.update();
   }
 
-  /**
-   * While the view is visible, glances at the datastore every two seconds for flows and runs that
-   * no file event announced (a watcher may start late, drop events, or not reach the datastore).
-   */
+  /** The view was shown or hidden: a hidden view is not polled. */
   visible(visible: boolean): void {
-    clearInterval(this.glance);
-    this.glance = undefined;
-    if (visible && !this.disposed) {
-      this.glance = setInterval(() => this.enqueue(() => this.tree.checkForNew()), GLANCE_MS);
-    }
+    this.shown = visible;
+    this.poller.update();
   }
 
   /** A run of `flow` launched from the editor changed: no need to wait for the watcher. */
@@ -63,13 +66,35 @@ export class LiveRuns implements vscode.Disposable {
     this.schedule();
   }
 
-  /** After the tree read something: poll if a shown run is running. */
+  /** After the tree read something: a running run may have come into view, or every run ended. */
   checkPoll(): void {
-    if (this.disposed || this.poll || !this.tree.hasRunning()) return;
-    this.poll = setTimeout(() => {
-      this.poll = undefined;
-      this.enqueue(() => this.tree.pollRunning());
-    }, POLL_MS);
+    this.poller.update();
+  }
+
+  private pollState(): PollState {
+    const datastore = this.root === undefined ? "none" : isLocalRoot(this.root) ? "local" : "bucket";
+    return { visible: this.shown, datastore, running: this.tree.hasRunning(), failing: this.failing };
+  }
+
+  /**
+   * One poll: the running runs shown read again, then a glance for what is new. The first failure
+   * reads the tree again, whose root then says what is wrong in one row; later ones stay quiet
+   * until a poll succeeds, which reads the tree again.
+   */
+  private async pollOnce(): Promise<void> {
+    try {
+      if (this.tree.hasRunning()) await this.tree.pollRunning();
+      await this.tree.checkForNew();
+    } catch (error) {
+      if (this.failing) return;
+      this.failing = true;
+      this.log.warn(`runs explorer: ${errorMessage(error)}`);
+      return this.tree.refreshAll();
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.tree.refreshAll();
+    }
   }
 
   private changed(uri: vscode.Uri): void {
@@ -89,23 +114,22 @@ export class LiveRuns implements vscode.Disposable {
       this.pending.clear();
       this.pendingFlows.clear();
       flows.forEach((flow) => this.tree.refreshFlow(flow));
-      this.enqueue(() => this.tree.apply(changes));
+      void this.enqueue(() => this.tree.apply(changes)).then(() => this.checkPoll());
     }, DEBOUNCE_MS);
   }
 
-  /** One update at a time, each followed by a check whether to keep polling. */
-  private enqueue(update: () => Promise<void>): void {
+  /** One update at a time (a watcher's burst or a poll); settles when this one is done. */
+  private enqueue(update: () => Promise<void>): Promise<void> {
     this.busy = this.busy
       .then(update)
-      .catch((error: unknown) => this.log.warn(`runs explorer: ${errorMessage(error)}`))
-      .then(() => this.checkPoll());
+      .catch((error: unknown) => this.log.warn(`runs explorer: ${errorMessage(error)}`));
+    return this.busy;
   }
 
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.debounce);
-    clearTimeout(this.poll);
-    clearInterval(this.glance);
+    this.poller.dispose();
     this.watcher?.dispose();
   }
 }
