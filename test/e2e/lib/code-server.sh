@@ -10,6 +10,11 @@ e2e_code_server_env() {
   export XDG_CONFIG_HOME="$E2E_RUN/xdg-config" XDG_DATA_HOME="$E2E_RUN/xdg-data" XDG_CACHE_HOME="$E2E_RUN/xdg-cache"
   # The server's IPC sockets and compile cache go to os.tmpdir().
   export TMPDIR="$E2E_RUN/tmp"
+  # The AWS chain of the extension host and the language server: the dummy credentials of the S3
+  # server a scenario starts (test/support/s3-server.ts), never a real account's; no instance
+  # metadata lookups; the datastore and endpoint come from the workspace's settings alone.
+  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+  unset AWS_PROFILE AWS_SESSION_TOKEN TSFLOW_DATASTORE_ROOT TSFLOW_S3_ENDPOINT_URL
 }
 
 e2e_code_server_cli() {

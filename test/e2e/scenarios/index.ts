@@ -18,6 +18,7 @@ import {
   explorerViewsTable,
   panelsRestoredAfterReload,
 } from "./runs-explorer";
+import { explorerOnS3Root } from "./s3-root";
 import type { Scenario } from "./scenario";
 
 export const scenarios: Scenario[] = [
@@ -35,6 +36,7 @@ export const scenarios: Scenario[] = [
   explorerViewsTable,
   explorerShowsRunInPreview,
   failedRunShowsLineAndLogs,
+  explorerOnS3Root,
   // Last: it reloads the window.
   panelsRestoredAfterReload,
 ];
