@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { readArtifact, readLog } from "../../client/src/documents/read";
 import { ExplorerData } from "../../client/src/runs-view/data";
 import type { ArtifactNode, ExplorerNode, LogNode } from "../../client/src/runs-view/nodes";
+import { readRunOverlay } from "../../client/src/preview/run-overlay";
 import { useS3Endpoint } from "../../client/src/readers";
 import { readArtifact as readViewerArtifact } from "../../client/src/viewer/read";
 import { CLI, tempDir } from "../support/cli";
@@ -95,6 +96,14 @@ describe("the editor on an s3:// root", () => {
     const seen = await data.glance(["HelloFlow"]);
     assert.deepEqual(seen.flows, ["HelloFlow"]);
     assert.equal(seen.newest.get("HelloFlow"), runRow.runId);
+  });
+
+  test("the DAG preview's overlay reads the bucket's latest run and its steps", async () => {
+    const overlay = await readRunOverlay(root, "HelloFlow", null);
+    assert.equal(overlay?.status, "succeeded");
+    assert.match(overlay?.pathspec ?? "", /^HelloFlow\/\d+$/);
+    assert.deepEqual(Object.keys(overlay?.steps ?? {}), ["start", "hello", "end"]);
+    assert.equal(await readRunOverlay(root, "NoSuchFlow", null), null);
   });
 
   test("a bucket that does not exist is one row naming the root and the cause, and a failed glance", async () => {
