@@ -39,10 +39,16 @@ function peakRssMB(pid: number): number {
  * Runs a command to its end, timing its wall clock; with `watchMemory`, polls the process tree's
  * peak RSS every 20 ms (VmHWM only grows, so a poll after the peak sees it).
  */
-export function runProcess(command: string, args: string[], cwd: string, watchMemory = false): Promise<ProcessRun> {
+export function runProcess(
+  command: string,
+  args: string[],
+  cwd: string,
+  watchMemory = false,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessRun> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let maxRssMB = 0;

@@ -5,6 +5,7 @@ import { bigArtifactFlow, branchFlow, foreachFlow, linearFlow } from "./flows";
 import { integrityFigures } from "./integrity";
 import { runProcess, type ProcessRun } from "./processes";
 import { median, type Figure } from "./report";
+import { requestFigures } from "./requests";
 
 const CLI = join(__dirname, "..", "dist", "cli.js");
 const WORKERS = ["--max-workers", "2"];
@@ -59,6 +60,7 @@ export async function runtimeFigures(): Promise<Figure[]> {
     const growthDir = make({ "flow.ts": foreachFlow(100) });
     await mustSucceed(growthDir, ["run", "flow.ts", ...WORKERS]);
     const files = countFiles(join(growthDir, ".tsflow"));
+    const requests = await requestFigures(CLI, growthDir, 100, WORKERS);
 
     // Resume of a join that failed after 100 foreach tasks.
     const resumeDir = make({ "flow.ts": foreachFlow(100), "fail-join": "" });
@@ -119,6 +121,7 @@ export async function runtimeFigures(): Promise<Figure[]> {
       },
       ...(await integrityFigures()),
       { name: "datastore files after a foreach over 100", value: files, unit: "files", target: 1000, peer: "4,831" },
+      ...requests,
     ];
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
