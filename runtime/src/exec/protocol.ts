@@ -60,7 +60,11 @@ export interface TaskSpec {
   crashed?: TaskError;
   environment?: Record<string, string>;
   resources?: TaskRecord["resources"];
-  /** What `current` tells beyond the task's own identity; `originRunId` only in a resumed run. */
+  /**
+   * What `current` tells beyond the task's own identity; `originRunId` only in a resumed run.
+   * `tags` are the run's as the scheduler knows them when the task starts: its record's at the
+   * last progress save, with every edit its finished tasks made since.
+   */
   current: { namespace: string; username: string; tags: string[]; originRunId?: string };
 }
 
@@ -80,6 +84,14 @@ export interface TaskOutcome {
   finishedAt: string;
   /** Bytes each of this attempt's logs stored, and whether it was cut. */
   logs?: LogSizes;
+  /** The step's `current.addTags` / `removeTags`, in the order made, each already on the run's record. */
+  tagEdits?: TagEdit[];
+}
+
+/** One `current.addTags` (add) or `current.removeTags` (remove) of a step. */
+export interface TagEdit {
+  add: string[];
+  remove: string[];
 }
 
 export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; compiled: CompiledFlow };

@@ -12,9 +12,10 @@ import type { JsonValue } from "../graph/model";
 import type { RunObserver, TaskEvent } from "./observer";
 import { RunProgress } from "./run-progress";
 import type { RunPlan, StepPlan } from "./plan";
-import type { ParentTask, TaskOutcome, TaskSpec } from "./protocol";
+import type { ParentTask, TagEdit, TaskOutcome, TaskSpec } from "./protocol";
 import type { WorkerCrash, WorkerPool, WorkerResult } from "./worker-pool";
 import { crashError } from "./crash";
+import { taskRecord } from "./task-record";
 import { LoopCounter, type LoopCounts } from "./loops";
 import { failureLogText } from "../format/task-error";
 
@@ -85,6 +86,8 @@ export class Scheduler {
   private readonly loops: LoopCounter;
   private nextTaskId = 1;
   private running = 0;
+  /** Tasks that succeeded whose record is being stored: the run is not over before they are. */
+  private storing = 0;
   private waitingRetries = 0;
   private failed = false;
   private cancelled = false;
@@ -144,7 +147,7 @@ export class Scheduler {
         message: `TSFlow could not go on with the run: ${message}`,
       });
       try {
-        if (this.running === 0 && this.waitingRetries === 0) await this.end();
+        if (this.idle()) await this.end();
       } catch (second) {
         // Not even the run's end could be recorded: the caller hears of it.
         this.ended = true;
@@ -178,7 +181,12 @@ export class Scheduler {
       else this.dispatch(task);
     }
     this.progress.changed();
-    if (this.running === 0 && this.waitingRetries === 0 && (this.failed || this.queue.length === 0)) await this.end();
+    if (this.idle() && (this.failed || this.queue.length === 0)) await this.end();
+  }
+
+  /** Nothing runs, waits to be retried or is being stored. */
+  private idle(): boolean {
+    return this.running === 0 && this.waitingRetries === 0 && this.storing === 0;
   }
 
   private dispatch(task: PendingTask) {
@@ -194,12 +202,20 @@ export class Scheduler {
       plan.timeoutSeconds && !task.crashed
         ? setTimeout(() => this.o.pool.kill(event.pathspec), plan.timeoutSeconds * 1000)
         : undefined;
+    const spec = this.taskSpec(task, plan);
     void this.o.pool
-      .run(this.taskSpec(task, plan), plan.memoryMB)
+      .run(spec, plan.memoryMB)
       .catch((error: unknown) => notStarted(error))
-      .then((result) => {
+      .then(async (ran) => {
         clearTimeout(timer);
         this.running--;
+        const succeeded = ran.kind === "outcome" && ran.outcome.status === "succeeded";
+        // The worker takes its next task while this one's record is stored: a foreach's siblings
+        // are queued already, and each record is a write that need not wait for the others.
+        if (succeeded) void this.guarded(() => this.pump());
+        this.storing++;
+        const result = succeeded ? await this.storeRecord(spec, ran) : ran;
+        this.storing--;
         void this.guarded(async () => {
           this.progress.stopped(task.step);
           await this.settle(task, plan, result, startedAt);
@@ -208,12 +224,39 @@ export class Scheduler {
       });
   }
 
+  /**
+   * Stores the record of a task that succeeded, before the flow follows it: its next tasks start
+   * only from a task on record. A record that cannot be written fails the task, as a failure of
+   * the step's own would.
+   */
+  private async storeRecord(spec: TaskSpec, result: WorkerResult & { kind: "outcome" }): Promise<WorkerResult> {
+    try {
+      await this.o.datastore.tasks.write(taskRecord(spec, result.outcome));
+      return result;
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      const { startedAt, logs } = result.outcome;
+      return {
+        kind: "outcome",
+        outcome: {
+          status: "failed",
+          artifacts: {},
+          error: { type: cause.name, message: `TSFlow could not finish the task: ${cause.message}` },
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          ...(logs ? { logs } : {}),
+        },
+      };
+    }
+  }
+
   private async settle(task: PendingTask, plan: StepPlan, result: WorkerResult, startedAt: number) {
     const event = { ...this.event(task), durationMs: Date.now() - startedAt };
     if (result.kind === "outcome" && result.outcome.status === "succeeded") {
       this.progress.succeeded(task.step);
       this.o.observer.taskFinished({ ...event, cloned: false });
       if (result.outcome.parameters) this.keepComputedParameters(result.outcome.parameters);
+      if (result.outcome.tagEdits) this.keepTagEdits(result.outcome.tagEdits);
       this.advance(task, result.outcome.artifacts, result.outcome);
       return;
     }
@@ -274,6 +317,17 @@ export class Scheduler {
   private keepComputedParameters(computed: Record<string, JsonValue>) {
     Object.assign(this.o.parameters, computed);
     this.o.run.parameters = { ...this.o.run.parameters, ...computed };
+  }
+
+  /**
+   * A task's tag edits, already on the run's record, applied to the scheduler's copy of it too: the
+   * tasks after it start from them (`current.tags`) without reading the record. Progress saves
+   * take the record's tags as they stand, so `tsflow tag` edits reach later tasks as well.
+   */
+  private keepTagEdits(edits: TagEdit[]) {
+    const run = this.o.run;
+    for (const { add, remove } of edits)
+      run.tags = [...new Set([...run.tags.filter((t) => !remove.includes(t)), ...add])];
   }
 
   /** @catchError's fallback attempt: it stores the crash's error and follows the step's transition. */
@@ -444,7 +498,7 @@ export class Scheduler {
       ...(task.crashed ? { crashed: task.crashed } : {}),
       ...(plan.environment ? { environment: plan.environment } : {}),
       ...(plan.resources ? { resources: plan.resources } : {}),
-      current: this.o.current,
+      current: { ...this.o.current, tags: [...this.o.run.systemTags, ...this.o.run.tags] },
     };
   }
 

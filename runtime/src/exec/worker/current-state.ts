@@ -3,22 +3,22 @@ import type { Datastore } from "../../datastore";
 import { layout } from "../../datastore/layout";
 import { TsflowError } from "../../errors";
 import { checkUserTag, isSystemTag } from "../../metadata/identity";
-import { taskKey, type TaskSpec } from "../protocol";
+import { taskKey, type TagEdit, type TaskSpec } from "../protocol";
 import { foreachElement } from "./foreach-input";
 import type { SyncArtifacts } from "./prefetched";
 
 /**
  * What `current` says while the task of `spec` runs, and `settled`, which waits for the tag edits
- * the step made to reach the run's record (the task is not done before they have). `tags` are the
- * run's tags as its record had them when the task started: other tasks may have added some.
+ * the step made to reach the run's record (the task is not done before they have) and returns
+ * them, for the scheduler to pass on to the tasks after it.
  */
 export function currentState(
   spec: TaskSpec,
   datastore: Datastore,
   fetched: SyncArtifacts,
-  tags: readonly string[],
-): { state: CurrentState; settled: () => Promise<void> } {
+): { state: CurrentState; settled: () => Promise<TagEdit[]> } {
   let edits: Promise<unknown> = Promise.resolve();
+  const made: TagEdit[] = [];
   const state: CurrentState = {
     flowName: spec.flow,
     runId: spec.runId,
@@ -28,13 +28,16 @@ export function currentState(
     pathspec: taskKey(spec),
     namespace: spec.current.namespace,
     username: spec.current.username,
-    tags,
+    tags: spec.current.tags,
     ...(spec.current.originRunId !== undefined ? { originRunId: spec.current.originRunId } : {}),
     foreachStack: foreachStack(spec, datastore, fetched),
     editTags: (change) => {
       const add = checkTagEdit(change);
       // Edits reach the record one after another, in the order the step made them.
-      edits = edits.then(() => editTags(spec, datastore, change.remove, add));
+      edits = edits.then(async () => {
+        await editTags(spec, datastore, change.remove, add);
+        made.push({ add, remove: change.remove });
+      });
       // Handled here so a failed edit waits for `settled` (which fails the task) without crashing the worker.
       edits.catch(() => undefined);
       const tags = state.tags.filter((t) => !change.remove.includes(t) || isSystemTag(t));
@@ -43,6 +46,7 @@ export function currentState(
   };
   const settled = async () => {
     await edits;
+    return made;
   };
   return { state, settled };
 }

@@ -16,7 +16,6 @@ import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
 import { evaluatedDefault } from "./parameter-values";
-import { taskRecord } from "./task-record";
 import { prefetchArtifacts, type SyncArtifacts } from "./prefetched";
 import { followTransition } from "./transition-check";
 import type { LogCapture } from "./log-capture";
@@ -60,9 +59,9 @@ export class TaskRunner {
       restoreEnv();
       mergeHook.current = noMerge;
     }
-    // A failed append shows here, as a failure to store the task.
+    // A failed append shows here, as a failure to store the task. The scheduler stores the task's
+    // record, while this worker goes on with its next task.
     await datastore.tasks.flushLogs();
-    if (outcome.status === "succeeded") await datastore.tasks.write(taskRecord(spec, outcome));
     return outcome;
   }
 
@@ -74,17 +73,11 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
       `artifact '${artifact}' of task ${spec.flow}/${spec.runId}/${step}/${task}`;
-    // Both at once: the task's values, and the run's tags as they stand (a record that cannot be
-    // read now leaves the tags the run started with).
-    const [fetched, record] = await Promise.all([
-      prefetchArtifacts(datastore.artifacts, startingValues(spec, where)),
-      datastore.runs.read(spec.flow, spec.runId).catch(() => undefined),
-    ]);
+    const fetched = await prefetchArtifacts(datastore.artifacts, startingValues(spec, where));
     const scope = new ArtifactScope(datastore.artifacts, fetched, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
-    const tags = record ? [...record.systemTags, ...record.tags] : spec.current.tags;
-    const current = currentState(spec, datastore, fetched, tags);
+    const current = currentState(spec, datastore, fetched);
     setCurrent(current.state);
     const context: ErrorContext = { attempt: spec.attempt, flowFiles: new Set(Object.keys(compiled?.modules ?? {})) };
     let flow: FlowInstance | undefined;
@@ -107,12 +100,13 @@ export class TaskRunner {
         : undefined;
       if (inputs) this.enableMerge(flow, spec, scope);
       await (method as (...args: unknown[]) => unknown).apply(flow, inputs ? [inputs] : []);
-      await current.settled();
+      const tagEdits = await current.settled();
       const next = followTransition(flow, spec, false);
       return {
         status: "succeeded",
         artifacts: await scope.collect(flow, SKIPPED),
         ...next,
+        ...(tagEdits.length > 0 ? { tagEdits } : {}),
         ...(Object.keys(computed).length > 0 ? { parameters: computed } : {}),
         startedAt,
         finishedAt: new Date().toISOString(),

@@ -1,7 +1,7 @@
-import { DATASTORE_FORMAT, type TaskAttempt, type TaskRecord } from "../../datastore/records";
-import type { TaskOutcome, TaskSpec } from "../protocol";
+import { DATASTORE_FORMAT, type TaskAttempt, type TaskRecord } from "../datastore/records";
+import type { TaskOutcome, TaskSpec } from "./protocol";
 
-/** The record of a task that succeeded (or whose failure @catchError caught), as the worker stores it. */
+/** The record of a task that succeeded (or whose failure @catchError caught), as the scheduler stores it. */
 export function taskRecord(spec: TaskSpec, outcome: TaskOutcome): TaskRecord {
   const attempt: TaskAttempt = {
     attempt: spec.attempt,
