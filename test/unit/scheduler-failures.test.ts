@@ -130,4 +130,23 @@ describe("scheduler failure paths", () => {
     const { scheduler } = await schedule(t, fakePool(succeeded), broken);
     await assert.rejects(scheduler.run(), /and so did its end/);
   });
+
+  test("a task whose record is stored at once is settled before the run ends", async (t) => {
+    const finished: string[] = [];
+    const { datastore, scheduler } = await schedule(
+      t,
+      fakePool(succeeded),
+      observer([], { taskFinished: (task) => finished.push(task.step) }),
+    );
+    // The scheduler stores each record while the worker takes its next task; a store that is done
+    // before the freed worker's scheduling step runs must not let the run end without its task.
+    datastore.tasks.write = () => Promise.resolve();
+    const run = await scheduler.run();
+    assert.equal(run.status, "succeeded");
+    assert.deepEqual(finished, ["start", "end"]);
+    assert.deepEqual(
+      Object.values(run.steps).map((step) => step.done),
+      [1, 1],
+    );
+  });
 });

@@ -86,8 +86,11 @@ export class Scheduler {
   private readonly loops: LoopCounter;
   private nextTaskId = 1;
   private running = 0;
-  /** Tasks that succeeded whose record is being stored: the run is not over before they are. */
-  private storing = 0;
+  /**
+   * Tasks their worker is done with that are not settled yet (a record being stored, a settling
+   * queued): the run is not over before they are.
+   */
+  private unsettled = 0;
   private waitingRetries = 0;
   private failed = false;
   private cancelled = false;
@@ -184,9 +187,9 @@ export class Scheduler {
     if (this.idle() && (this.failed || this.queue.length === 0)) await this.end();
   }
 
-  /** Nothing runs, waits to be retried or is being stored. */
+  /** Nothing runs, waits to be retried or to be settled. */
   private idle(): boolean {
-    return this.running === 0 && this.waitingRetries === 0 && this.storing === 0;
+    return this.running === 0 && this.waitingRetries === 0 && this.unsettled === 0;
   }
 
   private dispatch(task: PendingTask) {
@@ -209,14 +212,14 @@ export class Scheduler {
       .then(async (ran) => {
         clearTimeout(timer);
         this.running--;
+        this.unsettled++;
         const succeeded = ran.kind === "outcome" && ran.outcome.status === "succeeded";
         // The worker takes its next task while this one's record is stored: a foreach's siblings
         // are queued already, and each record is a write that need not wait for the others.
         if (succeeded) void this.guarded(() => this.pump());
-        this.storing++;
         const result = succeeded ? await this.storeRecord(spec, ran) : ran;
-        this.storing--;
         void this.guarded(async () => {
+          this.unsettled--;
           this.progress.stopped(task.step);
           await this.settle(task, plan, result, startedAt);
         }, task);
