@@ -2,7 +2,9 @@ import { closestName } from "../graph/checks/check";
 import { UsageError } from "./args";
 import type { Command } from "./command";
 import { checkCommand } from "./commands/check";
+import { codeCommand } from "./commands/code";
 import { initCommand } from "./commands/init";
+import { datastoreCommand } from "./commands/datastore";
 import { doctorCommand } from "./commands/doctor";
 import { dumpCommand } from "./commands/dump";
 import { logsCommand } from "./commands/logs";
@@ -24,8 +26,10 @@ const COMMANDS: Command[] = [
   runsCommand,
   dumpCommand,
   logsCommand,
+  codeCommand,
   tagCommand,
   doctorCommand,
+  datastoreCommand,
   initCommand,
 ];
 

@@ -67,4 +67,5 @@ export type {
   StepProgress,
 } from "../datastore/records";
 export type { LogStream } from "../datastore/layout";
+export type { RunCode, CodeText } from "../datastore/code-package";
 export type { JsonValue } from "../graph/model";

@@ -7,6 +7,7 @@ import { defaultClient } from "./context";
 import { splitPathspec } from "./pathspec";
 import { readAhead } from "./read-ahead";
 import { loadStep, runStepNames, type Step } from "./step";
+import type { RunCode } from "../datastore/code-package";
 import type { ClientStore } from "./store";
 import type { Task } from "./task";
 
@@ -108,6 +109,14 @@ export class ClientRun {
    */
   get graphFingerprint(): string | undefined {
     return this.record.graphFingerprint;
+  }
+
+  /**
+   * The code the run ran: the flow file and the local modules it imports, as they were when it
+   * started (`(await run.code())?.files[0].text`). Undefined for a run made before TSFlow kept it.
+   */
+  async code(): Promise<RunCode | undefined> {
+    return this.store.code(this.record);
   }
 
   /** The steps that have started, in graph order. */

@@ -1,5 +1,7 @@
 import type { DatastoreLocation } from "../config";
 import { openDatastore, requireDatastore, type Datastore } from "../datastore";
+import { BlobStore } from "../datastore/blobs";
+import { readCodeFiles, readCodeManifest, type RunCode } from "../datastore/code-package";
 import { DatastoreError } from "../datastore/errors";
 import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastore/layout";
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
@@ -93,6 +95,18 @@ export class ClientStore {
     return this.guard(layout.task(task.flow, task.runId, task.step, task.id), () =>
       this.datastore.artifacts.load(ref, where, options),
     );
+  }
+
+  /**
+   * A run's code package: the flow file (`entry`) and the local modules it imports, each checked
+   * against its SHA-256; undefined for a run recorded before TSFlow kept its code.
+   */
+  async code(run: RunRecord): Promise<RunCode | undefined> {
+    if (!run.codePackage) return undefined;
+    const blobs = new BlobStore(this.datastore.storage);
+    const what = `${run.flow}/${run.id}`;
+    const manifest = await readCodeManifest(blobs, run.codePackage, what);
+    return { entry: manifest.entry, files: await readCodeFiles(blobs, manifest, what), omitted: manifest.omitted };
   }
 
   /** One attempt's log as written so far: logs grow while the task runs, before it has a record. */

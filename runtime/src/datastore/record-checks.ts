@@ -21,6 +21,16 @@ export function checkRunRecord(record: RunRecord, path: string): void {
   if (!isObject(steps) || !Object.values(record.steps).every((p) => isObject(p) && typeof p.total === "number")) {
     throw new DatastoreError("run metadata has garbled step progress: not written by TSFlow", path);
   }
+  const code = record.codePackage as unknown;
+  if (code !== undefined && !isBlobRef(code)) {
+    throw new DatastoreError("run metadata has a garbled code package reference", path);
+  }
+}
+
+/** `{ hash, size }` of a blob, as a run record refers to its code package. */
+function isBlobRef(value: unknown): boolean {
+  const { hash, size } = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  return typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash) && typeof size === "number";
 }
 
 export function checkTaskRecord(record: TaskRecord, path: string): void {

@@ -74,6 +74,11 @@ export interface RunRecord {
   steps: Record<string, StepProgress>;
   /** The first failure, for the summary line. */
   error?: { step: string; task: string; message: string };
+  /**
+   * The blob of the run's code package (datastore/code-package.ts): the flow file and the local
+   * modules it imports. Absent in runs written before TSFlow recorded it.
+   */
+  codePackage?: { hash: string; size: number };
 }
 
 /** A place in a flow's own source: the flow file or a local module it imports. */

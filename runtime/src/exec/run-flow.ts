@@ -1,6 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Datastore } from "../datastore";
+import { BlobStore } from "../datastore/blobs";
+import { storeCodePackage } from "../datastore/code-package";
 import type { ArtifactRef, RunRecord } from "../datastore/records";
 import { graphFingerprint, graphShape } from "../graph/fingerprint";
 import type { FlowGraph, JsonValue } from "../graph/model";
@@ -38,6 +40,9 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
   const { datastore, graph, user } = request;
   const shape = graphShape(graph);
   request.pool.preload(request.compiled);
+  // Stored before the run exists: a run record never names code that is not in the datastore.
+  const { entry, modules } = request.compiled;
+  const codePackage = await storeCodePackage(new BlobStore(datastore.storage), entry, Object.keys(modules));
   const run = await datastore.runs.create({
     flow: graph.name,
     status: "running",
@@ -51,6 +56,7 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     graphFingerprint: graphFingerprint(shape),
     graphShape: shape,
     steps: {},
+    codePackage,
     ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
   });
   if (request.runIdFile) writeFileSync(request.runIdFile, run.id);
