@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { readFileSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { openDatastore, type Datastore } from "../datastore";
+import { localCache } from "../datastore/local-cache";
 import type { ArtifactRef } from "../datastore/records";
 import { TsflowError } from "../errors";
 import { analyzeCached } from "../exec/analysis-cache";
@@ -135,7 +136,7 @@ export async function loadRunnableFlow(
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${displayPath}: no such file`);
   }
-  const analysis = await analyzeCached(path, text, datastore.storage);
+  const analysis = await analyzeCached(path, text, localCache(datastore, io.env));
   if (analysis.flows.length === 0)
     throw new UsageError(
       `${displayPath}: no flow found: a flow is a class that extends FlowSpec (import { FlowSpec } from "tsflow")`,
@@ -161,8 +162,8 @@ export async function loadRunnableFlow(
   return { path, displayPath, graph: flows[0].graph };
 }
 
-export async function compile(flow: RunnableFlow, datastore: Datastore): Promise<CompiledFlow> {
-  return (await compileFlow(flow.path, datastore.storage)).compiled;
+export async function compile(flow: RunnableFlow, datastore: Datastore, io: CliIO): Promise<CompiledFlow> {
+  return (await compileFlow(flow.path, localCache(datastore, io.env))).compiled;
 }
 
 export function runObserver(args: RunArgs, io: CliIO, datastore: Datastore, file: string): RunObserver {
@@ -205,7 +206,7 @@ export async function launchRun(
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
     const user = currentUser(io.env);
     const { parameters, fileParameters, plan, resume } = await specifics(flow, datastore, user);
-    const compiled = await compile(flow, datastore);
+    const compiled = await compile(flow, datastore, io);
     const observer = runObserver(args, io, datastore, flow.displayPath);
     pool.onLog((key, stream, text) => observer.log(key, stream, text));
     const request: RunRequest = {

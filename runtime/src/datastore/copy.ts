@@ -77,8 +77,7 @@ async function selectRuns(runs: RunStore, from: Storage, pathspecs: string[]): P
     const [flow, id] = pathspec.split("/");
     const ids = await runs.ids(flow);
     if (ids.length === 0) throw new NotFoundError(`no flow '${flow}' in ${from.root}`, flow);
-    if (id !== undefined && !ids.includes(id))
-      throw new NotFoundError(`no run ${pathspec} in ${from.root}`, pathspec);
+    if (id !== undefined && !ids.includes(id)) throw new NotFoundError(`no run ${pathspec} in ${from.root}`, pathspec);
     for (const run of id === undefined ? [...ids].reverse() : [id]) selected.push([flow, run]);
   }
   return [...new Map(selected.map((pair) => [pair.join("/"), pair])).values()];
@@ -185,7 +184,10 @@ class RunCopier {
     return { tasks, blobs: copiedBlobs };
   }
 
-  private async codePackageBlobs(run: RunRecord, ref: CodePackageRef): Promise<[string, { size: number; what: string }][]> {
+  private async codePackageBlobs(
+    run: RunRecord,
+    ref: CodePackageRef,
+  ): Promise<[string, { size: number; what: string }][]> {
     const what = `the code package of ${run.flow}/${run.id}`;
     const manifest = await readCodeManifest(this.fromBlobs, ref, `${run.flow}/${run.id}`);
     return codeBlobs(ref, manifest).map((blob) => [blob.hash, { size: blob.size, what }]);
@@ -198,7 +200,7 @@ class RunCopier {
   private async copyBlobs(blobs: Map<string, { size: number; what: string }>): Promise<number> {
     const pending = [...blobs];
     let copied = 0;
-    let failure: unknown;
+    let failure: Error | undefined;
     const lane = async () => {
       for (let next = pending.shift(); next && failure === undefined; next = pending.shift()) {
         const [hash, { size, what }] = next;
@@ -212,7 +214,7 @@ class RunCopier {
     };
     const lanes = Array.from({ length: Math.min(PARALLEL_BLOBS, pending.length) }, () =>
       lane().catch((error: unknown) => {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }),
     );
     await Promise.all(lanes);

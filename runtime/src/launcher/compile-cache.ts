@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { userCacheDir } from "../config/cache-dir";
 
 /**
  * Loads a CommonJS bundle through V8's code cache. Node 20 has no `module.enableCompileCache`, and
@@ -56,8 +56,7 @@ function cachePath(bundle: string, env: NodeJS.ProcessEnv): string {
     .update(`${bundle}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
     .digest("hex")
     .slice(0, 24);
-  const base = env.TSFLOW_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "tsflow");
-  return join(base, "v8", `${key}.bin`);
+  return join(userCacheDir(env), "v8", `${key}.bin`);
 }
 
 function readIfPresent(file: string): Buffer | undefined {

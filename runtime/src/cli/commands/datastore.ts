@@ -58,7 +58,8 @@ export const datastoreCommand: Command = {
     pathspecs.forEach(checkPathspec);
     const from = await openRoot(source, io);
     const to = await openRoot(destination, io);
-    if (from.root === to.root) throw new UsageError(`datastore copy: SRC and DST are the same datastore (${from.root})`);
+    if (from.root === to.root)
+      throw new UsageError(`datastore copy: SRC and DST are the same datastore (${from.root})`);
     await requireDatastore(from.root);
     const report = values.json ? jsonReport(io) : textReport(io);
     const summary = await copyRuns(from, to, pathspecs, report);
@@ -108,7 +109,9 @@ function textReport(io: CliIO): Report {
   return {
     copied: ({ pathspec, tasks, blobs, bytes }) => {
       clear();
-      io.stdout(`copied   ${pathspec} (${countOf(tasks, "task")}, ${countOf(blobs, "value")}, ${formatBytes(bytes)})\n`);
+      io.stdout(
+        `copied   ${pathspec} (${countOf(tasks, "task")}, ${countOf(blobs, "value")}, ${formatBytes(bytes)})\n`,
+      );
     },
     skipped: (pathspec, reason) => {
       clear();
