@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { assertOneLineError, runCli, tempDir } from "../support/cli";
@@ -175,6 +175,26 @@ describe("tsflow datastore copy", () => {
     const again = runCli(["datastore", "copy", damaged, target, "CopyFlow"], project);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`^copied   CopyFlow/${runs.copy[1]} `, "m"));
+  });
+
+  test("a run still going is skipped, and copied once it has ended", (t) => {
+    const live = join(tempDir(t), "live");
+    cpSync(source, live, { recursive: true });
+    const file = join(live, "flows", "OtherFlow", "runs", runs.other, "run.json");
+    const ended = readFileSync(file, "utf8");
+    // This test's own process stands for the run's scheduler: alive, on this host.
+    const record = JSON.parse(ended) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...record, status: "running", pid: process.pid, host: hostname() }));
+    const target = join(tempDir(t), "team");
+    const result = runCli(["datastore", "copy", live, target, "OtherFlow"], project);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`^skipped  OtherFlow/${runs.other}: still running: copy it once it has ended$`, "m"),
+    );
+    assert.equal(existsSync(join(target, "flows", "OtherFlow", "runs", runs.other, "run.json")), false);
+    writeFileSync(file, ended);
+    assert.match(runCli(["datastore", "copy", live, target, "OtherFlow"], project).stdout, /^copied {3}OtherFlow\//m);
   });
 
   test("the code package travels with the run: tsflow code reads it at the destination", (t) => {

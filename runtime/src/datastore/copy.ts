@@ -4,13 +4,13 @@ import { BlobStore } from "./blobs";
 import { codeBlobs, readCodeManifest, type CodePackageRef } from "./code-package";
 import { NotFoundError } from "./errors";
 import { layout, parseLogName } from "./layout";
-import type { RunRecord } from "./records";
+import { checkRunRecord, checkTaskRecord } from "./record-checks";
+import { parseRecord, type RunRecord, type TaskRecord } from "./records";
 import { RunStore } from "./run-store";
 import type { Storage as StorageLayer } from "./storage";
 
 // FIXME(rebase): the async Storage of storage-api.ts has `root`; drop this once it is the one.
 type Storage = StorageLayer & { readonly root: string };
-import { TaskStore } from "./task-store";
 
 /** What a copy reports as it goes, run by run: the CLI prints it as lines or JSON events. */
 export interface CopyProgress {
@@ -39,9 +39,6 @@ export interface CopySummary {
   failed: number;
   bytes: number;
 }
-
-/** Blobs read and written at once: enough to keep an S3 connection pool busy, few enough for memory. */
-const PARALLEL_BLOBS = 8;
 
 /**
  * Copies runs from one datastore to another (folder ↔ bucket). `pathspecs` pick them: `Flow` for
@@ -94,10 +91,14 @@ class CopyConflict extends TsflowError {
   }
 }
 
+/** A blob a run refers to: its size, and what it holds, for the message that names a damaged one. */
+interface NeededBlob {
+  size: number;
+  what: string;
+}
+
 /** Copies one run at a time between two storages, counting what it writes. */
 class RunCopier {
-  private readonly fromRuns: RunStore;
-  private readonly fromTasks: TaskStore;
   private readonly fromBlobs: BlobStore;
   private readonly toBlobs: BlobStore;
   written = 0;
@@ -107,8 +108,6 @@ class RunCopier {
     private readonly to: Storage,
     private readonly progress: CopyProgress,
   ) {
-    this.fromRuns = new RunStore(from);
-    this.fromTasks = new TaskStore(from);
     this.fromBlobs = new BlobStore(from);
     this.toBlobs = new BlobStore(to);
   }
@@ -116,19 +115,19 @@ class RunCopier {
   async copy(flow: string, id: string): Promise<"copied" | "skipped" | "failed"> {
     const pathspec = `${flow}/${id}`;
     try {
-      const record = await this.fromRuns.read(flow, id);
-      const reason = record ? await this.reasonToSkip(record) : "it has no run record (a run being created)";
+      const key = layout.run(flow, id);
+      const bytes = await this.from.read(key);
+      const record = bytes && checkedRecord<RunRecord>(bytes, this.from.describe(key), "run");
+      const reason = record ? await this.reasonToSkip(record, bytes) : "it has no run record (a run being created)";
       if (reason !== undefined || !record) {
         this.progress.skipped(pathspec, reason ?? "");
         return "skipped";
       }
       const before = this.written;
       const { tasks, blobs } = await this.copyContents(record);
-      const bytes = (await this.from.read(layout.run(flow, id))) ?? Buffer.from("");
       // The run record is written last, and only where none is: it is what makes the run visible.
-      if (!(await this.to.create(layout.run(flow, id), bytes))) {
-        await this.reasonToSkip(record);
-        this.progress.skipped(pathspec, "already there");
+      if (!(await this.to.create(key, bytes))) {
+        this.progress.skipped(pathspec, (await this.reasonToSkip(record, bytes)) ?? "already there");
         return "skipped";
       }
       this.add(bytes.length);
@@ -145,85 +144,65 @@ class RunCopier {
    * Why a run is not copied: it is still running, or the destination already has it (the same
    * record: skipped; another one: a CopyConflict). Undefined when it is to be copied.
    */
-  private async reasonToSkip(record: RunRecord): Promise<string | undefined> {
+  private async reasonToSkip(record: RunRecord, bytes: Buffer): Promise<string | undefined> {
     if (effectiveStatus(record) === "running") return "still running: copy it once it has ended";
-    const key = layout.run(record.flow, record.id);
-    const there = await this.to.read(key);
+    const there = await this.to.read(layout.run(record.flow, record.id));
     if (!there) return undefined;
-    const here = (await this.from.read(key)) ?? Buffer.from("");
-    if (sameJson(here, there)) return "already there";
+    if (sameJson(bytes, there)) return "already there";
     throw new CopyConflict(`${record.flow}/${record.id}`, this.to.root);
   }
 
-  /** Blobs first, then logs and task records; returns how many tasks and blobs were copied. */
+  /** Blobs first, then logs, then task records; returns how many tasks and blobs were copied. */
   private async copyContents(run: RunRecord): Promise<{ tasks: number; blobs: number }> {
-    const { flow, id } = run;
-    const files: string[] = [];
-    const blobs = new Map<string, { size: number; what: string }>();
-    let tasks = 0;
-    for (const step of await this.fromTasks.steps(flow, id)) {
-      for (const name of await this.from.list(layout.tasks(flow, id, step))) {
-        const taskId = /^(\d+)\.json$/.exec(name)?.[1];
-        if (taskId === undefined && !parseLogName(name)) continue;
-        files.push(`${layout.tasks(flow, id, step)}/${name}`);
-        if (taskId === undefined) continue;
-        tasks++;
-        // Read through the task store, so a garbled record stops the copy with its path.
-        const task = await this.fromTasks.read(flow, id, step, taskId);
-        for (const [artifact, ref] of Object.entries(task?.artifacts ?? {})) {
-          const what = `artifact '${artifact}' of task ${flow}/${id}/${step}/${taskId}`;
-          if (ref.inline === undefined) blobs.set(ref.hash, { size: ref.size, what });
-        }
-      }
-    }
+    const { records, logs } = await this.runFiles(run);
+    const blobs = new Map<string, NeededBlob>();
+    // Each task record is read and checked once, here, and written as it was read, after the rest.
+    const taskRecords = await inLanes(records, async (key) => {
+      const bytes = await this.from.read(key);
+      const task = bytes && checkedRecord<TaskRecord>(bytes, this.from.describe(key), "task");
+      if (task) for (const [hash, blob] of taskBlobs(task)) blobs.set(hash, blob);
+      return { key, bytes };
+    });
     if (run.codePackage) for (const blob of await this.codePackageBlobs(run, run.codePackage)) blobs.set(...blob);
-    const copiedBlobs = await this.copyBlobs(blobs);
-    // Task records after the logs (sorted names put "1.json" before "1.0.stdout"; order them here).
-    const [records, logs] = partition(files, (key) => key.endsWith(".json"));
-    for (const key of [...logs, ...records]) await this.copyFile(key);
-    return { tasks, blobs: copiedBlobs };
+    const copied = (await inLanes([...blobs], ([hash, blob]) => this.copyBlob(hash, blob.size, blob.what))).filter(
+      Boolean,
+    ).length;
+    await inLanes(logs, async (key) => this.write(key, await this.from.read(key)));
+    await inLanes(taskRecords, ({ key, bytes }) => this.write(key, bytes));
+    return { tasks: records.length, blobs: copied };
   }
 
-  private async codePackageBlobs(
-    run: RunRecord,
-    ref: CodePackageRef,
-  ): Promise<[string, { size: number; what: string }][]> {
+  /** The keys of a run's task records and logs (foreign files in its step folders are left). */
+  private async runFiles(run: RunRecord): Promise<{ records: string[]; logs: string[] }> {
+    const records: string[] = [];
+    const logs: string[] = [];
+    for (const step of await this.from.list(layout.steps(run.flow, run.id))) {
+      const folder = layout.tasks(run.flow, run.id, step);
+      for (const name of await this.from.list(folder)) {
+        if (/^\d+\.json$/.test(name)) records.push(`${folder}/${name}`);
+        else if (parseLogName(name)) logs.push(`${folder}/${name}`);
+      }
+    }
+    return { records, logs };
+  }
+
+  private async codePackageBlobs(run: RunRecord, ref: CodePackageRef): Promise<[string, NeededBlob][]> {
     const what = `the code package of ${run.flow}/${run.id}`;
     const manifest = await readCodeManifest(this.fromBlobs, ref, `${run.flow}/${run.id}`);
     return codeBlobs(ref, manifest).map((blob) => [blob.hash, { size: blob.size, what }]);
   }
 
-  /**
-   * Copies the blobs the destination lacks, PARALLEL_BLOBS at a time; returns how many it wrote.
-   * The first failure stops every lane before its next blob, and is thrown once all have stopped.
-   */
-  private async copyBlobs(blobs: Map<string, { size: number; what: string }>): Promise<number> {
-    const pending = [...blobs];
-    let copied = 0;
-    let failure: Error | undefined;
-    const lane = async () => {
-      for (let next = pending.shift(); next && failure === undefined; next = pending.shift()) {
-        const [hash, { size, what }] = next;
-        if ((await this.to.size(BlobStore.key(hash))) === size) continue;
-        // get() hashes the bytes as they arrive: a damaged blob is an error naming it and its artifact.
-        const bytes = await this.fromBlobs.get(hash, size, what);
-        await this.toBlobs.put(bytes, hash);
-        copied++;
-        this.add(size);
-      }
-    };
-    const lanes = Array.from({ length: Math.min(PARALLEL_BLOBS, pending.length) }, () =>
-      lane().catch((error: unknown) => {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      }),
-    );
-    await Promise.all(lanes);
-    if (failure !== undefined) throw failure;
-    return copied;
+  /** Copies a blob the destination lacks; true when it wrote it. */
+  private async copyBlob(hash: string, size: number, what: string): Promise<boolean> {
+    if ((await this.to.size(BlobStore.key(hash))) === size) return false;
+    // get() hashes the bytes as they arrive: a damaged blob is an error naming it and its artifact.
+    const bytes = await this.fromBlobs.get(hash, size, what);
+    await this.toBlobs.put(bytes, hash);
+    this.add(size);
+    return true;
   }
 
-  private async copyFile(key: string): Promise<void> {
-    const bytes = await this.from.read(key);
+  private async write(key: string, bytes: Buffer | undefined): Promise<void> {
     if (bytes === undefined) return; // removed meanwhile (a deleted run's folder)
     await this.to.write(key, bytes);
     this.add(bytes.length);
@@ -235,6 +214,49 @@ class RunCopier {
   }
 }
 
+/** The blobs of a task's artifacts (small values live in the record itself). */
+function taskBlobs(task: TaskRecord): [string, NeededBlob][] {
+  const pathspec = `${task.flow}/${task.runId}/${task.step}/${task.id}`;
+  return Object.entries(task.artifacts)
+    .filter(([, ref]) => ref.inline === undefined)
+    .map(([name, ref]) => [ref.hash, { size: ref.size, what: `artifact '${name}' of task ${pathspec}` }]);
+}
+
+/** Reads and writes in flight at once: enough to keep an S3 connection pool busy, few enough for memory. */
+const LANES = 8;
+
+/**
+ * `work` on every item, LANES at a time, results in the items' order. The first failure stops
+ * every lane before its next item, and is thrown once all have stopped: nothing runs on unobserved.
+ */
+async function inLanes<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: Error | undefined;
+  const lane = async () => {
+    while (next < items.length && failure === undefined) {
+      const at = next++;
+      results[at] = await work(items[at]);
+    }
+  };
+  const lanes = Array.from({ length: Math.min(LANES, items.length) }, () =>
+    lane().catch((error: unknown) => {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+    }),
+  );
+  await Promise.all(lanes);
+  if (failure !== undefined) throw failure;
+  return results;
+}
+
+/** A record parsed and checked for its shape: a garbled one stops the copy with its path. */
+function checkedRecord<T extends RunRecord | TaskRecord>(bytes: Buffer, path: string, kind: "run" | "task"): T {
+  const record = parseRecord<T>(bytes, path, kind);
+  if (kind === "run") checkRunRecord(record as RunRecord, path);
+  else checkTaskRecord(record as TaskRecord, path);
+  return record;
+}
+
 /** Two records are the same when their JSON is, however it was spaced. */
 function sameJson(a: Buffer, b: Buffer): boolean {
   if (a.equals(b)) return true;
@@ -243,8 +265,4 @@ function sameJson(a: Buffer, b: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  return [items.filter(test), items.filter((item) => !test(item))];
 }
