@@ -103,7 +103,8 @@ describe("tsflow datastore copy", () => {
     const target = join(tempDir(t), "team");
     const first = copy([".tsflow", target, `CopyFlow/${runs.copy[0]}`, "--json"]);
     assert.equal(first.code, 0, first.stderr);
-    const [copied, finished] = events(first.stdout);
+    const [started, copied, finished] = events(first.stdout);
+    assert.deepEqual(started, { event: "copy-started", from: source, to: target, runs: 1 });
     // Its values and its code package: flow.ts, lib/scale.ts and the manifest.
     const blobs = files(target).filter((file) => file.startsWith("blobs")).length;
     assert.deepEqual(
@@ -125,6 +126,7 @@ describe("tsflow datastore copy", () => {
     assert.deepEqual(
       events(again.stdout).map(({ event, pathspec, reason }) => ({ event, pathspec, reason })),
       [
+        { event: "copy-started", pathspec: undefined, reason: undefined },
         { event: "run-skipped", pathspec: `CopyFlow/${runs.copy[0]}`, reason: "already there" },
         { event: "run-copied", pathspec: `CopyFlow/${runs.copy[1]}`, reason: undefined },
         { event: "copy-finished", pathspec: undefined, reason: undefined },

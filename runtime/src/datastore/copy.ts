@@ -14,6 +14,8 @@ type Storage = StorageLayer & { readonly root: string };
 
 /** What a copy reports as it goes, run by run: the CLI prints it as lines or JSON events. */
 export interface CopyProgress {
+  /** How many runs the pathspecs name, before the first is copied. */
+  selected?(runs: number): void;
   /** A run whose blobs, logs and records are all at the destination now. */
   copied(run: CopiedRun): void;
   /** A run left alone: already at the destination with the same record, or still running. */
@@ -57,7 +59,9 @@ export async function copyRuns(
 ): Promise<CopySummary> {
   const copier = new RunCopier(from, to, progress);
   const summary: CopySummary = { copied: 0, skipped: 0, failed: 0, bytes: 0 };
-  for (const [flow, id] of await selectRuns(new RunStore(from), from, pathspecs)) {
+  const selected = await selectRuns(new RunStore(from), from, pathspecs);
+  progress.selected?.(selected.length);
+  for (const [flow, id] of selected) {
     const outcome = await copier.copy(flow, id);
     summary[outcome]++;
   }

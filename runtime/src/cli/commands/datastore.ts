@@ -25,7 +25,8 @@ run still going is skipped. A damaged value stops that run's copy, with the
 value's name; the other runs are copied.
 
 Options:
-  --json                print one JSON event per line: { "event": "run-copied",
+  --json                print one JSON event per line: { "event": "copy-started",
+                        "from", "to", "runs" }, then per run { "event": "run-copied",
                         "pathspec", "tasks", "blobs", "bytes" }, { "event":
                         "run-skipped", "pathspec", "reason" }, { "event":
                         "run-failed", "pathspec", "message" }, then { "event":
@@ -61,7 +62,7 @@ export const datastoreCommand: Command = {
     if (from.root === to.root)
       throw new UsageError(`datastore copy: SRC and DST are the same datastore (${from.root})`);
     await requireDatastore(from.root);
-    const report = values.json ? jsonReport(io) : textReport(io);
+    const report = values.json ? jsonReport(io, from.root, to.root) : textReport(io);
     const summary = await copyRuns(from, to, pathspecs, report);
     report.finished(summary, from.root, to.root);
     return summary.failed > 0 ? EXIT.failed : EXIT.ok;
@@ -85,9 +86,10 @@ async function openRoot(given: string, io: CliIO): Promise<FsStorage> {
 
 type Report = CopyProgress & { finished(summary: CopySummary, from: string, to: string): void };
 
-function jsonReport(io: CliIO): Report {
+function jsonReport(io: CliIO, from: string, to: string): Report {
   const emit = (event: string, fields: object) => io.stdout(JSON.stringify({ event, ...fields }) + "\n");
   return {
+    selected: (runs) => emit("copy-started", { from, to, runs }),
     copied: (run) => emit("run-copied", run),
     skipped: (pathspec, reason) => emit("run-skipped", { pathspec, reason }),
     failed: (pathspec, message) => emit("run-failed", { pathspec, message }),
@@ -96,22 +98,26 @@ function jsonReport(io: CliIO): Report {
 }
 
 /**
- * A line per run as it is done; on a terminal, the bytes written so far on a line of their own
- * that the next run's line replaces, so a long copy shows it is moving.
+ * A line per run as it is done; on a terminal, the runs done and the bytes written so far on a
+ * line of their own that the next run's line replaces, so a long copy shows it is moving.
  */
 function textReport(io: CliIO): Report {
   let live = false;
   let shown = 0;
+  let runs = 0;
+  let done = 0;
   const clear = () => {
     if (live) io.stdout("\r\x1b[K");
     live = false;
+    done++;
   };
   return {
+    selected: (count) => {
+      runs = count;
+    },
     copied: ({ pathspec, tasks, blobs, bytes }) => {
       clear();
-      io.stdout(
-        `copied   ${pathspec} (${countOf(tasks, "task")}, ${countOf(blobs, "value")}, ${formatBytes(bytes)})\n`,
-      );
+      io.stdout(`copied   ${pathspec} (${countOf(tasks, "task")}, ${countOf(blobs, "blob")}, ${formatBytes(bytes)})\n`);
     },
     skipped: (pathspec, reason) => {
       clear();
@@ -126,10 +132,10 @@ function textReport(io: CliIO): Report {
       if (!io.color || total - shown < 1024 * 1024) return;
       shown = total;
       live = true;
-      io.stdout(`\r\x1b[K  ${formatBytes(total)} written`);
+      io.stdout(`\r\x1b[K  ${done} of ${countOf(runs, "run")} done, ${formatBytes(total)} written`);
     },
     finished: (summary, from, to) => {
-      clear();
+      if (live) io.stdout("\r\x1b[K");
       const others = [
         summary.skipped ? `${summary.skipped} skipped` : "",
         summary.failed ? `${summary.failed} failed` : "",
