@@ -66,6 +66,14 @@ describe("the code package", () => {
     assert.deepEqual(await storeCodePackage(blobs, entry, [entry]), await storeCodePackage(blobs, entry, [entry]));
   });
 
+  test("a module gone since it was compiled is an error naming it", async (t) => {
+    const { dir, blobs } = setup(t, { "flow.ts": "import './gone';" });
+    const entry = join(dir, "flow.ts");
+    await assert.rejects(storeCodePackage(blobs, entry, [entry, join(dir, "gone.ts")]), {
+      message: `${join(dir, "gone.ts")}: cannot be read for the run's code package (ENOENT)`,
+    });
+  });
+
   test("the project folder: the nearest with a package.json or .git, else the flow's own", (t) => {
     const { dir } = setup(t, { "a/.git/HEAD": "", "a/b/c/flow.ts": "", "a/b/package.json": "{}" });
     assert.equal(projectFolder(join(dir, "a", "b", "c", "flow.ts")), join(dir, "a", "b"));

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
+import { TsflowError } from "../errors";
 import { DatastoreError } from "./errors";
 
 /**
@@ -77,7 +78,7 @@ export async function storeCodePackage(blobs: Blobs, entry: string, modules: str
       omitted.push(relative(base, file).split(sep).join("/"));
       continue;
     }
-    const bytes = readFileSync(file);
+    const bytes = readSource(file);
     files.push({ path, hash: await blobs.put(bytes), size: bytes.length });
   }
   const manifest: CodeManifest = { format: 1, entry: packagePath(base, entry) ?? "", files, omitted };
@@ -150,6 +151,16 @@ function isManifest(value: unknown): value is CodeManifest {
       /^[0-9a-f]{64}$/.test(f.hash) &&
       typeof f.size === "number",
   );
+}
+
+/** A module's bytes; one that vanished since it was compiled is an error naming it, not a stack trace. */
+function readSource(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new TsflowError("compile", `${file}: cannot be read for the run's code package (${code})`, file);
+  }
 }
 
 function exists(path: string): boolean {
