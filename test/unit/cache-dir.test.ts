@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { userCacheDir } from "../../runtime/src/config/cache-dir";
 import { localCache } from "../../runtime/src/datastore/local-cache";
-import { FsStorage } from "../../runtime/src/datastore/storage";
+import { FsStorage } from "../../runtime/src/datastore/fs-storage";
 
 describe("where local caches go", () => {
   test("the user's cache folder, as each platform has it; TSFLOW_CACHE_DIR first", () => {
@@ -22,8 +22,9 @@ describe("where local caches go", () => {
 
   test("a folder datastore keeps its own cache/; a bucket's caches go to the user's cache folder", () => {
     const local = new FsStorage("/work/.tsflow");
-    assert.equal(localCache({ root: "/work/.tsflow", storage: local }, {}), local);
-    const cache = localCache({ root: "s3://team/runs", storage: local }, { TSFLOW_CACHE_DIR: "/tmp/c" });
+    assert.equal(localCache({ location: { kind: "local", path: "/work/.tsflow" }, storage: local }, {}), local);
+    const bucket = { kind: "s3", bucket: "team", prefix: "runs" } as const;
+    const cache = localCache({ location: bucket, storage: local }, { TSFLOW_CACHE_DIR: "/tmp/c" });
     assert.ok(cache instanceof FsStorage);
     assert.equal(cache.describe("cache/compiled/a.json"), "/tmp/c/cache/compiled/a.json");
   });

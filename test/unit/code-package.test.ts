@@ -12,7 +12,7 @@ import {
   storeCodePackage,
 } from "../../runtime/src/datastore/code-package";
 import { DatastoreError } from "../../runtime/src/datastore/errors";
-import { FsStorage } from "../../runtime/src/datastore/storage";
+import { FsStorage } from "../../runtime/src/datastore/fs-storage";
 import { flipByte } from "../support/damage";
 
 /** A temp folder with `files` (path → text), and a blob store in its own temp folder. */

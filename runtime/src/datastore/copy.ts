@@ -7,10 +7,7 @@ import { layout, parseLogName } from "./layout";
 import { checkRunRecord, checkTaskRecord } from "./record-checks";
 import { parseRecord, type RunRecord, type TaskRecord } from "./records";
 import { RunStore } from "./run-store";
-import type { Storage as StorageLayer } from "./storage";
-
-// FIXME(rebase): the async Storage of storage-api.ts has `root`; drop this once it is the one.
-type Storage = StorageLayer & { readonly root: string };
+import type { Storage } from "./storage-api";
 
 /** What a copy reports as it goes, run by run: the CLI prints it as lines or JSON events. */
 export interface CopyProgress {

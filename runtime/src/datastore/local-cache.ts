@@ -1,5 +1,7 @@
 import { userCacheDir } from "../config/cache-dir";
-import { FsStorage, type Storage } from "./storage";
+import type { DatastoreLocation } from "../config/location";
+import { FsStorage } from "./fs-storage";
+import type { Storage } from "./storage-api";
 
 /**
  * Where compiled flows and analyses are cached (keys `cache/...`, see layout.ts). A datastore in a
@@ -10,9 +12,8 @@ import { FsStorage, type Storage } from "./storage";
  * (config/cache-dir.ts), `~/.cache/tsflow/cache/` on Linux.
  */
 export function localCache(
-  datastore: { root: string; storage: Storage },
+  datastore: { location: DatastoreLocation; storage: Storage },
   env: Readonly<Record<string, string | undefined>>,
 ): Storage {
-  // FIXME(rebase): datastore.location.kind === "s3" once the location is part of the datastore.
-  return /^s3:\/\//i.test(datastore.root) ? new FsStorage(userCacheDir(env)) : datastore.storage;
+  return datastore.location.kind === "s3" ? new FsStorage(userCacheDir(env)) : datastore.storage;
 }

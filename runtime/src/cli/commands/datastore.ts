@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
-import { requireDatastore } from "../../datastore";
+import { openDatastore, requireDatastore, type Datastore } from "../../datastore";
 import { copyRuns, type CopyProgress, type CopySummary } from "../../datastore/copy";
 import { isSafeSegment } from "../../datastore/layout";
-import { FsStorage } from "../../datastore/storage";
 import { countOf, formatBytes } from "../../format/units";
 import { parseCommandArgs, UsageError } from "../args";
 import type { Command } from "../command";
@@ -57,15 +56,19 @@ export const datastoreCommand: Command = {
     if (source === undefined || destination === undefined)
       throw new UsageError("datastore copy: name the datastore to copy from and the one to copy to: SRC DST");
     pathspecs.forEach(checkPathspec);
-    const from = await openRoot(source, io);
-    const to = await openRoot(destination, io);
-    if (from.root === to.root)
-      throw new UsageError(`datastore copy: SRC and DST are the same datastore (${from.root})`);
-    await requireDatastore(from.root);
-    const report = values.json ? jsonReport(io, from.root, to.root) : textReport(io);
-    const summary = await copyRuns(from, to, pathspecs, report);
-    report.finished(summary, from.root, to.root);
-    return summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    const from = openRoot(source, io);
+    const to = openRoot(destination, io);
+    try {
+      if (from.root === to.root)
+        throw new UsageError(`datastore copy: SRC and DST are the same datastore (${from.root})`);
+      if (from.location.kind === "local") await requireDatastore(from.root);
+      const report = values.json ? jsonReport(io, from.root, to.root) : textReport(io);
+      const summary = await copyRuns(from.storage, to.storage, pathspecs, report);
+      report.finished(summary, from.root, to.root);
+      return summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      await Promise.all([from.storage.close(), to.storage.close()]);
+    }
   },
 };
 
@@ -77,11 +80,10 @@ function checkPathspec(pathspec: string): void {
   }
 }
 
-/** A root as the user typed it, opened. FIXME(rebase): resolve it through the config module. */
-// eslint-disable-next-line @typescript-eslint/require-await
-async function openRoot(given: string, io: CliIO): Promise<FsStorage> {
+/** A root as the user typed it, opened. FIXME: resolve it through the config module once it is in. */
+function openRoot(given: string, io: CliIO): Datastore {
   if (/^s3:\/\//i.test(given)) throw new UsageError(`datastore copy: ${given}: S3 datastores are not supported yet`);
-  return new FsStorage(resolve(io.cwd, given));
+  return openDatastore({ kind: "local", path: resolve(io.cwd, given) });
 }
 
 type Report = CopyProgress & { finished(summary: CopySummary, from: string, to: string): void };
