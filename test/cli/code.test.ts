@@ -66,7 +66,7 @@ describe("tsflow code and run.code()", () => {
     const { dir, pathspec } = projectWithRun(t);
     const json = JSON.parse(runCli(["code", pathspec, "--json"], dir).stdout) as Record<string, unknown>;
     useDatastore(join(dir, ".tsflow"));
-    const code = await Run(pathspec).code();
+    const code = await (await Run(pathspec)).code();
     assert.deepEqual(json, { pathspec, ...code });
     assert.deepEqual(code, {
       entry: "flows/hello.ts",

@@ -45,7 +45,7 @@ export const codeCommand: Command = {
     const pathspec = pathspecArgument("code", positionals[0], "a run pathspec", [2]).join("/");
     // A pathspec names its run outright, so every namespace is searched.
     useClient(io, values["datastore-root"], null);
-    const code = await Run(pathspec).code();
+    const code = await (await Run(pathspec)).code();
     if (!code) throw new UsageError(`code: ${pathspec} was recorded before TSFlow kept each run's code`);
     for (const path of code.omitted) io.stderr(`tsflow: not kept (outside the project folder): ${printable(path)}\n`);
     if (values.json) io.stdout(JSON.stringify({ pathspec, ...code }) + "\n");

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { resolveRoot } from "../../config";
 import { openDatastore, requireDatastore, type Datastore } from "../../datastore";
 import { copyRuns, type CopyProgress, type CopySummary } from "../../datastore/copy";
 import { isSafeSegment } from "../../datastore/layout";
@@ -80,10 +80,9 @@ function checkPathspec(pathspec: string): void {
   }
 }
 
-/** A root as the user typed it, opened. FIXME: resolve it through the config module once it is in. */
+/** A root as the user typed it (a path or `s3://bucket/prefix`), resolved as every command resolves one, and opened. */
 function openRoot(given: string, io: CliIO): Datastore {
-  if (/^s3:\/\//i.test(given)) throw new UsageError(`datastore copy: ${given}: S3 datastores are not supported yet`);
-  return openDatastore({ kind: "local", path: resolve(io.cwd, given) });
+  return openDatastore(resolveRoot(given, { cwd: io.cwd, env: io.env }));
 }
 
 type Report = CopyProgress & { finished(summary: CopySummary, from: string, to: string): void };
