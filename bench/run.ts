@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { coldCheckFigures, reanalysisFigures } from "./analyzer";
 import { clientFigures } from "./client";
 import { explorerFigures } from "./explorer";
+import { explorerS3Figures } from "./explorer-s3";
 import { packageFigures } from "./package";
 import { runtimeFigures } from "./runtime";
 import { serverFigures } from "./server";
@@ -13,6 +14,7 @@ const PARTS: Record<string, () => Figure[] | Promise<Figure[]>> = {
   runtime: runtimeFigures,
   client: clientFigures,
   explorer: explorerFigures,
+  "explorer-s3": explorerS3Figures,
   server: serverFigures,
   package: packageFigures,
 };
