@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import type { Datastore } from "../datastore";
 import { DatastoreError, NotFoundError } from "../datastore/errors";
 import type { RunRecord } from "../datastore/records";
@@ -24,7 +26,8 @@ export interface ResumeTarget {
 /**
  * The run to resume: the one named, or the latest of this flow, from this flow file, in the
  * user's namespace. A class of the same name in another file is another flow: its runs are never
- * an origin, and when they are the only ones the refusal names both files.
+ * an origin, and when they are the only ones the refusal names both files. A run named by id that
+ * was started elsewhere (a colleague's, in a shared bucket) is resumed from the file given here.
  */
 export async function findOrigin(datastore: Datastore, target: ResumeTarget): Promise<RunRecord> {
   const { flow, flowFile, namespace } = target;
@@ -32,7 +35,7 @@ export async function findOrigin(datastore: Datastore, target: ResumeTarget): Pr
   if (target.runId !== undefined) {
     const run = await datastore.runs.read(flow, target.runId);
     if (!run) throw new NotFoundError(`no run ${flow}/${target.runId} in ${datastore.root}`, `${flow}/${target.runId}`);
-    if (!sameFlowFile(run.flowFile, flowFile)) {
+    if (!sameFlowFile(run.flowFile, flowFile) && !startedElsewhere(run)) {
       throw new TsflowError(
         "usage",
         `resume: run ${flow}/${run.id} was started from ${shown(run.flowFile)}, not ${shown(flowFile)}: a class of the same name in another file is another flow (resume ${shown(run.flowFile)} instead)`,
@@ -65,4 +68,14 @@ export async function findOrigin(datastore: Datastore, target: ResumeTarget): Pr
     "usage",
     `resume: ${flow} has no run in namespace ${namespace} in ${datastore.root}: run it first (tsflow run FILE)`,
   );
+}
+
+/**
+ * Whether the run's flow file is a path on another machine: the run was started on another host,
+ * or its file is not on this one. Its path then tells nothing about the file given here, so a
+ * colleague's run named by --origin-run-id resumes from the user's copy of the flow; the graph
+ * check that follows still refuses one whose steps changed under the cloned ones.
+ */
+function startedElsewhere(run: RunRecord): boolean {
+  return run.host !== hostname() || !existsSync(run.flowFile);
 }
