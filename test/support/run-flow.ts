@@ -3,18 +3,33 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeLocation, type DatastoreLocation } from "../../runtime/src/config";
 import { openDatastore, type Datastore } from "../../runtime/src/datastore";
 import type { RunRecord, TaskRecord } from "../../runtime/src/datastore/records";
 import { CLI } from "./cli";
 
 export const TEST_USER = "tester";
 
+/**
+ * Where a project's runs go when not in its own `.tsflow`: a location (an S3 prefix) and the
+ * environment its commands need to reach it (credentials, endpoint).
+ */
+export interface ProjectStore {
+  location: DatastoreLocation;
+  env: Record<string, string>;
+}
+
 /** A temp project folder with flow files and its own datastore, removed when the test ends. */
 export class Project {
   readonly dir = mkdtempSync(join(tmpdir(), "tsflow-flow-"));
-  readonly datastore: Datastore = openDatastore({ kind: "local", path: join(this.dir, ".tsflow") });
+  readonly datastore: Datastore;
+  /** What every command of the project runs with: the datastore's root and how to reach it (none for `.tsflow`). */
+  readonly env: Record<string, string>;
 
-  constructor(t: { after(fn: () => void): void }, files: Record<string, string> = {}) {
+  /** `store`: a datastore elsewhere (the test process must reach it too); default `.tsflow` in the folder. */
+  constructor(t: { after(fn: () => void): void }, files: Record<string, string> = {}, store?: ProjectStore) {
+    this.datastore = openDatastore(store?.location ?? { kind: "local", path: join(this.dir, ".tsflow") });
+    this.env = store ? { ...store.env, TSFLOW_DATASTORE_ROOT: describeLocation(store.location) } : {};
     t.after(() => rmSync(this.dir, { recursive: true, force: true }));
     for (const [name, text] of Object.entries(files)) this.write(name, text);
   }
@@ -27,7 +42,7 @@ export class Project {
   tsflow(args: string[], env: Record<string, string> = {}): CliRun {
     const result = spawnSync(process.execPath, [CLI, ...args, "--json"], {
       cwd: this.dir,
-      env: { ...process.env, TSFLOW_USER: TEST_USER, NO_COLOR: "1", ...env },
+      env: { ...process.env, TSFLOW_USER: TEST_USER, NO_COLOR: "1", ...this.env, ...env },
       encoding: "utf8",
       timeout: 120_000,
     });
@@ -38,7 +53,7 @@ export class Project {
   start(args: string[], env: Record<string, string> = {}) {
     return spawn(process.execPath, [CLI, ...args], {
       cwd: this.dir,
-      env: { ...process.env, TSFLOW_USER: TEST_USER, ...env },
+      env: { ...process.env, TSFLOW_USER: TEST_USER, ...this.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
   }
