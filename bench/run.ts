@@ -5,6 +5,7 @@ import { explorerFigures } from "./explorer";
 import { explorerS3Figures } from "./explorer-s3";
 import { packageFigures } from "./package";
 import { runtimeFigures } from "./runtime";
+import { s3Figures } from "./s3";
 import { serverFigures } from "./server";
 import { report, type Figure } from "./report";
 
@@ -17,6 +18,7 @@ const PARTS: Record<string, () => Figure[] | Promise<Figure[]>> = {
   "explorer-s3": explorerS3Figures,
   server: serverFigures,
   package: packageFigures,
+  s3: s3Figures,
 };
 
 // `npm run bench [-- PART...]`: every speed and memory figure beside its target (or only those of

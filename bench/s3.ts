@@ -1,0 +1,148 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver, { type S3rverMiddleware } from "s3rver";
+import { makeWritesAtomic } from "../test/support/s3rver-atomic";
+import { fixListing } from "../test/support/s3rver-listing";
+import { S3RVER_CREDENTIALS, S3RVER_REGION } from "../test/support/s3-server";
+import { bigArtifactFlow, foreachFlow } from "./flows";
+import { runProcess, type ProcessRun } from "./processes";
+import { median, type Figure } from "./report";
+
+const CLI = join(__dirname, "..", "dist", "cli.js");
+const WORKERS = ["--max-workers", "2"];
+const BUCKET = "tsflow-bench";
+const FOREACH = 100;
+
+/** S3 requests by kind, as s3rver received them. */
+type Requests = Record<"PUT" | "GET" | "HEAD" | "LIST" | "DELETE" | "POST", number>;
+
+/** s3rver on an ephemeral loopback port in this process (as the tests start it), counting every request. */
+async function startCountingS3rver(directory: string) {
+  const requests: Requests = { PUT: 0, GET: 0, HEAD: 0, LIST: 0, DELETE: 0, POST: 0 };
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: BUCKET }],
+  });
+  fixListing(server, directory);
+  makeWritesAtomic(server);
+  const count: S3rverMiddleware = async (ctx, next) => {
+    const kind = ctx.method === "GET" && ctx.query["list-type"] !== undefined ? "LIST" : ctx.method;
+    if (kind in requests) requests[kind as keyof Requests]++;
+    await next();
+  };
+  server.middleware.unshift(count);
+  const { port } = await server.run();
+  return { server, requests, endpoint: `http://127.0.0.1:${port}` };
+}
+
+/** `tsflow ARGS` in `dir`, which must succeed; the environment (the server's credentials) is this process's. */
+async function mustSucceed(dir: string, args: string[], watchMemory = false): Promise<ProcessRun> {
+  const run = await runProcess(process.execPath, [CLI, ...args], dir, watchMemory);
+  if (run.code !== 0) throw new Error(`tsflow ${args.join(" ")} failed in ${dir}:\n${run.stdout}\n${run.stderr}`);
+  return run;
+}
+
+/** Runs after one warm-up (which fills the analysis and compile caches). */
+async function measured(dir: string, args: string[], times: number, watchMemory = false): Promise<ProcessRun[]> {
+  await mustSucceed(dir, args);
+  const runs: ProcessRun[] = [];
+  for (let i = 0; i < times; i++) runs.push(await mustSucceed(dir, args, watchMemory));
+  return runs;
+}
+
+/**
+ * The S3 datastore beside the local one, against s3rver on loopback: a foreach over 100 (time),
+ * 100 MiB made in one step and read in the next (time and the largest process's RSS), and the S3
+ * requests one foreach task costs (one counted run of the foreach over 100, divided by 100; the
+ * run's fixed requests are shared among its tasks).
+ */
+export async function s3Figures(): Promise<Figure[]> {
+  const scratch = mkdtempSync(join(tmpdir(), "tsflow-bench-s3-"));
+  const { server, requests, endpoint } = await startCountingS3rver(join(scratch, "s3rver"));
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_REGION: S3RVER_REGION,
+    TSFLOW_S3_ENDPOINT_URL: endpoint,
+  });
+  const project = (name: string, text: string) => {
+    const dir = join(scratch, name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, "flow.ts"), text);
+    return dir;
+  };
+  const onS3 = (prefix: string) => ["--datastore-root", `s3://${BUCKET}/${prefix}`];
+  try {
+    const foreachLocal = await measured(
+      project("foreach-local", foreachFlow(FOREACH)),
+      ["run", "flow.ts", ...WORKERS],
+      3,
+    );
+    const foreachDir = project("foreach-s3", foreachFlow(FOREACH));
+    const foreachS3 = await measured(foreachDir, ["run", "flow.ts", ...WORKERS, ...onS3("foreach")], 3);
+    const bigLocal = await measured(project("big-local", bigArtifactFlow), ["run", "flow.ts", ...WORKERS], 2, true);
+    const bigS3 = await measured(
+      project("big-s3", bigArtifactFlow),
+      ["run", "flow.ts", ...WORKERS, ...onS3("big")],
+      2,
+      true,
+    );
+
+    for (const kind of Object.keys(requests) as (keyof Requests)[]) requests[kind] = 0;
+    await mustSucceed(foreachDir, ["run", "flow.ts", ...WORKERS, ...onS3("foreach")]);
+    const perTask = (kind: keyof Requests) => requests[kind] / FOREACH;
+
+    const seconds = (runs: ProcessRun[]) => median(runs.map((r) => r.seconds));
+    const rss = (runs: ProcessRun[]) => Math.max(...runs.map((r) => r.maxRssMB));
+    return [
+      {
+        name: `S3: foreach over ${FOREACH} (local: ${seconds(foreachLocal).toFixed(2)} s)`,
+        value: seconds(foreachS3),
+        unit: "s",
+      },
+      {
+        name: "S3: foreach over 100, S3 / local",
+        value: seconds(foreachS3) / seconds(foreachLocal),
+        unit: "×",
+        target: 3,
+      },
+      {
+        name: `S3: 100 MiB made and read (local: ${seconds(bigLocal).toFixed(2)} s)`,
+        value: seconds(bigS3),
+        unit: "s",
+      },
+      {
+        name: "S3: 100 MiB made and read, S3 / local",
+        value: seconds(bigS3) / seconds(bigLocal),
+        unit: "×",
+        target: 2,
+      },
+      {
+        name: `S3: largest process RSS in that run (local: ${rss(bigLocal).toFixed(0)} MB)`,
+        value: rss(bigS3),
+        unit: "MB",
+      },
+      { name: "S3: largest process RSS, S3 / local", value: rss(bigS3) / rss(bigLocal), unit: "×", target: 1.3 },
+      { name: "S3: PUT requests per foreach task", value: perTask("PUT"), unit: "requests", target: 6 },
+      { name: "S3: GET requests per foreach task", value: perTask("GET"), unit: "requests" },
+      { name: "S3: HEAD requests per foreach task", value: perTask("HEAD"), unit: "requests" },
+      { name: "S3: LIST requests per foreach task", value: perTask("LIST"), unit: "requests" },
+      {
+        name: "S3: DELETE and POST requests per foreach task",
+        value: perTask("DELETE") + perTask("POST"),
+        unit: "requests",
+      },
+    ];
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    await server.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
