@@ -29,7 +29,7 @@ function assertOneLine(result: CliResult, root: string, cause: RegExp): void {
   assert.equal(result.stdout, "");
   const lines = result.stderr.trimEnd().split("\n");
   assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
-  assert.ok(lines[0].startsWith(`tsflow: ${root}/`), lines[0]);
+  assert.ok(lines[0].startsWith(`tsflow: ${root}`) && /^[/:]/.test(lines[0].slice(`tsflow: ${root}`.length)), lines[0]);
   assert.match(lines[0], cause);
   assert.doesNotMatch(result.stderr, /\n\s+at /);
 }

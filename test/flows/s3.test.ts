@@ -35,25 +35,33 @@ describe("flows on an s3:// datastore (s3rver)", () => {
     const files = { "hello.ts": source("hello"), "branch.ts": source("branch"), "foreach.ts": source("foreach") };
     const machine = s3.machine(t, files);
     const root = ["--datastore-root", machine.env.TSFLOW_DATASTORE_ROOT];
-    const hello = machine.tsflow(["run", "hello.ts", ...root]).succeeded().runId;
+    const hello = [machine.tsflow(["run", "hello.ts", ...root]).succeeded().runId];
     const branch = machine.tsflow(["run", "branch.ts", ...root]).succeeded().runId;
     const foreach = machine.tsflow(["run", "foreach.ts", ...root]).succeeded().runId;
-    assert.equal((await machine.endData("HelloFlow", hello)).message, "hello, world");
+    assert.equal((await machine.endData("HelloFlow", hello[0])).message, "hello, world");
     assert.equal((await machine.endData("BranchFlow", branch)).out, 3);
     assert.equal((await machine.endData("ForeachFlow", foreach)).out, 122);
     assert.equal((await machine.tasks("ForeachFlow", foreach, "a")).length, 3);
 
+    const terminal = cli(machine, ["run", "hello.ts"]);
+    assert.equal(terminal.code, 0, terminal.stderr);
+    assert.match(terminal.stdout, new RegExp(`Its results are in ${machine.env.TSFLOW_DATASTORE_ROOT}: see them with`));
+    hello.push(/^Run HelloFlow\/(\d+)$/m.exec(terminal.stdout)![1]);
+
     const runs = cli(machine, ["runs", "--json"]);
     assert.equal(runs.code, 0, runs.stderr);
     const listed = (JSON.parse(runs.stdout) as { pathspec: string }[]).map((r) => r.pathspec).sort();
-    assert.deepEqual(listed, [`BranchFlow/${branch}`, `ForeachFlow/${foreach}`, `HelloFlow/${hello}`]);
+    assert.deepEqual(
+      listed,
+      [`BranchFlow/${branch}`, `ForeachFlow/${foreach}`, ...hello.map((id) => `HelloFlow/${id}`)].sort(),
+    );
 
     const dump = cli(machine, ["dump", `ForeachFlow/${foreach}`]);
     assert.equal(dump.code, 0, dump.stderr);
     assert.match(dump.stdout, /^Run ForeachFlow\/\d+\n {2}status +succeeded$/m);
     assert.match(dump.stdout, /^ {2}out +number +\S+ B +122$/m);
-    const [helloTask] = await machine.tasks("HelloFlow", hello, "hello");
-    const logs = cli(machine, ["logs", `HelloFlow/${hello}/hello/${helloTask.id}`]);
+    const [helloTask] = await machine.tasks("HelloFlow", hello[0], "hello");
+    const logs = cli(machine, ["logs", `HelloFlow/${hello[0]}/hello/${helloTask.id}`]);
     assert.deepEqual([logs.code, logs.stdout, logs.stderr], [0, "hello, world\n", ""]);
 
     const tags = (args: string[]) => {
@@ -70,7 +78,7 @@ describe("flows on an s3:// datastore (s3rver)", () => {
     assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     assert.match(
       doctor.stdout,
-      /^Checked 3 runs, 14 tasks and \d+ blobs \(.*\) in s3:\/\/tsflow-test\/runs-[\d-]+\.\n\nNo problems found\.\n$/,
+      /^Checked 4 runs, 17 tasks and \d+ blobs \(.*\) in s3:\/\/tsflow-test\/runs-[\d-]+\.\n\nNo problems found\.\n$/,
     );
     assert.deepEqual(readdirSync(machine.dir).sort(), Object.keys(files).sort(), "no .tsflow, no cache here");
   });
