@@ -5,7 +5,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { describeLocation } from "../../runtime/src/config";
 import { s3ClientFor, type S3Location } from "../../runtime/src/datastore/s3-client";
 import { Project, type ProjectStore } from "./run-flow";
-import { S3RVER_CREDENTIALS, S3RVER_REGION, type S3Server } from "./s3-server";
+import { S3RVER_CREDENTIALS, S3RVER_REGION, type S3Server, type S3ServerOptions } from "./s3-server";
 import { startS3ServerThread } from "./s3-server-thread";
 
 type TestContext = { after(fn: () => void): void };
@@ -15,14 +15,14 @@ let prefixes = 0;
 /**
  * One s3rver for a test file's projects, in a thread of the test process (Project runs the CLI
  * with spawnSync, which blocks this thread). The test process reaches it as the CLI does, through
- * the AWS chain: its environment gets the server's dummy credentials and endpoint, which every
- * child process inherits.
+ * the AWS chain: its environment gets the server's dummy credentials and endpoint (those of the
+ * last server started), and each project's commands are given their own server's.
  */
 export class S3Projects {
   private constructor(readonly server: S3Server) {}
 
-  static async start(): Promise<S3Projects> {
-    const server = await startS3ServerThread();
+  static async start(options: S3ServerOptions = {}): Promise<S3Projects> {
+    const server = await startS3ServerThread("tsflow-test", options);
     Object.assign(process.env, server.env);
     return new S3Projects(server);
   }
@@ -36,7 +36,7 @@ export class S3Projects {
       endpoint: this.server.endpoint,
       region: S3RVER_REGION,
     };
-    return { location, env: {}, root: describeLocation(location) };
+    return { location, env: { ...this.server.env }, root: describeLocation(location) };
   }
 
   /**

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
 import { makeWritesAtomic } from "./s3rver-atomic";
+import { enforceConditionalWrites } from "./s3rver-conditional";
 import { fixListing } from "./s3rver-listing";
 import { s3ClientFor, type S3Location } from "../../runtime/src/datastore/s3-client";
 
@@ -24,8 +25,14 @@ export interface S3Server {
   close(): Promise<void>;
 }
 
+/** How a test wants s3rver to differ from its own behaviour. */
+export interface S3ServerOptions {
+  /** Enforce If-None-Match and If-Match on PUT, as real stores do (see enforceConditionalWrites). */
+  conditionalWrites?: boolean;
+}
+
 /** Starts s3rver on 127.0.0.1:0 over a fresh temp folder holding one bucket, `bucket`. */
-export async function startS3Server(bucket = "tsflow-test"): Promise<S3Server> {
+export async function startS3Server(bucket = "tsflow-test", options: S3ServerOptions = {}): Promise<S3Server> {
   const directory = mkdtempSync(join(tmpdir(), "tsflow-s3rver-"));
   const server = new S3rver({
     address: "127.0.0.1",
@@ -36,6 +43,7 @@ export async function startS3Server(bucket = "tsflow-test"): Promise<S3Server> {
   });
   fixListing(server, directory);
   makeWritesAtomic(server);
+  if (options.conditionalWrites) enforceConditionalWrites(server);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
