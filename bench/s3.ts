@@ -46,11 +46,24 @@ async function mustSucceed(dir: string, args: string[], watchMemory = false): Pr
   return run;
 }
 
-/** Runs after one warm-up (which fills the analysis and compile caches). */
-async function measured(dir: string, args: string[], times: number, watchMemory = false): Promise<ProcessRun[]> {
-  await mustSucceed(dir, args);
-  const runs: ProcessRun[] = [];
-  for (let i = 0; i < times; i++) runs.push(await mustSucceed(dir, args, watchMemory));
+/**
+ * `local` and `s3` runs (argument lists, in their folders), each warmed up once (which fills the
+ * analysis and compile caches), then measured `times` times each, alternately: a machine's load
+ * drifts, and alternating charges the drift to both alike.
+ */
+async function measuredPairs(
+  local: [string, string[]],
+  s3: [string, string[]],
+  times: number,
+  watchMemory = false,
+): Promise<{ local: ProcessRun[]; s3: ProcessRun[] }> {
+  await mustSucceed(...local);
+  await mustSucceed(...s3);
+  const runs = { local: [] as ProcessRun[], s3: [] as ProcessRun[] };
+  for (let i = 0; i < times; i++) {
+    runs.local.push(await mustSucceed(...local, watchMemory));
+    runs.s3.push(await mustSucceed(...s3, watchMemory));
+  }
   return runs;
 }
 
@@ -79,56 +92,55 @@ export async function s3Figures(): Promise<Figure[]> {
   };
   const onS3 = (prefix: string) => ["--datastore-root", `s3://${BUCKET}/${prefix}`];
   try {
-    const foreachLocal = await measured(
-      project("foreach-local", foreachFlow(FOREACH)),
-      ["run", "flow.ts", ...WORKERS],
+    const run = ["run", "flow.ts", ...WORKERS];
+    const foreachDir = project("foreach-s3", foreachFlow(FOREACH));
+    const foreach = await measuredPairs(
+      [project("foreach-local", foreachFlow(FOREACH)), run],
+      [foreachDir, [...run, ...onS3("foreach")]],
       3,
     );
-    const foreachDir = project("foreach-s3", foreachFlow(FOREACH));
-    const foreachS3 = await measured(foreachDir, ["run", "flow.ts", ...WORKERS, ...onS3("foreach")], 3);
-    const bigLocal = await measured(project("big-local", bigArtifactFlow), ["run", "flow.ts", ...WORKERS], 2, true);
-    const bigS3 = await measured(
-      project("big-s3", bigArtifactFlow),
-      ["run", "flow.ts", ...WORKERS, ...onS3("big")],
-      2,
+    const big = await measuredPairs(
+      [project("big-local", bigArtifactFlow), run],
+      [project("big-s3", bigArtifactFlow), [...run, ...onS3("big")]],
+      3,
       true,
     );
 
     for (const kind of Object.keys(requests) as (keyof Requests)[]) requests[kind] = 0;
-    await mustSucceed(foreachDir, ["run", "flow.ts", ...WORKERS, ...onS3("foreach")]);
+    await mustSucceed(foreachDir, [...run, ...onS3("foreach")]);
     const perTask = (kind: keyof Requests) => requests[kind] / FOREACH;
 
     const seconds = (runs: ProcessRun[]) => median(runs.map((r) => r.seconds));
     const rss = (runs: ProcessRun[]) => Math.max(...runs.map((r) => r.maxRssMB));
     return [
       {
-        name: `S3: foreach over ${FOREACH} (local: ${seconds(foreachLocal).toFixed(2)} s)`,
-        value: seconds(foreachS3),
+        name: `S3: foreach over ${FOREACH} (local: ${seconds(foreach.local).toFixed(2)} s)`,
+        value: seconds(foreach.s3),
         unit: "s",
       },
       {
         name: "S3: foreach over 100, S3 / local",
-        value: seconds(foreachS3) / seconds(foreachLocal),
+        value: seconds(foreach.s3) / seconds(foreach.local),
         unit: "×",
         target: 3,
       },
       {
-        name: `S3: 100 MiB made and read (local: ${seconds(bigLocal).toFixed(2)} s)`,
-        value: seconds(bigS3),
+        name: `S3: 100 MiB made and read (local: ${seconds(big.local).toFixed(2)} s)`,
+        value: seconds(big.s3),
         unit: "s",
       },
       {
         name: "S3: 100 MiB made and read, S3 / local",
-        value: seconds(bigS3) / seconds(bigLocal),
+        value: seconds(big.s3) / seconds(big.local),
         unit: "×",
         target: 2,
       },
       {
-        name: `S3: largest process RSS in that run (local: ${rss(bigLocal).toFixed(0)} MB)`,
-        value: rss(bigS3),
+        name: `S3: largest process RSS in that run (local: ${rss(big.local).toFixed(0)} MB)`,
+        value: rss(big.s3),
         unit: "MB",
       },
-      { name: "S3: largest process RSS, S3 / local", value: rss(bigS3) / rss(bigLocal), unit: "×", target: 1.3 },
+      { name: "S3: largest process RSS, S3 / local", value: rss(big.s3) / rss(big.local), unit: "×", target: 1.3 },
       { name: "S3: PUT requests per foreach task", value: perTask("PUT"), unit: "requests", target: 6 },
       { name: "S3: GET requests per foreach task", value: perTask("GET"), unit: "requests" },
       { name: "S3: HEAD requests per foreach task", value: perTask("HEAD"), unit: "requests" },
