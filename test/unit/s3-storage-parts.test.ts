@@ -273,6 +273,8 @@ describe("S3 failures in words", () => {
 
   test("a refused operation suggests a read-only policy", () => {
     assert.match(s3Cause(sdkError("AccessDenied", 403), target), /access denied: a read-only policy/);
+    // A HEAD's 403 says nothing more: wrong credentials are as likely as a missing permission.
+    assert.match(s3Cause(sdkError("Unknown", 403), target), /HTTP 403 with no reason.*: wrong credentials, or a key/);
   });
 
   test("a timeout names the endpoint that stayed silent; without an endpoint, S3 itself", () => {

@@ -55,6 +55,9 @@ export function s3Cause(error: unknown, target: S3Target): string {
   if (message === "Region is missing") return "no AWS region: set AWS_REGION, or a region in ~/.aws/config";
   if (name === "PermanentRedirect" || name === "AuthorizationHeaderMalformed" || status === 301)
     return wrongRegion(shape);
+  // A HEAD's 403 has no body, so no S3 error code: refused credentials answer it this way too.
+  if (status === 403 && (name === "Forbidden" || name === "Unknown" || message === "UnknownError"))
+    return "the bucket refused it (HTTP 403 with no reason, as a HEAD is answered: wrong credentials, or a key without this permission?)";
   if (name === "AccessDenied" || status === 403)
     return "the bucket refused it (access denied: a read-only policy, or a key without this permission?)";
   const endpoint = target.endpoint === undefined ? "S3" : `the endpoint ${target.endpoint}`;
