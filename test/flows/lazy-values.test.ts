@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
+import { sumCounts } from "../../runtime/src/datastore/counting-storage";
 import { CLI } from "../support/cli";
 import { startS3Server, s3Location } from "../support/s3-server";
 import { Project } from "../support/run-flow";
@@ -63,6 +66,17 @@ export class DamageFlow extends FlowSpec {
 }
 `;
 
+// \`big\` is carried through \`middle\` and \`end\`, which never read it; BIG_VALUES sets its size.
+const CARRY_FLOW = `import { FlowSpec, step } from "tsflow";
+export class CarryFlow extends FlowSpec {
+  declare big: Float64Array;
+  declare n: number;
+  @step start() { this.big = new Float64Array(Number(process.env.BIG_VALUES)); this.n = 1; this.next(this.middle); }
+  @step middle() { this.n = this.n + 1; this.next(this.end); }
+  @step end() {}
+}
+`;
+
 describe("a large value a step does not visibly read is fetched when first read", () => {
   test("read through a helper method, in a foreach and a join, on a local datastore", async (t) => {
     const project = new Project(t, { "helper.ts": HELPER_FLOW });
@@ -99,5 +113,18 @@ describe("a large value a step does not visibly read is fetched when first read"
         `blob [0-9a-f]{12} is damaged: its bytes no longer match their SHA-256 \\(artifact 'big' of task DamageFlow/${run.runId}/start/${start.id}\\)`,
       ),
     );
+  });
+
+  test("a large value no step reads costs its run no read: as few reads as a value stored inline", (t) => {
+    const project = new Project(t, { "carry.ts": CARRY_FLOW });
+    const reads = (values: number) => {
+      const file = join(project.dir, `counts-${values}.jsonl`);
+      project.tsflow(["run", "carry.ts"], { BIG_VALUES: String(values), TSFLOW_STORAGE_COUNTS: file }).succeeded();
+      return sumCounts(readFileSync(file, "utf8")).read ?? 0;
+    };
+    const inline = reads(10);
+    // A 2 KB blob (stored apart, but small) is fetched ahead by `middle`: the count sees such reads.
+    assert.ok(reads(256) > inline);
+    assert.equal(reads(300_000), inline, "the 2.4 MB blob is never read");
   });
 });
