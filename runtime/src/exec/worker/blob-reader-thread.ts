@@ -1,5 +1,6 @@
 import { workerData } from "node:worker_threads";
 import { openDatastore, type Datastore } from "../../datastore";
+import { writeCountsSoFar } from "../../datastore/counting-storage";
 import { FAILED, pack, REPLIED, REPLY, STARTED, type BlobRequest, type ReaderSetup } from "./blob-reader";
 
 // The thread behind readBytesSync (blob-reader.ts): reads one value at a time for the worker's
@@ -18,6 +19,8 @@ port.on("message", (request: BlobRequest) => {
   void pack(() => datastore(request).artifacts.bytes(request.ref, request.where)).then(({ reply, transfer }) => {
     port.postMessage(reply, transfer);
     raise(REPLIED);
+    // The bench's request counts (TSFLOW_STORAGE_COUNTS) include this thread's reads.
+    writeCountsSoFar();
   });
 });
 
