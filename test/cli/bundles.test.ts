@@ -16,7 +16,15 @@ const SHARED = new Set(["./typescript.js", "./aws-sdk.js"]);
 // The .vsix ships only these bundles: a relative require left in one (a UMD package esbuild could
 // not follow) would fail only at run time, in the user's editor. Only the shared bundles are
 // required by relative path, and those are there.
-for (const bundle of ["extension.js", "server.js", "tsflow-cli.js", "worker.js", "blob-reader.js", "client.js", "index.js"]) {
+for (const bundle of [
+  "extension.js",
+  "server.js",
+  "tsflow-cli.js",
+  "worker.js",
+  "blob-reader.js",
+  "client.js",
+  "index.js",
+]) {
   test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript and AWS SDK`, () => {
     const path = join(DIST, bundle);
     assert.ok(existsSync(path), `${path} is missing: run \`npm run build\` first`);
