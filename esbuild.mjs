@@ -90,6 +90,8 @@ const bundles = [
   },
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },
+  // A worker's blob reader thread: reads a value its step touches that was not fetched ahead.
+  { ...node, entryPoints: ["runtime/src/exec/worker/blob-reader-thread.ts"], outfile: "dist/blob-reader.js" },
   // The VS Code extension. Only this bundle may leave `vscode` external: the host provides it.
   {
     ...node,

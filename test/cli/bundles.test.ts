@@ -16,7 +16,15 @@ const SHARED = new Set(["./typescript.js", "./aws-sdk.js"]);
 // The .vsix ships only these bundles: a relative require left in one (a UMD package esbuild could
 // not follow) would fail only at run time, in the user's editor. Only the shared bundles are
 // required by relative path, and those are there.
-for (const bundle of ["extension.js", "server.js", "tsflow-cli.js", "worker.js", "client.js", "index.js"]) {
+for (const bundle of [
+  "extension.js",
+  "server.js",
+  "tsflow-cli.js",
+  "worker.js",
+  "blob-reader.js",
+  "client.js",
+  "index.js",
+]) {
   test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript and AWS SDK`, () => {
     const path = join(DIST, bundle);
     assert.ok(existsSync(path), `${path} is missing: run \`npm run build\` first`);
@@ -43,7 +51,7 @@ test("TypeScript is in dist/typescript.js alone, which the CLI and the language 
 });
 
 test("the AWS SDK is in dist/aws-sdk.js alone, and a command on a local datastore does not load it", () => {
-  for (const bundle of ["tsflow-cli.js", "worker.js", "client.js", "server.js", "extension.js"]) {
+  for (const bundle of ["tsflow-cli.js", "worker.js", "blob-reader.js", "client.js", "server.js", "extension.js"]) {
     const text = readFileSync(join(DIST, bundle), "utf8");
     assert.ok(!text.includes("NodeVersionSupportWarning"), `${bundle} holds a copy of the AWS SDK`);
   }

@@ -18,6 +18,7 @@ test("the .vsix holds the manifest, the README and the bundles the extension run
   const expected = [
     "README.md",
     "dist/aws-sdk.js",
+    "dist/blob-reader.js",
     "dist/cli.js",
     "dist/client.js",
     "dist/extension.js",

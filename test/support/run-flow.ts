@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +47,30 @@ export class Project {
       timeout: 120_000,
     });
     return new CliRun(result.status, result.stdout, result.stderr);
+  }
+
+  /**
+   * `tsflow` without blocking this process: for a run against a server in this process (s3rver),
+   * which must go on answering while the run goes.
+   */
+  tsflowAsync(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, ...args, "--json"],
+        {
+          cwd: this.dir,
+          env: { ...process.env, TSFLOW_USER: TEST_USER, NO_COLOR: "1", ...env },
+          encoding: "utf8",
+          timeout: 120_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+          resolve(new CliRun(code, stdout, stderr));
+        },
+      );
+    });
   }
 
   /** Starts `tsflow ARGS` without waiting, for tests that kill it mid-way. */

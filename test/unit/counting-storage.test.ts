@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CountingStorage, countedWhenAsked, sumCounts } from "../../runtime/src/datastore/counting-storage";
+import {
+  CountingStorage,
+  countedWhenAsked,
+  sumCounts,
+  writeCountsSoFar,
+} from "../../runtime/src/datastore/counting-storage";
 import { FsStorage } from "../../runtime/src/datastore/fs-storage";
 import { storageContract } from "../support/storage-contract";
 
@@ -53,4 +59,22 @@ test("countedWhenAsked leaves a storage as it is without TSFLOW_STORAGE_COUNTS; 
     "",
   ].join("\n");
   assert.deepEqual(sumCounts(lines), { write: 5, read: 1, list: 4 });
+});
+
+test("writeCountsSoFar adds the counts so far as a line and starts again from zero (a thread that never sees exit)", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "tsflow-counted-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Outside \`dir\`: this process adds its line there as it exits, and only then is the file removed.
+  const env = { TSFLOW_STORAGE_COUNTS: join(tmpdir(), `tsflow-counts-${process.pid}.jsonl`) };
+  const storage = countedWhenAsked(new FsStorage(join(dir, "store")), env);
+  process.on("exit", () => rmSync(env.TSFLOW_STORAGE_COUNTS, { force: true }));
+  await storage.read("a");
+  writeCountsSoFar(env);
+  await storage.read("a");
+  await storage.read("b");
+  writeCountsSoFar(env);
+  writeCountsSoFar(env);
+  const lines = await readFile(env.TSFLOW_STORAGE_COUNTS, "utf8");
+  assert.equal(lines.trim().split("\n").length, 2, "nothing new, no line");
+  assert.deepEqual(sumCounts(lines), { read: 3 });
 });

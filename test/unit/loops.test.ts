@@ -11,6 +11,7 @@ function plan(edges: Record<string, string[]>, maxIterations?: Record<string, nu
       {
         name,
         join: false,
+        reads: [],
         transition: {
           type: targets.length === 0 ? "end" : targets.length > 1 ? "switch" : "linear",
           targets,

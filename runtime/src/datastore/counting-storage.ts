@@ -119,6 +119,17 @@ export function countedWhenAsked(storage: Storage, env: NodeJS.ProcessEnv = proc
   return new CountingStorage(storage, processCounts);
 }
 
+/**
+ * Adds the counts so far to TSFLOW_STORAGE_COUNTS's file now, and starts again from zero: for a
+ * thread that is ended with its process and so never sees it exit (a worker's blob reader).
+ */
+export function writeCountsSoFar(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.TSFLOW_STORAGE_COUNTS;
+  if (!file || !processCounts || Object.keys(processCounts).length === 0) return;
+  appendFileSync(file, `${JSON.stringify({ pid: process.pid, counts: processCounts })}\n`);
+  for (const operation of Object.keys(processCounts) as StorageOperation[]) delete processCounts[operation];
+}
+
 /** Sums the counts lines a run's processes wrote (countedWhenAsked's file). */
 export function sumCounts(lines: string): StorageCounts {
   const total: StorageCounts = {};

@@ -5,6 +5,8 @@ import type { TaskSpec } from "./protocol";
 export interface StepPlan {
   name: string;
   join: boolean;
+  /** The artifacts the step's body reads (`this.x`), as the analyzer sees them: fetched ahead. */
+  reads: string[];
   transition: TaskSpec["transition"];
   /** Extra attempts after a failure (@retry), before --with retry applies. */
   retries?: number;
@@ -61,6 +63,7 @@ function planStep(step: Step): StepPlan {
   return {
     name: step.name,
     join: step.kind === "join",
+    reads: [...new Set(step.reads.map((use) => use.name))],
     transition,
     ...(retry ? { retries: retry.times === undefined ? 3 : num(retry.times) } : {}),
     secondsBetweenRetries: retry ? 60 * num(retry.minutesBetweenRetries) : 0,

@@ -30,6 +30,11 @@ export interface TaskSpec {
   fileParameters?: Record<string, ArtifactRef>;
   /** One parent for a linear step; every incoming task for a join. */
   parents: ParentTask[];
+  /**
+   * The artifacts the analyzer sees the step's body read (`this.x`, `this.input`): their values
+   * are fetched before it runs; other large values only when first read.
+   */
+  reads: string[];
   /** Whether the step is a join, which receives `inputs`. */
   join: boolean;
   foreach: ForeachFrame[];

@@ -492,6 +492,7 @@ export class Scheduler {
       parameters: this.o.parameters,
       ...(this.o.fileParameters ? { fileParameters: this.o.fileParameters } : {}),
       parents: task.parents,
+      reads: plan.reads,
       join: plan.join,
       foreach: task.foreach,
       ...(input ? { foreachInput: input } : {}),

@@ -24,7 +24,7 @@ export class ArtifactScope {
 
   constructor(
     private readonly store: ArtifactStore,
-    /** The values the task starts with, fetched before its step runs. */
+    /** The values the task starts with: fetched before its step runs, or when first read. */
     private readonly fetched: SyncArtifacts,
     private readonly step: string,
     private readonly where: (artifact: string) => string,

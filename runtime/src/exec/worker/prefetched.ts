@@ -30,28 +30,46 @@ function remember(hash: string, bytes: Buffer): void {
   }
 }
 
+/** A value a task may read, and whether to fetch it before its step runs. */
+export interface StartingValue {
+  ref: ArtifactRef;
+  where: string;
+  /** Fetch ahead: the step is seen to read it, or it is small. Otherwise it is read when first touched. */
+  eager: boolean;
+}
+
+/** Values up to this size are fetched ahead whether or not the step is seen to read them: cheap. */
+export const EAGER_MAX_BYTES = 1024 * 1024;
+
 /**
- * Fetches the stored bytes of every value a task may read before its step runs, in parallel: a
- * step reads its artifacts through plain fields, which cannot wait on storage, and storage is
- * asynchronous. Values are still decoded only when read, and a value that cannot be fetched (a
+ * Fetches, before the step runs and in parallel, the stored bytes of the values a task reads
+ * through plain fields that it is worth fetching ahead (`eager`): a field cannot wait on storage,
+ * which is asynchronous. Any other value is read when first touched, through `readLater`, which
+ * blocks the step's thread for it (readBytesSync): a large value the step never reads is never
+ * fetched nor held. Values are decoded only when read, and a value that cannot be fetched (a
  * missing blob) is an error only for the step that reads it. The bytes stay until the task ends:
  * a value may be decoded more than once (a join's input, then the same value merged).
  */
 export async function prefetchArtifacts(
   store: ArtifactStore,
-  refs: Iterable<{ ref: ArtifactRef; where: string }>,
+  values: Iterable<StartingValue>,
+  readLater: (ref: ArtifactRef, where: string) => Buffer,
 ): Promise<SyncArtifacts> {
-  const fetched = new Map<string, { bytes?: Buffer; error?: Error }>();
-  const pending: Array<{ ref: ArtifactRef; where: string }> = [];
-  for (const { ref, where } of refs) {
+  // Each value with the \`where\` of the first task it came from, which its messages name.
+  const fetched = new Map<string, { where: string; bytes?: Buffer; error?: Error }>();
+  const pending = new Map<string, { ref: ArtifactRef; where: string }>();
+  for (const { ref, where, eager } of values) {
     if (ref.inline !== undefined) continue;
-    if (fetched.has(ref.hash)) continue;
-    const known = recent.get(ref.hash);
-    fetched.set(ref.hash, known ? { bytes: known } : {});
-    if (!known) pending.push({ ref, where });
+    if (!fetched.has(ref.hash)) {
+      const known = recent.get(ref.hash);
+      fetched.set(ref.hash, known ? { where, bytes: known } : { where });
+      if (known) continue;
+    }
+    if (eager && !fetched.get(ref.hash)?.bytes) pending.set(ref.hash, { ref, where });
   }
+  const queue = [...pending.values()];
   const next = async (): Promise<void> => {
-    for (let item = pending.pop(); item; item = pending.pop()) {
+    for (let item = queue.pop(); item; item = queue.pop()) {
       const entry = fetched.get(item.ref.hash)!;
       try {
         entry.bytes = await store.bytes(item.ref, item.where);
@@ -61,12 +79,20 @@ export async function prefetchArtifacts(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, pending.length) }, next));
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, next));
   return {
     load(ref, where) {
       if (ref.inline !== undefined) return ArtifactStore.decode(ref, ArtifactStore.inlineBytes(ref, where), where);
       const entry = fetched.get(ref.hash);
-      if (!entry?.bytes) throw entry?.error ?? new Error(`internal: ${where} was not fetched before the step ran`);
+      if (!entry) throw new Error(`internal: ${where} is not among the values the task starts from`);
+      if (!entry.bytes && !entry.error) {
+        try {
+          entry.bytes = readLater(ref, entry.where);
+        } catch (error) {
+          entry.error = error instanceof Error ? error : new Error(String(error));
+        }
+      }
+      if (!entry.bytes) throw entry.error ?? new Error(`internal: ${where} was neither fetched nor read`);
       return ArtifactStore.decode(ref, entry.bytes, where);
     },
   };

@@ -16,7 +16,8 @@ import { flowClass, loadFlowModule } from "./flow-module";
 import { foreachElement } from "./foreach-input";
 import { agreeingArtifacts, buildInputs, mergeableArtifacts } from "./inputs";
 import { evaluatedDefault } from "./parameter-values";
-import { prefetchArtifacts, type SyncArtifacts } from "./prefetched";
+import { readBytesSync } from "./blob-reader";
+import { EAGER_MAX_BYTES, prefetchArtifacts, type StartingValue, type SyncArtifacts } from "./prefetched";
 import { followTransition } from "./transition-check";
 import type { LogCapture } from "./log-capture";
 
@@ -73,7 +74,9 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     const where = (step: string, task: string, artifact: string) =>
       `artifact '${artifact}' of task ${spec.flow}/${spec.runId}/${step}/${task}`;
-    const fetched = await prefetchArtifacts(datastore.artifacts, startingValues(spec, where));
+    const fetched = await prefetchArtifacts(datastore.artifacts, startingValues(spec, where), (ref, what) =>
+      readBytesSync({ location: spec.datastore, ref, where: what }),
+    );
     const scope = new ArtifactScope(datastore.artifacts, fetched, spec.step, (artifact) =>
       where(spec.step, spec.taskId, artifact),
     );
@@ -220,22 +223,33 @@ export class TaskRunner {
   }
 }
 
-/** Every stored value the task may read: its parents' artifacts, its file parameters, its foreach elements. */
+/**
+ * Every stored value the task may read: its parents' artifacts, its file parameters, its foreach
+ * elements; fetched ahead when small or when the analyzer sees the step read it (`spec.reads`).
+ */
 function startingValues(
   spec: TaskSpec,
   where: (step: string, task: string, artifact: string) => string,
-): Array<{ ref: ArtifactRef; where: string }> {
+): StartingValue[] {
+  const read = new Set(spec.reads);
+  const value = (ref: ArtifactRef, at: string, name: string): StartingValue => ({
+    ref,
+    where: at,
+    eager: ref.size <= EAGER_MAX_BYTES || read.has(name),
+  });
   const values = spec.parents.flatMap((parent) =>
-    Object.entries(parent.artifacts).map(([name, ref]) => ({ ref, where: where(parent.step, parent.id, name) })),
+    Object.entries(parent.artifacts).map(([name, ref]) => value(ref, where(parent.step, parent.id, name), name)),
   );
   for (const [name, ref] of Object.entries(spec.fileParameters ?? {})) {
-    values.push({ ref, where: where(spec.step, spec.taskId, name) });
+    values.push(value(ref, where(spec.step, spec.taskId, name), name));
   }
+  // The outer foreaches' collections serve only `current.foreachStack`, which the analyzer does not see.
   for (const [depth, input] of (spec.foreachInputs ?? []).entries()) {
-    values.push({ ref: input.ref, where: where(spec.foreach[depth]?.step ?? "?", "?", input.artifact) });
+    const at = where(spec.foreach[depth]?.step ?? "?", "?", input.artifact);
+    values.push({ ref: input.ref, where: at, eager: input.ref.size <= EAGER_MAX_BYTES });
   }
   if (spec.foreachInput)
-    values.push({ ref: spec.foreachInput.ref, where: where("?", "?", spec.foreachInput.artifact) });
+    values.push(value(spec.foreachInput.ref, where("?", "?", spec.foreachInput.artifact), "input"));
   return values;
 }
 
