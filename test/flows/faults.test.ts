@@ -5,22 +5,7 @@ import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { effectiveStatus } from "../../runtime/src/metadata/run-status";
 import { Project } from "../support/run-flow";
-
-const SLOW_FOREACH = `import { FlowSpec, step, Inputs } from "tsflow";
-export class SlowFlow extends FlowSpec {
-  declare items: number[];
-  declare y: number;
-  declare total: number;
-  @step start() { this.items = Array.from({ length: 12 }, (_, i) => i); this.next(this.work, { foreach: "items" }); }
-  @step async work() {
-    await new Promise((r) => setTimeout(r, 150));
-    this.y = (this.input as number) * 2;
-    this.next(this.join);
-  }
-  @step join(inputs: Inputs<SlowFlow>) { this.total = inputs.reduce((s, i) => s + i.y, 0); this.next(this.end); }
-  @step end() {}
-}
-`;
+import { SLOW_FOREACH } from "../support/slow-foreach";
 
 /** Every file under a folder, recursively. */
 function files(dir: string): string[] {

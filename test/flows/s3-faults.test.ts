@@ -9,22 +9,7 @@ import { effectiveStatus } from "../../runtime/src/metadata/run-status";
 import { runCli } from "../support/cli";
 import { TEST_USER, type Project } from "../support/run-flow";
 import { S3Projects } from "../support/s3-project";
-
-const SLOW_FOREACH = `import { FlowSpec, step, Inputs } from "tsflow";
-export class SlowFlow extends FlowSpec {
-  declare items: number[];
-  declare y: number;
-  declare total: number;
-  @step start() { this.items = Array.from({ length: 12 }, (_, i) => i); this.next(this.work, { foreach: "items" }); }
-  @step async work() {
-    await new Promise((r) => setTimeout(r, 150));
-    this.y = (this.input as number) * 2;
-    this.next(this.join);
-  }
-  @step join(inputs: Inputs<SlowFlow>) { this.total = inputs.reduce((s, i) => s + i.y, 0); this.next(this.end); }
-  @step end() {}
-}
-`;
+import { SLOW_FOREACH } from "../support/slow-foreach";
 
 /** A value big enough to be a blob of its own (not inline in the task record). */
 const BLOB_FLOW = `import { FlowSpec, step } from "tsflow";

@@ -15,7 +15,30 @@ interface Holder {
   at: number;
 }
 
+/** Numbers temp files: module-wide, as two storages of one root in one process must not share a name. */
 let tempCounter = 0;
+
+/** A temp file's name beside `path` that no other writer (process, or storage in this process) uses. */
+export function tempPathFor(path: string): string {
+  return `${path}.${process.pid}.${++tempCounter}.tmp`;
+}
+
+/**
+ * Links the written temp file `temp` to `path` and removes the temp name: true when this call put
+ * the file there, false when one was already there (link() fails on an existing target), so a
+ * complete file appears at most once, whoever races for it.
+ */
+export async function linkIfAbsent(temp: string, path: string): Promise<boolean> {
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    await unlink(temp);
+  }
+}
 
 /**
  * Runs `fn` while holding the claim file `path`: a file only one process can link into place,
@@ -50,17 +73,9 @@ export async function claim<T>(path: string, fn: () => Promise<T>): Promise<T> {
 
 async function tryClaim(path: string): Promise<boolean> {
   const me: Holder = { pid: process.pid, host: hostname(), at: Date.now() };
-  const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
+  const temp = tempPathFor(path);
   await writeFile(temp, JSON.stringify(me));
-  try {
-    await link(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    await unlink(temp);
-  }
+  return linkIfAbsent(temp, path);
 }
 
 async function readHolder(path: string): Promise<Holder | "released" | undefined> {

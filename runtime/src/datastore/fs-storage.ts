@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { claim } from "./fs-claim";
+import { claim, linkIfAbsent, tempPathFor } from "./fs-claim";
 import type { Storage } from "./storage-api";
-
-/** Numbers temp files: module-wide, as two storages of one root in one process must not share a name. */
-let tempCounter = 0;
 
 /** Bytes read at a time when a reader looks at each chunk: small enough to stay in the CPU's cache. */
 const CHUNK = 1024 * 1024;
@@ -70,17 +67,7 @@ export class FsStorage implements Storage {
 
   async create(key: string, data: Uint8Array | string): Promise<boolean> {
     const path = this.path(key);
-    const temp = await this.writeTemp(path, data);
-    try {
-      // link() fails when the target exists: a complete file appears at most once.
-      await link(temp, path);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-      throw error;
-    } finally {
-      await unlink(temp);
-    }
+    return linkIfAbsent(await this.writeTemp(path, data), path);
   }
 
   /** The version of a file is the SHA-256 of its bytes: records are small, and no clock is trusted. */
@@ -163,7 +150,7 @@ export class FsStorage implements Storage {
   /** Writes `data` to a temp file beside `path` (its folder made first), named so no writer shares it. */
   private async writeTemp(path: string, data: Uint8Array | string): Promise<string> {
     await this.ensureDir(dirname(path));
-    const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
+    const temp = tempPathFor(path);
     await writeFile(temp, data);
     return temp;
   }
