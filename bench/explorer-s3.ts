@@ -2,13 +2,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { ExplorerData } from "../client/src/runs-view/data";
 import type { FlowNode } from "../client/src/runs-view/nodes";
 import { copyRuns } from "../runtime/src/datastore/copy";
 import { layout } from "../runtime/src/datastore/layout";
 import { openStorage } from "../runtime/src/datastore/open-storage";
 import { startS3Server } from "../test/support/s3-server";
+import { medianMs } from "./explorer";
 import type { Figure } from "./report";
 
 const ROOT = join(__dirname, "..");
@@ -94,14 +94,4 @@ async function cloneRunRecords(bucket: ReturnType<typeof openStorage>, runId: st
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, next));
-}
-
-async function medianMs(read: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await read();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[2];
 }
