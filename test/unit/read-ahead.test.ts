@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readAhead } from "../../runtime/src/client/read-ahead";
+import { readAhead } from "../../runtime/src/datastore/read-ahead";
 
 /** A read whose results the test releases by hand, counting how many are under way. */
 function gatedReads() {

@@ -7,7 +7,7 @@
 import { dirname } from "node:path";
 import { DatastoreError, NotFoundError, type Run, type Step, type Task } from "../../../runtime/src/client";
 import { displayPath } from "../../../runtime/src/format/paths";
-import { readAhead } from "../../../runtime/src/client/read-ahead";
+import { readAhead } from "../../../runtime/src/datastore/read-ahead";
 import { isLocalRoot } from "../readers";
 import { flowNames, flowOf, readRun } from "./client-access";
 import {

@@ -5,7 +5,7 @@ import type { Client } from "./client";
 import { defaultClient } from "./context";
 import { inNamespace, loadRun } from "./lookup";
 import { splitPathspec } from "./pathspec";
-import { readAhead } from "./read-ahead";
+import { readAhead } from "../datastore/read-ahead";
 import { ClientRun, type Run } from "./run";
 import type { ClientStore } from "./store";
 

@@ -5,7 +5,7 @@ import { effectiveStatus, type EffectiveStatus } from "../metadata/run-status";
 import type { Client } from "./client";
 import { defaultClient } from "./context";
 import { splitPathspec } from "./pathspec";
-import { readAhead } from "./read-ahead";
+import { readAhead } from "../datastore/read-ahead";
 import { loadStep, runStepNames, type Step } from "./step";
 import type { RunCode } from "../datastore/code-package";
 import type { ClientStore } from "./store";

@@ -4,7 +4,7 @@ import { closestName } from "../graph/checks/check";
 import type { Client } from "./client";
 import { defaultClient } from "./context";
 import { splitPathspec } from "./pathspec";
-import { readAhead } from "./read-ahead";
+import { readAhead } from "../datastore/read-ahead";
 import type { ClientStore } from "./store";
 import { loadTask, type Task } from "./task";
 

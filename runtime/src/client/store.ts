@@ -7,7 +7,7 @@ import { isSafeSegment, layout, parseLogName, type LogStream } from "../datastor
 import type { ArtifactRef, RunRecord, TaskRecord } from "../datastore/records";
 import type { ReadOptions } from "../datastore/value-errors";
 import { isTsflowError } from "../errors";
-import { readAhead } from "./read-ahead";
+import { readAhead } from "../datastore/read-ahead";
 
 /** Task records never change once written, so this many parsed ones are kept per datastore. */
 const TASK_CACHE_SIZE = 20_000;

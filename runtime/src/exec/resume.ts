@@ -8,6 +8,7 @@ import type { RunPlan } from "./plan";
 import { CloneCheck, readable, type Uncloneable } from "./resume-check";
 import { checkGraphUnchanged } from "./resume-graph";
 import type { CloneSource } from "./scheduler";
+import { readAhead } from "../datastore/read-ahead";
 
 /**
  * What a resumed run runs again and what it copies: the resume step and every step after it run
@@ -34,8 +35,11 @@ export async function planResume(
   const uncloneable: Uncloneable[] = [];
   for (const name of plan.order) {
     if (rerun.has(name)) continue;
-    for (const id of await datastore.tasks.ids(origin.flow, origin.id, name)) {
-      const { record, damage } = await check.task(name, id);
+    // Read a few at a time, in task-id order: on S3 each record and blob check is a request.
+    const ids = await datastore.tasks.ids(origin.flow, origin.id, name);
+    for await (const checked of readAhead(ids, (id) => check.task(name, id))) {
+      if (!checked.ok) throw checked.error;
+      const { record, damage } = checked.value;
       if (damage) uncloneable.push(damage);
       if (record?.status !== "succeeded") continue;
       const key = taskKey(name, record.foreach);
