@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -9,19 +8,11 @@ import { runCli, type CliResult } from "../support/cli";
 import { validExamples } from "../support/examples";
 import { TEST_USER } from "../support/run-flow";
 import { S3Projects } from "../support/s3-project";
+import { closedPort } from "../support/closed-port";
 
 /** Credentials no output, log, record or message may contain (s3rver checks the key id only). */
 const SECRET = "tsflowTestSecret/Distinct+0123456789abcdefXYZ";
 const WRONG_KEY_ID = "AKIATSFLOWWRONGKEY42";
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Exit non-zero with one line on stderr naming `root` and `cause`, and no stack trace. */
 function assertOneLine(result: CliResult, root: string, cause: RegExp): void {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +12,7 @@ import { readArtifact as readViewerArtifact } from "../../client/src/viewer/read
 import { CLI, tempDir } from "../support/cli";
 import { EXAMPLES_DIR } from "../support/examples";
 import { startS3Server, type S3Server } from "../support/s3-server";
+import { closedPort } from "../support/closed-port";
 
 const run = promisify(execFile);
 
@@ -26,15 +26,6 @@ async function rows(data: ExplorerData, ...path: Array<string | RegExp>): Promis
     nodes = await data.children(node);
   }
   return nodes;
-}
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe("the editor on an s3:// root", () => {

@@ -12,6 +12,7 @@ import { s3ClientFor, type S3Location } from "../../runtime/src/datastore/s3-cli
 import { S3Storage } from "../../runtime/src/datastore/s3-storage";
 import type { Storage } from "../../runtime/src/datastore/storage-api";
 import { s3Location, S3RVER_CREDENTIALS, startS3Server, type S3Server } from "../support/s3-server";
+import { closedPort } from "../support/closed-port";
 
 /** A secret no message may ever contain, and an access key id s3rver does not know. */
 const SECRET = "tsflow-test-SECRET-7f3a9c1e";
@@ -37,16 +38,6 @@ async function assertOneLine(work: Promise<unknown>, where: string, cause: RegEx
     }
     return true;
   });
-}
-
-/** A loopback port with nothing listening on it: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === "object");
-  await new Promise((resolve) => server.close(resolve));
-  return address.port;
 }
 
 describe("S3Storage says what is wrong in one line", () => {
