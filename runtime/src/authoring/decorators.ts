@@ -33,6 +33,48 @@ export interface EnvironmentOptions {
   vars: Record<string, string>;
 }
 
+/** A Kubernetes toleration, as a pod spec takes it. */
+export interface Toleration {
+  key?: string;
+  operator?: "Exists" | "Equal";
+  value?: string;
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  tolerationSeconds?: number;
+}
+
+/** Runs the step's tasks as Kubernetes Jobs (one per task); the local scheduler stays in charge. */
+export interface KubernetesOptions {
+  /** CPUs requested (and the limit); @resources' when not given. */
+  cpu?: number;
+  /** Megabytes requested (and the limit); @resources' when not given. */
+  memory?: number;
+  /** GPUs, as `nvidia.com/gpu`; @resources' when not given. */
+  gpu?: number;
+  /** The task image (see Containerfile); default TSFLOW_KUBERNETES_IMAGE. */
+  image?: string;
+  /** Default: TSFLOW_KUBERNETES_NAMESPACE, else the kubeconfig context's, else `default`. */
+  namespace?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  serviceAccount?: string;
+  /** Names of Kubernetes Secrets whose keys become the task's environment: referenced, never copied. */
+  secrets?: string[];
+}
+
+/** Runs the step's tasks as Slurm jobs (`sbatch`; a foreach as one job array where it can). */
+export interface SlurmOptions {
+  partition?: string;
+  /** `--cpus-per-task`; @resources' when not given. */
+  cpu?: number;
+  /** Megabytes, `--mem`; @resources' when not given. */
+  memory?: number;
+  /** `--gres=gpu:N`; @resources' when not given. */
+  gpu?: number;
+  /** `--time`, in minutes; @timeout's when not given. */
+  time?: number;
+  account?: string;
+}
+
 /** What the decorators recorded about one step method, read by the runtime. */
 export interface StepDeclaration {
   name: string;
@@ -41,6 +83,8 @@ export interface StepDeclaration {
   timeout?: TimeoutOptions;
   resources?: ResourcesOptions;
   environment?: EnvironmentOptions;
+  kubernetes?: KubernetesOptions;
+  slurm?: SlurmOptions;
 }
 
 type StepDecorator = (method: StepMethod, context: ClassMethodDecoratorContext) => void;

@@ -1,5 +1,12 @@
 import { isExpressionValue, type Decorator, type FlowGraph, type JsonValue, type Step } from "../graph/model";
+import type { KubernetesOptions, SlurmOptions } from "../authoring/decorators";
 import type { TaskSpec } from "./protocol";
+
+/**
+ * Where a step's tasks run when not in the local worker pool: its `@kubernetes` / `@slurm`
+ * decorator, or `--with kubernetes|slurm` for every step without one of its own.
+ */
+export type RemoteExecution = { kind: "kubernetes"; options: KubernetesOptions } | { kind: "slurm"; options: SlurmOptions };
 
 /** What the scheduler needs of one step, read once from the analyzer's graph. */
 export interface StepPlan {
@@ -18,6 +25,8 @@ export interface StepPlan {
   memoryMB?: number;
   resources?: { cpu?: number; memory?: number; gpu?: number };
   environment?: Record<string, string>;
+  /** Undefined: the local worker pool. */
+  remote?: RemoteExecution;
   decorators: Decorator[];
 }
 
