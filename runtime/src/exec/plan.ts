@@ -6,7 +6,8 @@ import type { TaskSpec } from "./protocol";
  * Where a step's tasks run when not in the local worker pool: its `@kubernetes` / `@slurm`
  * decorator, or `--with kubernetes|slurm` for every step without one of its own.
  */
-export type RemoteExecution = { kind: "kubernetes"; options: KubernetesOptions } | { kind: "slurm"; options: SlurmOptions };
+export type RemoteExecution =
+  { kind: "kubernetes"; options: KubernetesOptions } | { kind: "slurm"; options: SlurmOptions };
 
 /** What the scheduler needs of one step, read once from the analyzer's graph. */
 export interface StepPlan {
