@@ -1,3 +1,4 @@
+import type { Datastore } from "../datastore";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import type { StepPlan } from "./plan";
 
@@ -76,4 +77,32 @@ export interface Executor {
   start(launch: TaskLaunch, events: TaskEvents): TaskHandle;
   /** The run is over or stopped: ends what still runs (deleting remote jobs) and frees resources. */
   close(): Promise<void>;
+}
+
+/**
+ * The engine-neutral task contract as one invocation: `tsflow` followed by `args`
+ * (`step FILE STEP --run-id ... --task-id ... --input-paths ...`), with `env` (datastore root and
+ * endpoint, user, run id: never a credential). Each engine decides how `tsflow` is started: the
+ * image's entry point on Kubernetes, a configured command on Slurm.
+ */
+export interface StepCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** What every remote executor is given by the run that opens it. */
+export interface ExecutorContext {
+  /** The run's datastore: a shared one (S3) for remote executors, checked before the run starts. */
+  datastore: Datastore;
+  /** The environment the run was started with: engine settings (kubeconfig, TSFLOW_SLURM_*) come from here. */
+  env: NodeJS.ProcessEnv;
+  /** At most this many attempts at once (`--max-workers`). */
+  capacity: number;
+  /** The `tsflow step` invocation for an attempt (exec/step-command.ts). */
+  stepCommand(spec: TaskSpec): StepCommand;
+  /**
+   * How a remote attempt ended, once its process has exited with `exitCode` (null: it never ran, or
+   * was killed): the outcome its `tsflow step` recorded in the datastore, or a crash when it left none.
+   */
+  outcome(spec: TaskSpec, exit: { exitCode: number | null; reason?: string; stderrTail: string }): Promise<TaskEnd>;
 }
