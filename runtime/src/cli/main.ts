@@ -12,6 +12,7 @@ import { resumeCommand } from "./commands/resume";
 import { runCommand } from "./commands/run";
 import { runsCommand } from "./commands/runs";
 import { showCommand } from "./commands/show";
+import { stepCommand } from "./commands/step";
 import { tagCommand } from "./commands/tag";
 import { EXIT } from "./exit-codes";
 import type { CliIO } from "./io";
@@ -31,6 +32,7 @@ const COMMANDS: Command[] = [
   doctorCommand,
   datastoreCommand,
   initCommand,
+  stepCommand,
 ];
 
 function overview(): string {

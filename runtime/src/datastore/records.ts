@@ -79,6 +79,14 @@ export interface RunRecord {
    * modules it imports. Absent in runs written before TSFlow recorded it.
    */
   codePackage?: { hash: string; size: number };
+  /**
+   * File parameters (`param.file`): where the content the run read as it started is stored, by
+   * parameter name. `tsflow step` reads them from here. Absent in runs written before TSFlow
+   * recorded them (their `start` task's artifacts hold the same refs).
+   */
+  fileParameters?: Record<string, ArtifactRef>;
+  /** Started with `--with retry`: every step without a @retry of its own retries 3 times. */
+  withRetry?: boolean;
 }
 
 /** A place in a flow's own source: the flow file or a local module it imports. */
@@ -119,6 +127,18 @@ export interface TaskAttempt {
   logs?: LogSizes;
 }
 
+/**
+ * Where a task runs: `local` is the warm worker pool on the scheduler's machine; the others run the
+ * engine-neutral task contract (`tsflow step`) on a cluster.
+ */
+export type ExecutorKind = "local" | "kubernetes" | "slurm";
+
+/** One `current.addTags` (add) or `current.removeTags` (remove) of a step. */
+export interface TagEdit {
+  add: string[];
+  remove: string[];
+}
+
 /** A frame of the foreach stack: this task handles element `index` of `count` split by `step`. */
 export interface ForeachFrame {
   step: string;
@@ -151,6 +171,18 @@ export interface TaskRecord {
   resources?: { cpu?: number; memory?: number; gpu?: number };
   /** The last attempt's log sizes (each attempt's are in `attempts`). */
   logs?: LogSizes;
+  /**
+   * Where the last attempt ran, when not in the local worker pool: the executor, and its name for
+   * the task there (a pod name, a Slurm job id), from TSFLOW_EXECUTOR and TSFLOW_EXECUTOR_ID.
+   */
+  ranOn?: { executor: ExecutorKind; where?: string };
+  /**
+   * Written by `tsflow step` for the scheduler, which reads the outcome back from the record: the
+   * parameters whose default is an expression, as the run's first task evaluated them...
+   */
+  parameters?: Record<string, JsonValue>;
+  /** ... and the step's tag edits, in the order made, each already on the run's record. */
+  tagEdits?: TagEdit[];
 }
 
 /** Parses a metadata file, naming the file when it is not what TSFlow wrote. */

@@ -1,12 +1,9 @@
-import type { Datastore } from "../datastore";
+import type { Datastore, ExecutorKind } from "../datastore";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import type { StepPlan } from "./plan";
 
-/**
- * Where a task runs: `local` is the warm worker pool on this machine; the others start the
- * engine-neutral task contract (`tsflow step`, exec/step-command.ts) on a cluster.
- */
-export type ExecutorKind = "local" | "kubernetes" | "slurm";
+/** Where a task runs (declared with the task record, which keeps where it ran: `ranOn`). */
+export type { ExecutorKind };
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
 export interface TaskLaunch {

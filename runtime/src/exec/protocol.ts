@@ -1,6 +1,14 @@
 import type { DatastoreLocation } from "../config";
 import type { JsonValue } from "../graph/model";
-import type { ArtifactRef, ForeachFrame, LogSizes, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
+import type {
+  ArtifactRef,
+  ForeachFrame,
+  LogSizes,
+  TagEdit,
+  TaskAttempt,
+  TaskError,
+  TaskRecord,
+} from "../datastore/records";
 import type { CompiledFlow } from "./compile";
 
 /** A task whose artifacts another task starts from. */
@@ -93,11 +101,7 @@ export interface TaskOutcome {
   tagEdits?: TagEdit[];
 }
 
-/** One `current.addTags` (add) or `current.removeTags` (remove) of a step. */
-export interface TagEdit {
-  add: string[];
-  remove: string[];
-}
+export type { TagEdit } from "../datastore/records";
 
 export type ToWorker = { type: "task"; spec: TaskSpec } | { type: "preload"; compiled: CompiledFlow };
 

@@ -57,6 +57,9 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     graphShape: shape,
     steps: {},
     codePackage,
+    // What a task run elsewhere (`tsflow step`) needs of the run and cannot read from a task.
+    ...(request.fileParameters ? { fileParameters: request.fileParameters } : {}),
+    ...(request.withRetry ? { withRetry: true } : {}),
     ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
   });
   if (request.runIdFile) writeFileSync(request.runIdFile, run.id);

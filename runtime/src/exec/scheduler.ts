@@ -16,6 +16,7 @@ import type { ParentTask, TagEdit, TaskOutcome, TaskSpec } from "./protocol";
 import type { WorkerCrash, WorkerPool, WorkerResult } from "./worker-pool";
 import { crashError } from "./crash";
 import { taskRecord } from "./task-record";
+import { buildTaskSpec, retriesOf } from "./task-spec";
 import { LoopCounter, type LoopCounts } from "./loops";
 import { failureLogText } from "../format/task-error";
 
@@ -274,7 +275,7 @@ export class Scheduler {
       error,
       ...(logs && Object.keys(logs).length > 0 ? { logs } : {}),
     };
-    const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
+    const retries = retriesOf(plan, this.o.withRetry);
     const goesOn = !this.cancelled && !this.failed;
     const willRetry = goesOn && task.attempt < retries;
     // A step that threw had its error caught in its worker; one whose worker died gets a fallback.
@@ -476,34 +477,22 @@ export class Scheduler {
   }
 
   private taskSpec(task: PendingTask, plan: StepPlan): TaskSpec {
-    const retries = plan.retries ?? (this.o.withRetry ? 3 : 0);
-    const input = [...task.splits].reverse().find((s) => s.input)?.input;
-    return {
-      flow: this.o.plan.flow,
-      runId: this.o.run.id,
-      step: task.step,
-      taskId: task.id,
-      attempt: task.attempt,
-      previousAttempts: task.previousAttempts,
-      finalAttempt: task.attempt >= retries,
-      datastore: this.o.datastore.location,
-      flowFile: this.o.flowFile,
-      className: this.o.className,
-      parameters: this.o.parameters,
-      ...(this.o.fileParameters ? { fileParameters: this.o.fileParameters } : {}),
-      parents: task.parents,
-      reads: plan.reads,
-      join: plan.join,
-      foreach: task.foreach,
-      ...(input ? { foreachInput: input } : {}),
-      ...(task.foreach.length > 0 ? { foreachInputs: foreachInputs(task.splits) } : {}),
-      transition: plan.transition,
-      ...(plan.catchErrorVar ? { catchErrorVar: plan.catchErrorVar, printCaught: plan.printException } : {}),
-      ...(task.crashed ? { crashed: task.crashed } : {}),
-      ...(plan.environment ? { environment: plan.environment } : {}),
-      ...(plan.resources ? { resources: plan.resources } : {}),
-      current: { ...this.o.current, tags: [...this.o.run.systemTags, ...this.o.run.tags] },
-    };
+    const o = this.o;
+    return buildTaskSpec(
+      plan,
+      { ...task, foreachInputs: foreachInputs(task.splits) },
+      {
+        flow: o.plan.flow,
+        runId: o.run.id,
+        datastore: o.datastore.location,
+        flowFile: o.flowFile,
+        className: o.className,
+        parameters: o.parameters,
+        ...(o.fileParameters ? { fileParameters: o.fileParameters } : {}),
+        current: { ...o.current, tags: [...o.run.systemTags, ...o.run.tags] },
+        withRetry: o.withRetry,
+      },
+    );
   }
 
   private recordBase(task: PendingTask) {
