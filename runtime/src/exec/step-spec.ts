@@ -42,7 +42,7 @@ export async function stepTaskSpec(at: StepRun, task: StepTask): Promise<TaskSpe
   const stepPlan = plan.steps.get(task.step);
   if (!stepPlan) throw usage(`flow ${run.flow} has no step '${task.step}' (its steps: ${plan.order.join(", ")})`);
   const records = new TaskRecords(at.datastore, run);
-  const parents = await Promise.all(task.inputPaths.map((p) => records.parent(p.step, p.id)));
+  const parents = await inBatches(task.inputPaths, (p) => records.parent(p.step, p.id));
   checkParents(stepPlan, parents, plan);
   const foreach = foreachFrames(stepPlan, parents, task.splitIndex, plan);
   const [foreachInputs, previousAttempts, parameters] = await Promise.all([
@@ -117,8 +117,16 @@ function checkParents(stepPlan: StepPlan, parents: TaskRecord[], plan: RunPlan):
   if (!stepPlan.join && parents.length > 1)
     throw usage(`step \`${name}\` is not a join: it takes one input path, not ${parents.length}`);
   for (const parent of parents) {
-    const targets = plan.steps.get(parent.step)?.transition.targets ?? [];
-    if (!targets.includes(name))
+    const transition = plan.steps.get(parent.step)?.transition;
+    if (
+      transition?.type === "switch" &&
+      parent.switchCase !== undefined &&
+      transition.cases?.[parent.switchCase] !== name
+    )
+      throw usage(
+        `the input task ${parent.step}/${parent.id} chose the case '${parent.switchCase}', which leads to \`${transition.cases?.[parent.switchCase] ?? "?"}\`, not \`${name}\``,
+      );
+    if (!transition?.targets.includes(name))
       throw usage(
         `the input task ${parent.step}/${parent.id} is of step \`${parent.step}\`, which does not lead to \`${name}\``,
       );
@@ -235,4 +243,18 @@ async function runParameters(
 
 function usage(message: string): TsflowError {
   return new TsflowError("usage", `step: ${message}`);
+}
+
+/** Reads at once at most: on S3 each record is a GET, and a join may have 10,000 inputs. */
+const PARALLEL_READS = 64;
+
+/** `read` of every item, in the items' order, with at most PARALLEL_READS under way. */
+async function inBatches<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const reader = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await read(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, items.length) }, reader));
+  return results;
 }
