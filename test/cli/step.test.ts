@@ -181,7 +181,7 @@ class StepProject {
   async value(step: string, id: string, artifact: string): Promise<unknown> {
     const record = await this.task(step, id);
     assert.ok(record, `${step}/${id} has a record`);
-    return this.datastore.artifacts.load(record.artifacts[artifact]);
+    return this.datastore.artifacts.load(record.artifacts[artifact], `${step}/${id}: ${artifact}`);
   }
 }
 
@@ -369,6 +369,73 @@ function contract(label: string, store: () => Store): void {
     });
   });
 }
+
+const WIDE = `import { FlowSpec, step, Inputs } from "tsflow";
+
+export class WideFlow extends FlowSpec {
+  declare items: number[];
+  declare twice: number;
+  declare total: number;
+  declare first: number;
+
+  @step start() {
+    this.items = Array.from({ length: 10_000 }, (_, i) => i);
+    this.next(this.body, { foreach: "items" });
+  }
+
+  @step body() {
+    this.twice = 2 * (this.input as number);
+    this.next(this.join);
+  }
+
+  @step join(inputs: Inputs<WideFlow>) {
+    this.total = inputs.reduce((sum, i) => sum + i.twice, 0);
+    this.first = inputs[0].twice;
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+test("a join over a foreach of 10,000 tasks: its input paths from a file (compact) or stdin (one per line, any order)", async (t) => {
+  const project = new StepProject(
+    t,
+    {
+      location: () => ({ kind: "local", path: mkdtempSync(join(tmpdir(), "tsflow-step-ds-")) }),
+      env: {},
+    },
+    { "wide.ts": WIDE },
+  );
+  await project.create("wide.ts");
+  ok(await project.step("wide.ts", "start", "1"));
+  ok(await project.step("wide.ts", "body", "2", ["--input-paths", "start/1", "--split-index", "0"]));
+  // The other 9,999 tasks as `tsflow step` would have recorded them: running each would take minutes.
+  const template = await project.task("body", "2");
+  assert.ok(template);
+  for (let index = 1; index < 10_000; index++) {
+    await project.datastore.tasks.write({
+      ...template,
+      id: String(index + 2),
+      foreach: [{ step: "start", index, count: 10_000 }],
+      artifacts: { ...template.artifacts, twice: await project.datastore.artifacts.save(2 * index) },
+    });
+  }
+  writeFileSync(join(project.dir, "inputs.txt"), "body/2-10001\n");
+  ok(await project.step("wide.ts", "join", "10002", ["--input-paths", "@inputs.txt"]));
+  assert.equal(await project.value("join", "10002", "total"), 10_000 * 9_999);
+  assert.equal(await project.value("join", "10002", "first"), 0);
+
+  const listed = Array.from({ length: 10_000 }, (_, i) => `body/${10_001 - i}`).join("\n");
+  const result = await tsflowStep(
+    ["wide.ts", "join", "--run-id", project.runId, "--task-id", "10003", "--input-paths", "-"],
+    project.dir,
+    project.env,
+    listed,
+  );
+  ok(result);
+  assert.equal(await project.value("join", "10003", "first"), 2 * 9_999, "inputs in the order listed");
+});
 
 let server: S3Server | undefined;
 before(async () => {

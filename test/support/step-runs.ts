@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { openDatastore, type Datastore } from "../../runtime/src/datastore";
 import { BlobStore } from "../../runtime/src/datastore/blobs";
 import { FsStorage } from "../../runtime/src/datastore/fs-storage";
@@ -66,20 +65,23 @@ export interface StepResult {
 /**
  * The built CLI, run asynchronously (an S3 server answering it may be in this process), with
  * exactly `env` beside PATH and HOME: `tsflow step` takes its configuration from there alone.
+ * `stdin`, when given, is written to its standard input.
  */
-export async function tsflowStep(args: string[], cwd: string, env: Record<string, string>): Promise<StepResult> {
+export function tsflowStep(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<StepResult> {
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1" };
-  return promisify(execFile)(process.execPath, [CLI, "step", ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...base, ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number | null; stdout: string; stderr: string }) => ({
-      code: error.code,
-      stdout: error.stdout,
-      stderr: error.stderr,
-    }),
-  );
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, "step", ...args],
+      { cwd, encoding: "utf8", env: { ...base, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin ?? "");
+  });
 }
