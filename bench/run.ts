@@ -7,6 +7,7 @@ import { packageFigures } from "./package";
 import { runtimeFigures } from "./runtime";
 import { s3Figures } from "./s3";
 import { serverFigures } from "./server";
+import { stepFigures } from "./step";
 import { report, type Figure } from "./report";
 
 /** The bench's parts, by the name that runs one alone (`npm run bench -- runtime`). */
@@ -19,6 +20,7 @@ const PARTS: Record<string, () => Figure[] | Promise<Figure[]>> = {
   server: serverFigures,
   package: packageFigures,
   s3: s3Figures,
+  step: stepFigures,
 };
 
 // `npm run bench [-- PART...]`: every speed and memory figure beside its target (or only those of

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeLocation, type DatastoreLocation } from "../../runtime/src/config";
 import { openDatastore, type Datastore, type TaskRecord } from "../../runtime/src/datastore";
 import { remoteOutcome } from "../../runtime/src/exec/remote-outcome";
 import type { TaskSpec } from "../../runtime/src/exec/protocol";
-import { assertOneLineError } from "../support/cli";
+import { assertOneLineError, CLI } from "../support/cli";
 import { startS3Server, S3RVER_REGION, type S3Server } from "../support/s3-server";
 import { createRun, tsflowStep, type StepResult } from "../support/step-runs";
+
+const DIST = dirname(CLI);
 
 const LINEAR = `import { FlowSpec, step, param, current } from "tsflow";
 import { twice } from "./util";
@@ -117,6 +120,19 @@ export class FailFlow extends FlowSpec {
   @catchError({ var: "err" })
   @step risky() {
     throw new Error("always");
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
+const EXITS = `import { FlowSpec, step } from "tsflow";
+
+export class ExitFlow extends FlowSpec {
+  @step start() {
+    console.log("leaving early");
+    process.exit(0);
     this.next(this.end);
   }
 
@@ -326,6 +342,19 @@ function contract(label: string, store: () => Store): void {
       assert.deepEqual(readdirSync(empty), [], "nothing is written where the task runs");
     });
 
+    test("a step that calls process.exit leaves no record, and its outcome is a crash that names the call", async (t) => {
+      const project = new StepProject(t, store(), { "exits.ts": EXITS });
+      await project.create("exits.ts");
+      const result = await project.step("exits.ts", "start", "1");
+      assert.equal(await project.task("start", "1"), undefined);
+      const spec = { flow: project.flow, runId: project.runId, step: "start", taskId: "1", attempt: 0 };
+      const end = await remoteOutcome(project.datastore, spec as TaskSpec, {
+        exitCode: result.code,
+        stderrTail: result.stderr,
+      });
+      assert.deepEqual(end.kind === "crashed" && [end.exitCode, end.exitCalled], [0, 0]);
+    });
+
     test("a mistake is one line and exit 2: unknown run, unknown input task, missing variable, bad option", async (t) => {
       const project = new StepProject(t, store(), { "foreach.ts": FOREACH });
       await project.create("foreach.ts");
@@ -435,6 +464,27 @@ test("a join over a foreach of 10,000 tasks: its input paths from a file (compac
   );
   ok(result);
   assert.equal(await project.value("join", "10003", "first"), 2 * 9_999, "inputs in the order listed");
+});
+
+test("with warm caches tsflow step never loads TypeScript: it runs from a dist/ without typescript.js", async (t) => {
+  const project = new StepProject(
+    t,
+    { location: () => ({ kind: "local", path: mkdtempSync(join(tmpdir(), "tsflow-step-ds-")) }), env: {} },
+    { "linear.ts": LINEAR, "util.ts": UTIL },
+  );
+  await project.create("linear.ts");
+  ok(await project.step("linear.ts", "start", "1")); // fills the analysis and compile caches
+  const dist = mkdtempSync(join(tmpdir(), "tsflow-dist-"));
+  t.after(() => rmSync(dist, { recursive: true, force: true }));
+  for (const bundle of readdirSync(DIST).filter((name) => name.endsWith(".js") && name !== "typescript.js"))
+    copyFileSync(join(DIST, bundle), join(dist, bundle));
+  const args = ["step", "linear.ts", "middle", "--run-id", project.runId, "--task-id", "2", "--input-paths", "start/1"];
+  const result = spawnSync(process.execPath, [join(dist, "cli.js"), ...args], {
+    cwd: project.dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...project.env },
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, result.stderr);
 });
 
 let server: S3Server | undefined;

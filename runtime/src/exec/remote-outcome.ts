@@ -1,5 +1,6 @@
 import type { Datastore, TaskAttempt, TaskRecord } from "../datastore";
 import type { TaskEnd } from "./executor";
+import { exitCalledIn } from "./exit-called";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 
 /** How a remote attempt's process ended, as its engine saw it. */
@@ -58,15 +59,17 @@ function recordedOutcome(record: TaskRecord, attempt: TaskAttempt): TaskOutcome 
 }
 
 /**
- * An attempt that left no record of itself. Exit code 2 is `tsflow step` refusing to start (a
- * usage error, a missing variable: its one line is in the tail), before any of the step's code ran.
+ * An attempt that left no record of itself: the step called process.exit (`tsflow step` said so
+ * in the tail), or exit code 2, `tsflow step` refusing to start (a usage error, a missing
+ * variable: its one line is in the tail) before any of the step's code ran, or the engine's reason.
  */
 function crash(exit: RemoteExit, stderrTail: string): TaskEnd {
+  const exitCalled = exitCalledIn(stderrTail);
   return {
     kind: "crashed",
     exitCode: exit.exitCode,
     signal: null,
-    ...(exit.exitCode === 2 ? { beforeReady: true } : {}),
+    ...(exitCalled !== undefined ? { exitCalled } : exit.exitCode === 2 ? { beforeReady: true } : {}),
     ...(exit.reason ? { reason: exit.reason } : {}),
     stderrTail,
   };

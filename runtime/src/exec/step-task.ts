@@ -2,6 +2,7 @@ import * as client from "../client";
 import type { Datastore, TaskRecord } from "../datastore";
 import * as authoring from "../index";
 import { RUNTIME_GLOBAL, type CompiledFlow } from "./compile";
+import { exitCalledLine } from "./exit-called";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import { failedTaskRecord, taskRecord } from "./task-record";
 import { describeError } from "./worker/describe-error";
@@ -28,6 +29,12 @@ export async function runStepTask(
   process.setSourceMapsEnabled(true);
   const logs = new LogCapture();
   const runner = new TaskRunner(logs, (_key, stream, text) => logs.writeRaw(stream, text));
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number) => {
+    logs.flush();
+    logs.writeRaw("stderr", exitCalledLine(spec.step, code ?? 0));
+    exit(code);
+  }) as typeof process.exit;
   const outcome = await runner.run(spec, compiled).catch((error: unknown): TaskOutcome => {
     // TSFlow's own work around the step failed (a log that could not be stored): the attempt fails with why.
     const now = new Date().toISOString();
@@ -35,6 +42,7 @@ export async function runStepTask(
     const message = `TSFlow could not finish the task: ${described.message}`;
     return { status: "failed", artifacts: {}, error: { ...described, message }, startedAt: now, finishedAt: now };
   });
+  process.exit = exit;
   const record = outcome.status === "succeeded" ? taskRecord(spec, outcome) : failedTaskRecord(spec, outcome);
   await datastore.tasks.write({ ...record, ...(ranOn ? { ranOn } : {}) });
   return outcome;

@@ -3,7 +3,6 @@ import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { painter } from "../format/color";
 import { countText, formatDiagnostic } from "../format/diagnostics";
-import { loadFlowFile } from "../load-flow-file";
 import type { Diagnostic } from "../../graph";
 
 export const checkCommand: Command = {
@@ -21,13 +20,15 @@ Options:
 
 Exit codes: 0 no errors (warnings are printed), 1 at least one error, 2 a usage error.
 `,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       "check",
       argv,
       { flow: { type: "string" }, json: { type: "boolean" } },
       1,
     );
+    // The analyzer (and TypeScript, 3.5 MB) loads with the command that needs it, not with every command.
+    const { loadFlowFile } = await import("../load-flow-file");
     const loaded = loadFlowFile("check", positionals[0], values.flow, io);
     const diagnostics: Array<Diagnostic & { flow?: string }> = [
       ...loaded.analysis.diagnostics,

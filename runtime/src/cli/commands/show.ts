@@ -4,7 +4,6 @@ import { EXIT } from "../exit-codes";
 import { painter } from "../format/color";
 import { countText } from "../format/diagnostics";
 import { formatGraph } from "../format/graph-text";
-import { loadFlowFile } from "../load-flow-file";
 
 export const showCommand: Command = {
   name: "show",
@@ -19,13 +18,15 @@ Options:
   --json        print the graph as JSON (the schema the editor's DAG preview reads)
   -h, --help    show this help
 `,
-  run(argv, io) {
+  async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       "show",
       argv,
       { flow: { type: "string" }, json: { type: "boolean" } },
       1,
     );
+    // The analyzer (and TypeScript, 3.5 MB) loads with the command that needs it, not with every command.
+    const { loadFlowFile } = await import("../load-flow-file");
     const loaded = loadFlowFile("show", positionals[0], values.flow, io);
     if (values.json) {
       io.stdout(JSON.stringify({ ...loaded.analysis, flows: loaded.flows }, null, 2) + "\n");
