@@ -165,6 +165,10 @@ class RunCopier {
       return { key, bytes };
     });
     if (run.codePackage) for (const blob of await this.codePackageBlobs(run, run.codePackage)) blobs.set(...blob);
+    // A run's file parameters are its start task's artifacts too, but a run copied before that task ran has only these.
+    for (const [name, ref] of Object.entries(run.fileParameters ?? {}))
+      if (ref.inline === undefined)
+        blobs.set(ref.hash, { size: ref.size, what: `file parameter '${name}' of ${run.flow}/${run.id}` });
     const copied = (await inLanes([...blobs], ([hash, blob]) => this.copyBlob(hash, blob.size, blob.what))).filter(
       Boolean,
     ).length;
