@@ -77,3 +77,12 @@ test("the AWS SDK is in dist/aws-sdk.js alone, and a command on a local datastor
   assert.match(result.stderr, /no TSFlow datastore/, "the command ran");
   assert.doesNotMatch(result.stderr, /loaded/);
 });
+
+test("dist/aws-sdk.js loads node:http2 (the SDK's HTTP/2 handler, which S3 never uses) only when used", () => {
+  const script = `const before = new Set(process.moduleLoadList);
+    const sdk = require(${JSON.stringify(join(DIST, "aws-sdk.js"))});
+    const loaded = process.moduleLoadList.filter((m) => !before.has(m));
+    process.stdout.write(JSON.stringify({ http2: loaded.includes("NativeModule http2"), s3: typeof sdk.S3Client }));`;
+  const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  assert.deepEqual(JSON.parse(result.stdout), { http2: false, s3: "function" }, result.stderr);
+});
