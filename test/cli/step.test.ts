@@ -308,6 +308,19 @@ function contract(label: string, store: () => Store): void {
       );
       assert.deepEqual(end.kind === "outcome" && [end.outcome.status, end.recorded], ["succeeded", true]);
 
+      const crash = { type: "OutOfMemory", message: "step `risky` ran out of memory" };
+      const fallback = ["--input-paths", "flaky/2", "--retry-count", "1", "--crash-error", JSON.stringify(crash)];
+      ok(await project.step("fails.ts", "risky", "4", fallback));
+      assert.deepEqual(await project.value("risky", "4", "err"), { ...crash, stack: "" }, "the crash's error, stored");
+      assertOneLineError(
+        await project.step("fails.ts", "flaky", "5", [
+          "--input-paths",
+          "start/1",
+          "--crash-error",
+          JSON.stringify(crash),
+        ]),
+        /^tsflow: step: step `flaky` has no @catchError: --crash-error is for its fallback attempt$/,
+      );
       ok(await project.step("fails.ts", "risky", "3", ["--input-paths", "flaky/2"]));
       const risky = await project.task("risky", "3");
       assert.equal(risky?.caught, true, "its only attempt is final: @catchError stores the error");

@@ -111,6 +111,12 @@ describe("stepCommand", () => {
     assert.ok(!stepCommand(spec({ step: "start", parents: [] })).args.includes("--input-paths"));
   });
 
+  test("@catchError's fallback attempt after a crash carries the crash's error", () => {
+    const crashed = { type: "OutOfMemory", message: "step `fit` ran out of memory", exitCode: 137, signal: null };
+    const args = stepCommand(spec({ attempt: 1, crashed })).args;
+    assert.deepEqual(args.slice(-2), ["--crash-error", JSON.stringify(crashed)]);
+  });
+
   test("never carries a credential, whatever the scheduler's environment holds", () => {
     const saved = { ...process.env };
     Object.assign(process.env, {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { resolveDatastore, type DatastoreLocation } from "../config";
-import type { ExecutorKind } from "../datastore";
+import type { ExecutorKind, TaskError } from "../datastore";
 import { InputPathsError, parseInputPaths, type InputPath } from "../exec/input-paths";
 import type { StepTask } from "../exec/step-spec";
 import type { RanOn } from "../exec/step-task";
@@ -15,6 +15,7 @@ export interface StepValues {
   "input-paths"?: string[];
   "split-index"?: string;
   "retry-count"?: string;
+  "crash-error"?: string;
 }
 
 /** The task `tsflow step` names, checked: each mistake is one usage error naming the option. */
@@ -22,6 +23,7 @@ export function stepTaskArgs(values: StepValues, step: string, io: CliIO): StepT
   const runId = required(values["run-id"], "--run-id ID");
   const taskId = required(values["task-id"], "--task-id ID");
   const splitIndex = values["split-index"];
+  const crashed = values["crash-error"];
   return {
     runId,
     step,
@@ -29,7 +31,22 @@ export function stepTaskArgs(values: StepValues, step: string, io: CliIO): StepT
     inputPaths: inputPaths(values["input-paths"] ?? [], io),
     ...(splitIndex !== undefined ? { splitIndex: count("--split-index", splitIndex) } : {}),
     retryCount: values["retry-count"] === undefined ? 0 : count("--retry-count", values["retry-count"]),
+    ...(crashed !== undefined ? { crashed: crashError(crashed) } : {}),
   };
+}
+
+/** `--crash-error JSON`: the error of the attempt before, whose process died (@catchError's fallback). */
+function crashError(text: string): TaskError {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const { type, message } = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof type !== "string" || typeof message !== "string")
+    throw new UsageError(`step: --crash-error takes a JSON object with a "type" and a "message", not '${text}'`);
+  return value as TaskError;
 }
 
 function required(value: string | undefined, option: string): string {

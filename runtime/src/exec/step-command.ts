@@ -9,9 +9,7 @@ import type { TaskSpec } from "./protocol";
  * S3 endpoint, the user, the run id. Never a credential: each engine passes those its own way (a
  * Kubernetes Secret, the job's inherited environment). Input paths are in their compact form, so
  * a join over 10,000 tasks is one short argument.
- *
- * Not carried: `spec.crashed`, @catchError's fallback attempt after a crash, which runs no step
- * code and belongs on the local executor.
+ * @catchError's fallback attempt after a crash carries that crash's error (`--crash-error JSON`).
  */
 export function stepCommand(spec: TaskSpec): StepCommand {
   const first = spec.parents[0];
@@ -31,6 +29,7 @@ export function stepCommand(spec: TaskSpec): StepCommand {
     ...(spec.parents.length > 0 ? ["--input-paths", formatInputPaths(spec.parents)] : []),
     ...(splitIndex !== undefined ? ["--split-index", String(splitIndex)] : []),
     ...(spec.attempt > 0 ? ["--retry-count", String(spec.attempt)] : []),
+    ...(spec.crashed ? ["--crash-error", JSON.stringify(spec.crashed)] : []),
   ];
   return {
     args,

@@ -1,6 +1,6 @@
 import type { DatastoreLocation } from "../config";
 import type { Datastore } from "../datastore";
-import type { ArtifactRef, ForeachFrame, RunRecord, TaskAttempt, TaskRecord } from "../datastore/records";
+import type { ArtifactRef, ForeachFrame, RunRecord, TaskAttempt, TaskError, TaskRecord } from "../datastore/records";
 import { TsflowError } from "../errors";
 import type { FlowGraph, JsonValue } from "../graph/model";
 import { userNamespace } from "../metadata/identity";
@@ -18,6 +18,11 @@ export interface StepTask {
   splitIndex?: number;
   /** The attempt: 0 for the first, 1 for the first retry. */
   retryCount: number;
+  /**
+   * @catchError's fallback attempt: the error of the attempt before, whose process died. The step
+   * is not run again; the error is stored and the flow follows the step's transition.
+   */
+  crashed?: TaskError;
 }
 
 /** The run and its flow, as `tsflow step` found them. */
@@ -41,6 +46,8 @@ export async function stepTaskSpec(at: StepRun, task: StepTask): Promise<TaskSpe
   const { run, plan } = at;
   const stepPlan = plan.steps.get(task.step);
   if (!stepPlan) throw usage(`flow ${run.flow} has no step '${task.step}' (its steps: ${plan.order.join(", ")})`);
+  if (task.crashed && !stepPlan.catchErrorVar)
+    throw usage(`step \`${task.step}\` has no @catchError: --crash-error is for its fallback attempt`);
   const records = new TaskRecords(at.datastore, run);
   const parents = await inBatches(task.inputPaths, (p) => records.parent(p.step, p.id));
   checkParents(stepPlan, parents, plan);
@@ -60,6 +67,7 @@ export async function stepTaskSpec(at: StepRun, task: StepTask): Promise<TaskSpe
       parents: parents.map((p): ParentTask => ({ step: p.step, id: p.id, artifacts: p.artifacts })),
       foreach,
       foreachInputs,
+      ...(task.crashed ? { crashed: task.crashed } : {}),
     },
     {
       flow: run.flow,

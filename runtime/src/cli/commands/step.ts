@@ -19,7 +19,7 @@ import type { CliIO } from "../io";
 import { executorPlacement, stepDatastore, stepTaskArgs } from "../step-args";
 
 const HELP = `Usage: tsflow step FILE STEP --run-id ID --task-id ID [--input-paths PATHS]
-                   [--split-index N] [--retry-count N] [--flow NAME]
+                   [--split-index N] [--retry-count N] [--crash-error JSON] [--flow NAME]
 
 Runs one attempt of one task of a run that exists, in this process, and exits with
 its result: the task contract a cluster (Kubernetes, Slurm) runs for \`tsflow run\`.
@@ -39,6 +39,9 @@ Options:
   --split-index N       the element of its parent's foreach the task handles (only
                         for a task right after a foreach split)
   --retry-count N       the attempt: 0 for the first (default), 1 for the first retry
+  --crash-error JSON    @catchError's fallback attempt: the error of the attempt before,
+                        whose process died ({"type", "message"}); the step is not run
+                        again, its @catchError variable stores the error
   --flow NAME           the flow class (default: the one FILE defines)
   -h, --help            show this help
 
@@ -95,6 +98,7 @@ const STEP_OPTIONS = {
   "input-paths": { type: "string", multiple: true },
   "split-index": { type: "string" },
   "retry-count": { type: "string" },
+  "crash-error": { type: "string" },
   flow: { type: "string" },
 } as const;
 
