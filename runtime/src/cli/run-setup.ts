@@ -14,6 +14,7 @@ import type { FlowGraph, JsonValue } from "../graph/model";
 import type { RunPlan } from "../exec/plan";
 import { runFlow, type RunRequest } from "../exec/run-flow";
 import { WorkerPool } from "../exec/worker-pool";
+import { localExecutor } from "../exec/executors/local";
 import { EXIT } from "./exit-codes";
 import { currentUser, datastoreEnv, resolveDatastore } from "../config";
 import { checkUserTag } from "../metadata/identity";
@@ -207,8 +208,8 @@ export async function launchRun(
     const user = currentUser(io.env);
     const { parameters, fileParameters, plan, resume } = await specifics(flow, datastore, user);
     const compiled = await compile(flow, datastore, io);
+    pool.preload(compiled);
     const observer = runObserver(args, io, datastore, flow.displayPath);
-    pool.onLog((key, stream, text) => observer.log(key, stream, text));
     const request: RunRequest = {
       datastore,
       flowFile: flow.path,
@@ -220,7 +221,8 @@ export async function launchRun(
       user,
       maxWorkers: args.maxWorkers,
       withRetry: args.withRetry,
-      pool,
+      local: localExecutor(pool, args.maxWorkers),
+      env: io.env,
       observer,
       ...(resume ? { resume } : {}),
       ...(args.runIdFile ? { runIdFile: args.runIdFile } : {}),
