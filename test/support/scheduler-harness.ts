@@ -3,6 +3,7 @@
  * answers each attempt as a test says (succeed, fail, crash, hang until stopped, place itself on an
  * engine), and a run on a real datastore in a temp dir. No child process: a run takes milliseconds.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,7 +127,7 @@ export function succeeded(spec: TaskSpec, extra: Partial<TaskOutcome> = {}): Tas
     kind: "outcome",
     outcome: {
       status: "succeeded",
-      artifacts: { marker: { hash: `${spec.step}-${spec.taskId}`, size: 1, type: "string" } },
+      artifacts: { marker: { hash: sha256(`${spec.step}/${spec.taskId}`), size: 1, type: "string" } },
       ...(t.type === "foreach" ? { foreachCount: 3 } : {}),
       ...(t.type === "switch" ? { switchCase: Object.keys(t.cases ?? {})[0] } : {}),
       startedAt: now,
@@ -134,6 +135,10 @@ export function succeeded(spec: TaskSpec, extra: Partial<TaskOutcome> = {}): Tas
       ...extra,
     },
   };
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** What a step that threw reports. */
