@@ -3,7 +3,7 @@ import type { JsonValue } from "../graph/model";
 import type { Executor, TaskEnd } from "./executor";
 import type { RunObserver, TaskEvent } from "./observer";
 import type { RunPlan, StepPlan } from "./plan";
-import type { TagEdit } from "./protocol";
+import type { TagEdit, TaskSpec } from "./protocol";
 import { RunProgress } from "./run-progress";
 import { failedRecord, outcomeError, recordCrash, storeSucceeded } from "./scheduling/attempt-end";
 import { Attempts, type Attempt } from "./scheduling/attempts";
@@ -163,27 +163,30 @@ export class Scheduler {
     const event = this.event(task);
     this.o.observer.taskStarted(event);
     const spec = taskSpec(task, plan, this.o);
-    const attempt = this.attempts.start(task, { spec, plan }, executor, {
+    this.attempts.start(task, { spec, plan }, executor, {
       log: (stream, text) => this.o.observer.log(event.pathspec, stream, text),
       placed: ({ placement }) => {
         if (placement) this.o.observer.taskPlaced({ ...event, ...placement });
       },
       running: () => this.progress.started(task.step),
+      ended: (attempt, ran) => void this.attemptEnded(attempt, spec, ran),
     });
-    void attempt.ended.then(async (ran) => {
-      this.unsettled++;
-      const succeeded = ran.kind === "outcome" && ran.outcome.status === "succeeded";
-      // The executor takes its next task while this one's record is stored: a foreach's siblings
-      // are queued already, and each record is a write that need not wait for the others.
-      if (succeeded) void this.guarded(() => this.pump());
-      const result = succeeded ? await storeSucceeded(this.o.datastore, spec, ran, attempt) : ran;
-      void this.guarded(async () => {
-        this.unsettled--;
-        if (attempt.running) this.progress.stopped(task.step);
-        await this.settle(attempt, result);
-      }, task);
-      void this.guarded(() => this.pump());
-    });
+  }
+
+  /** An attempt ended: its record is stored if it succeeded, then it is settled. */
+  private async attemptEnded(attempt: Attempt, spec: TaskSpec, ran: TaskEnd) {
+    this.unsettled++;
+    const succeeded = ran.kind === "outcome" && ran.outcome.status === "succeeded";
+    // The executor takes its next task while this one's record is stored: a foreach's siblings
+    // are queued already, and each record is a write that need not wait for the others.
+    if (succeeded) void this.guarded(() => this.pump());
+    const result = succeeded ? await storeSucceeded(this.o.datastore, spec, ran, attempt) : ran;
+    void this.guarded(async () => {
+      this.unsettled--;
+      if (attempt.running) this.progress.stopped(attempt.task.step);
+      await this.settle(attempt, result);
+    }, attempt.task);
+    void this.guarded(() => this.pump());
   }
 
   private async settle(attempt: Attempt, result: TaskEnd) {

@@ -22,8 +22,6 @@ export interface Attempt {
   placement?: TaskPlacement;
   /** Whether its step's code runs (or ran): a local attempt from its start, a remote one once placed running. */
   running: boolean;
-  /** Settles once the attempt ended; never rejects. */
-  ended: Promise<TaskEnd>;
 }
 
 /** What the scheduler hears of an attempt while it goes. */
@@ -33,6 +31,18 @@ export interface AttemptEvents {
   placed(attempt: Attempt): void;
   /** Its step's code started: the attempt counts as running, and its @timeout counts from now. */
   running(attempt: Attempt): void;
+  /**
+   * It ended, and no longer counts against its executor's capacity: called in the same turn, so
+   * the attempt is never counted neither running nor ended (a run would seem over).
+   */
+  ended(attempt: Attempt, end: TaskEnd): void;
+}
+
+/** How the scheduler stops a live attempt: its handle (once started), why it was stopped, its timeout's cancel. */
+interface Control {
+  handle?: TaskHandle;
+  stopped?: "timeout" | "cancel";
+  clearTimeout?: () => void;
 }
 
 /**
@@ -42,10 +52,7 @@ export interface AttemptEvents {
  */
 export class Attempts {
   private readonly byKind = new Map<ExecutorKind, Executor>();
-  private readonly live = new Map<
-    Attempt,
-    { handle?: TaskHandle; stopped?: "timeout" | "cancel"; clear?: () => void }
-  >();
+  private readonly live = new Map<Attempt, Control>();
   private readonly busy = new Map<Executor, number>();
   private closing: Promise<void> | undefined;
 
@@ -79,15 +86,12 @@ export class Attempts {
 
   /** Starts an attempt of `task` on `executor`. An executor that throws is an attempt that crashed before it started. */
   start(task: PendingTask, launch: TaskLaunch, executor: Executor, events: AttemptEvents): Attempt {
-    const state: { handle?: TaskHandle; stopped?: "timeout" | "cancel"; clear?: () => void } = {};
-    let settle!: (end: TaskEnd) => void;
-    const attempt: Attempt = {
-      task,
-      plan: launch.plan,
-      executor,
-      startedAt: Date.now(),
-      running: false,
-      ended: new Promise<TaskEnd>((resolve) => (settle = resolve)),
+    const state: Control = {};
+    const attempt: Attempt = { task, plan: launch.plan, executor, startedAt: Date.now(), running: false };
+    const settle = (end: TaskEnd) => {
+      if (!this.live.has(attempt)) return;
+      this.release(attempt);
+      events.ended(attempt, end);
     };
     this.live.set(attempt, state);
     this.busy.set(executor, (this.busy.get(executor) ?? 0) + 1);
@@ -109,9 +113,9 @@ export class Attempts {
         (error: unknown) => settle(startFailure(executor, error)),
       );
     } catch (error) {
-      settle(startFailure(executor, error));
+      // Said on the next turn, as any end: the caller has its attempt before it hears it ended.
+      void Promise.resolve().then(() => settle(startFailure(executor, error)));
     }
-    void attempt.ended.then(() => this.release(attempt));
     return attempt;
   }
 
@@ -126,7 +130,9 @@ export class Attempts {
     this.closing ??= Promise.all(
       [...this.byKind.values()].map((executor) =>
         // A cleanup that fails must not lose the run's end, which is already decided.
-        executor.close().catch(() => undefined),
+        Promise.resolve()
+          .then(() => executor.close())
+          .catch(() => undefined),
       ),
     ).then(() => undefined);
     return this.closing;
@@ -142,7 +148,7 @@ export class Attempts {
     const seconds = attempt.plan.timeoutSeconds;
     const state = this.live.get(attempt);
     if (seconds && !attempt.task.crashed && state)
-      state.clear = this.timers.after(seconds * 1000, () => this.stop(attempt, "timeout"));
+      state.clearTimeout = this.timers.after(seconds * 1000, () => this.stop(attempt, "timeout"));
   }
 
   private stop(attempt: Attempt, why: "timeout" | "cancel") {
@@ -153,7 +159,7 @@ export class Attempts {
   }
 
   private release(attempt: Attempt) {
-    this.live.get(attempt)?.clear?.();
+    this.live.get(attempt)?.clearTimeout?.();
     this.live.delete(attempt);
     this.busy.set(attempt.executor, (this.busy.get(attempt.executor) ?? 1) - 1);
   }
