@@ -276,6 +276,23 @@ describe("scheduler with executors", () => {
     assert.equal(records.get("a/2")?.attempts[0].error?.type, "Cancelled");
   });
 
+  test("@catchError's fallback after a remote crash runs locally: it runs no step code", async (t) => {
+    const local = new ScriptedExecutor("local", 2, ({ spec }) =>
+      succeeded(spec, spec.crashed ? { caught: true, error: spec.crashed } : {}),
+    );
+    const slurm = new ScriptedExecutor("slurm", 8, (a) =>
+      slurmJob(a, () => crashed({ exitCode: null, reason: "NODE_FAIL" })),
+    );
+    const h = await schedule(t, mixedPlan({ catchErrorVar: "failure" }), [local, slurm]);
+    const run = await h.scheduler.run();
+    assert.equal(run.status, "succeeded");
+    assert.equal(slurm.started.length, 3);
+    const fallbacks = local.of("a");
+    assert.equal(fallbacks.length, 3);
+    assert.equal(fallbacks[0].crashed?.type, "RemoteTaskCrash");
+    assert.equal(fallbacks[0].crashed?.message, "step `a` died on Slurm: NODE_FAIL");
+  });
+
   test("a remote failure is retried by the scheduler, on the same executor", async (t) => {
     const local = new ScriptedExecutor("local", 2, (a) => succeeded(a.spec));
     const slurm = new ScriptedExecutor("slurm", 8, (a) =>

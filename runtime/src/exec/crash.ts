@@ -1,13 +1,18 @@
 import type { TaskError } from "../datastore/records";
 import type { StepPlan } from "./plan";
-import type { TaskCrash } from "./executor";
+import type { ExecutorKind, TaskCrash } from "./executor";
 
 /**
  * Explains why a worker died under a task, naming the step: a worker that never started, a
  * timeout, process.exit, OOM, a signal. A remote task's crash says what its engine said.
  */
-export function crashError(step: string, plan: StepPlan, result: TaskCrash): TaskError {
-  if (plan.remote) return remoteCrashError(step, plan, plan.remote.kind, result);
+export function crashError(
+  step: string,
+  plan: StepPlan,
+  result: TaskCrash,
+  executor: ExecutorKind = plan.remote?.kind ?? "local",
+): TaskError {
+  if (executor !== "local") return remoteCrashError(step, plan, executor, result);
   const base = { exitCode: result.exitCode, signal: result.signal };
   if (result.beforeReady) {
     const why = startFailureReason(result.stderrTail);

@@ -139,7 +139,7 @@ export class Scheduler {
     for (let i = 0; !this.failed && i < this.queue.length && this.attempts.anyRoom();) {
       const task = this.queue[i];
       const plan = this.step(task.step);
-      const executor = this.attempts.executorFor(plan);
+      const executor = this.attempts.executorFor(task, plan);
       if (executor && !this.attempts.hasRoom(executor)) {
         i++;
         continue;
@@ -147,7 +147,7 @@ export class Scheduler {
       this.queue.splice(i, 1);
       const origin = this.o.clone?.find(task.step, task.foreach);
       if (origin) await this.cloneTask(task, origin);
-      else if (!executor) this.fail(noExecutor(task, plan));
+      else if (!executor) this.fail(noExecutor(task, plan.remote?.kind ?? "local"));
       else this.dispatch(task, plan, executor);
     }
     this.progress.changed();
@@ -204,7 +204,7 @@ export class Scheduler {
     const error =
       result.kind === "outcome"
         ? outcomeError(result.outcome, task.attempt)
-        : await recordCrash(datastore, run, task, plan, result, this.cancelled);
+        : await recordCrash(datastore, run, attempt, result, this.cancelled);
     const logs =
       result.kind === "outcome"
         ? result.outcome.logs
@@ -319,7 +319,6 @@ export class Scheduler {
 }
 
 /** A step whose executor the run was not given: a wiring mistake, said as such. */
-function noExecutor(task: PendingTask, plan: StepPlan): RunError {
-  const kind = plan.remote?.kind ?? "local";
+function noExecutor(task: PendingTask, kind: string): RunError {
   return { step: task.step, task: task.id, message: `no ${kind} executor was opened for step \`${task.step}\`` };
 }

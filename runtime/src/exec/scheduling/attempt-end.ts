@@ -3,7 +3,6 @@ import type { RunRecord, TaskAttempt, TaskError, TaskRecord } from "../../datast
 import { failureLogText } from "../../format/task-error";
 import { crashError } from "../crash";
 import type { TaskCrash, TaskEnd } from "../executor";
-import type { StepPlan } from "../plan";
 import type { TaskOutcome, TaskSpec } from "../protocol";
 import { taskRecord } from "../task-record";
 import type { Attempt } from "./attempts";
@@ -62,14 +61,14 @@ export function outcomeError(outcome: TaskOutcome, attempt: number): TaskError {
 export async function recordCrash(
   datastore: Datastore,
   run: RunRecord,
-  task: PendingTask,
-  plan: StepPlan,
+  attempt: Attempt,
   crash: TaskCrash,
   cancelled: boolean,
 ): Promise<TaskError> {
+  const { task, plan, executor } = attempt;
   const error: TaskError = cancelled
     ? { type: "Cancelled", message: `the run was stopped while step \`${task.step}\` ran`, attempt: task.attempt }
-    : { ...crashError(task.step, plan, crash), attempt: task.attempt };
+    : { ...crashError(task.step, plan, crash, executor.kind), attempt: task.attempt };
   const printed = crash.beforeReady && crash.stderrTail.trim() ? `${crash.stderrTail.trimEnd()}\n` : "";
   const text = printed + failureLogText(task.step, error);
   await datastore.tasks.appendLog(run.flow, run.id, task.step, task.id, "stderr", text, task.attempt);

@@ -68,9 +68,14 @@ export class Attempts {
     return this.live.size;
   }
 
-  /** The executor for `plan`'s tasks; undefined when the run was not given one of its kind. */
-  executorFor(plan: StepPlan): Executor | undefined {
-    return this.byKind.get(plan.remote?.kind ?? "local");
+  /**
+   * The executor for an attempt of `task`: its step's (`plan.remote`), else the local one;
+   * undefined when the run was not given one of that kind. @catchError's fallback attempt runs no
+   * step code (it stores the crash's error and follows the transition), so it runs locally: a
+   * cluster that could not start the step would not start it either.
+   */
+  executorFor(task: PendingTask, plan: StepPlan): Executor | undefined {
+    return this.byKind.get(task.crashed ? "local" : (plan.remote?.kind ?? "local"));
   }
 
   /** Whether `executor` can take one more attempt now. */
