@@ -127,12 +127,6 @@ export interface TaskAttempt {
   logs?: LogSizes;
 }
 
-/**
- * Where a task runs: `local` is the warm worker pool on the scheduler's machine; the others run the
- * engine-neutral task contract (`tsflow step`) on a cluster.
- */
-export type ExecutorKind = "local" | "kubernetes" | "slurm";
-
 /** One `current.addTags` (add) or `current.removeTags` (remove) of a step. */
 export interface TagEdit {
   add: string[];
@@ -145,6 +139,13 @@ export interface ForeachFrame {
   index: number;
   count: number;
 }
+
+/**
+ * Where a task runs: `local` is the warm worker pool on the scheduler's machine; the others start
+ * the engine-neutral task contract (`tsflow step`) on a cluster. Declared here, the lowest layer,
+ * because task records name it (`ranOn`); exec/executor.ts re-exports it.
+ */
+export type ExecutorKind = "local" | "kubernetes" | "slurm";
 
 export interface TaskRecord {
   format: number;
@@ -172,8 +173,9 @@ export interface TaskRecord {
   /** The last attempt's log sizes (each attempt's are in `attempts`). */
   logs?: LogSizes;
   /**
-   * Where the last attempt ran, when not in the local worker pool: the executor, and its name for
-   * the task there (a pod name, a Slurm job id), from TSFLOW_EXECUTOR and TSFLOW_EXECUTOR_ID.
+   * Where the last attempt ran, when not in the local worker pool: the engine, and the task's name
+   * there (a pod name, a Slurm job id such as `1234_5`) when it got that far; `tsflow step` takes
+   * them from TSFLOW_EXECUTOR and TSFLOW_EXECUTOR_ID.
    */
   ranOn?: { executor: ExecutorKind; where?: string };
   /**

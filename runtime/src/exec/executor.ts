@@ -1,8 +1,9 @@
-import type { Datastore, ExecutorKind } from "../datastore";
+import type { Datastore } from "../datastore";
+import type { ExecutorKind } from "../datastore/records";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import type { StepPlan } from "./plan";
 
-/** Where a task runs (declared with the task record, which keeps where it ran: `ranOn`). */
+/** Declared with the task record that names it (`ranOn`); the scheduler's executors are of these kinds. */
 export type { ExecutorKind };
 
 /** One attempt of one task, as the scheduler hands it to an executor. */

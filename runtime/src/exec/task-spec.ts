@@ -22,7 +22,7 @@ export interface TaskPlace {
 }
 
 /** What every task of one run shares. */
-export interface RunContext {
+export interface RunSpecContext {
   flow: string;
   runId: string;
   datastore: DatastoreLocation;
@@ -42,7 +42,7 @@ export function retriesOf(plan: StepPlan, withRetry: boolean): number {
 }
 
 /** The TaskSpec of one attempt of one task: what a worker, or `tsflow step`, runs it from. */
-export function buildTaskSpec(plan: StepPlan, task: TaskPlace, run: RunContext): TaskSpec {
+export function buildTaskSpec(plan: StepPlan, task: TaskPlace, run: RunSpecContext): TaskSpec {
   const input = task.foreachInputs.at(-1);
   return {
     flow: run.flow,
