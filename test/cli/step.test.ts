@@ -336,7 +336,12 @@ function contract(label: string, store: () => Store): void {
       await project.create("linear.ts", { parameters: { seed: 5 } });
       // Edited after the run started: the task must still run the code the run recorded.
       writeFileSync(join(project.dir, "util.ts"), UTIL.replace("2 * n", "100 * n"));
-      ok(await project.step("linear.ts", "start", "1"));
+      const edited = await project.step("linear.ts", "start", "1");
+      ok(edited);
+      assert.match(
+        edited.stderr,
+        /^tsflow: .*linear\.ts differs from the code run LinearFlow\/\d+ started with: running that code$/m,
+      );
       assert.equal(await project.value("start", "1", "x"), 2);
       const [unpacked] = readdirSync(join(project.cache, "code"));
       assert.match(unpacked, /^[0-9a-f]{64}$/);
@@ -350,7 +355,9 @@ function contract(label: string, store: () => Store): void {
       t.after(() => rmSync(empty, { recursive: true, force: true }));
       rmSync(join(project.cache, "code"), { recursive: true });
       const command = [file, "middle", "--flow", "LinearFlow", "--run-id", project.runId, "--task-id", "2"];
-      ok(await tsflowStep([...command, "--input-paths", "start/1"], empty, project.env));
+      const absent = await tsflowStep([...command, "--input-paths", "start/1"], empty, project.env);
+      ok(absent);
+      assert.equal(absent.stderr, "", "FILE absent is the usual case on a cluster: nothing to say");
       assert.equal(await project.value("middle", "2", "y"), 7);
       assert.deepEqual(readdirSync(empty), [], "nothing is written where the task runs");
     });

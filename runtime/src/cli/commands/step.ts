@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { userCacheDir } from "../../config/cache-dir";
 import { openDatastore, type Datastore } from "../../datastore";
@@ -76,6 +76,9 @@ export const stepCommand: Command = {
     const run = await datastore.runs.read(flow, task.runId);
     if (!run) throw new TsflowError("not-found", `step: no run ${flow}/${task.runId} in ${datastore.root}`);
     const code = await stepCode(path, run, datastore, userCacheDir(io.env));
+    // Silent where FILE is absent (a container: the usual case); said where it is here but edited since.
+    if (code.source === "package" && existsSync(path))
+      io.stderr(`tsflow: ${path} differs from the code run ${flow}/${run.id} started with: running that code\n`);
     const graph = await flowGraph(code.entry, flow, datastore, io);
     const spec = await stepTaskSpec(
       { datastore, location, run, graph, plan: planFlow(graph), flowFile: code.entry },
