@@ -233,7 +233,10 @@ function contract(label: string, store: () => Store): void {
       assert.equal(record?.status, "succeeded");
       assert.deepEqual(record?.parents, ["start/1"]);
       assert.equal(record?.ranOn, undefined, "no TSFLOW_EXECUTOR: nowhere to record");
-      ok(await project.step("linear.ts", "end", "3", ["--input-paths", "middle/2"]));
+      // The run id from the environment, as stepCommand sets it too.
+      const end = ["linear.ts", "end", "--task-id", "3", "--input-paths", "middle/2"];
+      ok(await tsflowStep(end, project.dir, { ...project.env, TSFLOW_RUN_ID: project.runId }));
+      assert.equal((await project.task("end", "3"))?.status, "succeeded");
     });
 
     test("a foreach: --split-index picks the element, deeper steps inherit it, the join takes every task", async (t) => {
@@ -400,6 +403,7 @@ function contract(label: string, store: () => Store): void {
         [["--input-paths", "1-3"], {}, /^tsflow: step: --input-paths: '1-3' names no step: write STEP\/1-3$/],
         [["--retry-count", "x"], {}, /^tsflow: step: --retry-count takes a whole number of at least 0, not 'x'$/],
         [[], { TSFLOW_DATASTORE_ROOT: "" }, /^tsflow: step: TSFLOW_DATASTORE_ROOT is not set: /],
+        [[], { TSFLOW_RUN_ID: "7" }, /^tsflow: step: --run-id \d+ and TSFLOW_RUN_ID 7 name different runs$/],
         [
           [],
           { TSFLOW_EXECUTOR: "lambda" },

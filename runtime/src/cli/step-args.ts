@@ -20,7 +20,7 @@ export interface StepValues {
 
 /** The task `tsflow step` names, checked: each mistake is one usage error naming the option. */
 export function stepTaskArgs(values: StepValues, step: string, io: CliIO): StepTask & { runId: string } {
-  const runId = required(values["run-id"], "--run-id ID");
+  const runId = required(runIdOf(values["run-id"], io.env.TSFLOW_RUN_ID), "--run-id ID");
   const taskId = required(values["task-id"], "--task-id ID");
   const splitIndex = values["split-index"];
   const crashed = values["crash-error"];
@@ -47,6 +47,14 @@ function crashError(text: string): TaskError {
   if (typeof type !== "string" || typeof message !== "string")
     throw new UsageError(`step: --crash-error takes a JSON object with a "type" and a "message", not '${text}'`);
   return value as TaskError;
+}
+
+/** `--run-id`, else TSFLOW_RUN_ID (which stepCommand sets as well); both, differing, is a mistake. */
+function runIdOf(option: string | undefined, env: string | undefined): string | undefined {
+  const fromEnv = env?.trim() ? env.trim() : undefined;
+  if (option !== undefined && fromEnv !== undefined && option !== fromEnv)
+    throw new UsageError(`step: --run-id ${option} and TSFLOW_RUN_ID ${fromEnv} name different runs`);
+  return option ?? fromEnv;
 }
 
 function required(value: string | undefined, option: string): string {

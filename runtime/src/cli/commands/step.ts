@@ -30,7 +30,7 @@ it is not here or differs from the code the run started with, the run's code pac
 is fetched from the datastore into the user cache folder and run from there.
 
 Options:
-  --run-id ID           the run the task belongs to
+  --run-id ID           the run the task belongs to (default: TSFLOW_RUN_ID)
   --task-id ID          the task's id
   --input-paths PATHS   the tasks it starts from (none for start), compact:
                         STEP/ID, ranges STEP/FIRST-LAST, more ids of the step named
@@ -49,7 +49,10 @@ Environment (its only configuration; never on the command line):
   TSFLOW_DATASTORE_ROOT   the run's datastore: a folder or s3://BUCKET/PREFIX (required)
   TSFLOW_S3_ENDPOINT_URL  an S3-compatible store's endpoint (MinIO, Ceph, R2)
   AWS_*                   credentials and region, through the AWS SDK's standard chain
+  TSFLOW_RUN_ID           the run, when --run-id is not given
+  TSFLOW_USER             the run's user: the default namespace of tsflow/client in the step
   TSFLOW_CACHE_DIR        the user cache folder (code packages, compiled flows)
+  TSFLOW_LOG_LIMIT        bytes kept of each of the task's streams (default 16 MiB)
   TSFLOW_EXECUTOR         where it runs, kept in the task record: kubernetes, slurm
   TSFLOW_EXECUTOR_ID      the engine's name for it there: a pod name, a Slurm job id
 
