@@ -259,7 +259,14 @@ function closedSplit(flow: FlowGraph, join: Step): string | undefined {
 // Decorators
 
 /** TSFlow's step decorators (SPEC.md §1), with their arguments' usual shape as a snippet. */
-const DECORATORS: ReadonlyArray<{ name: string; snippet: string; signature: string; doc: string }> = [
+const DECORATORS: ReadonlyArray<{
+  name: string;
+  snippet: string;
+  signature: string;
+  doc: string;
+  /** A decorator that excludes this one on the same step: a step runs in one place. */
+  excludedBy?: string;
+}> = [
   { name: "step", snippet: "step", signature: "@step", doc: "Makes the method a step of the flow." },
   {
     name: "retry",
@@ -291,11 +298,31 @@ const DECORATORS: ReadonlyArray<{ name: string; snippet: string; signature: stri
     signature: "@environment({ vars })",
     doc: "Environment variables set while the step runs.",
   },
+  {
+    name: "kubernetes",
+    snippet: "kubernetes({ cpu: ${1:2}, memory: ${2:4096} })",
+    signature:
+      "@kubernetes({ cpu, memory, gpu, image, namespace, nodeSelector, tolerations, serviceAccount, secrets })",
+    excludedBy: "slurm",
+    doc: "Runs the step's tasks as Kubernetes Jobs, one per task; the local scheduler stays in charge. Needs a shared (S3) datastore; `secrets` names Kubernetes Secrets, never copied.",
+  },
+  {
+    name: "slurm",
+    snippet: 'slurm({ partition: "${1:batch}" })',
+    signature: "@slurm({ partition, cpu, memory, gpu, time, account })",
+    excludedBy: "kubernetes",
+    doc: "Runs the step's tasks as Slurm jobs (`sbatch`; a foreach as one job array); `time` in minutes. Needs a shared (S3) datastore.",
+  },
 ];
 
-/** The decorators a member lacks, `@step` first when it is not a step yet; the name alone when arguments follow already. */
+/**
+ * The decorators a member lacks (and may take beside those it has), `@step` first when it is not a
+ * step yet; the name alone when arguments follow already.
+ */
 function decoratorEntries(replace: SourceRange, present: string[], withArgs: boolean): CompletionEntry[] {
-  return DECORATORS.filter((d) => !present.includes(d.name)).map((d, index) => ({
+  const fits = (d: (typeof DECORATORS)[number]) =>
+    !present.includes(d.name) && (d.excludedBy === undefined || !present.includes(d.excludedBy));
+  return DECORATORS.filter(fits).map((d, index) => ({
     label: d.name,
     kind: "decorator",
     newText: withArgs ? d.snippet : d.name,
