@@ -34,8 +34,13 @@ export function activate(context: vscode.ExtensionContext): void {
     typesCommand(context),
   ]);
   context.subscriptions.push(offerTypesSetup(context));
-  registerPreview(context, client, output, launcher.onDidChangeRun);
-  registerExplorer(context, { log: output, requestGraph: graphRequester(client), runChanged: launcher.onDidChangeRun });
+  registerPreview(context, client, output, launcher.onDidChangeRun, launcher.placements);
+  registerExplorer(context, {
+    log: output,
+    requestGraph: graphRequester(client),
+    runChanged: launcher.onDidChangeRun,
+    placements: launcher.placements,
+  });
   registerDocuments(context);
   registerViewer(context, output);
   startOnFlowDocuments(context, client, status, output);

@@ -1,13 +1,27 @@
 /**
  * The `tsflow run --json` events the editor follows, one JSON object per line (see
  * runtime/src/exec/observers/json.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
+ * FIXME(issue 14): these are redeclared by hand rather than imported from the runtime's one
+ * definition of the `--json` events; import them once the runtime exports that type.
  */
-import type { StepProgress, TaskError } from "../../runtime/src/datastore/records";
+import type { ExecutorKind, StepProgress, TaskError } from "../../runtime/src/datastore/records";
 import type { LogTarget } from "./run-targets";
 
 export type RunEvent =
   | { event: "run-started"; pathspec: string; flow: string; runId: string; steps: string[]; datastore: string }
   | { event: "task-started"; pathspec: string; step: string; taskId: string; attempt: number }
+  | {
+      /** A remote executor queued the attempt on its engine, or it started running there. */
+      event: "task-placed";
+      pathspec: string;
+      step: string;
+      taskId: string;
+      attempt: number;
+      state: "queued" | "running";
+      executor: ExecutorKind;
+      /** The pod name, or the Slurm job id (`1234_5` for an array element). */
+      where?: string;
+    }
   | { event: "task-finished"; pathspec: string; step: string; taskId: string; durationMs: number; cloned: boolean }
   | {
       event: "task-failed";
@@ -31,6 +45,7 @@ export type RunEvent =
 const KNOWN = new Set([
   "run-started",
   "task-started",
+  "task-placed",
   "task-finished",
   "task-failed",
   "log",
