@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { formatDuration } from "../../runtime/src/format/duration";
 import { datastoreEnv, describeLocation } from "../../runtime/src/config";
+import { extensionEnv } from "./cluster-env";
 import { datastoreLocation, readSettings } from "./config";
 import { PlacementBook } from "./placements";
 import { EventReader, logLines, progressText, type RunEvent } from "./run-events";
@@ -62,7 +63,7 @@ export class RunLauncher implements vscode.Disposable {
       (progress, token) => {
         const child = spawn(node, args, {
           cwd: folder,
-          env: { ...process.env, ...datastoreEnv(location), ELECTRON_RUN_AS_NODE: "1" },
+          env: { ...extensionEnv(), ...datastoreEnv(location), ELECTRON_RUN_AS_NODE: "1" },
         });
         token.onCancellationRequested(() => child.kill("SIGINT"));
         const reader = new EventReader();
