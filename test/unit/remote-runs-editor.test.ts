@@ -202,7 +202,7 @@ describe("remote tasks in the DAG preview and the runs explorer, on a run the CL
       const data = new ExplorerData({ root, namespace: OWN, filter: {} }, { placements: book });
       const rows = await childrenAt(data, ["ForeachFlow", runId, "a"]);
       const byLabel = new Map(rows.map((r) => [r.label, r as TaskNode]));
-      assert.match(byLabel.get(`task ${aIds[0]}`)?.description ?? "", /1234_0/);
+      assert.match(byLabel.get(`task ${aIds[0]}`)?.description ?? "", /job 1234_0/);
       assert.match(byLabel.get(`task ${aIds[0]}`)?.tooltip ?? "", /ran on Slurm \(job 1234_0\)/);
       const queued = byLabel.get("task 99");
       assert.equal(queued?.description, "queued on Slurm");

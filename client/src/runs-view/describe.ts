@@ -130,7 +130,7 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
       attempts > 1 && `${attempts} attempts`,
       task.caught && "error caught",
       duration,
-      ranOn && (ranOn.where ?? ENGINE_WORDS[ranOn.executor].name),
+      ranOn && shortPlace(ranOn),
       cloned,
       error && shortened(errorHeadline(error)),
     ),
@@ -145,6 +145,12 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
     flowFile,
     ...(error?.location ? { errorLocation: error.location } : {}),
   };
+}
+
+/** "job 1234_5", "pod train-x7", or the engine alone before it named the task. */
+function shortPlace(placement: TaskPlacement): string {
+  const words = ENGINE_WORDS[placement.executor];
+  return placement.where === undefined ? words.name : `${words.task} ${placement.where}`;
 }
 
 /** Longest error a row's description shows; the tooltip has it whole. */
