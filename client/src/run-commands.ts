@@ -22,7 +22,7 @@ export function runCommands(
     const flow = await flowFor(client, target);
     if (!flow) return;
     let args: string[];
-    let where = "";
+    let where: string;
     if (kind === "run") {
       const settings = readSettings(flow.uri);
       const place = placeGiven(settings.runArgs) ? runPlaces([])[0] : await pickPlace(flow.graph.name, flow.uri);
@@ -37,16 +37,20 @@ export function runCommands(
     } else {
       const step = kind === "from" ? (target?.step ?? (await pickStep(flow.graph))) : undefined;
       if (kind === "from" && !step) return;
+      // Resume takes --with as run does: the steps it runs again go where the user says now.
+      const place = await pickPlace(flow.graph.name, flow.uri);
+      if (!place) return;
+      where = place.suffix;
       const origin = target?.runPathspec?.split("/")[1];
-      args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name];
+      args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name, ...place.args];
       if (origin) args.push("--origin-run-id", origin);
     }
     const title =
       kind === "run"
         ? `Running ${flow.graph.name}${where}`
         : kind === "resume"
-          ? `Resuming ${flow.graph.name}`
-          : `Running ${flow.graph.name} from ${args[2]}`;
+          ? `Resuming ${flow.graph.name}${where}`
+          : `Running ${flow.graph.name} from ${args[2]}${where}`;
     report(await launcher.launch({ file: flow.uri, args, title }), output);
   };
   return [
