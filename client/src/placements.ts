@@ -22,6 +22,7 @@ export interface TaskPlacement {
 /** How many runs' placements are kept: the latest ones launched here, which the views show. */
 const RUNS_KEPT = 8;
 
+/** The placements of the last few runs launched here, fed every `--json` event of each (RunLauncher). */
 export class PlacementBook {
   /** By run pathspec (`Flow/runId`), then by task pathspec; runs in the order they started. */
   private readonly runs = new Map<string, Map<string, TaskPlacement>>();
