@@ -3,9 +3,13 @@
  * configured when the `tsflow.executors` setting lists it, or when the workspace folder holds the
  * environment `npm run cluster:up` writes (`.tsflow-cluster.env`: a local Slurm and an S3 endpoint,
  * plus Kubernetes when it sets KUBECONFIG). That file's variables are the cluster's datastore,
- * endpoint and credentials: they are layered over the extension host's environment for every run
- * the editor starts and for the runs its views read (extensionEnv). No editor API here: the
- * extension reads and watches the file (config.ts), the tests call these directly.
+ * endpoint and credentials: they are layered over the extension host's environment for every
+ * process the editor starts (runs, the language server) and for where its views read runs
+ * (extensionEnv). The views' own S3 reads take credentials from the AWS SDK's chain only, as
+ * everywhere in TSFlow (no credential passes through its code, and the extension host, shared with
+ * other extensions, is not given the file's): start the editor from a shell that sourced the file,
+ * or keep the credentials in an AWS profile. No editor API here: config.ts reads and watches the
+ * file, the tests call these directly.
  */
 import type { RemoteExecutor } from "./placements";
 import { ENGINE_WORDS } from "./preview/messages";
