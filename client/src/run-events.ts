@@ -1,42 +1,12 @@
 /**
- * The `tsflow run --json` events the editor follows, one JSON object per line (see
- * runtime/src/exec/observers/json.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
+ * The `tsflow run --json` events the editor follows, one JSON object per line (typed in
+ * runtime/src/metadata/run-events.ts). Pure: parsed and summarised here, shown by run-launcher.ts.
  */
-import type { StepProgress, TaskError } from "../../runtime/src/datastore/records";
+import type { StepProgress } from "../../runtime/src/datastore/records";
+import { RUN_EVENT_NAMES, type RunEvent } from "../../runtime/src/metadata/run-events";
 import type { LogTarget } from "./run-targets";
 
-export type RunEvent =
-  | { event: "run-started"; pathspec: string; flow: string; runId: string; steps: string[]; datastore: string }
-  | { event: "task-started"; pathspec: string; step: string; taskId: string; attempt: number }
-  | { event: "task-finished"; pathspec: string; step: string; taskId: string; durationMs: number; cloned: boolean }
-  | {
-      event: "task-failed";
-      pathspec: string;
-      step: string;
-      taskId: string;
-      /** With the attempt that failed and, when it was thrown in the flow's files, its location. */
-      error: TaskError;
-      willRetry: boolean;
-    }
-  | { event: "log"; pathspec: string; stream: "stdout" | "stderr"; text: string }
-  | { event: "progress"; pathspec: string; steps: Record<string, StepProgress> }
-  | {
-      event: "run-finished";
-      pathspec: string;
-      status: "succeeded" | "failed";
-      durationMs: number;
-      error?: { step: string; task: string; message: string };
-    };
-
-const KNOWN = new Set([
-  "run-started",
-  "task-started",
-  "task-finished",
-  "task-failed",
-  "log",
-  "progress",
-  "run-finished",
-]);
+export type { RunEvent };
 
 /** Splits a growing stdout into events; keeps an unfinished last line for the next chunk. */
 export class EventReader {
@@ -56,7 +26,9 @@ export function parseEvent(line: string): RunEvent | undefined {
   if (!line.startsWith("{")) return undefined;
   try {
     const value = JSON.parse(line) as { event?: unknown };
-    return typeof value.event === "string" && KNOWN.has(value.event) ? (value as RunEvent) : undefined;
+    return typeof value.event === "string" && RUN_EVENT_NAMES.has(value.event as RunEvent["event"])
+      ? (value as RunEvent)
+      : undefined;
   } catch {
     return undefined;
   }

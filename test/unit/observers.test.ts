@@ -131,6 +131,57 @@ describe("the terminal observer", () => {
   });
 });
 
+describe("remote placements", () => {
+  const task = { pathspec: "F/7/fit/3", step: "fit", taskId: "3", attempt: 0 };
+
+  test("the terminal shows where a remote task waits and runs, one line each", () => {
+    let out = "";
+    const o = terminalObserver({
+      write: (t) => (out += t),
+      paint: painter(false),
+      live: false,
+      file: "f.ts",
+      datastore: ".tsflow",
+    });
+    o.runStarted(run({}), ["fit"]);
+    o.taskPlaced({ ...task, state: "queued", executor: "slurm", where: "1234_5" });
+    o.taskPlaced({ ...task, state: "running", executor: "slurm", where: "1234_5" });
+    o.taskPlaced({ ...task, taskId: "4", pathspec: "F/7/fit/4", state: "queued", executor: "kubernetes" });
+    o.taskPlaced({
+      ...task,
+      taskId: "4",
+      pathspec: "F/7/fit/4",
+      state: "running",
+      executor: "kubernetes",
+      where: "fit-4-x7k",
+    });
+    assert.equal(
+      out.slice(out.indexOf("\n") + 1),
+      "[fit/3] queued on Slurm job 1234_5\n[fit/3] running on Slurm job 1234_5\n[fit/4] queued on Kubernetes\n[fit/4] running in pod fit-4-x7k\n",
+    );
+  });
+
+  test("--json prints a task-placed event", () => {
+    const lines: string[] = [];
+    jsonObserver((line) => lines.push(line), "/data").taskPlaced({
+      ...task,
+      state: "queued",
+      executor: "slurm",
+      where: "1234_5",
+    });
+    assert.deepEqual(JSON.parse(lines[0]), {
+      event: "task-placed",
+      pathspec: "F/7/fit/3",
+      step: "fit",
+      taskId: "3",
+      attempt: 0,
+      state: "queued",
+      executor: "slurm",
+      where: "1234_5",
+    });
+  });
+});
+
 describe("the JSON observer", () => {
   test("writes one event per line", () => {
     const lines: string[] = [];

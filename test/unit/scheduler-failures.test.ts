@@ -1,82 +1,33 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import { openDatastore } from "../../runtime/src/datastore";
-import type { RunRecord, TaskError } from "../../runtime/src/datastore/records";
-import { planFlow } from "../../runtime/src/exec/plan";
+import type { TaskError } from "../../runtime/src/datastore/records";
 import type { RunObserver } from "../../runtime/src/exec/observer";
-import type { TaskSpec } from "../../runtime/src/exec/protocol";
-import { Scheduler } from "../../runtime/src/exec/scheduler";
-import type { WorkerPool, WorkerResult } from "../../runtime/src/exec/worker-pool";
-import { analyze } from "../../runtime/src/graph";
+import type { Script } from "../support/scheduler-harness";
+import {
+  ScriptedExecutor,
+  plan,
+  recorder,
+  schedule as harness,
+  succeeded as success,
+} from "../support/scheduler-harness";
 
-const FLOW = `import { FlowSpec, step } from "tsflow";
-export class TwoFlow extends FlowSpec {
-  @step start() { this.next(this.end); }
-  @step end() {}
-}
-`;
+const TWO_STEPS = plan({ start: { next: { linear: "end" } }, end: { next: "end" } }, "TwoFlow");
 
-/** A pool that answers each task with what `answer` says, or rejects when it throws. */
-function fakePool(answer: (spec: TaskSpec) => Promise<WorkerResult>): WorkerPool {
-  return { run: answer, kill() {}, close() {} } as unknown as WorkerPool;
+/** A local executor that answers each attempt as `script` says (a rejection: the pool threw). */
+function fakePool(script: Script): ScriptedExecutor {
+  return new ScriptedExecutor("local", 1, script);
 }
 
 /** An observer that hears failures; `overrides` may make any of its calls throw. */
 function observer(failures: TaskError[], overrides: Partial<RunObserver> = {}): RunObserver {
-  return {
-    runStarted() {},
-    taskStarted() {},
-    taskFinished() {},
-    taskFailed: (task) => failures.push(task.error),
-    log() {},
-    progress() {},
-    runFinished() {},
-    ...overrides,
-  };
+  return { ...recorder(), taskFailed: (task) => failures.push(task.error), ...overrides };
 }
 
-async function schedule(t: { after(fn: () => void): void }, pool: WorkerPool, runObserver: RunObserver) {
-  const root = mkdtempSync(join(tmpdir(), "tsflow-scheduler-"));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
-  const datastore = openDatastore({ kind: "local", path: root });
-  const graph = analyze("flow.ts", FLOW).flows[0].graph;
-  const run: RunRecord = await datastore.runs.create({
-    flow: graph.name,
-    status: "running",
-    startedAt: new Date().toISOString(),
-    user: "tester",
-    tags: [],
-    systemTags: ["user:tester"],
-    parameters: {},
-    flowFile: "/nowhere/flow.ts",
-    steps: {},
-  });
-  const scheduler = new Scheduler({
-    datastore,
-    run,
-    plan: planFlow(graph),
-    flowFile: "/nowhere/flow.ts",
-    className: graph.name,
-    parameters: {},
-    current: { namespace: "user:tester", username: "tester", tags: [] },
-    maxWorkers: 1,
-    withRetry: false,
-    pool,
-    observer: runObserver,
-  });
-  return { datastore, run, scheduler };
+function schedule(t: { after(fn: () => void): void }, pool: ScriptedExecutor, runObserver: RunObserver) {
+  return harness(t, TWO_STEPS, [pool], { observer: runObserver });
 }
 
-const succeeded = (): Promise<WorkerResult> => {
-  const now = new Date().toISOString();
-  return Promise.resolve({
-    kind: "outcome",
-    outcome: { status: "succeeded", artifacts: {}, startedAt: now, finishedAt: now },
-  });
-};
+const succeeded: Script = (attempt) => success(attempt.spec);
 
 describe("scheduler failure paths", () => {
   test("a pool that cannot start a worker fails the task and the run, which ends", async (t) => {

@@ -11,9 +11,10 @@ import { jsonObserver } from "../exec/observers/json";
 import { terminalObserver } from "../exec/observers/terminal";
 import type { RunObserver } from "../exec/observer";
 import type { FlowGraph, JsonValue } from "../graph/model";
-import type { RunPlan } from "../exec/plan";
+import { planFlow, sendRemote, type RemoteExecution, type RunPlan } from "../exec/plan";
 import { runFlow, type RunRequest } from "../exec/run-flow";
 import { WorkerPool } from "../exec/worker-pool";
+import { localExecutor } from "../exec/executors/local";
 import { EXIT } from "./exit-codes";
 import { currentUser, datastoreEnv, resolveDatastore } from "../config";
 import { checkUserTag } from "../metadata/identity";
@@ -42,6 +43,8 @@ export interface RunArgs {
   rest: string[];
   maxWorkers: number;
   withRetry: boolean;
+  /** `--with kubernetes|slurm`: every step without its own `@kubernetes`/`@slurm` runs there. */
+  withRemote?: RemoteExecution["kind"];
   tags: string[];
   runIdFile?: string;
   datastoreRoot?: string;
@@ -77,7 +80,7 @@ export function splitRunArgs(command: string, argv: string[], allowed: string[])
     positionals,
     rest,
     maxWorkers: maxWorkers(command, values["max-workers"]?.at(-1)),
-    withRetry: withDecorators(command, values.with ?? []),
+    ...withDecorators(command, values.with ?? []),
     tags: (values.tag ?? []).map(checkUserTag),
     runIdFile: values["run-id-file"]?.at(-1),
     datastoreRoot: values["datastore-root"]?.at(-1),
@@ -96,12 +99,36 @@ function maxWorkers(command: string, raw: string | undefined): number {
   return n;
 }
 
-function withDecorators(command: string, names: string[]): boolean {
+const REMOTE_KINDS: ReadonlyArray<RemoteExecution["kind"]> = ["kubernetes", "slurm"];
+
+/** `--with retry` and `--with kubernetes|slurm`: decorators applied to every step without its own. */
+function withDecorators(command: string, names: string[]): Pick<RunArgs, "withRetry" | "withRemote"> {
+  const remote = new Set<RemoteExecution["kind"]>();
   for (const name of names) {
-    if (name !== "retry")
-      throw new UsageError(`${command}: --with ${name}: only \`retry\` can be applied to every step`);
+    if (REMOTE_KINDS.includes(name as RemoteExecution["kind"])) remote.add(name as RemoteExecution["kind"]);
+    else if (name !== "retry")
+      throw new UsageError(
+        `${command}: --with ${name}: only \`retry\`, \`kubernetes\` and \`slurm\` can be applied to every step`,
+      );
   }
-  return names.length > 0;
+  if (remote.size > 1)
+    throw new UsageError(`${command}: --with kubernetes and --with slurm: every step runs in one place; pick one`);
+  const [withRemote] = remote;
+  return { withRetry: names.includes("retry"), ...(withRemote ? { withRemote } : {}) };
+}
+
+/**
+ * A run whose steps run on a cluster needs a datastore the cluster reaches: a folder on this
+ * machine is refused before anything starts, saying how to configure S3.
+ */
+export function refuseLocalDatastore(command: string, plan: RunPlan, datastore: Datastore): void {
+  if (datastore.location.kind !== "local") return;
+  const remote = plan.order.map((name) => plan.steps.get(name)).find((step) => step?.remote);
+  if (!remote?.remote) return;
+  const engine = remote.remote.kind === "kubernetes" ? "Kubernetes" : "Slurm";
+  throw new UsageError(
+    `${command}: step \`${remote.name}\` runs on ${engine}, which cannot read the local datastore ${datastore.root}: use S3 (TSFLOW_DATASTORE_ROOT=s3://BUCKET/PREFIX, with TSFLOW_S3_ENDPOINT_URL for an endpoint other than AWS), or start a local cluster with \`npm run cluster:up\` and load the settings it writes to .tsflow-cluster.env`,
+  );
 }
 
 export function openRunDatastore(args: RunArgs, io: CliIO): Datastore {
@@ -204,11 +231,13 @@ export async function launchRun(
   pool.warm();
   try {
     const flow = await loadRunnableFlow(command, args.positionals[0], args.flow, datastore, io);
+    refuseLocalDatastore(command, planFlow(flow.graph, args.withRemote), datastore);
     const user = currentUser(io.env);
     const { parameters, fileParameters, plan, resume } = await specifics(flow, datastore, user);
+    const runPlan = plan && args.withRemote ? sendRemote(plan, args.withRemote) : plan;
     const compiled = await compile(flow, datastore, io);
+    pool.preload(compiled);
     const observer = runObserver(args, io, datastore, flow.displayPath);
-    pool.onLog((key, stream, text) => observer.log(key, stream, text));
     const request: RunRequest = {
       datastore,
       flowFile: flow.path,
@@ -220,12 +249,13 @@ export async function launchRun(
       user,
       maxWorkers: args.maxWorkers,
       withRetry: args.withRetry,
-      pool,
+      local: localExecutor(pool, args.maxWorkers),
+      env: io.env,
       observer,
       ...(resume ? { resume } : {}),
       ...(args.runIdFile ? { runIdFile: args.runIdFile } : {}),
     };
-    const run = await runFlow(request, plan);
+    const run = await runFlow(request, runPlan ?? planFlow(flow.graph, args.withRemote));
     return run.status === "succeeded" ? EXIT.ok : EXIT.failed;
   } finally {
     pool.close();

@@ -126,6 +126,13 @@ export interface ForeachFrame {
   count: number;
 }
 
+/**
+ * Where a task runs: `local` is the warm worker pool on the scheduler's machine; the others start
+ * the engine-neutral task contract (`tsflow step`) on a cluster. Declared here, the lowest layer,
+ * because task records name it (`ranOn`); exec/executor.ts re-exports it.
+ */
+export type ExecutorKind = "local" | "kubernetes" | "slurm";
+
 export interface TaskRecord {
   format: number;
   flow: string;
@@ -151,6 +158,11 @@ export interface TaskRecord {
   resources?: { cpu?: number; memory?: number; gpu?: number };
   /** The last attempt's log sizes (each attempt's are in `attempts`). */
   logs?: LogSizes;
+  /**
+   * Where the last attempt ran, when not in the local worker pool: the engine, and the task's name
+   * there (a pod name, a Slurm job id such as `1234_5`) when it got that far.
+   */
+  ranOn?: { executor: ExecutorKind; where?: string };
 }
 
 /** Parses a metadata file, naming the file when it is not what TSFlow wrote. */

@@ -1,12 +1,13 @@
 import type { TaskError } from "../datastore/records";
 import type { StepPlan } from "./plan";
-import type { WorkerCrash } from "./worker-pool";
+import type { TaskCrash } from "./executor";
 
 /**
  * Explains why a worker died under a task, naming the step: a worker that never started, a
- * timeout, process.exit, OOM, a signal.
+ * timeout, process.exit, OOM, a signal. A remote task's crash says what its engine said.
  */
-export function crashError(step: string, plan: StepPlan, result: WorkerCrash): TaskError {
+export function crashError(step: string, plan: StepPlan, result: TaskCrash): TaskError {
+  if (plan.remote) return remoteCrashError(step, plan, plan.remote.kind, result);
   const base = { exitCode: result.exitCode, signal: result.signal };
   if (result.beforeReady) {
     const why = startFailureReason(result.stderrTail);
@@ -48,6 +49,40 @@ export function crashError(step: string, plan: StepPlan, result: WorkerCrash): T
     ...base,
     type: "WorkerCrash",
     message: `the worker running step \`${step}\` died (${how})${tail ? `: ${tail}` : ""}`,
+  };
+}
+
+const ENGINES = { kubernetes: "Kubernetes", slurm: "Slurm" } as const;
+
+/**
+ * A task on a cluster that ended without an outcome on record: its pod or job never started (an
+ * image that cannot be pulled, a refused Job), or died (OOMKilled, a node failure, its deadline).
+ */
+function remoteCrashError(step: string, plan: StepPlan, kind: keyof typeof ENGINES, result: TaskCrash): TaskError {
+  const base = { exitCode: result.exitCode, signal: result.signal };
+  const engine = ENGINES[kind];
+  const how = result.reason ?? (result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`);
+  if (result.timedOut) {
+    const limit = plan.timeoutSeconds ? `its @timeout of ${plan.timeoutSeconds} s` : "its time limit";
+    return {
+      ...base,
+      type: "TimeoutError",
+      message: `step \`${step}\` ran longer than ${limit} on ${engine} and was stopped (${how})`,
+    };
+  }
+  if (/OOMKilled|OUT_OF_MEMORY/.test(how)) {
+    return {
+      ...base,
+      type: "OutOfMemory",
+      message: `step \`${step}\` ran out of memory on ${engine} (${how}): raise @resources({ memory }) or use less`,
+    };
+  }
+  const tail = result.stderrTail.trim().split("\n").slice(-3).join(" | ");
+  const what = result.beforeReady ? `did not run on ${engine}` : `died on ${engine}`;
+  return {
+    ...base,
+    type: result.beforeReady ? "RemoteStartError" : "RemoteTaskCrash",
+    message: `step \`${step}\` ${what}: ${how}${tail ? ` | ${tail}` : ""}`,
   };
 }
 

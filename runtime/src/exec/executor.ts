@@ -1,12 +1,10 @@
 import type { Datastore } from "../datastore";
+import type { ExecutorKind } from "../datastore/records";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import type { StepPlan } from "./plan";
 
-/**
- * Where a task runs: `local` is the warm worker pool on this machine; the others start the
- * engine-neutral task contract (`tsflow step`, exec/step-command.ts) on a cluster.
- */
-export type ExecutorKind = "local" | "kubernetes" | "slurm";
+/** Declared with the task record that names it (`ranOn`); the scheduler's executors are of these kinds. */
+export type { ExecutorKind };
 
 /** One attempt of one task, as the scheduler hands it to an executor. */
 export interface TaskLaunch {

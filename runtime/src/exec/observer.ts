@@ -1,4 +1,5 @@
 import type { RunRecord, TaskError } from "../datastore/records";
+import type { TaskPlacement } from "./executor";
 
 /** A task as progress reporting sees it. */
 export interface TaskEvent {
@@ -12,6 +13,11 @@ export interface TaskEvent {
 export interface RunObserver {
   runStarted(run: RunRecord, steps: string[]): void;
   taskStarted(task: TaskEvent): void;
+  /**
+   * A remote executor placed an attempt: queued on its engine (a pending pod, a pending Slurm job)
+   * or running there, named by `where`. Local attempts run at once and report no placement.
+   */
+  taskPlaced(task: TaskEvent & TaskPlacement): void;
   taskFinished(task: TaskEvent & { durationMs: number; cloned: boolean }): void;
   /**
    * An attempt failed. `willRetry`: another attempt follows (@retry). `willCatch`: its worker died

@@ -38,10 +38,21 @@ export interface RunPlan {
   order: string[];
 }
 
-/** Reads the graph the analyzer produced (and checked) into the scheduler's plan. */
-export function planFlow(graph: FlowGraph): RunPlan {
+/**
+ * Reads the graph the analyzer produced (and checked) into the scheduler's plan. `withRemote`
+ * (`--with kubernetes|slurm`) sends every step without a `@kubernetes` or `@slurm` of its own there.
+ */
+export function planFlow(graph: FlowGraph, withRemote?: RemoteExecution["kind"]): RunPlan {
   const steps = new Map(graph.steps.map((step) => [step.name, planStep(step)]));
-  return { flow: graph.name, steps, order: graph.steps.map((s) => s.name) };
+  const plan = { flow: graph.name, steps, order: graph.steps.map((s) => s.name) };
+  return withRemote ? sendRemote(plan, withRemote) : plan;
+}
+
+/** The plan with every step that names no executor of its own on `kind`, with that engine's defaults. */
+export function sendRemote(plan: RunPlan, kind: RemoteExecution["kind"]): RunPlan {
+  const remote = { kind, options: {} } as RemoteExecution;
+  const steps = new Map([...plan.steps].map(([name, step]) => [name, step.remote ? step : { ...step, remote }]));
+  return { ...plan, steps };
 }
 
 function planStep(step: Step): StepPlan {
@@ -57,6 +68,7 @@ function planStep(step: Step): StepPlan {
   const timeout = options("timeout");
   const resources = options("resources");
   const environment = options("environment");
+  const remote = remoteExecution(options("kubernetes"), options("slurm"));
   const t = step.transition;
   const transition: TaskSpec["transition"] = !t
     ? { type: "end", targets: [] }
@@ -83,8 +95,33 @@ function planStep(step: Step): StepPlan {
     ...(resources && typeof resources.memory === "number" ? { memoryMB: resources.memory } : {}),
     ...(resources ? { resources: numbers(resources, ["cpu", "memory", "gpu"]) } : {}),
     ...(environment && isRecord(environment.vars) ? { environment: environment.vars as Record<string, string> } : {}),
+    ...(remote ? { remote } : {}),
     decorators: step.decorators,
   };
+}
+
+/**
+ * A step's `@kubernetes` or `@slurm` (the analyzer lets a step have one of them) with its literal
+ * options; an option the analyzer could not evaluate (an expression) is left to the engine's default.
+ */
+function remoteExecution(
+  kubernetes: Record<string, JsonValue> | undefined,
+  slurm: Record<string, JsonValue> | undefined,
+): RemoteExecution | undefined {
+  if (kubernetes) return { kind: "kubernetes", options: literal(kubernetes) };
+  if (slurm) return { kind: "slurm", options: literal(slurm) };
+  return undefined;
+}
+
+function literal(options: Record<string, JsonValue>): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => !containsExpression(value)));
+}
+
+function containsExpression(value: JsonValue): boolean {
+  if (isExpressionValue(value)) return true;
+  if (Array.isArray(value)) return value.some(containsExpression);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsExpression);
+  return false;
 }
 
 /** The numeric options among `keys`: what was asked for, without expressions that are not literal. */

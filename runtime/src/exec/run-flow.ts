@@ -11,7 +11,8 @@ import type { CompiledFlow } from "./compile";
 import type { RunObserver } from "./observer";
 import { planFlow, type RunPlan } from "./plan";
 import { Scheduler, type CloneSource } from "./scheduler";
-import type { WorkerPool } from "./worker-pool";
+import type { Executor } from "./executor";
+import { executorContext, openExecutors } from "./executors";
 
 export interface RunRequest {
   datastore: Datastore;
@@ -26,20 +27,23 @@ export interface RunRequest {
   user: string;
   maxWorkers: number;
   withRetry: boolean;
-  pool: WorkerPool;
+  /** The local pool as an executor (exec/executors/local.ts), warmed and preloaded by the caller. */
+  local: Executor;
+  /** The environment remote executors read their settings from (kubeconfig, TSFLOW_SLURM_*). */
+  env: NodeJS.ProcessEnv;
   observer: RunObserver;
   runIdFile?: string;
   resume?: { originRunId: string; step: string; clone: CloneSource };
 }
 
 /**
- * Creates the run in the datastore, runs it to the end and returns its final record. Ctrl-C (or
- * SIGTERM) stops the workers and leaves the run recorded as failed, resumable.
+ * Creates the run in the datastore, runs it to the end and returns its final record. The remote
+ * executors its steps name are opened once the run exists. Ctrl-C (or SIGTERM) stops every task
+ * (remote jobs included) and leaves the run recorded as failed, resumable.
  */
 export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(request.graph)): Promise<RunRecord> {
   const { datastore, graph, user } = request;
   const shape = graphShape(graph);
-  request.pool.preload(request.compiled);
   // Stored before the run exists: a run record never names code that is not in the datastore.
   const { entry, modules } = request.compiled;
   const codePackage = await storeCodePackage(new BlobStore(datastore.storage), entry, Object.keys(modules));
@@ -60,6 +64,8 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
   });
   if (request.runIdFile) writeFileSync(request.runIdFile, run.id);
+  const context = executorContext(datastore, request.env, request.maxWorkers);
+  const executors = await openExecutors(plan, request.local, context);
   const scheduler = new Scheduler({
     datastore,
     run,
@@ -74,9 +80,8 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
       tags: [...run.systemTags, ...run.tags],
       ...(request.resume ? { originRunId: request.resume.originRunId } : {}),
     },
-    maxWorkers: request.maxWorkers,
     withRetry: request.withRetry,
-    pool: request.pool,
+    executors,
     observer: request.observer,
     ...(request.resume ? { clone: request.resume.clone } : {}),
   });

@@ -2,23 +2,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CompiledFlow } from "./compile";
-import type { FromWorker, TaskOutcome, TaskSpec, ToWorker } from "./protocol";
+import type { TaskCrash, TaskEnd } from "./executor";
+import type { FromWorker, TaskSpec, ToWorker } from "./protocol";
 import { taskKey } from "./protocol";
-
-/** How a task attempt ended when its worker died under it, or before it could take it. */
-export interface WorkerCrash {
-  kind: "crashed";
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  exitCalled?: number;
-  timedOut?: boolean;
-  /** The worker process ended (or could not be started) before it said it was ready: no task code ran. */
-  beforeReady?: boolean;
-  stderrTail: string;
-}
-
-/** How a task attempt ended, seen from outside the worker. */
-export type WorkerResult = { kind: "outcome"; outcome: TaskOutcome } | WorkerCrash;
 
 interface Worker {
   child: ChildProcess;
@@ -26,10 +12,10 @@ interface Worker {
   heapMB: number | undefined;
   busy: boolean;
   /** Settles when the worker is ready (undefined) or has ended before it was (how it ended). */
-  started: Promise<WorkerCrash | undefined>;
+  started: Promise<TaskCrash | undefined>;
   /** How the process ended, once it has. */
-  ended?: WorkerCrash;
-  current?: { key: string; resolve: (result: WorkerResult) => void; exitCalled?: number; timedOut?: boolean };
+  ended?: TaskCrash;
+  current?: { key: string; resolve: (result: TaskEnd) => void; exitCalled?: number; timedOut?: boolean };
   stderrTail: string;
 }
 
@@ -77,22 +63,25 @@ export class WorkerPool {
    * Runs one task attempt. The caller keeps at most `size` tasks running. Resolves with a crash,
    * never hangs, when the worker dies before it is ready or cannot be started at all.
    */
-  async run(spec: TaskSpec, heapMB: number | undefined): Promise<WorkerResult> {
+  async run(spec: TaskSpec, heapMB: number | undefined): Promise<TaskEnd> {
     const worker = this.acquire(heapMB);
     const failedStart = await worker.started;
     if (failedStart) return failedStart;
     if (worker.ended) return worker.ended;
-    return new Promise<WorkerResult>((resolve) => {
+    return new Promise<TaskEnd>((resolve) => {
       worker.current = { key: taskKey(spec), resolve };
       send(worker, { type: "task", spec });
     });
   }
 
-  /** Stops the worker running `key` (a timeout): the task ends as crashed, with timedOut set. */
-  kill(key: string): void {
+  /**
+   * Stops the worker running `key`: the task ends as crashed, with timedOut set when its @timeout
+   * passed (`timeout`), as a plain crash when the run is stopped (`cancel`).
+   */
+  kill(key: string, why: "timeout" | "cancel"): void {
     for (const worker of this.workers) {
       if (worker.current?.key === key) {
-        worker.current.timedOut = true;
+        if (why === "timeout") worker.current.timedOut = true;
         worker.child.kill("SIGKILL");
       }
     }
@@ -134,8 +123,8 @@ export class WorkerPool {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
     });
-    let settleStart!: (failure: WorkerCrash | undefined) => void;
-    const started = new Promise<WorkerCrash | undefined>((resolve) => (settleStart = resolve));
+    let settleStart!: (failure: TaskCrash | undefined) => void;
+    const started = new Promise<TaskCrash | undefined>((resolve) => (settleStart = resolve));
     const worker: Worker = { child, heapMB, busy: false, started, stderrTail: "" };
     this.workers.add(worker);
     child.stdout?.on("data", (chunk: Buffer) => this.stray(worker, "stdout", chunk));

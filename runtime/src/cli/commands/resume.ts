@@ -23,6 +23,10 @@ Options:
   --tag TAG              tag the new run (repeatable)
   --max-workers N        tasks to run at once (default: the number of cores)
   --with retry           retry every failed step (3 times) unless it has its own @retry
+  --with kubernetes      run every step without its own @kubernetes/@slurm as a
+                         Kubernetes Job (needs an S3 datastore)
+  --with slurm           run every step without its own @kubernetes/@slurm as a Slurm
+                         job (needs an S3 datastore)
   --run-id-file PATH     write the new run's id to PATH as soon as the run exists
   --json                 print one JSON event per line instead of progress
   --datastore-root ROOT  where runs are kept: a folder or s3://BUCKET/PREFIX

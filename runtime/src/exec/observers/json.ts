@@ -1,16 +1,18 @@
 import type { RunRecord } from "../../datastore/records";
+import type { RunEvent } from "../../metadata/run-events";
 import type { RunObserver } from "../observer";
 
 /**
- * `--json`: one JSON event per line on stdout, for the editor and scripts to follow a run:
- * run-started, task-started, task-finished, task-failed, log, progress, run-finished.
+ * `--json`: one JSON event per line on stdout (metadata/run-events.ts), for the editor and scripts
+ * to follow a run.
  */
 export function jsonObserver(write: (line: string) => void, datastore: string): RunObserver {
-  const emit = (event: string, fields: object) => write(JSON.stringify({ event, ...fields }) + "\n");
+  const emit = (event: RunEvent) => write(JSON.stringify(event) + "\n");
   const pathspec = (run: RunRecord) => `${run.flow}/${run.id}`;
   return {
     runStarted: (run, steps) =>
-      emit("run-started", {
+      emit({
+        event: "run-started",
         pathspec: pathspec(run),
         flow: run.flow,
         runId: run.id,
@@ -18,15 +20,17 @@ export function jsonObserver(write: (line: string) => void, datastore: string): 
         datastore,
         origin: run.origin,
       }),
-    taskStarted: (task) => emit("task-started", task),
-    taskFinished: (task) => emit("task-finished", task),
-    taskFailed: (task) => emit("task-failed", task),
-    log: (path, stream, text) => emit("log", { pathspec: path, stream, text }),
-    progress: (run) => emit("progress", { pathspec: pathspec(run), steps: run.steps }),
+    taskStarted: (task) => emit({ event: "task-started", ...task }),
+    taskPlaced: (task) => emit({ event: "task-placed", ...task }),
+    taskFinished: (task) => emit({ event: "task-finished", ...task }),
+    taskFailed: (task) => emit({ event: "task-failed", ...task }),
+    log: (path, stream, text) => emit({ event: "log", pathspec: path, stream, text }),
+    progress: (run) => emit({ event: "progress", pathspec: pathspec(run), steps: run.steps }),
     runFinished: (run, durationMs) =>
-      emit("run-finished", {
+      emit({
+        event: "run-finished",
         pathspec: pathspec(run),
-        status: run.status,
+        status: run.status === "succeeded" ? "succeeded" : "failed",
         durationMs,
         ...(run.error ? { error: run.error } : {}),
       }),

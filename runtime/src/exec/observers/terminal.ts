@@ -2,6 +2,7 @@ import type { RunRecord, StepProgress } from "../../datastore/records";
 import type { Paint } from "../../cli/format/color";
 import type { RunObserver } from "../observer";
 import { formatDuration } from "../../format/duration";
+import { placementText } from "../../format/placement";
 import { tsflowCommand, type GivenOptions } from "../../format/command-hint";
 
 export interface TerminalOptions {
@@ -52,6 +53,10 @@ export function terminalObserver(o: TerminalOptions): RunObserver {
       draw();
     },
     taskStarted() {},
+    // A remote task's way through its engine, one line each: queued there, then running.
+    taskPlaced(task) {
+      above(o.paint("gray", `[${task.step}/${task.taskId}] ${placementText(task)}`) + "\n");
+    },
     taskFinished() {},
     taskFailed(task) {
       // Attempts are counted from 0 here as in `tsflow logs --attempt N`, dump and the client API.
