@@ -49,7 +49,7 @@ export async function stepTaskSpec(at: StepRun, task: StepTask): Promise<TaskSpe
   if (task.crashed && !stepPlan.catchErrorVar)
     throw usage(`step \`${task.step}\` has no @catchError: --crash-error is for its fallback attempt`);
   const records = new TaskRecords(at.datastore, run);
-  const parents = await inBatches(task.inputPaths, (p) => records.parent(p.step, p.id));
+  const parents = await readEach(task.inputPaths, (p) => records.parent(p.step, p.id));
   checkParents(stepPlan, parents, plan);
   const foreach = foreachFrames(stepPlan, parents, task.splitIndex, plan);
   const [foreachInputs, previousAttempts, parameters] = await Promise.all([
@@ -257,7 +257,7 @@ function usage(message: string): TsflowError {
 const PARALLEL_READS = 64;
 
 /** `read` of every item, in the items' order, with at most PARALLEL_READS under way. */
-async function inBatches<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
+async function readEach<T, R>(items: readonly T[], read: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const reader = async () => {
