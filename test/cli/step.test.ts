@@ -403,6 +403,8 @@ function contract(label: string, store: () => Store): void {
         [["--input-paths", "1-3"], {}, /^tsflow: step: --input-paths: '1-3' names no step: write STEP\/1-3$/],
         [["--retry-count", "x"], {}, /^tsflow: step: --retry-count takes a whole number of at least 0, not 'x'$/],
         [[], { TSFLOW_DATASTORE_ROOT: "" }, /^tsflow: step: TSFLOW_DATASTORE_ROOT is not set: /],
+        [["--task-id", ".."], {}, /^tsflow: step: --task-id '\.\.' is not an id$/],
+        [["--flow", "../x"], {}, /^tsflow: step: --flow '\.\.\/x' is not a flow class name$/],
         [[], { TSFLOW_RUN_ID: "7" }, /^tsflow: step: --run-id \d+ and TSFLOW_RUN_ID 7 name different runs$/],
         [
           [],

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { resolveDatastore, type DatastoreLocation } from "../config";
 import type { ExecutorKind, TaskError } from "../datastore";
+import { isSafeSegment } from "../datastore/layout";
 import { InputPathsError, parseInputPaths, type InputPath } from "../exec/input-paths";
 import type { StepTask } from "../exec/step-spec";
 import type { RanOn } from "../exec/step-task";
@@ -59,7 +60,7 @@ function runIdOf(option: string | undefined, env: string | undefined): string | 
 
 function required(value: string | undefined, option: string): string {
   if (value === undefined || value === "") throw new UsageError(`step: missing ${option}`);
-  if (!/^[\w.-]+$/.test(value)) throw new UsageError(`step: ${option.split(" ")[0]} '${value}' is not an id`);
+  if (!isSafeSegment(value)) throw new UsageError(`step: ${option.split(" ")[0]} '${value}' is not an id`);
   return value;
 }
 

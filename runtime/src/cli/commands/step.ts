@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { userCacheDir } from "../../config/cache-dir";
 import { openDatastore, type Datastore } from "../../datastore";
+import { isSafeSegment } from "../../datastore/layout";
 import { localCache } from "../../datastore/local-cache";
 import { TsflowError } from "../../errors";
 import { analyzeCached } from "../../exec/analysis-cache";
@@ -76,6 +77,7 @@ export const stepCommand: Command = {
     const datastore = openDatastore(location);
     const path = resolve(io.cwd, file);
     const flow = values.flow ?? (await onlyFlow(path, datastore, io)).name;
+    if (!isSafeSegment(flow)) throw new UsageError(`step: --flow '${flow}' is not a flow class name`);
     const run = await datastore.runs.read(flow, task.runId);
     if (!run) throw new TsflowError("not-found", `step: no run ${flow}/${task.runId} in ${datastore.root}`);
     const code = await stepCode(path, run, datastore, userCacheDir(io.env));
