@@ -29,6 +29,8 @@ export async function runStepTask(
   process.setSourceMapsEnabled(true);
   const logs = new LogCapture();
   const runner = new TaskRunner(logs, (_key, stream, text) => logs.writeRaw(stream, text));
+  // One S3 client and connection pool for the whole task, not one to read the run and one to run it.
+  runner.share(datastore);
   const exit = process.exit.bind(process);
   process.exit = ((code?: number) => {
     logs.flush();

@@ -32,6 +32,11 @@ export class TaskRunner {
     private readonly forward: (key: string, stream: "stdout" | "stderr", text: string) => void,
   ) {}
 
+  /** Runs tasks of `datastore`'s location on this one, already open (`tsflow step` opened it to read the run). */
+  share(datastore: Datastore): void {
+    this.datastores.set(JSON.stringify(datastore.location), datastore);
+  }
+
   async run(spec: TaskSpec, compiled: CompiledFlow | undefined): Promise<TaskOutcome> {
     const datastore = this.datastore(spec.datastore);
     const startedAt = new Date().toISOString();
