@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -376,6 +385,25 @@ function contract(label: string, store: () => Store): void {
         stderrTail: result.stderr,
       });
       assert.deepEqual(end.kind === "crashed" && [end.exitCode, end.exitCalled], [0, 0]);
+    });
+
+    test("a code package that lacks a module the flow imports from outside its project is one line, not a crash", async (t) => {
+      const project = new StepProject(t, store(), { "linear.ts": LINEAR.replace('"./util"', '"../shared/util"') });
+      // The project (its package.json) moves one folder down: "../shared" is outside it.
+      const nested = join(project.dir, "project");
+      mkdirSync(nested);
+      renameSync(join(project.dir, "linear.ts"), join(nested, "linear.ts"));
+      renameSync(join(project.dir, "package.json"), join(nested, "package.json"));
+      mkdirSync(join(project.dir, "shared"));
+      writeFileSync(join(project.dir, "shared", "util.ts"), UTIL);
+      await project.create(join("project", "linear.ts"));
+      const empty = mkdtempSync(join(tmpdir(), "tsflow-empty-"));
+      t.after(() => rmSync(empty, { recursive: true, force: true }));
+      const args = ["/nowhere/linear.ts", "start", "--flow", "LinearFlow", "--run-id", project.runId, "--task-id", "1"];
+      assertOneLineError(
+        await tsflowStep(args, empty, project.env),
+        /^tsflow: step: the code package of run LinearFlow\/\d+ lacks \.\.\/shared\/util\.ts, which the flow imports from outside its project folder/,
+      );
     });
 
     test("a mistake is one line and exit 2: unknown run, unknown input task, missing variable, bad option", async (t) => {

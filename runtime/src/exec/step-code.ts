@@ -50,6 +50,11 @@ export async function stepCode(
   const what = `${run.flow}/${run.id}`;
   const manifest = await readCodeManifest(blobs, ref, what);
   if (here && matches(file, manifest)) return { entry: file, source: "file" };
+  if (manifest.omitted.length > 0)
+    throw new TsflowError(
+      "usage",
+      `step: the code package of run ${what} lacks ${manifest.omitted.join(", ")}, which the flow imports from outside its project folder (never stored): run the task where ${file ?? "FILE"} and those modules are`,
+    );
   const dir = join(cacheDir, "code", ref.hash);
   if (!isFile(join(dir, COMPLETE))) await unpack(blobs, ref, manifest, dir, what);
   return { entry: join(dir, ...manifest.entry.split("/")), source: "package" };
