@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import * as vscode from "vscode";
 import {
@@ -8,6 +9,14 @@ import {
   type DatastoreLocation,
 } from "../../runtime/src/config";
 import { isTsflowError } from "../../runtime/src/errors";
+import {
+  CLUSTER_ENV_FILE,
+  clusterEnv,
+  extensionEnv,
+  offeredExecutors,
+  parseEnvFile,
+  useClusterEnv,
+} from "./cluster-env";
 import { useS3Endpoint } from "./readers";
 
 /** The `tsflow.*` settings, typed: package.json documents each with its default. */
@@ -26,6 +35,8 @@ export interface TsflowSettings {
   nodePath: string;
   /** Open the DAG preview when a flow file is opened. */
   autoOpenPreview: boolean;
+  /** Clusters the Run command offers besides running locally: "kubernetes", "slurm". */
+  executors: string[];
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings {
@@ -38,6 +49,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings 
     runArgs: config.get("runArgs", []),
     nodePath: config.get("nodePath", ""),
     autoOpenPreview: config.get("autoOpenPreview", false),
+    executors: config.get("executors", []),
   };
 }
 
@@ -49,9 +61,10 @@ export function readSettings(scope?: vscode.ConfigurationScope): TsflowSettings 
  */
 export function datastoreLocation(settings: TsflowSettings): DatastoreLocation | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const given = process.env.TSFLOW_DATASTORE_ROOT?.trim() || settings.datastoreRoot.trim() || DEFAULT_DATASTORE_DIR;
+  const env = extensionEnv();
+  const given = env.TSFLOW_DATASTORE_ROOT?.trim() || settings.datastoreRoot.trim() || DEFAULT_DATASTORE_DIR;
   if (folder === undefined && !isS3Url(given) && !isAbsolute(given)) return undefined;
-  const sources = { env: process.env, setting: settings.datastoreRoot, endpointSetting: settings.s3EndpointUrl };
+  const sources = { env, setting: settings.datastoreRoot, endpointSetting: settings.s3EndpointUrl };
   return resolveDatastore({ cwd: folder ?? process.cwd(), ...sources });
 }
 
@@ -91,4 +104,43 @@ export function followS3Endpoint(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration("tsflow.s3EndpointUrl")) useS3Endpoint(readSettings().s3EndpointUrl);
     }),
   );
+}
+
+/**
+ * The cluster file of the first workspace folder (cluster-env.ts), read once at activation, so
+ * that the views, the language server and every run see one environment from the start. When the
+ * file appears, changes or goes (`npm run cluster:up`, `cluster:down`), the window is offered a
+ * reload rather than switching datastores under open views.
+ */
+export function followClusterEnv(context: vscode.ExtensionContext): void {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) return;
+  const file = vscode.Uri.joinPath(folder, CLUSTER_ENV_FILE);
+  useClusterEnv(readClusterEnv(file.fsPath));
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CLUSTER_ENV_FILE));
+  const changed = () =>
+    void vscode.window
+      .showInformationMessage(`TSFlow: ${CLUSTER_ENV_FILE} changed: reload the window to use it.`, "Reload Window")
+      .then((choice) => choice && vscode.commands.executeCommand("workbench.action.reloadWindow"));
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(changed),
+    watcher.onDidChange(changed),
+    watcher.onDidDelete(changed),
+  );
+}
+
+/** The cluster file's variables; undefined when there is none. Read once, at activation. */
+export function readClusterEnv(path: string): Record<string, string> | undefined {
+  try {
+    return parseEnvFile(readFileSync(path, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** The clusters a run of `file` can be sent to: the setting's, and the cluster file's read at activation. */
+export function offeredFor(file: vscode.Uri) {
+  return offeredExecutors(readSettings(file).executors, clusterEnv());
 }

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { registerCommands } from "./commands";
-import { followS3Endpoint } from "./config";
+import { followClusterEnv, followS3Endpoint } from "./config";
 import { registerDocuments } from "./documents";
 import { createLanguageClient, graphRequester, startOnFlowDocuments } from "./language-client";
 import { registerPreview } from "./preview";
@@ -20,6 +20,7 @@ let client: LanguageClient | undefined;
  */
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel("TSFlow", { log: true });
+  followClusterEnv(context);
   followS3Endpoint(context);
   client = createLanguageClient(context, output);
   const status = new ServerStatus(client);
@@ -34,8 +35,13 @@ export function activate(context: vscode.ExtensionContext): void {
     typesCommand(context),
   ]);
   context.subscriptions.push(offerTypesSetup(context));
-  registerPreview(context, client, output, launcher.onDidChangeRun);
-  registerExplorer(context, { log: output, requestGraph: graphRequester(client), runChanged: launcher.onDidChangeRun });
+  registerPreview(context, client, output, launcher.onDidChangeRun, launcher.placements);
+  registerExplorer(context, {
+    log: output,
+    requestGraph: graphRequester(client),
+    runChanged: launcher.onDidChangeRun,
+    placements: launcher.placements,
+  });
   registerDocuments(context);
   registerViewer(context, output);
   startOnFlowDocuments(context, client, status, output);

@@ -6,6 +6,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { FlowGraphRequest, type FlowGraphResult, type ServerSettings } from "../../server/src/protocol";
+import { extensionEnv } from "./cluster-env";
 import { datastorePath, readSettings } from "./config";
 import type { ServerStatus } from "./status-bar";
 
@@ -15,9 +16,11 @@ export function createLanguageClient(
   output: vscode.LogOutputChannel,
 ): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
+  // The server reads the latest runs for its lenses: with the cluster file's datastore and credentials.
+  const env = extensionEnv();
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   const settings = readSettings();
   const initializationOptions: ServerSettings = {

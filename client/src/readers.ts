@@ -5,6 +5,7 @@
  */
 import { client, type Client } from "../../runtime/src/client";
 import { isS3Url, resolveDatastore } from "../../runtime/src/config";
+import { extensionEnv } from "./cluster-env";
 
 const clients = new Map<string, Client>();
 let endpoint: string | undefined;
@@ -19,7 +20,7 @@ export function readerOf(root: string, ns: string | null = null): Client {
     // TSFLOW_S3_ENDPOINT_URL, when set, wins over the setting, as for the CLI the editor launches.
     const location = resolveDatastore({
       cwd: process.cwd(),
-      env: process.env,
+      env: extensionEnv(),
       option: root,
       endpointSetting: endpoint,
     });

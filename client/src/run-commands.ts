@@ -4,7 +4,8 @@ import { formatDuration } from "../../runtime/src/format/duration";
 import type { FlowGraph } from "../../runtime/src/graph/model";
 import { FlowGraphRequest, type CommandTarget } from "../../server/src/protocol";
 import type { CommandSpec } from "./commands";
-import { readSettings } from "./config";
+import { placeGiven, runPlaces, type RunPlace } from "./cluster-env";
+import { offeredFor, readSettings } from "./config";
 import { askParameters } from "./parameters-input";
 import { failedTaskLog } from "./run-events";
 import type { LaunchResult, RunLauncher } from "./run-launcher";
@@ -21,27 +22,35 @@ export function runCommands(
     const flow = await flowFor(client, target);
     if (!flow) return;
     let args: string[];
+    let where: string;
     if (kind === "run") {
       const settings = readSettings(flow.uri);
+      const place = placeGiven(settings.runArgs) ? runPlaces([])[0] : await pickPlace(flow.graph.name, flow.uri);
+      if (!place) return;
+      where = place.suffix;
       const flags =
         settings.runArgs.length > 0 || flow.graph.parameters.length === 0
           ? settings.runArgs
-          : await askParameters(flow.graph.name, flow.graph.parameters);
+          : await askParameters(`${flow.graph.name}${where}`, flow.graph.parameters);
       if (!flags) return;
-      args = ["run", flow.uri.fsPath, "--flow", flow.graph.name, ...flags];
+      args = ["run", flow.uri.fsPath, "--flow", flow.graph.name, ...place.args, ...flags];
     } else {
       const step = kind === "from" ? (target?.step ?? (await pickStep(flow.graph))) : undefined;
       if (kind === "from" && !step) return;
+      // Resume takes --with as run does: the steps it runs again go where the user says now.
+      const place = await pickPlace(flow.graph.name, flow.uri);
+      if (!place) return;
+      where = place.suffix;
       const origin = target?.runPathspec?.split("/")[1];
-      args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name];
+      args = ["resume", flow.uri.fsPath, ...(step ? [step] : []), "--flow", flow.graph.name, ...place.args];
       if (origin) args.push("--origin-run-id", origin);
     }
     const title =
       kind === "run"
-        ? `Running ${flow.graph.name}`
+        ? `Running ${flow.graph.name}${where}`
         : kind === "resume"
-          ? `Resuming ${flow.graph.name}`
-          : `Running ${flow.graph.name} from ${args[2]}`;
+          ? `Resuming ${flow.graph.name}${where}`
+          : `Running ${flow.graph.name} from ${args[2]}${where}`;
     report(await launcher.launch({ file: flow.uri, args, title }), output);
   };
   return [
@@ -98,6 +107,20 @@ async function flowFor(
     return undefined;
   }
   return { uri, graph: chosen.graph };
+}
+
+/**
+ * Where to run, when a cluster is configured (cluster-env.ts): locally or on one of the engines
+ * offered. Without a cluster nobody is asked; undefined when the user cancels.
+ */
+async function pickPlace(flow: string, file: vscode.Uri): Promise<RunPlace | undefined> {
+  const places = runPlaces(offeredFor(file));
+  if (places.length === 1) return places[0];
+  const picked = await vscode.window.showQuickPick(
+    places.map((place) => ({ ...place, place })),
+    { title: `Run ${flow}: where?`, placeHolder: "Where the flow's steps run", ignoreFocusOut: true },
+  );
+  return picked?.place;
 }
 
 async function pickFlow(names: string[]): Promise<string | undefined> {

@@ -3,7 +3,9 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { formatDuration } from "../../runtime/src/format/duration";
 import { datastoreEnv, describeLocation } from "../../runtime/src/config";
+import { extensionEnv } from "./cluster-env";
 import { datastoreLocation, readSettings } from "./config";
+import { PlacementBook } from "./placements";
 import { EventReader, logLines, progressText, type RunEvent } from "./run-events";
 
 /** A `tsflow run` or `tsflow resume` to start: the CLI arguments after the node and script. */
@@ -35,6 +37,8 @@ export class RunLauncher implements vscode.Disposable {
    * the run at once rather than wait for a file watcher, which may start after a short run is over.
    */
   readonly onDidChangeRun = this.changed.event;
+  /** Where the remote tasks of the runs launched here stand: the views read it while they run. */
+  readonly placements = new PlacementBook();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,7 +63,7 @@ export class RunLauncher implements vscode.Disposable {
       (progress, token) => {
         const child = spawn(node, args, {
           cwd: folder,
-          env: { ...process.env, ...datastoreEnv(location), ELECTRON_RUN_AS_NODE: "1" },
+          env: { ...extensionEnv(), ...datastoreEnv(location), ELECTRON_RUN_AS_NODE: "1" },
         });
         token.onCancellationRequested(() => child.kill("SIGINT"));
         const reader = new EventReader();
@@ -83,7 +87,8 @@ export class RunLauncher implements vscode.Disposable {
   }
 
   private follow(event: RunEvent, progress: vscode.Progress<{ message?: string }>, result: LaunchResult) {
-    if (event.event === "run-started" || event.event === "progress" || event.event === "run-finished") {
+    const placed = this.placements.apply(event);
+    if (placed || event.event === "run-started" || event.event === "progress" || event.event === "run-finished") {
       this.changed.fire(event.pathspec.split("/")[0]);
     }
     switch (event.event) {
@@ -95,6 +100,11 @@ export class RunLauncher implements vscode.Disposable {
         break;
       case "log":
         this.output.appendLine(logLines(event.pathspec, event.text));
+        break;
+      case "task-placed":
+        this.output.appendLine(
+          `${event.pathspec} ${event.state} on ${event.executor}${event.where ? ` (${event.where})` : ""}`,
+        );
         break;
       case "task-failed":
         this.output.appendLine(

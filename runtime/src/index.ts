@@ -16,13 +16,16 @@ export {
   type ArtifactName,
   type StepName,
 } from "./authoring/flow-spec";
-export { step, retry, catchError, timeout, resources, environment } from "./authoring/decorators";
+export { step, retry, catchError, timeout, resources, environment, kubernetes, slurm } from "./authoring/decorators";
 export type {
   RetryOptions,
   CatchErrorOptions,
   TimeoutOptions,
   ResourcesOptions,
   EnvironmentOptions,
+  KubernetesOptions,
+  SlurmOptions,
+  Toleration,
 } from "./authoring/decorators";
 export {
   param,

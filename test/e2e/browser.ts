@@ -278,6 +278,12 @@ export class Workbench {
     }
   }
 
+  /** A row of the open quick pick titled `title`, by its text. */
+  quickPickRow(title: string, text: string): Locator {
+    const widget = this.page.locator(".quick-input-widget", { hasText: title });
+    return widget.locator(".monaco-list-row", { hasText: text }).first();
+  }
+
   /** Chooses the first item matching `item` in the open quick pick titled `title`. */
   async answerQuickPick(title: string, item: string): Promise<void> {
     const widget = this.page.locator(".quick-input-widget", { hasText: title });

@@ -251,6 +251,13 @@ export class Chain extends FlowSpec {
           InsertTextFormat.Snippet,
           CompletionItemKind.Function,
         ],
+        [
+          "kubernetes",
+          "kubernetes({ cpu: ${1:2}, memory: ${2:4096} })",
+          InsertTextFormat.Snippet,
+          CompletionItemKind.Function,
+        ],
+        ["slurm", 'slurm({ partition: "${1:batch}" })', InsertTextFormat.Snippet, CompletionItemKind.Function],
       ],
     );
     assert.deepEqual(edit(items?.[0]).range, lineRange(17, 3, 3));
@@ -260,7 +267,7 @@ export class Chain extends FlowSpec {
       value: "When the step fails for good, stores the error in the artifact `var` and goes on (Metaflow's `@catch`).",
     });
 
-    // Above a one-line `@step b() {`, with a name begun: all five, `retry` replacing what is typed.
+    // Above a one-line `@step b() {`, with a name begun: all seven, `retry` replacing what is typed.
     const branch = example("branch").replace("  @step b() {", "  @ret\n  @step b() {");
     const typed = await completeIn(client, branch, "  @ret|\n  @step b()");
     assert.deepEqual(
@@ -271,6 +278,8 @@ export class Chain extends FlowSpec {
         ["timeout", "timeout({ seconds: ${1:60} })"],
         ["resources", "resources({ memory: ${1:4096} })"],
         ["environment", 'environment({ vars: { ${1:KEY}: "${2:value}" } })'],
+        ["kubernetes", "kubernetes({ cpu: ${1:2}, memory: ${2:4096} })"],
+        ["slurm", 'slurm({ partition: "${1:batch}" })'],
       ],
     );
     assert.deepEqual(edit(typed?.[0]).range, lineRange(17, 3, 6));
@@ -288,6 +297,8 @@ export class Chain extends FlowSpec {
         "timeout timeout({ seconds: ${1:60} })",
         "resources resources({ memory: ${1:4096} })",
         'environment environment({ vars: { ${1:KEY}: "${2:value}" } })',
+        "kubernetes kubernetes({ cpu: ${1:2}, memory: ${2:4096} })",
+        'slurm slurm({ partition: "${1:batch}" })',
       ],
     );
     const retyped = await completeIn(client, example("params"), "@ret|ry({ times: 2 })");
@@ -299,6 +310,8 @@ export class Chain extends FlowSpec {
         ["timeout", "timeout", InsertTextFormat.PlainText],
         ["resources", "resources", InsertTextFormat.PlainText],
         ["environment", "environment", InsertTextFormat.PlainText],
+        ["kubernetes", "kubernetes", InsertTextFormat.PlainText],
+        ["slurm", "slurm", InsertTextFormat.PlainText],
       ],
     );
     assert.deepEqual(edit(retyped?.[0]).range, lineRange(17, 3, 8));
@@ -340,8 +353,21 @@ export class Chain extends FlowSpec {
     const bare = example("params").replace("  @catchError", "  @\n  @catchError");
     assert.deepEqual(
       (await completeIn(client, bare, "  @|\n  @catchError"))?.map((i) => i.label),
-      ["retry", "resources", "environment"],
+      ["retry", "resources", "environment", "kubernetes", "slurm"],
     );
+  });
+
+  test("a step that runs on Kubernetes is not offered @slurm, nor the other way round", async (t) => {
+    const client = await LspClient.start(t);
+    const onKubernetes = example("hello").replace(
+      "  @step end() {}",
+      "  @\n  @kubernetes({ cpu: 2 })\n  @step end() {}",
+    );
+    const labels = (await completeIn(client, onKubernetes, "  @|\n  @kubernetes"))?.map((i) => i.label);
+    assert.deepEqual(labels, ["retry", "catchError", "timeout", "resources", "environment"]);
+    const onSlurm = example("hello").replace("  @step end() {}", "  @\n  @slurm\n  @step end() {}");
+    const others = (await completeIn(client, onSlurm, "  @|\n  @slurm"))?.map((i) => i.label);
+    assert.deepEqual(others, ["retry", "catchError", "timeout", "resources", "environment"]);
   });
 
   test("hover, definition and completion answer within 30 ms (p95) on a 300-line flow", async (t) => {

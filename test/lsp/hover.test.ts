@@ -221,6 +221,29 @@ export class P extends FlowSpec {
     );
   });
 
+  test("a TSFlow decorator: its signature and what it does, @kubernetes and @slurm among them", async (t) => {
+    const client = await LspClient.start(t);
+    const text = example("hello")
+      .replace("import { FlowSpec, step", "import { FlowSpec, step, kubernetes, slurm")
+      .replace("  @step end() {}", '  @slurm({ partition: "gpu" })\n  @step end() {}');
+    const source = text.replace("  @step start()", "  @kubernetes({ cpu: 2 })\n  @step start()");
+    const remote = await opened(client, "remote.ts", source);
+    assert.equal(
+      await remote.text("@kuber|netes({ cpu: 2 })"),
+      [
+        "**`@kubernetes({ cpu, memory, gpu, image, namespace, nodeSelector, tolerations, serviceAccount, secrets })`** — TSFlow step decorator",
+        "",
+        "Runs the step's tasks as Kubernetes Jobs, one per task; the local scheduler stays in charge. Needs a shared (S3) datastore; `secrets` names Kubernetes Secrets, never copied.",
+      ].join("\n"),
+    );
+    assert.match(
+      (await remote.text('@slurm({ partition: "g|pu" })')) ?? "",
+      /^\*\*`@slurm\(\{ partition, cpu, memory, gpu, time, account \}\)`\*\*/,
+    );
+    const line = positionOf(source, "|@kubernetes").line;
+    assert.deepEqual(await remote.range("@kuber|netes({ cpu: 2 })"), lineRange(line, 2, 25));
+  });
+
   test("nothing flow-specific: no hover; unknown documents and files without flows: none either", async (t) => {
     const client = await LspClient.start(t);
     const hello = await opened(client, "hello.ts", example("hello"));

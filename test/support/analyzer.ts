@@ -50,7 +50,7 @@ export function check(source: string, expected: Expected[], fileName = "flow.ts"
 /** A flow file around `body`: the usual imports and `export class TestFlow extends FlowSpec`. */
 export function flow(strings: TemplateStringsArray, ...values: unknown[]): string {
   const body = String.raw({ raw: strings }, ...values);
-  return `import { FlowSpec, step, param, retry, catchError, timeout, resources, environment, Inputs } from "tsflow";
+  return `import { FlowSpec, step, param, retry, catchError, timeout, resources, environment, kubernetes, slurm, Inputs } from "tsflow";
 
 export class TestFlow extends FlowSpec {${body}}
 `;

@@ -1,7 +1,18 @@
 /* eslint-disable @typescript-eslint/unbound-method -- flows name steps by reference (`this.next(this.a)`), and so does this test */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { FlowSpec, current, param, resources, retry, step, timeout, catchError } from "../../runtime/src";
+import {
+  FlowSpec,
+  current,
+  param,
+  resources,
+  retry,
+  step,
+  timeout,
+  catchError,
+  kubernetes,
+  slurm,
+} from "../../runtime/src";
 import { stepDeclaration } from "../../runtime/src/authoring/decorators";
 import { chosenTransition } from "../../runtime/src/authoring/flow-spec";
 import { isParamMarker } from "../../runtime/src/authoring/param";
@@ -21,12 +32,14 @@ class SampleFlow extends FlowSpec {
   }
 
   @catchError
+  @slurm
   @step
   a() {
     this.next(this.b, this.end);
   }
 
   @resources({ memory: 512 })
+  @kubernetes({ cpu: 2, secrets: ["s3-creds"] })
   @step
   b() {
     this.choice = "x";
@@ -42,8 +55,12 @@ describe("the authoring API at run time", () => {
   test("@step and its decorators record a declaration per method", () => {
     const proto = SampleFlow.prototype;
     assert.deepEqual(stepDeclaration(proto.start), { name: "start", retry: { times: 2 }, timeout: { seconds: 5 } });
-    assert.deepEqual(stepDeclaration(proto.a), { name: "a", catchError: {} });
-    assert.deepEqual(stepDeclaration(proto.b), { name: "b", resources: { memory: 512 } });
+    assert.deepEqual(stepDeclaration(proto.a), { name: "a", catchError: {}, slurm: {} });
+    assert.deepEqual(stepDeclaration(proto.b), {
+      name: "b",
+      resources: { memory: 512 },
+      kubernetes: { cpu: 2, secrets: ["s3-creds"] },
+    });
     assert.deepEqual(stepDeclaration(proto.end), { name: "end" });
     assert.equal(stepDeclaration(proto.helper), undefined);
   });

@@ -57,6 +57,9 @@ ${body}
 }
 `;
 
+const remoteFile = (body: string) =>
+  flowFile(body).replace("retry, catchError, timeout, Inputs", "retry, catchError, timeout, Inputs, kubernetes, slurm");
+
 describe("the authoring API's types", () => {
   const errors = typeErrors({
     ...Object.fromEntries(validExamples().map((e) => [`valid-${e.name}.ts`, e.text])),
@@ -68,6 +71,15 @@ describe("the authoring API's types", () => {
       `  @step start() { const s: string = this.alpha; this.x = s.length; this.next(this.end); }`,
     ),
     "timeout-needs-options.ts": flowFile(`  @timeout() @step start() { this.next(this.end); }`),
+    "remote.ts":
+      remoteFile(`  @kubernetes({ cpu: 2, tolerations: [{ key: "gpu", operator: "Exists" }], secrets: ["s3"] })
+  @step start() { this.next(this.a); }
+  @slurm @step a() { this.next(this.b); }
+  @kubernetes @step b() { this.next(this.c); }
+  @slurm({ partition: "gpu", time: 60 }) @step c() { this.next(this.end); }`),
+    "remote-wrong.ts":
+      remoteFile(`  @kubernetes({ tolerations: [{ operator: "Sometimes" }] }) @step start() { this.next(this.a); }
+  @slurm({ partition: 3 }) @step a() { this.next(this.end); }`),
     "good-shapes.ts":
       flowFile(`  @retry @catchError({ var: "err" }) @step start() { this.x = this.alpha * 2; this.next(this.a, this.b); }
   @retry({ times: 2 }) @step a() { this.next(this.join); }
@@ -105,6 +117,11 @@ describe("the authoring API's types", () => {
 
   test("@timeout needs its options", () => {
     assert.equal(errors.get("timeout-needs-options.ts")!.length, 1, messages("timeout-needs-options.ts").join("\n"));
+  });
+
+  test("@kubernetes and @slurm, bare or with options, type-check; a wrong operator or partition does not", () => {
+    assert.deepEqual(messages("remote.ts"), []);
+    assert.equal(errors.get("remote-wrong.ts")!.length, 2, messages("remote-wrong.ts").join("\n"));
   });
 
   test("decorators, joins by index and by step name, and switches type-check", () => {

@@ -33,16 +33,16 @@ describe("decorator-misuse: unknown decorators", () => {
   test("an unknown decorator far from any name lists TSFlow's decorators", () => {
     check(
       flow`
-  @kubernetes
+  @batch
   @step start() { this.next(this.end); }
   @step end() {}
 `,
       [
         {
           code: "decorator-misuse",
-          text: "@kubernetes",
+          text: "@batch",
           message:
-            /unknown decorator `@kubernetes`: TSFlow's are @step, @retry, @catchError, @timeout, @resources, @environment/,
+            /unknown decorator `@batch`: TSFlow's are @step, @retry, @catchError, @timeout, @resources, @environment, @kubernetes, @slurm/,
         },
       ],
     );
@@ -505,6 +505,156 @@ describe("decorator-misuse: @catchError var clashes", () => {
   @step end() {}
 `,
       [],
+    );
+  });
+});
+
+describe("decorator-misuse: @kubernetes and @slurm", () => {
+  test("look-alike: every option of each, and both bare, are accepted", () => {
+    check(
+      flow`
+  @kubernetes({
+    cpu: 2,
+    memory: 4096,
+    gpu: 1,
+    image: "registry.example/tsflow-task:1",
+    namespace: "ml",
+    nodeSelector: { pool: "gpu" },
+    tolerations: [{ key: "gpu", operator: "Exists", effect: "NoSchedule" }, { key: "a", value: "b", tolerationSeconds: 60 }],
+    serviceAccount: "runner",
+    secrets: ["s3-creds", process.env.EXTRA ?? "x"],
+  })
+  @step start() { this.next(this.middle); }
+  @slurm({ partition: "gpu", cpu: 4, memory: 8000, gpu: 1, time: 90, account: "lab" })
+  @step middle() { this.next(this.last); }
+  @kubernetes
+  @step last() { this.next(this.end); }
+  @slurm()
+  @step end() {}
+`,
+      [],
+    );
+  });
+
+  test("@kubernetes and @slurm on one step", () => {
+    check(
+      flow`
+  @kubernetes({ cpu: 2 })
+  @slurm({ partition: "gpu" })
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "decorator-misuse",
+          text: '@slurm({ partition: "gpu" })',
+          message: /step `start` has both `@kubernetes` and `@slurm`: a step runs in one place, keep one/,
+        },
+      ],
+    );
+  });
+
+  test("an option @kubernetes does not take names those it does", () => {
+    check(
+      flow`
+  @kubernetes({ partition: "gpu" })
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "decorator-misuse",
+          text: 'partition: "gpu"',
+          message: /`@kubernetes` has no option `partition`: it takes `cpu`, `memory`, `gpu`, `image`, `namespace`/,
+        },
+      ],
+    );
+  });
+
+  test("secrets that are not an array of names", () => {
+    check(
+      flow`
+  @kubernetes({ secrets: "s3-creds" })
+  @step start() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        {
+          code: "decorator-misuse",
+          text: 'secrets: "s3-creds"',
+          message: /option `secrets` of `@kubernetes` must be an array of non-empty strings/,
+        },
+      ],
+    );
+  });
+
+  test("an empty image and a nodeSelector with a number", () => {
+    check(
+      flow`
+  @kubernetes({ image: "" })
+  @step start() { this.next(this.end); }
+  @kubernetes({ nodeSelector: { pool: 1 } })
+  @step end() {}
+`,
+      [
+        {
+          code: "decorator-misuse",
+          text: 'image: ""',
+          message: /option `image` of `@kubernetes` must be a non-empty string/,
+        },
+        {
+          code: "decorator-misuse",
+          text: "nodeSelector: { pool: 1 }",
+          message: /option `nodeSelector` of `@kubernetes` must be an object of string values/,
+        },
+      ],
+    );
+  });
+
+  test("tolerations: not objects, an unknown field, a wrong effect", () => {
+    check(
+      flow`
+  @kubernetes({ tolerations: ["gpu"] })
+  @step start() { this.next(this.a); }
+  @kubernetes({ tolerations: [{ key: "gpu", effects: "NoSchedule" }] })
+  @step a() { this.next(this.b); }
+  @kubernetes({ tolerations: [{ key: "gpu" }, { key: "x", effect: "NoRun" }] })
+  @step b() { this.next(this.end); }
+  @step end() {}
+`,
+      [
+        { code: "decorator-misuse", text: 'tolerations: ["gpu"]', message: /must be an array of tolerations, e\.g\./ },
+        {
+          code: "decorator-misuse",
+          text: 'tolerations: [{ key: "gpu", effects: "NoSchedule" }]',
+          message:
+            /toleration 1 has no field `effects`: a toleration takes key, operator, value, effect, tolerationSeconds/,
+        },
+        {
+          code: "decorator-misuse",
+          text: 'tolerations: [{ key: "gpu" }, { key: "x", effect: "NoRun" }]',
+          message: /toleration 2's `effect` must be "NoSchedule", "PreferNoSchedule" or "NoExecute"/,
+        },
+      ],
+    );
+  });
+
+  test("@slurm: a time of 0 and a number for a partition", () => {
+    check(
+      flow`
+  @slurm({ time: 0 })
+  @step start() { this.next(this.end); }
+  @slurm({ partition: 3 })
+  @step end() {}
+`,
+      [
+        { code: "decorator-misuse", text: "time: 0", message: /option `time` of `@slurm` must be a number > 0/ },
+        {
+          code: "decorator-misuse",
+          text: "partition: 3",
+          message: /option `partition` of `@slurm` must be a non-empty string/,
+        },
+      ],
     );
   });
 });

@@ -9,6 +9,7 @@ import { registerCommands } from "../commands";
 import { readSettings } from "../config";
 import { graphRequester } from "../language-client";
 import { PreviewManager, VIEW_TYPE } from "./preview-manager";
+import type { LivePlacements } from "./run-overlay";
 
 /** The command that saves the active preview's drawing as an SVG file. */
 export const EXPORT_SVG_COMMAND = "tsflow.exportDagSvg";
@@ -20,11 +21,14 @@ export function registerPreview(
   output: vscode.LogOutputChannel,
   /** A flow's name, whenever a run of it launched from the editor changes. */
   runChanged: vscode.Event<string>,
+  /** Where the remote tasks of those runs stand. */
+  placements: LivePlacements,
 ): void {
   const previews = new PreviewManager({
     extensionUri: context.extensionUri,
     log: output,
     requestGraph: graphRequester(client),
+    placements,
   });
   registerCommands(context, [
     { id: Commands.showDag, run: (arg?: unknown) => previews.show(arg) },

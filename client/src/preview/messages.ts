@@ -20,7 +20,28 @@ export interface StepRun {
   failed: number;
   running: number;
   durationMs?: number;
+  /** When its tasks run on a cluster: where they stand there and their names on it. */
+  placement?: StepPlacement;
 }
+
+/**
+ * A step's tasks on Kubernetes or Slurm: queued and running ones from the run's live events (for a
+ * run launched from the editor), done ones from those events or from the task records (`ranOn`).
+ */
+export interface StepPlacement {
+  executor: "kubernetes" | "slurm";
+  queued: number;
+  running: number;
+  done: number;
+  /** Pod names or Slurm job ids, in task order; for a finished step, the first few only. */
+  where: string[];
+}
+
+/** How the views name an engine and what a task is on it: "Kubernetes" and "pod", "Slurm" and "job". */
+export const ENGINE_WORDS: Record<StepPlacement["executor"], { name: string; task: string }> = {
+  kubernetes: { name: "Kubernetes", task: "pod" },
+  slurm: { name: "Slurm", task: "job" },
+};
 
 /** The latest run of a flow, reduced to what the nodes show. */
 export interface RunOverlay {

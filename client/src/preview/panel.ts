@@ -8,7 +8,7 @@ import { PagePanel } from "../webview-panel";
 import { nextView, stepAt, type AnalysisUpdate } from "./graph-state";
 import { PREVIEW_PAGE } from "./html";
 import { isWebviewMessage, type GraphView, type HostMessage, type RunOverlay, type WebviewMessage } from "./messages";
-import { resolveNamespace } from "./run-overlay";
+import { resolveNamespace, type LivePlacements } from "./run-overlay";
 import { RunFeed, type RunSource } from "./run-watch";
 
 /** What a panel needs of the extension: narrow, so the wiring stays in one place. */
@@ -17,6 +17,8 @@ export interface PanelContext {
   log: vscode.LogOutputChannel;
   /** `tsflow/flowGraph` for one flow of a document; null when the server does not have it open. */
   requestGraph(uri: string, flow?: string): Promise<FlowGraphResult | null>;
+  /** Where the remote tasks of runs launched from the editor stand. */
+  placements?: LivePlacements;
 }
 
 /** An exported drawing larger than this is not a drawing the webview made. */
@@ -198,6 +200,7 @@ export class DagPanel extends PagePanel<HostMessage> {
       namespace: resolveNamespace(settings.namespace),
       ...(this.chosenRun === undefined ? {} : { chosen: this.chosenRun }),
       ...(this.uri.scheme === "file" ? { flowFile: this.uri.fsPath } : {}),
+      ...(this.context.placements ? { live: this.context.placements } : {}),
     };
   }
 

@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import { watchDatastore } from "../datastore-watcher";
 import { errorMessage } from "../error-message";
 import type { RunOverlay } from "./messages";
-import { readRunOverlay } from "./run-overlay";
+import { readRunOverlay, type LivePlacements } from "./run-overlay";
 
 /** Where a preview's runs come from: read again whenever settings may have changed. */
 export interface RunSource {
@@ -14,6 +14,8 @@ export interface RunSource {
   chosen?: string;
   /** The flow's file, absolute: the latest run is the latest started from it. */
   flowFile?: string;
+  /** Where the remote tasks of runs launched from the editor stand now. */
+  live?: LivePlacements;
 }
 
 /** Run records are written in quick bursts as tasks finish: one read per burst is enough. */
@@ -89,10 +91,10 @@ export class RunFeed implements vscode.Disposable {
     this.reading = true;
     let running = false;
     try {
-      const { root, flow, namespace, chosen, flowFile } = this.source();
+      const { root, flow, namespace, chosen, flowFile, live } = this.source();
       const warn = (e: Error) => this.warn(e);
       const run =
-        root === undefined ? null : await readRunOverlay(root, flow, namespace, warn, Date.now, chosen, flowFile);
+        root === undefined ? null : await readRunOverlay(root, flow, namespace, warn, Date.now, chosen, flowFile, live);
       running = run?.status === "running";
       const key = JSON.stringify([run, namespace]);
       if (key !== this.last && !this.disposed) {

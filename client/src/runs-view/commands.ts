@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import * as vscode from "vscode";
+import { extensionEnv } from "../cluster-env";
 import { Commands, type CommandTarget, type FlowGraphResult } from "../../../server/src/protocol";
 import type { CommandSpec } from "../commands";
 import { errorMessage } from "../error-message";
@@ -116,7 +117,7 @@ async function changeTag(context: ExplorerCommandContext, run: RunNode, action: 
 function runCli(cli: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     // The extension host's own Node: Electron run as Node.
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } });
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...extensionEnv(), ELECTRON_RUN_AS_NODE: "1" } });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", (error) => (stderr += error.message));

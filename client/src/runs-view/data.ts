@@ -24,6 +24,7 @@ import { statusMatches, type ExplorerFilter } from "./filter";
 import { joined } from "./format";
 import { FlowFiles } from "./flow-files";
 import type { ArtifactTarget } from "../run-targets";
+import type { TaskPlacement } from "../placements";
 import type {
   ArtifactNode,
   AttemptNode,
@@ -74,6 +75,14 @@ export interface ExplorerDataOptions {
   now?: () => number;
   /** Hears of run records that cannot be read (the run is skipped) and of failed reads. */
   onError?: (error: Error) => void;
+  /** Where the remote tasks of runs launched from the editor stand (PlacementBook). */
+  placements?: LivePlacements;
+}
+
+/** What the explorer asks of the live placements: a task's, and a step's placed task ids. */
+export interface LivePlacements {
+  task(pathspec: string): TaskPlacement | undefined;
+  taskIds(stepPathspec: string): string[];
 }
 
 /** What a glance at the datastore saw (see `ExplorerData.glance`). */
@@ -93,6 +102,7 @@ export class ExplorerData {
   private readonly taskPageSize: number;
   private readonly now: () => number;
   private readonly onError: (error: Error) => void;
+  private readonly placements: LivePlacements | undefined;
 
   constructor(
     private source: ExplorerSource,
@@ -102,6 +112,7 @@ export class ExplorerData {
     this.taskPageSize = options.taskPageSize ?? TASK_PAGE_SIZE;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => {});
+    this.placements = options.placements;
   }
 
   /** Reads another datastore, namespace or filter from now on; paging starts again. */
@@ -259,11 +270,16 @@ export class ExplorerData {
     const step = await run.step(node.step);
     const finished = new Set(await step.taskIds());
     const limit = this.limit(node.key, this.taskPageSize);
-    const ids = await step.taskIds({ unfinished: true });
+    // A task queued on a cluster has no log yet: the run's live events tell of it.
+    const placed = this.placements?.taskIds(node.pathspec) ?? [];
+    const ids = [...new Set([...(await step.taskIds({ unfinished: true })), ...placed])];
     const page = ids.slice(0, limit);
+    const live = (id: string) => this.placements?.task(`${node.pathspec}/${id}`);
     // The page's records are read a few at a time (a GET each on S3), never one after another.
     const read = (id: string) =>
-      finished.has(id) ? finishedTaskNode(step, id, node) : unfinishedTaskNode(node, id, run.status === "running");
+      finished.has(id)
+        ? finishedTaskNode(step, id, node)
+        : unfinishedTaskNode(node, id, run.status === "running", live(id));
     const nodes: ExplorerNode[] = [];
     for await (const row of readAhead(page, read)) {
       if (!row.ok) throw row.error;

@@ -8,6 +8,8 @@ import { clientTaskError, type Run, type Step, type StepProgress, type Task } fr
 import { errorHeadline } from "../../../runtime/src/format/task-error";
 import { INLINE_LIMIT } from "../../../runtime/src/datastore/records";
 import { elapsed, formatBytes, formatStart, isViewableType, joined, previewValue, statusIcon } from "./format";
+import { placementText, ranOnPlacement, type TaskPlacement } from "../placements";
+import { ENGINE_WORDS } from "../preview/messages";
 import type { ArtifactNode, AttemptNode, Icon, LogNode, NodeStatus, RunNode, StepNode, TaskNode } from "./nodes";
 
 /** A run as a row: id, status icon, user, tags, start time and duration. */
@@ -107,8 +109,11 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
   const status: NodeStatus = task.status;
   const error = task.status === "failed" ? task.error : undefined;
   const cloned = task.clonedFrom && `cloned from ${task.clonedFrom.split("/")[1] ?? task.clonedFrom}`;
+  const ranOn = ranOnPlacement(task.ranOn);
+  const where = ranOn && placementText(ranOn);
   const lines = [
     `${task.pathspec}: ${status}${task.caught ? " (error caught)" : ""}`,
+    where,
     index !== undefined && `foreach index: ${index}`,
     `attempts: ${attempts}`,
     duration && `duration: ${duration}`,
@@ -125,6 +130,7 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
       attempts > 1 && `${attempts} attempts`,
       task.caught && "error caught",
       duration,
+      ranOn && shortPlace(ranOn),
       cloned,
       error && shortened(errorHeadline(error)),
     ),
@@ -141,6 +147,12 @@ export function taskNode(task: Task, flowFile: string): TaskNode {
   };
 }
 
+/** "job 1234_5", "pod train-x7", or the engine alone before it named the task. */
+function shortPlace(placement: TaskPlacement): string {
+  const words = ENGINE_WORDS[placement.executor];
+  return placement.where === undefined ? words.name : `${words.task} ${placement.where}`;
+}
+
 /** Longest error a row's description shows; the tooltip has it whole. */
 const ERROR_CHARS = 80;
 
@@ -151,17 +163,26 @@ function shortened(text: string): string {
 
 /**
  * A task that has printed but has no record: running while its run runs, else stopped by a crash.
- * Only its logs can be read.
+ * Only its logs can be read. A task placed on a cluster (`placement`, from the live events of a run
+ * launched here) says where it stands there: queued (it may have no log yet) or running, and by
+ * what name.
  */
-export function unfinishedTaskNode(step: StepNode, id: string, runRunning: boolean): TaskNode {
-  const status: NodeStatus = runRunning ? "running" : "unfinished";
+export function unfinishedTaskNode(
+  step: StepNode,
+  id: string,
+  runRunning: boolean,
+  placement?: TaskPlacement,
+): TaskNode {
+  const status: NodeStatus = runRunning ? (placement?.state === "queued" ? "pending" : "running") : "unfinished";
   const pathspec = `${step.pathspec}/${id}`;
+  const where = placement && runRunning ? placementText(placement) : undefined;
+  const state = runRunning ? "running: its logs follow it" : "stopped before it was recorded";
   return {
     kind: "task",
     key: `task:${pathspec}`,
     label: `task ${id}`,
-    description: runRunning ? "running" : "did not finish",
-    tooltip: `${pathspec}: ${runRunning ? "running: its logs follow it" : "stopped before it was recorded"}`,
+    description: where ?? (runRunning ? "running" : "did not finish"),
+    tooltip: `${pathspec}: ${where ? `${where}; its logs follow it` : state}`,
     icon: statusIcon(status),
     contextValue: `task ${status}`,
     collapsible: "collapsed",

@@ -10,7 +10,7 @@ import { registerCommands } from "../commands";
 import { datastorePath, datastoreProblem, readSettings } from "../config";
 import { resolveNamespace } from "../preview/run-overlay";
 import { ExplorerCommands, nodeCommands } from "./commands";
-import { ExplorerData, type ExplorerSource } from "./data";
+import { ExplorerData, type ExplorerSource, type LivePlacements } from "./data";
 import { ExpandedRows } from "./expanded-rows";
 import { describeFilter, effectiveNamespace, isFiltered, parseFilter, type ExplorerFilter } from "./filter";
 import { pickFilter } from "./filter-commands";
@@ -41,6 +41,8 @@ export interface ExplorerDeps {
    * its runs are read at once instead of waiting for the file watcher.
    */
   runChanged?: vscode.Event<string>;
+  /** Where the remote tasks of those runs stand (RunLauncher.placements). */
+  placements?: LivePlacements;
 }
 
 /** Creates the runs view, its watcher and its commands; everything is disposed with the extension. */
@@ -52,7 +54,10 @@ export function registerExplorer(context: vscode.ExtensionContext, deps: Explore
     return { root: datastorePath(settings), namespace: ns, filter };
   };
   const warn = (error: Error) => deps.log.warn(`runs explorer: ${error.message}`);
-  const data = new ExplorerData(source(), { onError: warn });
+  const data = new ExplorerData(source(), {
+    onError: warn,
+    ...(deps.placements ? { placements: deps.placements } : {}),
+  });
   const flows = new WorkspaceFlows();
   const expandedRows = new ExpandedRows(context.workspaceState);
   // The tree tells the watcher after each read, so a running run that comes into view is polled.

@@ -142,3 +142,29 @@ export const timeout: (options: TimeoutOptions) => StepDecorator = optionDecorat
 export const resources: (options: ResourcesOptions) => StepDecorator = optionDecorator("resources");
 /** Environment variables set while the step runs. */
 export const environment: (options: EnvironmentOptions) => StepDecorator = optionDecorator("environment");
+/**
+ * Runs the step's tasks as Kubernetes Jobs, one per task, while the local scheduler stays in charge
+ * (`@kubernetes` bare takes the defaults). The datastore must be shared (S3). Secrets are named,
+ * never copied into the Job. E.g. `@kubernetes({ cpu: 4, memory: 16000, secrets: ["s3-creds"] })`.
+ */
+export function kubernetes(method: StepMethod, context: ClassMethodDecoratorContext): void;
+export function kubernetes(options?: KubernetesOptions): StepDecorator;
+export function kubernetes(
+  first?: KubernetesOptions | StepMethod,
+  context?: ClassMethodDecoratorContext,
+): StepDecorator | void {
+  if (typeof first === "function") return optionDecorator("kubernetes")({})(first, context!);
+  return optionDecorator("kubernetes")(first ?? {});
+}
+
+/**
+ * Runs the step's tasks as Slurm jobs submitted with `sbatch` (a foreach as one job array where it
+ * can), while the local scheduler stays in charge (`@slurm` bare takes the defaults). The datastore
+ * must be shared (S3). E.g. `@slurm({ partition: "gpu", gpu: 1, time: 120 })`.
+ */
+export function slurm(method: StepMethod, context: ClassMethodDecoratorContext): void;
+export function slurm(options?: SlurmOptions): StepDecorator;
+export function slurm(first?: SlurmOptions | StepMethod, context?: ClassMethodDecoratorContext): StepDecorator | void {
+  if (typeof first === "function") return optionDecorator("slurm")({})(first, context!);
+  return optionDecorator("slurm")(first ?? {});
+}

@@ -65,6 +65,7 @@ export type {
   SourceLocation,
   ForeachFrame,
   StepProgress,
+  ExecutorKind,
 } from "../datastore/records";
 export type { LogStream } from "../datastore/layout";
 export type { RunCode, CodeText } from "../datastore/code-package";

@@ -180,6 +180,14 @@ export class ClientTask {
     return this.record.clonedFrom;
   }
 
+  /**
+   * Where the task ran when not in the local worker pool: `{ executor: "kubernetes", where: POD }`,
+   * `{ executor: "slurm", where: JOB_ID }`; undefined for a local task.
+   */
+  get ranOn(): TaskRecord["ranOn"] {
+    return this.record.ranOn;
+  }
+
   /** The names of the task's artifacts, in the order they were stored. */
   artifactNames(): string[] {
     return Object.keys(this.record.artifacts);

@@ -1,7 +1,7 @@
 import { BlobStore } from "./blobs";
 import { DatastoreError } from "./errors";
 import { INLINE_LIMIT, sameValue, type ArtifactRef } from "./records";
-import { deserializeValue, describeValue, serializeValue, V8_SERIALIZER } from "./serialize";
+import { deserializeValue, describeValue, serializeValue, storedByV8, V8_SERIALIZER } from "./serialize";
 import { MissingRegistrationError, type ReadOptions } from "./value-errors";
 import { TsflowError } from "../errors";
 
@@ -64,6 +64,21 @@ export class ArtifactStore {
         where,
       );
     }
+  }
+
+  /**
+   * Whether `value`, decoded from `bytes` (the checked blob behind `ref`), would be stored again as
+   * `ref`: a typed array V8's deserializer made a view on the end of `bytes` rather than a copy, its
+   * bytes unchanged. Hashing `bytes` where they are spares serializing a second copy of a large
+   * array only to find it the same (100 MiB: a copy and 25,600 fresh pages). False means nothing:
+   * store the value as any other.
+   */
+  static unchangedView(value: unknown, bytes: Buffer, ref: ArtifactRef): boolean {
+    if (ref.serializer !== undefined || ref.inline !== undefined || !ArrayBuffer.isView(value)) return false;
+    const end = value.byteOffset + value.byteLength;
+    if (value.buffer !== bytes.buffer || value.byteLength === 0 || end !== bytes.byteOffset + bytes.length)
+      return false;
+    return storedByV8(value) && bytes.length === ref.size && BlobStore.hash(bytes) === ref.hash;
   }
 
   /**

@@ -46,6 +46,16 @@ export function serializeValue(value: unknown): { bytes: Uint8Array; serializer:
   }
 }
 
+/** Whether `serializeValue` would store `value` with V8's serializer: no user's nor the class serializer takes it. */
+export function storedByV8(value: unknown): boolean {
+  try {
+    return !userSerializers().some((s) => s.test(value)) && !classSerializer.test(value);
+  } catch {
+    // A serializer's test that throws is reported when the value is stored.
+    return false;
+  }
+}
+
 /** Runs a method of a user's serializer, its error becoming one that names the serializer. */
 function guarded<T>(serializer: Serializer, method: string, call: () => T): T {
   try {

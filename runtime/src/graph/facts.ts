@@ -73,6 +73,15 @@ export interface ParameterFacts {
 export const FLOWSPEC_MEMBERS = new Set(["next", "input", "index", "mergeArtifacts"]);
 
 /** The decorators the authoring API exports, `step` included. */
-export const TSFLOW_DECORATORS = new Set(["step", "retry", "catchError", "timeout", "resources", "environment"]);
+export const TSFLOW_DECORATORS = new Set([
+  "step",
+  "retry",
+  "catchError",
+  "timeout",
+  "resources",
+  "environment",
+  "kubernetes",
+  "slurm",
+]);
 
 export type { Decorator, Parameter, Step };

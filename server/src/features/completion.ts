@@ -7,6 +7,7 @@
 import type { SourcePosition, SourceRange, Step, FlowGraph } from "../../../runtime/src/graph/model";
 import { contains, toCompletionItem, type CompletionEntry } from "../convert";
 import { completionSiteAt, type CompletionSite } from "../completion-site";
+import { DECORATOR_DOCS, type DecoratorDoc } from "../decorator-docs";
 import { artifactFacts, catchErrorVar, flowAt, stepAt } from "../locate";
 import { lineReader } from "../text-at";
 import type { Feature } from "../server";
@@ -258,44 +259,14 @@ function closedSplit(flow: FlowGraph, join: Step): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // Decorators
 
-/** TSFlow's step decorators (SPEC.md §1), with their arguments' usual shape as a snippet. */
-const DECORATORS: ReadonlyArray<{ name: string; snippet: string; signature: string; doc: string }> = [
-  { name: "step", snippet: "step", signature: "@step", doc: "Makes the method a step of the flow." },
-  {
-    name: "retry",
-    snippet: "retry({ times: ${1:3} })",
-    signature: "@retry({ times, minutesBetweenRetries })",
-    doc: "Runs the step again when it fails, up to `times` more times.",
-  },
-  {
-    name: "catchError",
-    snippet: 'catchError({ var: "${1:err}" })',
-    signature: "@catchError({ var })",
-    doc: "When the step fails for good, stores the error in the artifact `var` and goes on (Metaflow's `@catch`).",
-  },
-  {
-    name: "timeout",
-    snippet: "timeout({ seconds: ${1:60} })",
-    signature: "@timeout({ seconds })",
-    doc: "Fails the step when it runs longer than `seconds`.",
-  },
-  {
-    name: "resources",
-    snippet: "resources({ memory: ${1:4096} })",
-    signature: "@resources({ cpu, memory, gpu })",
-    doc: "What the step needs to run: `cpu`, `memory` in MB, `gpu`.",
-  },
-  {
-    name: "environment",
-    snippet: 'environment({ vars: { ${1:KEY}: "${2:value}" } })',
-    signature: "@environment({ vars })",
-    doc: "Environment variables set while the step runs.",
-  },
-];
-
-/** The decorators a member lacks, `@step` first when it is not a step yet; the name alone when arguments follow already. */
+/**
+ * The decorators a member lacks (and may take beside those it has), `@step` first when it is not a
+ * step yet; the name alone when arguments follow already.
+ */
 function decoratorEntries(replace: SourceRange, present: string[], withArgs: boolean): CompletionEntry[] {
-  return DECORATORS.filter((d) => !present.includes(d.name)).map((d, index) => ({
+  const fits = (d: DecoratorDoc) =>
+    !present.includes(d.name) && (d.excludedBy === undefined || !present.includes(d.excludedBy));
+  return DECORATOR_DOCS.filter(fits).map((d, index) => ({
     label: d.name,
     kind: "decorator",
     newText: withArgs ? d.snippet : d.name,

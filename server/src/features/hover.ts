@@ -3,12 +3,22 @@
  * already shows types on hover; this adds what only the graph knows (where a step comes from and
  * goes to, which steps set and read an artifact).
  */
-import { isExpressionValue, type FlowGraph, type JsonValue, type Step } from "../../../runtime/src/graph/model";
-import { toHover } from "../convert";
+import {
+  isExpressionValue,
+  type FileAnalysis,
+  type FlowGraph,
+  type JsonValue,
+  type SourcePosition,
+  type Step,
+} from "../../../runtime/src/graph/model";
+import { contains, toHover } from "../convert";
+import { DECORATOR_DOCS, type DecoratorDoc } from "../decorator-docs";
 import { lineReader } from "../text-at";
 import {
   artifactFacts,
+  flowAt,
   locate,
+  stepAt,
   type ArtifactTarget,
   type Located,
   type ParameterTarget,
@@ -22,11 +32,27 @@ export const hoverFeature: Feature = {
     context.connection.onHover((params) => {
       const document = context.documents.get(params.textDocument.uri);
       if (!document) return null;
-      const target = locate(context.cache.get(document).analysis, params.position, lineReader(document));
-      return target ? toHover(hoverText(target), target.range) : null;
+      const analysis = context.cache.get(document).analysis;
+      const target = locate(analysis, params.position, lineReader(document));
+      if (target) return toHover(hoverText(target), target.range);
+      const decorator = decoratorAt(analysis, params.position);
+      return decorator ? toHover(decoratorHover(decorator.doc), decorator.range) : null;
     });
   },
 };
+
+/** The TSFlow decorator of a step at `position` (on its name or arguments), with what it means. */
+function decoratorAt(analysis: FileAnalysis | undefined, position: SourcePosition) {
+  const flow = flowAt(analysis, position);
+  const decorator = flow && stepAt(flow, position)?.decorators.find((d) => contains(d.range, position));
+  const doc = decorator && DECORATOR_DOCS.find((d) => d.name === decorator.name);
+  return doc && decorator ? { doc, range: decorator.range } : undefined;
+}
+
+/** `@slurm({ partition, ... })` and its sentence. */
+export function decoratorHover(doc: DecoratorDoc): string {
+  return markdown(`**${code(doc.signature)}** — TSFlow step decorator`, doc.doc, []);
+}
 
 /** The markdown shown for a located step, artifact or parameter. */
 export function hoverText(target: Located): string {

@@ -18,6 +18,7 @@ import {
   explorerViewsTable,
   panelsRestoredAfterReload,
 } from "./runs-explorer";
+import { runLensAsksWhereAndPreviewShowsPod } from "./remote-runs";
 import { explorerOnS3Root } from "./s3-root";
 import type { Scenario } from "./scenario";
 
@@ -37,6 +38,7 @@ export const scenarios: Scenario[] = [
   explorerShowsRunInPreview,
   failedRunShowsLineAndLogs,
   explorerOnS3Root,
+  runLensAsksWhereAndPreviewShowsPod,
   // Last: it reloads the window.
   panelsRestoredAfterReload,
 ];

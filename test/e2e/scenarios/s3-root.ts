@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { startS3Server, type S3Server } from "../../support/s3-server";
 import type { Workbench } from "../browser";
 import { REPO } from "../workspace";
 import type { Scenario } from "./scenario";
+import { useWorkspaceSettings } from "./workspace-settings";
 
 const CLI = join(REPO, "dist", "cli.js");
 const run = promisify(execFile);
@@ -18,24 +18,6 @@ async function tsflowOnS3(workbench: Workbench, server: S3Server, root: string, 
   const env = { ...process.env, ...server.env, TSFLOW_DATASTORE_ROOT: root, NO_COLOR: "1" };
   const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: workbench.folder, env });
   return stdout;
-}
-
-/**
- * Points the workspace at `settings` (its .vscode/settings.json, which VS Code reads as it changes)
- * and returns what puts it back as it was.
- */
-function useWorkspaceSettings(folder: string, settings: Record<string, string>): () => void {
-  const dir = join(folder, ".vscode");
-  const file = join(dir, "settings.json");
-  const before = existsSync(file) ? readFileSync(file, "utf8") : undefined;
-  const dirExisted = existsSync(dir);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(settings, null, 2));
-  return () => {
-    if (before !== undefined) writeFileSync(file, before);
-    else if (dirExisted) rmSync(file);
-    else rmSync(dir, { recursive: true });
-  };
 }
 
 /**

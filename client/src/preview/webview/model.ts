@@ -4,7 +4,7 @@
  * Pure: it reads the graph, its diagnostics and the latest run, and knows nothing of the DOM.
  */
 import type { Diagnostic, FlowGraph, JsonValue, Severity, Step, StepKind } from "../../../../runtime/src/graph/model";
-import type { RunOverlay, StepRun } from "../messages";
+import { ENGINE_WORDS, type RunOverlay, type StepPlacement, type StepRun } from "../messages";
 import { formatDuration } from "../../../../runtime/src/format/duration";
 
 /** A step's status in the latest run; `pending` while the run goes on but has not reached it. */
@@ -120,12 +120,15 @@ function stepNode(step: Step, diagnostics: Diagnostic[], run: RunOverlay | null,
   if (severity) classes.push(`has-${severity}`);
   if (status) classes.push(`status-${status.name}`);
   if (clonedFrom) classes.push("is-cloned");
+  const placement = run?.steps[step.name]?.placement;
+  if (placement) classes.push(`on-${placement.executor}`);
   const tooltip = [
     `${step.name} (${step.kind} step)`,
     step.doc,
     role,
     ...step.decorators.map((d) => `@${d.name}${d.args.length ? `(${d.args.map(argText).join(", ")})` : ""}`),
     status && `${run!.chosen ? "Run" : "Latest run"} ${run!.pathspec}: ${status.text}`,
+    ...(placement ? placementLines(placement) : []),
     clonedFrom && `resumed from run ${clonedFrom}: this step's tasks were cloned from it, not run`,
     ...own.map((d) => `${d.severity}: ${d.message}`),
   ].filter((line): line is string => Boolean(line));
@@ -204,6 +207,8 @@ export function statusOf(name: string, run: RunOverlay): { name: StepStatus; tex
   }
   const time = progress.durationMs === undefined ? "" : ` · ${formatDuration(progress.durationMs)}`;
   const counts = `${progress.done}/${progress.total}`;
+  const placed = progress.placement;
+  const waiting = placed && run.status === "running" && placed.queued > 0;
   switch (progress.status) {
     case "succeeded":
       return { name: "succeeded", text: `✓ ${plural(progress.done, "task")}${time}` };
@@ -213,10 +218,31 @@ export function statusOf(name: string, run: RunOverlay): { name: StepStatus; tex
         text: `✗ failed${progress.total > 1 ? ` ${progress.failed}/${progress.total}` : ""}${time}`,
       };
     default:
+      if (waiting && placed.running === 0) return { name: "running", text: `◷ queued ${counts}${time}` };
+      if (waiting) return { name: "running", text: `▸ running ${counts} · ${placed.queued} queued` };
       return run.status === "running"
         ? { name: "running", text: `▸ running ${counts}${time}` }
         : { name: "unfinished", text: `■ unfinished ${counts}` };
   }
+}
+
+/** Most names a tooltip lists; a foreach's others are counted. */
+const NAMES_SHOWN = 5;
+
+/** `on Slurm: 2 running, 1 queued, 3 done` and `jobs: 1234_0, 1234_1`: for the node's tooltip. */
+function placementLines(placement: StepPlacement): string[] {
+  const words = ENGINE_WORDS[placement.executor];
+  const states = (["running", "queued", "done"] as const)
+    .filter((state) => placement[state] > 0)
+    .map((state) => `${placement[state]} ${state}`);
+  const lines = [`on ${words.name}${states.length > 0 ? `: ${states.join(", ")}` : ""}`];
+  const names = placement.where;
+  if (names.length > 0) {
+    const noun = words.task;
+    const more = names.length > NAMES_SHOWN ? `, … (${names.length - NAMES_SHOWN} more)` : "";
+    lines.push(`${names.length === 1 ? noun : `${noun}s`}: ${names.slice(0, NAMES_SHOWN).join(", ")}${more}`);
+  }
+  return lines;
 }
 
 function worst(diagnostics: Diagnostic[]): Severity | undefined {

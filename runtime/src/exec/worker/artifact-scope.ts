@@ -1,5 +1,5 @@
 import { TsflowError } from "../../errors";
-import type { ArtifactStore } from "../../datastore/artifacts";
+import { ArtifactStore } from "../../datastore/artifacts";
 import type { SyncArtifacts } from "./prefetched";
 import type { ArtifactRef } from "../../datastore/records";
 import { UnregisteredClassError, UnstorableValueError } from "../../datastore/serialize";
@@ -82,7 +82,8 @@ export class ArtifactScope {
     for (const name of Object.keys(target)) {
       if (skip.has(name)) continue;
       const entry = this.tracked.get(name);
-      if (entry?.state === "untouched") result[name] = entry.ref;
+      if (entry?.state === "untouched" || (entry?.state === "loaded" && this.unchangedView(entry)))
+        result[name] = entry.ref;
       else
         result[name] = await this.save(
           name,
@@ -91,6 +92,12 @@ export class ArtifactScope {
         );
     }
     return result;
+  }
+
+  /** A value read, still a view on the bytes it was decoded from and unchanged: its reference stands. */
+  private unchangedView(entry: Tracked): boolean {
+    const bytes = this.fetched.bytesOf(entry.ref);
+    return bytes !== undefined && ArtifactStore.unchangedView(entry.value, bytes, entry.ref);
   }
 
   /** Stores a value, keeping the earlier reference when the bytes did not change. */

@@ -4,6 +4,8 @@ import type { ArtifactRef } from "../../datastore/records";
 /** Artifact values a step reads synchronously (`this.x`, `inputs[0].x`, `this.input`). */
 export interface SyncArtifacts {
   load(ref: ArtifactRef, where: string): unknown;
+  /** The stored bytes a blob value was decoded from, once fetched or read; undefined before. */
+  bytesOf(ref: ArtifactRef): Buffer | undefined;
 }
 
 /** Blob reads in flight at once while a task's inputs are fetched. */
@@ -94,6 +96,9 @@ export async function prefetchArtifacts(
       }
       if (!entry.bytes) throw entry.error ?? new Error(`internal: ${where} was neither fetched nor read`);
       return ArtifactStore.decode(ref, entry.bytes, where);
+    },
+    bytesOf(ref) {
+      return ref.inline === undefined ? fetched.get(ref.hash)?.bytes : undefined;
     },
   };
 }

@@ -3,7 +3,16 @@ import { TSFLOW_DECORATORS, type DecoratorFacts, type FlowFacts, type StepFacts 
 import type { Diagnostic, JsonValue } from "../model";
 import { closestName, diagnostic, type Check } from "./check";
 
-type ValueRule = "count" | "nonNegative" | "positive" | "identifier" | "boolean" | "stringRecord";
+type ValueRule =
+  | "count"
+  | "nonNegative"
+  | "positive"
+  | "identifier"
+  | "boolean"
+  | "string"
+  | "stringArray"
+  | "stringRecord"
+  | "tolerations";
 
 interface Shape {
   /** Whether `@name` without a call is allowed (it takes its defaults). */
@@ -43,7 +52,37 @@ const SHAPES: Record<string, Shape> = {
     requireOne: ["vars"],
     example: '@environment({ vars: { KEY: "value" } })',
   },
+  kubernetes: {
+    bare: true,
+    keys: {
+      cpu: "positive",
+      memory: "positive",
+      gpu: "count",
+      image: "string",
+      namespace: "string",
+      nodeSelector: "stringRecord",
+      tolerations: "tolerations",
+      serviceAccount: "string",
+      secrets: "stringArray",
+    },
+    example: "@kubernetes({ cpu: 2, memory: 4096 })",
+  },
+  slurm: {
+    bare: true,
+    keys: {
+      partition: "string",
+      cpu: "positive",
+      memory: "positive",
+      gpu: "count",
+      time: "positive",
+      account: "string",
+    },
+    example: '@slurm({ partition: "gpu", time: 60 })',
+  },
 };
+
+/** Decorators that say where a step runs: a step has at most one. */
+const PLACES = ["kubernetes", "slurm"];
 
 const RULE_TEXT: Record<ValueRule, string> = {
   count: "a whole number ≥ 0",
@@ -51,7 +90,22 @@ const RULE_TEXT: Record<ValueRule, string> = {
   positive: "a number > 0",
   identifier: 'an artifact name (a string such as "err")',
   boolean: "true or false",
+  string: "a non-empty string",
+  stringArray: 'an array of non-empty strings, e.g. `["name"]`',
   stringRecord: "an object of string values",
+  tolerations: 'an array of tolerations, e.g. `[{ key: "gpu", operator: "Exists", effect: "NoSchedule" }]`',
+};
+
+/** A Kubernetes toleration's fields: what each accepts, and what to say when it does not. */
+const TOLERATION_FIELDS: Record<string, { valid: (value: JsonValue) => boolean; text: string }> = {
+  key: { valid: (v) => typeof v === "string", text: "a string" },
+  operator: { valid: (v) => v === "Exists" || v === "Equal", text: '"Exists" or "Equal"' },
+  value: { valid: (v) => typeof v === "string", text: "a string" },
+  effect: {
+    valid: (v) => v === "NoSchedule" || v === "PreferNoSchedule" || v === "NoExecute",
+    text: '"NoSchedule", "PreferNoSchedule" or "NoExecute"',
+  },
+  tolerationSeconds: { valid: (v) => Number.isInteger(v), text: "a whole number" },
 };
 
 /** decorator-misuse: unknown decorators, wrong arguments, order, repeats, clashes, stray use. */
@@ -89,6 +143,11 @@ function decoratorProblem(decorator: DecoratorFacts, seen: Set<string>, facts: F
   if (decorator.belowStep)
     return { message: `\`@${name}\` stands below \`@step\`: put \`@step\` last, directly above the method` };
   if (name === "step") return decorator.called ? { message: "write `@step` without parentheses" } : undefined;
+  const otherPlace = PLACES.includes(name) ? PLACES.find((place) => place !== name && seen.has(place)) : undefined;
+  if (otherPlace)
+    return {
+      message: `step \`${step.step.name}\` has both \`@${otherPlace}\` and \`@${name}\`: a step runs in one place, keep one`,
+    };
   return shapeProblem(decorator, SHAPES[name]) ?? catchVariableClash(decorator, facts);
 }
 
@@ -128,6 +187,8 @@ function shapeProblem(decorator: DecoratorFacts, shape: Shape): Found {
       };
     if (!isExpressionValue(value) && !satisfies(rule, value))
       return { message: `option \`${key}\` of \`@${name}\` must be ${RULE_TEXT[rule]}`, range };
+    const toleration = rule === "tolerations" && Array.isArray(value) ? tolerationProblem(value) : undefined;
+    if (toleration) return { message: `option \`tolerations\` of \`@${name}\`: ${toleration}`, range };
   }
   if (shape.requireOne && !shape.requireOne.some((key) => key in options)) {
     return {
@@ -150,9 +211,30 @@ function satisfies(rule: ValueRule, value: JsonValue): boolean {
       return typeof value === "string" && /^[A-Za-z_$][\w$]*$/.test(value);
     case "boolean":
       return typeof value === "boolean";
+    case "string":
+      return typeof value === "string" && value !== "";
+    case "stringArray":
+      return Array.isArray(value) && value.every((v) => (typeof v === "string" && v !== "") || isExpressionValue(v));
     case "stringRecord":
       return isPlainObject(value) && Object.values(value).every((v) => typeof v === "string" || isExpressionValue(v));
+    case "tolerations":
+      return Array.isArray(value) && value.every((v) => isPlainObject(v) || isExpressionValue(v));
   }
+}
+
+/** What is wrong with one of the tolerations (an array of objects already): a field the API refuses. */
+function tolerationProblem(value: JsonValue[]): string | undefined {
+  const tolerations = value.filter(isPlainObject);
+  for (const [index, toleration] of tolerations.entries()) {
+    for (const [key, field] of Object.entries(toleration)) {
+      const rule = TOLERATION_FIELDS[key];
+      const which = `toleration ${index + 1}`;
+      if (!rule)
+        return `${which} has no field \`${key}\`: a toleration takes ${Object.keys(TOLERATION_FIELDS).join(", ")}`;
+      if (!isExpressionValue(field) && !rule.valid(field)) return `${which}'s \`${key}\` must be ${rule.text}`;
+    }
+  }
+  return undefined;
 }
 
 /** The @catchError variable must not overwrite an artifact, a parameter or a step. */
