@@ -1,7 +1,115 @@
-// PLACEHOLDER of helper sched, so the registry compiles: helper k8s writes the real file.
-import type { Executor, ExecutorContext } from "../../executor";
+import { currentUser } from "../../../config";
+import { isTsflowError } from "../../../errors";
+import type { KubernetesOptions } from "../../../authoring/decorators";
+import type { Executor, ExecutorContext, TaskEvents, TaskHandle, TaskLaunch } from "../../executor";
+import { clusterApi, type RetryTiming } from "./api";
+import { KubernetesApiError } from "./api-error";
+import { Attempt, type AttemptDeps, type AttemptTiming } from "./attempt";
+import { loadKubeConfig } from "./kubeconfig";
+import { jobManifest } from "./manifest";
+import { jobName, LABEL_PREFIX, labelValue } from "./names";
+import { podRequest } from "./options";
+import { RunPoller } from "./poller";
+import { kubernetesSettings } from "./settings";
 
-/** Runs tasks as Kubernetes Jobs. Not built yet on this branch. */
-export function kubernetesExecutor(_context: ExecutorContext): Executor {
-  throw new Error("the Kubernetes executor is not built yet");
+export { jobManifest, type JobInput } from "./manifest";
+export { podRequest } from "./options";
+export { kubernetesSettings } from "./settings";
+
+/** Every wait and retry of the executor; tests shorten them. */
+export type KubernetesTiming = RetryTiming & AttemptTiming;
+
+export const DEFAULT_TIMING: KubernetesTiming = {
+  pollMs: 1_000,
+  cannotStartMs: 120_000,
+  unschedulableMs: 15 * 60_000,
+  logDrainMs: 10_000,
+  requestTimeoutMs: 30_000,
+  backoffMs: 500,
+  maxBackoffMs: 15_000,
+  retryForMs: 5 * 60_000,
+};
+
+/**
+ * Runs task attempts as Kubernetes Jobs, one `batch/v1` Job per attempt, in the cluster of the
+ * kubeconfig (KUBECONFIG, ~/.kube/config, or the pod's service account). A kubeconfig that cannot
+ * be read, or a malformed setting, throws one TsflowError here, before anything starts.
+ */
+export function kubernetesExecutor(context: ExecutorContext, timing: Partial<KubernetesTiming> = {}): Executor {
+  const times = { ...DEFAULT_TIMING, ...timing };
+  const access = loadKubeConfig(context.env);
+  const settings = kubernetesSettings(context.env);
+  const api = clusterApi(access.config, times);
+  const user = currentUser(context.env);
+  const pollers = new Map<string, RunPoller>();
+  const live = new Set<Attempt>();
+  const watch = (namespace: string, selector: string) => {
+    const key = `${namespace} ${selector}`;
+    let poller = pollers.get(key);
+    if (!poller) pollers.set(key, (poller = new RunPoller(api, namespace, selector, times.pollMs)));
+    return poller;
+  };
+
+  async function launch(attempt: Attempt, create: () => Promise<void>): Promise<void> {
+    try {
+      await create();
+    } catch (error) {
+      attempt.refused(error instanceof KubernetesApiError ? error.message : String(error));
+      return;
+    }
+    attempt.follow();
+  }
+
+  return {
+    kind: "kubernetes",
+    capacity: context.capacity,
+    start(task: TaskLaunch, events: TaskEvents): TaskHandle {
+      const options: KubernetesOptions = task.plan.remote?.kind === "kubernetes" ? task.plan.remote.options : {};
+      const name = jobName(task.spec);
+      let prepared;
+      try {
+        const request = podRequest(task.plan, options);
+        const namespace = request.namespace ?? settings.namespace ?? access.namespace ?? "default";
+        const command = context.stepCommand(task.spec);
+        prepared = { namespace, job: jobManifest({ launch: task, command, request, settings, name, namespace, user }) };
+      } catch (error) {
+        // A step's options or the image it lacks: its attempt fails before any Job is made.
+        const attempt = new Attempt(deps(task), task, events, { name, namespace: "" });
+        attempt.refused(isTsflowError(error) ? error.message : String(error));
+        return handle(attempt);
+      }
+      const { namespace, job } = prepared;
+      const attempt = new Attempt(deps(task), task, events, { name, namespace });
+      live.add(attempt);
+      void attempt.ended.then(() => live.delete(attempt));
+      void launch(attempt, () => api.createJob({ ...job, metadata: { ...job.metadata, name, namespace } }));
+      return handle(attempt);
+    },
+    async close() {
+      await Promise.all([...live].map((attempt) => attempt.stop("cancel")));
+    },
+  };
+
+  function deps(task: TaskLaunch): AttemptDeps {
+    return {
+      api,
+      config: access.config,
+      context,
+      timing: times,
+      watch: (namespace, name, watcher) => watch(namespace, runSelector(task)).watch(name, watcher),
+    };
+  }
+}
+
+/** The labels that select one run's Jobs and pods: one poller per run and namespace. */
+function runSelector({ spec }: TaskLaunch): string {
+  return [
+    "app.kubernetes.io/managed-by=tsflow",
+    `${LABEL_PREFIX}/flow=${labelValue(spec.flow)}`,
+    `${LABEL_PREFIX}/run-id=${labelValue(spec.runId)}`,
+  ].join(",");
+}
+
+function handle(attempt: Attempt): TaskHandle {
+  return { ended: attempt.ended, stop: (why) => void attempt.stop(why) };
 }
