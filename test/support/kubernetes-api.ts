@@ -168,7 +168,7 @@ export class FakeKubernetesApi {
   private delete(namespace: string, name: string, url: URL, body: unknown, response: http.ServerResponse): void {
     if (body !== undefined && body !== null && Object.keys(body).length > 0) {
       try {
-        new DeleteOptions(body as never).validate();
+        new DeleteOptions(body).validate();
       } catch (error) {
         return status(response, 422, `DeleteOptions is invalid: ${(error as Error).message}`);
       }

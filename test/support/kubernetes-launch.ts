@@ -107,14 +107,26 @@ export function scriptedContext(env: NodeJS.ProcessEnv, capacity = 4): ScriptedC
   };
 }
 
-/** Events recorded: the placements in order and the log text. */
-export function recordingEvents(): TaskEvents & { placements: TaskPlacement[]; output: () => string } {
+/** Events recorded: the placements in order, the log text, and a wait for a placement. */
+export function recordingEvents(): TaskEvents & {
+  placements: TaskPlacement[];
+  output: () => string;
+  placedAs: (state: TaskPlacement["state"]) => Promise<TaskPlacement>;
+} {
   const placements: TaskPlacement[] = [];
+  const waiters: Array<{ state: TaskPlacement["state"]; resolve: (placement: TaskPlacement) => void }> = [];
   let text = "";
   return {
     placements,
     output: () => text,
     log: (_stream, chunk) => (text += chunk),
-    placed: (placement) => placements.push(placement),
+    placed(placement) {
+      placements.push(placement);
+      for (const waiter of waiters.filter((w) => w.state === placement.state)) waiter.resolve(placement);
+    },
+    placedAs(state) {
+      const seen = placements.find((p) => p.state === state);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ state, resolve }));
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { apiError, KubernetesApiError, type RequestSubject } from "./api-error";
-import { BatchV1Api, CoreV1Api, type KubeConfig } from "./sdk";
+import type { RequestContext, ResponseContext } from "@kubernetes/client-node";
+import { BatchV1Api, CoreV1Api, Observable, type KubeConfig } from "./sdk";
 
 /** How long one request may take, and how retries of a transient failure are spaced. */
 export interface RetryTiming {
@@ -26,18 +27,14 @@ export function clusterApi(config: KubeConfig, timing: RetryTiming): ClusterApi 
   const batch = config.makeApiClient(BatchV1Api);
   const core = config.makeApiClient(CoreV1Api);
   // Each request gets a deadline: a server that accepts and never answers is a transient failure.
-  const options = () => ({
-    middleware: [
-      {
-        pre: (context: { setSignal(signal: AbortSignal): void }) => {
-          context.setSignal(AbortSignal.timeout(timing.requestTimeoutMs));
-          return Promise.resolve(context);
-        },
-        post: <T>(context: T) => Promise.resolve(context),
-      },
-    ],
-    middlewareMergeStrategy: "append" as const,
-  });
+  const deadline = {
+    pre(context: RequestContext) {
+      context.setSignal(AbortSignal.timeout(timing.requestTimeoutMs));
+      return new Observable(Promise.resolve(context));
+    },
+    post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
+  };
+  const options = () => ({ middleware: [deadline], middlewareMergeStrategy: "append" as const });
   const retried = <T>(subject: RequestSubject, call: () => Promise<T>) => withRetry(subject, call, timing);
   return {
     async createJob(job) {
@@ -46,7 +43,7 @@ export function clusterApi(config: KubeConfig, timing: RetryTiming): ClusterApi 
       await retried({ verb: "create", kind: "job", name, namespace }, async () => {
         sent += 1;
         try {
-          await batch.createNamespacedJob({ namespace, body: job }, options() as never);
+          await batch.createNamespacedJob({ namespace, body: job }, options());
         } catch (error) {
           // A create retried after a lost answer may have been made: the unique name is ours.
           if (sent > 1 && (error as { code?: unknown }).code === 409) return;
@@ -56,18 +53,18 @@ export function clusterApi(config: KubeConfig, timing: RetryTiming): ClusterApi 
     },
     listJobs: (namespace, labelSelector) =>
       retried({ verb: "list", kind: "jobs", namespace }, async () => {
-        const list = await batch.listNamespacedJob({ namespace, labelSelector }, options() as never);
+        const list = await batch.listNamespacedJob({ namespace, labelSelector }, options());
         return list.items;
       }),
     listPods: (namespace, labelSelector) =>
       retried({ verb: "list", kind: "pods", namespace }, async () => {
-        const list = await core.listNamespacedPod({ namespace, labelSelector }, options() as never);
+        const list = await core.listNamespacedPod({ namespace, labelSelector }, options());
         return list.items;
       }),
     async deleteJob(namespace, name) {
       await retried({ verb: "delete", kind: "job", name, namespace }, async () => {
         try {
-          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" }, options() as never);
+          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" }, options());
         } catch (error) {
           if ((error as { code?: unknown }).code !== 404) throw error;
         }

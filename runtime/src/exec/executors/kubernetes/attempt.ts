@@ -50,6 +50,7 @@ export class Attempt {
   private tail = "";
   private readonly createdAt = Date.now();
   private stuckSince?: number;
+  private endingSince?: number;
   private reported = { queued: "", running: false };
   private final?: Ended;
   private readonly logs = new AbortController();
@@ -103,6 +104,11 @@ export class Attempt {
   private advance(state: AttemptState): void {
     if (this.final) return;
     if (state.kind === "ended") {
+      this.endingSince ??= Date.now();
+      if (!state.confirmed && Date.now() - this.endingSince < this.deps.timing.logDrainMs) {
+        if (state.started && state.pod) this.startLogs(state.pod);
+        return;
+      }
       this.final = state;
       void this.end(state);
       return;

@@ -27,6 +27,11 @@ export interface Ended {
   started: boolean;
   /** The Job's active deadline (@timeout) ended it. */
   timedOut: boolean;
+  /**
+   * Whether the Job says so too (or is gone). A pod may be seen failed a poll before its Job is
+   * marked failed, and only the Job says that its deadline killed the pod.
+   */
+  confirmed: boolean;
 }
 
 /** Waiting reasons of a container that will not start without a change to the Job or the cluster. */
@@ -42,8 +47,9 @@ const CANNOT_START = new Set([
 /** The attempt's state from its Job (undefined: not listed yet) and its newest pod. */
 export function attemptState(job: V1Job | undefined, pod: V1Pod | undefined): AttemptState {
   const podName = pod?.metadata?.name;
-  const ended = merged(podEnded(pod), jobEnded(job, pod));
-  if (ended) return ended;
+  const byJob = jobEnded(job, pod);
+  const ended = merged(podEnded(pod), byJob);
+  if (ended) return { ...ended, confirmed: byJob !== undefined || job === undefined };
   if (!pod || !podName) return { kind: "waiting" };
   if (pod.status?.phase === "Running") return { kind: "running", pod: podName };
   const stuck = stuckReason(pod);
@@ -54,13 +60,13 @@ export function attemptState(job: V1Job | undefined, pod: V1Pod | undefined): At
  * The pod's end says most (an exit code, OOMKilled, Evicted); the Job's adds that its deadline
  * ended it, which the pod it killed does not say.
  */
-function merged(pod: Ended | undefined, job: Ended | undefined): Ended | undefined {
+function merged(pod: Omit<Ended, "confirmed"> | undefined, job: Omit<Ended, "confirmed"> | undefined) {
   if (!pod || !job) return pod ?? job;
   return job.timedOut ? { ...pod, reason: job.reason, timedOut: true } : pod;
 }
 
 /** A pod that succeeded or failed: the container's exit, or the pod's own reason (Evicted). */
-function podEnded(pod: V1Pod | undefined): Ended | undefined {
+function podEnded(pod: V1Pod | undefined): Omit<Ended, "confirmed"> | undefined {
   const phase = pod?.status?.phase;
   if (!pod || (phase !== "Succeeded" && phase !== "Failed")) return undefined;
   const terminated = container(pod)?.state?.terminated;
@@ -80,7 +86,7 @@ function podEnded(pod: V1Pod | undefined): Ended | undefined {
 }
 
 /** A Job Kubernetes marked complete or failed while its pod is gone or not final (a deadline kills it). */
-function jobEnded(job: V1Job | undefined, pod: V1Pod | undefined): Ended | undefined {
+function jobEnded(job: V1Job | undefined, pod: V1Pod | undefined): Omit<Ended, "confirmed"> | undefined {
   const condition = job?.status?.conditions?.find(
     (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
   );

@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { KubernetesOptions } from "../../runtime/src/authoring/decorators";
+import type { Executor, TaskCrash, TaskEnd } from "../../runtime/src/exec/executor";
+import { kubernetesExecutor, type KubernetesTiming } from "../../runtime/src/exec/executors/kubernetes";
+import { FakeKubernetesApi, writeKubeconfig, type PodScript } from "../support/kubernetes-api";
+import { recordingEvents, scriptedContext, taskLaunch, type ScriptedContext } from "../support/kubernetes-launch";
+
+/** Each step of the test flow plays one script on the fake cluster. */
+const SCRIPTS: Record<string, PodScript> = {
+  succeeds: { kind: "succeeds", logs: ["hello from the pod", "done"] },
+  fails: { kind: "fails", exitCode: 3, logs: ["Error: boom"] },
+  oom: { kind: "oomKilled", logs: ["allocating"] },
+  deadline: { kind: "deadlineExceeded", logs: ["still working"] },
+  evicted: { kind: "evicted" },
+  pull: { kind: "imagePullBackOff" },
+  unschedulable: { kind: "unschedulable" },
+  runs: { kind: "runs", logs: ["working"] },
+  drops: { kind: "succeeds", logs: ["one", "two", "three", "four"], dropLogAfter: 2 },
+};
+
+/** Short waits, so a pod that cannot start is given up in a tenth of a second. */
+const FAST: Partial<KubernetesTiming> = {
+  pollMs: 5,
+  cannotStartMs: 100,
+  unschedulableMs: 100,
+  logDrainMs: 5_000,
+  requestTimeoutMs: 5_000,
+  backoffMs: 5,
+  maxBackoffMs: 50,
+  retryForMs: 5_000,
+};
+
+describe("the Kubernetes executor against a fake API server", () => {
+  const fake = new FakeKubernetesApi(
+    (job) => SCRIPTS[job.metadata?.labels?.["tsflow.dev/step"] ?? ""] ?? SCRIPTS.succeeds,
+  );
+  const dir = mkdtempSync(join(tmpdir(), "tsflow-k8s-"));
+  let env: NodeJS.ProcessEnv;
+  let context: ScriptedContext;
+  let executor: Executor;
+
+  before(async () => {
+    const server = await fake.start();
+    env = {
+      KUBECONFIG: writeKubeconfig(dir, server, "tsflow"),
+      HOME: dir,
+      TSFLOW_USER: "alice",
+      TSFLOW_KUBERNETES_IMAGE: "registry.example/tsflow:1",
+    };
+    context = scriptedContext(env);
+    executor = kubernetesExecutor(context, FAST);
+  });
+
+  after(async () => {
+    await executor.close();
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs one attempt of `step` to its end. */
+  async function run(step: string, options: KubernetesOptions = {}) {
+    const events = recordingEvents();
+    const handle = executor.start(taskLaunch({ name: step }, options), events);
+    return { end: await handle.ended, events };
+  }
+
+  const crashed = (end: TaskEnd): TaskCrash => {
+    assert.equal(end.kind, "crashed", JSON.stringify(end));
+    return end;
+  };
+
+  test("a task that succeeds: one valid Job, placed queued then running on its pod, its log streamed, the outcome read back", async () => {
+    const before = context.exits.length;
+    const { end, events } = await run("succeeds");
+    assert.equal(end.kind, "outcome");
+    assert.equal(events.output(), "hello from the pod\ndone\n");
+    const pod = events.placements.at(-1)?.where ?? "";
+    assert.match(pod, /^churnflow-1733240000000-succeeds-7-a0-[0-9a-f]{8}-[0-9a-f]{5}$/);
+    assert.deepEqual(events.placements, [
+      { state: "queued", executor: "kubernetes" },
+      { state: "queued", executor: "kubernetes", where: pod },
+      { state: "running", executor: "kubernetes", where: pod },
+    ]);
+    assert.deepEqual(context.exits.slice(before), [{ exitCode: 0, stderrTail: "hello from the pod\ndone\n" }]);
+    const created = fake.received.find((r) => r.method === "POST");
+    assert.match(
+      created?.path ?? "",
+      /^\/apis\/batch\/v1\/namespaces\/tsflow\/jobs/,
+      "the kubeconfig context's namespace",
+    );
+    assert.equal(created?.authorization, "Bearer fake-token");
+    assert.deepEqual(fake.refused, []);
+  });
+
+  test("a step that fails (exit 3, BackoffLimitExceeded): its exit code reaches the outcome, with no reason to add", async () => {
+    const before = context.exits.length;
+    const { end, events } = await run("fails");
+    assert.equal(crashed(end).exitCode, 3);
+    assert.equal(events.output(), "Error: boom\n");
+    assert.deepEqual(context.exits.slice(before), [{ exitCode: 3, stderrTail: "Error: boom\n" }]);
+  });
+
+  test("an OOMKilled pod: the outcome is told OOMKilled and 137", async () => {
+    const { end } = await run("oom");
+    assert.equal(crashed(end).reason, "OOMKilled");
+    assert.equal(crashed(end).exitCode, 137);
+  });
+
+  test("a Job past its deadline (@timeout): a timed-out crash naming DeadlineExceeded", async () => {
+    const end = crashed((await run("deadline")).end);
+    assert.equal(end.timedOut, true);
+    assert.match(end.reason ?? "", /^DeadlineExceeded: Job was active longer than specified deadline/);
+  });
+
+  test("an evicted pod: a crash naming Evicted and the node's message", async () => {
+    const end = crashed((await run("evicted")).end);
+    assert.match(end.reason ?? "", /^Evicted: The node was low on resource: memory/);
+    assert.equal(end.beforeReady, true);
+  });
+
+  test("an image that cannot be pulled: given up after the bounded wait, the Job deleted, a crash before the step ran", async () => {
+    const before = context.exits.length;
+    const { end, events } = await run("pull");
+    const crash = crashed(end);
+    assert.match(
+      crash.reason ?? "",
+      /^ImagePullBackOff: Back-off pulling image "nowhere\.invalid\/tsflow:0" \(pod churnflow-.*\); gave up after \d+ s$/,
+    );
+    assert.equal(crash.beforeReady, true);
+    assert.equal(context.exits.length, before, "no outcome is read: no step ran");
+    const pod = events.placements.at(-1)?.where ?? "";
+    assert.deepEqual(fake.deleted.at(-1), {
+      namespace: "tsflow",
+      name: pod.replace(/-[0-9a-f]{5}$/, ""),
+      propagationPolicy: "Background",
+    });
+  });
+
+  test("a pod no node can take, for too long: given up, naming Unschedulable and the scheduler's message", async () => {
+    const end = crashed((await run("unschedulable")).end);
+    assert.match(
+      end.reason ?? "",
+      /^Unschedulable: 0\/1 nodes are available: 1 Insufficient nvidia\.com\/gpu\..*gave up after/,
+    );
+  });
+
+  test("a log stream that drops mid-way is followed again from its last line: nothing lost, nothing repeated", async () => {
+    const { end, events } = await run("drops");
+    assert.equal(end.kind, "outcome");
+    assert.equal(events.output(), "one\ntwo\nthree\nfour\n");
+    const follows = fake.received.filter((r) => r.path.includes("/log?") && r.path.includes("drops"));
+    assert.ok(follows.length >= 2, "the log was followed again");
+  });
+
+  for (const [answer, pattern] of [
+    [
+      403,
+      /^Kubernetes refused to create job churnflow-\S+ in namespace tsflow: 403 Forbidden: the user needs RBAC rights on jobs \(create, get, list, watch, delete\), pods \(get, list, watch\) and pods\/log \(get\) in namespace tsflow \(scripted 403\)$/,
+    ],
+    [
+      409,
+      /^Kubernetes refused to create job churnflow-\S+ in namespace tsflow: 409 Conflict: a job named churnflow-\S+ already exists/,
+    ],
+    [
+      422,
+      /^Kubernetes refused to create job \S+ in namespace tsflow: 422 Unprocessable: the cluster found the job invalid/,
+    ],
+  ] as const) {
+    test(`a ${answer} to the create: one line naming the job, the namespace and the cause; the task crashed before it ran`, async () => {
+      fake.faults.push({ method: "POST", path: /\/jobs$/, answer });
+      const { end, events } = await run("succeeds");
+      const crash = crashed(end);
+      assert.match(crash.reason ?? "", pattern);
+      assert.equal(crash.beforeReady, true);
+      assert.deepEqual(events.placements, []);
+    });
+  }
+
+  test("a namespace that does not exist: 404, naming it and how to create it", async () => {
+    const end = crashed((await run("succeeds", { namespace: "nowhere" })).end);
+    assert.match(
+      end.reason ?? "",
+      /in namespace nowhere: 404 Not Found: is there a namespace nowhere\? \(kubectl create namespace nowhere\)/,
+    );
+  });
+
+  test("a dropped connection, a 500 and a 429 are retried: the task still succeeds", async () => {
+    fake.faults.push(
+      { method: "POST", path: /\/jobs$/, answer: "drop" },
+      { method: "GET", path: /\/pods$/, answer: 500 },
+      { method: "GET", path: /\/jobs$/, answer: 429, times: 2 },
+    );
+    const { end } = await run("succeeds");
+    assert.equal(end.kind, "outcome");
+    assert.ok(
+      fake.faults.every((f) => f.times === 0),
+      "every fault was met",
+    );
+  });
+
+  test("stop('cancel') of a running task deletes its Job (in the background) and ends it as cancelled", async () => {
+    const events = recordingEvents();
+    const handle = executor.start(taskLaunch({ name: "runs" }), events);
+    const { where } = await events.placedAs("running");
+    handle.stop("cancel");
+    const end = crashed(await handle.ended);
+    assert.match(end.reason ?? "", /^cancelled/);
+    assert.deepEqual(fake.deleted.at(-1), {
+      namespace: "tsflow",
+      name: where?.replace(/-[0-9a-f]{5}$/, ""),
+      propagationPolicy: "Background",
+    });
+  });
+
+  test("stop('timeout') ends the task as timed out", async () => {
+    const events = recordingEvents();
+    const handle = executor.start(taskLaunch({ name: "runs" }), events);
+    await events.placedAs("running");
+    handle.stop("timeout");
+    assert.equal(crashed(await handle.ended).timedOut, true);
+  });
+
+  test("close() deletes every Job of the run still going, and their attempts end", async () => {
+    const own = kubernetesExecutor(scriptedContext(env), FAST);
+    const tasks = ["1", "2"].map((taskId) => {
+      const events = recordingEvents();
+      return { events, handle: own.start(taskLaunch({ name: "runs" }, {}, { taskId }), events) };
+    });
+    const pods = await Promise.all(tasks.map(({ events }) => events.placedAs("running")));
+    const deletedBefore = fake.deleted.length;
+    await own.close();
+    const names = fake.deleted
+      .slice(deletedBefore)
+      .map((d) => d.name)
+      .sort();
+    assert.deepEqual(names, pods.map((p) => p.where?.replace(/-[0-9a-f]{5}$/, "")).sort());
+    for (const { handle } of tasks) assert.match(crashed(await handle.ended).reason ?? "", /^cancelled/);
+  });
+
+  test("a step without an image fails before any Job is made, naming what to set", async () => {
+    const own = kubernetesExecutor(scriptedContext({ ...env, TSFLOW_KUBERNETES_IMAGE: "" }), FAST);
+    const posts = fake.received.filter((r) => r.method === "POST").length;
+    const end = crashed(await own.start(taskLaunch({ name: "succeeds" }), recordingEvents()).ended);
+    assert.match(end.reason ?? "", /TSFLOW_KUBERNETES_IMAGE/);
+    assert.equal(fake.received.filter((r) => r.method === "POST").length, posts);
+    await own.close();
+  });
+});
+
+describe("a kubeconfig that cannot be used: one line when the executor is opened", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsflow-kubeconfig-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const open = (env: NodeJS.ProcessEnv) => () => kubernetesExecutor(scriptedContext({ HOME: dir, ...env }));
+
+  test("a KUBECONFIG file that is not there", () => {
+    assert.throws(
+      open({ KUBECONFIG: join(dir, "missing") }),
+      /^TsflowError: cannot read the kubeconfig .*missing: no such file$/,
+    );
+  });
+
+  test("no kubeconfig anywhere, outside a cluster", () => {
+    assert.throws(open({}), /no kubeconfig to reach Kubernetes: set KUBECONFIG, or write .*\.kube\/config/);
+  });
+
+  test("a kubeconfig with no current context, or one naming a context it lacks", () => {
+    const path = join(dir, "empty");
+    writeFileSync(path, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    assert.throws(open({ KUBECONFIG: path }), /has no current-context/);
+    writeFileSync(path, "apiVersion: v1\nkind: Config\ncurrent-context: prod\n");
+    assert.throws(open({ KUBECONFIG: path }), /has no context "prod"/);
+  });
+
+  test("a kubeconfig that is not YAML", () => {
+    const path = join(dir, "broken");
+    writeFileSync(path, "clusters: [ {\n");
+    assert.throws(open({ KUBECONFIG: path }), /cannot read the kubeconfig .*broken: /);
+  });
+
+  test("a plain-http cluster without insecure-skip-tls-verify", () => {
+    const path = writeKubeconfig(dir, "http://127.0.0.1:1");
+    writeFileSync(path, readFileSync(path, "utf8").replace(", insecure-skip-tls-verify: true", ""));
+    assert.throws(
+      open({ KUBECONFIG: path }),
+      /is plain http, which the Kubernetes client uses only with insecure-skip-tls-verify: true/,
+    );
+  });
+});
