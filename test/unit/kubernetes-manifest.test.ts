@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { Job } from "kubernetes-models/batch/v1";
 import type { KubernetesOptions } from "../../runtime/src/authoring/decorators";
 import type { StepPlan } from "../../runtime/src/exec/plan";
+import { jobForAttempt } from "../../runtime/src/exec/executors/kubernetes/job";
 import { jobManifest } from "../../runtime/src/exec/executors/kubernetes/manifest";
 import { jobName, labelValue } from "../../runtime/src/exec/executors/kubernetes/names";
 import { podRequest } from "../../runtime/src/exec/executors/kubernetes/options";
@@ -258,4 +259,29 @@ test("the checks refuse what a cluster refuses: a bad name, a bad label, a wrong
     /backoffLimit must be integer/,
   );
   assert.match(jobProblem(job, "other") ?? "", /does not match/);
+});
+
+test("jobForAttempt: the namespace is the step's, else TSFLOW_KUBERNETES_NAMESPACE, else the kubeconfig context's, else default", () => {
+  const namespaceOf = (options: KubernetesOptions | undefined, env: NodeJS.ProcessEnv, contextNamespace?: string) => {
+    const launch = taskLaunch({}, options);
+    const job = jobForAttempt(
+      launch,
+      stepCommandOf(launch.spec),
+      { TSFLOW_KUBERNETES_IMAGE: "x", ...env },
+      contextNamespace,
+    );
+    assert.equal(job.manifest.metadata.namespace, job.namespace);
+    assert.equal(job.manifest.metadata.name, job.name);
+    return job.namespace;
+  };
+  assert.equal(namespaceOf({ namespace: "step" }, { TSFLOW_KUBERNETES_NAMESPACE: "env" }, "context"), "step");
+  assert.equal(namespaceOf({}, { TSFLOW_KUBERNETES_NAMESPACE: "env" }, "context"), "env");
+  assert.equal(namespaceOf(undefined, {}, "context"), "context");
+  assert.equal(namespaceOf(undefined, {}), "default");
+  const launch = taskLaunch();
+  const { manifest } = jobForAttempt(launch, stepCommandOf(launch.spec), {
+    TSFLOW_KUBERNETES_IMAGE: "x",
+    TSFLOW_USER: "bob",
+  });
+  assert.equal(manifest.metadata.labels?.["tsflow.dev/user"], "bob");
 });

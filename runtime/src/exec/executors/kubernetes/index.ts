@@ -1,20 +1,13 @@
-import { currentUser } from "../../../config";
 import { isTsflowError } from "../../../errors";
-import type { KubernetesOptions } from "../../../authoring/decorators";
 import type { Executor, ExecutorContext, TaskEvents, TaskHandle, TaskLaunch } from "../../executor";
 import { clusterApi, type RetryTiming } from "./api";
 import { KubernetesApiError } from "./api-error";
 import { Attempt, type AttemptDeps, type AttemptTiming } from "./attempt";
 import { loadKubeConfig } from "./kubeconfig";
-import { jobManifest } from "./manifest";
-import { jobName, LABEL_PREFIX, labelValue } from "./names";
-import { podRequest } from "./options";
+import { jobForAttempt, type AttemptJobManifest } from "./job";
+import { LABEL_PREFIX, labelValue } from "./names";
 import { RunPoller } from "./poller";
 import { kubernetesSettings } from "./settings";
-
-export { jobManifest, type JobInput } from "./manifest";
-export { podRequest } from "./options";
-export { kubernetesSettings } from "./settings";
 
 /** Every wait and retry of the executor; tests shorten them. */
 export type KubernetesTiming = RetryTiming & AttemptTiming;
@@ -40,7 +33,6 @@ export function kubernetesExecutor(context: ExecutorContext, timing: Partial<Kub
   const access = loadKubeConfig(context.env);
   const settings = kubernetesSettings(context.env);
   const api = clusterApi(access.config, times);
-  const user = currentUser(context.env);
   const pollers = new Map<string, RunPoller>();
   const live = new Set<Attempt>();
   const watch = (namespace: string, selector: string) => {
@@ -64,25 +56,19 @@ export function kubernetesExecutor(context: ExecutorContext, timing: Partial<Kub
     kind: "kubernetes",
     capacity: context.capacity,
     start(task: TaskLaunch, events: TaskEvents): TaskHandle {
-      const options: KubernetesOptions = task.plan.remote?.kind === "kubernetes" ? task.plan.remote.options : {};
-      const name = jobName(task.spec);
-      let prepared;
+      let job: AttemptJobManifest;
       try {
-        const request = podRequest(task.plan, options);
-        const namespace = request.namespace ?? settings.namespace ?? access.namespace ?? "default";
-        const command = context.stepCommand(task.spec);
-        prepared = { namespace, job: jobManifest({ launch: task, command, request, settings, name, namespace, user }) };
+        job = jobForAttempt(task, context.stepCommand(task.spec), context.env, access.namespace, settings);
       } catch (error) {
-        // A step's options or the image it lacks: its attempt fails before any Job is made.
-        const attempt = new Attempt(deps(task), task, events, { name, namespace: "" });
+        // A step's options, or the image it lacks: its attempt fails before any Job is made.
+        const attempt = new Attempt(deps(task), task, events, { name: "", namespace: "" });
         attempt.refused(isTsflowError(error) ? error.message : String(error));
         return handle(attempt);
       }
-      const { namespace, job } = prepared;
-      const attempt = new Attempt(deps(task), task, events, { name, namespace });
+      const attempt = new Attempt(deps(task), task, events, { name: job.name, namespace: job.namespace });
       live.add(attempt);
       void attempt.ended.then(() => live.delete(attempt));
-      void launch(attempt, () => api.createJob({ ...job, metadata: { ...job.metadata, name, namespace } }));
+      void launch(attempt, () => api.createJob(job.manifest));
       return handle(attempt);
     },
     async close() {
