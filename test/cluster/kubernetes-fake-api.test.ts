@@ -216,6 +216,22 @@ describe("the Kubernetes executor against a fake API server", () => {
     });
   });
 
+  test("a task stopped while its Job is being created: the Job, once made, is deleted too", async () => {
+    const own = kubernetesExecutor(scriptedContext(env), FAST);
+    // The first create is lost on the way, so the stop's delete comes before the retried create.
+    fake.faults.push({ method: "POST", path: /\/jobs$/, answer: "drop" });
+    const handle = own.start(taskLaunch({ name: "runs" }, {}, { taskId: "stopped-early" }), recordingEvents());
+    handle.stop("cancel");
+    assert.match(crashed(await handle.ended).reason ?? "", /^cancelled/);
+    await own.close();
+    const made = fake.createdJobs().filter((job) => job.metadata?.labels?.["tsflow.dev/task-id"] === "stopped-early");
+    assert.equal(made.length, 1);
+    assert.ok(
+      fake.deleted.some((d) => d.name === made[0]?.metadata?.name),
+      "the Job made after the stop is deleted",
+    );
+  });
+
   test("stop('timeout') ends the task as timed out", async () => {
     const events = recordingEvents();
     const handle = executor.start(taskLaunch({ name: "runs" }), events);

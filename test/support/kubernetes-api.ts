@@ -77,6 +77,7 @@ export class FakeKubernetesApi {
   /** Bodies refused as invalid, with the reason. */
   readonly refused: string[] = [];
   readonly faults: Fault[] = [];
+  private readonly created: Job[] = [];
   namespaces = new Set(["default", "tsflow"]);
   private readonly server = http.createServer((request, response) => void this.handle(request, response));
   private clock = Date.parse("2026-01-01T00:00:00Z");
@@ -93,9 +94,9 @@ export class FakeKubernetesApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** The Jobs created, as received. */
+  /** The Jobs created (a refused or dropped create is not), as received. */
   createdJobs(): Job[] {
-    return this.received.filter((r) => r.method === "POST").map((r) => new Job(r.body as never));
+    return [...this.created];
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -143,6 +144,7 @@ export class FakeKubernetesApi {
     const job = structuredClone(body) as FakeJob["job"];
     const name = String(job.metadata.name);
     if (this.jobs.has(`${namespace}/${name}`)) return status(response, 409, `jobs.batch "${name}" already exists`);
+    this.created.push(new Job(body as never));
     job.metadata = { ...job.metadata, uid: randomBytes(8).toString("hex"), creationTimestamp: this.now() };
     job.status = {};
     this.jobs.set(`${namespace}/${name}`, { job, script: this.scriptFor(new Job(body as never)), stage: 0 });

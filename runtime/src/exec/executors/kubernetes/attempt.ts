@@ -67,8 +67,12 @@ export class Attempt {
     this.ended = new Promise((resolve) => (this.settle = resolve));
   }
 
-  /** The Job was created: follow it. */
-  follow(): void {
+  /** The Job was created: follow it, or delete it when the attempt was stopped while it was being made. */
+  async follow(): Promise<void> {
+    if (this.done || this.abandoning) {
+      await this.deps.api.deleteJob(this.job.namespace, this.job.name).catch(() => undefined);
+      return;
+    }
     this.events.placed({ state: "queued", executor: "kubernetes" });
     this.unwatch = this.deps.watch(this.job.namespace, this.job.name, (sighting) => this.seen(sighting));
   }

@@ -42,14 +42,15 @@ export function kubernetesExecutor(context: ExecutorContext, timing: Partial<Kub
     return poller;
   };
 
-  async function launch(attempt: Attempt, create: () => Promise<void>): Promise<void> {
-    try {
-      await create();
-    } catch (error) {
-      attempt.refused(error instanceof KubernetesApiError ? error.message : String(error));
-      return;
-    }
-    attempt.follow();
+  /** Creations under way: close() waits for them, so a Job made after its attempt stopped is deleted too. */
+  const launches = new Set<Promise<void>>();
+  function launch(attempt: Attempt, create: () => Promise<void>): void {
+    const launched = create().then(
+      () => attempt.follow(),
+      (error: unknown) => attempt.refused(error instanceof KubernetesApiError ? error.message : String(error)),
+    );
+    launches.add(launched);
+    void launched.finally(() => launches.delete(launched));
   }
 
   return {
@@ -68,11 +69,12 @@ export function kubernetesExecutor(context: ExecutorContext, timing: Partial<Kub
       const attempt = new Attempt(deps(task), task, events, { name: job.name, namespace: job.namespace });
       live.add(attempt);
       void attempt.ended.then(() => live.delete(attempt));
-      void launch(attempt, () => api.createJob(job.manifest));
+      launch(attempt, () => api.createJob(job.manifest));
       return handle(attempt);
     },
     async close() {
       await Promise.all([...live].map((attempt) => attempt.stop("cancel")));
+      await Promise.all([...launches]);
     },
   };
 
