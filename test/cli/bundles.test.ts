@@ -57,7 +57,10 @@ test("the AWS SDK and the Kubernetes client are in bundles of their own, and a c
     assert.ok(!text.includes("NodeVersionSupportWarning"), `${bundle} holds a copy of the AWS SDK`);
     assert.ok(!text.includes("inClusterContext"), `${bundle} holds a copy of the Kubernetes client`);
   }
-  assert.ok(readFileSync(join(DIST, "kubernetes-sdk.js"), "utf8").includes("inClusterContext"), "dist/kubernetes-sdk.js is the client");
+  assert.ok(
+    readFileSync(join(DIST, "kubernetes-sdk.js"), "utf8").includes("inClusterContext"),
+    "dist/kubernetes-sdk.js is the client",
+  );
   assert.ok(
     readFileSync(join(DIST, "aws-sdk.js"), "utf8").includes("ListObjectsV2Command"),
     "dist/aws-sdk.js is the SDK",
