@@ -232,6 +232,16 @@ describe("the Kubernetes executor against a fake API server", () => {
     );
   });
 
+  test("a Job deleted outside TSFlow while its pod runs: the attempt ends, its record asked how the step ended", async () => {
+    const events = recordingEvents();
+    const handle = executor.start(taskLaunch({ name: "runs" }, {}, { taskId: "deleted-outside" }), events);
+    const { where } = await events.placedAs("running");
+    fake.deleteOutside(where?.replace(/-[0-9a-f]{5}$/, "") ?? "");
+    const end = crashed(await handle.ended);
+    assert.match(end.reason ?? "", /^its Job churnflow-\S+ was deleted before TSFlow saw it end/);
+    assert.equal(context.exits.at(-1)?.exitCode, null);
+  });
+
   test("stop('timeout') ends the task as timed out", async () => {
     const events = recordingEvents();
     const handle = executor.start(taskLaunch({ name: "runs" }), events);

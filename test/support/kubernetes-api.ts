@@ -94,6 +94,15 @@ export class FakeKubernetesApi {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Deletes a Job and its pod as someone else would (kubectl delete), unasked by the executor. */
+  deleteOutside(name: string): void {
+    for (const [key, fake] of this.jobs) {
+      if (fake.job.metadata.name !== name) continue;
+      this.jobs.delete(key);
+      if (fake.pod) this.endFollowers(fake.pod);
+    }
+  }
+
   /** The Jobs created (a refused or dropped create is not), as received. */
   createdJobs(): Job[] {
     return [...this.created];

@@ -51,6 +51,7 @@ export class Attempt {
   private readonly createdAt = Date.now();
   private stuckSince?: number;
   private endingSince?: number;
+  private jobSeen = false;
   private reported = { queued: "", running: false };
   private final?: Ended;
   private readonly logs = new AbortController();
@@ -99,10 +100,29 @@ export class Attempt {
         { reason: sighting.error.message, beforeReady: !this.reported.running },
         sighting.error.transient,
       );
+    } else if (!sighting.job && this.jobSeen) {
+      this.advance(this.vanished());
     } else {
+      this.jobSeen ||= sighting.job !== undefined;
       this.advance(attemptState(sighting.job, sighting.pod));
     }
     wake?.();
+  }
+
+  /**
+   * The Job was listed once and is gone before it was seen to end: deleted outside TSFlow, or
+   * removed by a TTL as soon as it finished. Whether the step finished is for its record to say.
+   */
+  private vanished(): Ended {
+    return {
+      kind: "ended",
+      ...(this.reported.queued ? { pod: this.reported.queued } : {}),
+      exitCode: null,
+      reason: `its Job ${this.job.name} was deleted before TSFlow saw it end (kubectl delete, or a TTL of 0?)`,
+      started: this.reported.running,
+      timedOut: false,
+      confirmed: true,
+    };
   }
 
   private advance(state: AttemptState): void {
