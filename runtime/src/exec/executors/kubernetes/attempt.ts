@@ -1,7 +1,6 @@
 import type { ExecutorContext, TaskCrash, TaskEnd, TaskEvents, TaskLaunch } from "../../executor";
 import type { ClusterApi } from "./api";
-import { KubernetesApiError } from "./api-error";
-import { followLog, type LogCursor } from "./log-follow";
+import { followPodLog } from "./log-follow";
 import { attemptState, type AttemptState, type Ended } from "./pod-state";
 import type { Sighting } from "./poller";
 import type { KubeConfig } from "./sdk";
@@ -205,33 +204,18 @@ export class Attempt {
   }
 
   private startLogs(pod: string): void {
-    this.following ??= this.followLogs(pod);
-  }
-
-  /**
-   * Follows the pod's log until a follow that began after the pod was seen to end has finished:
-   * a stream that ended (the container exited, or the connection dropped) while the pod still ran
-   * is followed again from its last line, once the next poll says where the pod is.
-   */
-  private async followLogs(pod: string): Promise<void> {
-    const cursor: LogCursor = {};
-    const target = { namespace: this.job.namespace, pod };
-    let pause = this.deps.timing.pollMs;
-    while (!this.logs.signal.aborted) {
-      const endedBefore = this.final !== undefined;
-      try {
-        await followLog(this.deps.config, target, cursor, (text) => this.output(text), this.logs.signal);
-      } catch (error) {
-        if (!(error instanceof KubernetesApiError) || !error.transient) {
-          this.events.log("stderr", `tsflow: ${error instanceof Error ? error.message : String(error)}\n`);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 10_000);
-      }
-      if (endedBefore) return;
-      await new Promise<void>((resolve) => (this.nextSighting = resolve));
-    }
+    this.following ??= followPodLog(
+      this.deps.config,
+      { namespace: this.job.namespace, pod },
+      {
+        ended: () => this.final !== undefined,
+        nextSighting: () => new Promise<void>((resolve) => (this.nextSighting = resolve)),
+        line: (text) => this.output(text),
+        refused: (message) => this.events.log("stderr", `tsflow: ${message}\n`),
+        signal: this.logs.signal,
+        retryMs: this.deps.timing.pollMs,
+      },
+    );
   }
 
   private output(text: string): void {

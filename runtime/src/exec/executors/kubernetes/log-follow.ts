@@ -1,8 +1,52 @@
 import http from "node:http";
 import https from "node:https";
-import { apiError } from "./api-error";
+import { apiError, KubernetesApiError } from "./api-error";
 import { CONTAINER } from "./manifest";
 import type { KubeConfig } from "./sdk";
+
+/** What following a pod's log needs of its attempt. */
+export interface FollowHooks {
+  /** Whether the pod has been seen to end. */
+  ended(): boolean;
+  /** Settles after the next poll of the pod. */
+  nextSighting(): Promise<void>;
+  line(text: string): void;
+  /** The server refused the log (403 on pods/log): said once, and the follow stops. */
+  refused(message: string): void;
+  signal: AbortSignal;
+  /** The first pause before following again after a lost connection; it doubles. */
+  retryMs: number;
+}
+
+/**
+ * Follows a pod's log until a follow that began after the pod was seen to end has finished: a
+ * stream that ended (the container exited, or the connection dropped) while the pod still ran is
+ * followed again from its last line, once the next poll says where the pod is. `signal` stops it.
+ */
+export async function followPodLog(
+  config: KubeConfig,
+  target: { namespace: string; pod: string },
+  hooks: FollowHooks,
+): Promise<void> {
+  const cursor: LogCursor = {};
+  let pause = hooks.retryMs;
+  while (!hooks.signal.aborted) {
+    const endedBefore = hooks.ended();
+    try {
+      await followLog(config, target, cursor, (text) => hooks.line(text), hooks.signal);
+    } catch (error) {
+      if (!(error instanceof KubernetesApiError) || !error.transient) {
+        hooks.refused(error instanceof Error ? error.message : String(error));
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 10_000);
+      continue;
+    }
+    if (endedBefore) return;
+    await hooks.nextSighting();
+  }
+}
 
 /** Where a follow is: the last line's timestamp, to resume after a dropped stream without repeats. */
 export interface LogCursor {
