@@ -176,6 +176,7 @@ describe("the Kubernetes executor against a fake API server", () => {
       const crash = crashed(end);
       assert.match(crash.reason ?? "", pattern);
       assert.equal(crash.beforeReady, true);
+      assert.equal(crash.stderrTail, "", "the reason is told once, not again as output");
       assert.deepEqual(events.placements, []);
     });
   }

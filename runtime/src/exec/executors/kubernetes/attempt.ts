@@ -86,7 +86,7 @@ export class Attempt {
 
   /** Ends the attempt as a crash that happened before its Job could be followed (it was never created). */
   refused(reason: string): void {
-    this.finish(crash({ reason, stderrTail: reason, beforeReady: true }));
+    this.finish(crash({ reason, stderrTail: "", beforeReady: true }));
   }
 
   private seen(sighting: Sighting): void {
@@ -242,7 +242,7 @@ export class Attempt {
     await deleted.catch((error: unknown) => {
       note = `; its Job ${this.job.name} may still be there: ${error instanceof Error ? error.message : String(error)}`;
     });
-    this.finish(crash({ ...crashed, reason: crashed.reason + note, stderrTail: this.tail || crashed.reason }));
+    this.finish(crash({ ...crashed, reason: crashed.reason + note, stderrTail: this.tail }));
   }
 
   private stopWatching(): void {
