@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import type { KubernetesOptions } from "../../runtime/src/authoring/decorators";
 import type { Executor, TaskCrash, TaskEnd } from "../../runtime/src/exec/executor";
 import { kubernetesExecutor, type KubernetesTiming } from "../../runtime/src/exec/executors/kubernetes";
-import { FakeKubernetesApi, writeKubeconfig, type PodScript } from "../support/kubernetes-api";
+import { FakeKubernetesApi, writeKubeconfig, type Fault, type PodScript } from "../support/kubernetes-api";
 import { recordingEvents, scriptedContext, taskLaunch, type ScriptedContext } from "../support/kubernetes-launch";
 
 /** Each step of the test flow plays one script on the fake cluster. */
@@ -128,7 +128,7 @@ describe("the Kubernetes executor against a fake API server", () => {
     const crash = crashed(end);
     assert.match(
       crash.reason ?? "",
-      /^ImagePullBackOff: Back-off pulling image "nowhere\.invalid\/tsflow:0" \(pod churnflow-.*\); gave up after \d+ s$/,
+      /^ImagePullBackOff: Back-off pulling image "nowhere\.invalid\/tsflow:0" \(pod churnflow-.*\); gave up after \d+ s; its Job churnflow-\S+ was deleted$/,
     );
     assert.equal(crash.beforeReady, true);
     assert.equal(context.exits.length, before, "no outcome is read: no step ran");
@@ -209,7 +209,7 @@ describe("the Kubernetes executor against a fake API server", () => {
     const { where } = await events.placedAs("running");
     handle.stop("cancel");
     const end = crashed(await handle.ended);
-    assert.match(end.reason ?? "", /^cancelled/);
+    assert.match(end.reason ?? "", /^cancelled; its Job churnflow-\S+ was deleted$/);
     assert.deepEqual(fake.deleted.at(-1), {
       namespace: "tsflow",
       name: where?.replace(/-[0-9a-f]{5}$/, ""),
@@ -241,6 +241,23 @@ describe("the Kubernetes executor against a fake API server", () => {
     const end = crashed(await handle.ended);
     assert.match(end.reason ?? "", /^its Job churnflow-\S+ was deleted before TSFlow saw it end/);
     assert.equal(context.exits.at(-1)?.exitCode, null);
+  });
+
+  test("a delete the cluster keeps refusing: the attempt still ends, its reason naming the Job that may be left", async () => {
+    const own = kubernetesExecutor(scriptedContext(env), { ...FAST, retryForMs: 200 });
+    const events = recordingEvents();
+    const handle = own.start(taskLaunch({ name: "runs" }, {}, { taskId: "undeletable" }), events);
+    await events.placedAs("running");
+    const refusals: Fault = { method: "DELETE", path: /\/jobs\//, answer: 500, times: 1_000 };
+    fake.faults.push(refusals);
+    handle.stop("cancel");
+    const end = crashed(await handle.ended);
+    refusals.times = 0;
+    assert.match(
+      end.reason ?? "",
+      /^cancelled; its Job churnflow-\S+ may still be there: Kubernetes refused to delete job churnflow-\S+ in namespace tsflow: HTTP 500/,
+    );
+    await own.close();
   });
 
   test("stop('timeout') ends the task as timed out", async () => {

@@ -80,7 +80,7 @@ describe(
       );
       await events.placedAs("running");
       handle.stop("cancel");
-      assert.match(((await handle.ended) as TaskCrash).reason ?? "", /^cancelled: its Job was deleted$/);
+      assert.match(((await handle.ended) as TaskCrash).reason ?? "", /^cancelled; its Job \S+ was deleted$/);
     });
   },
 );

@@ -13,12 +13,18 @@ export interface RetryTiming {
   retryForMs: number;
 }
 
+/** How long a delete is retried: the Job names what is left, in the error, for kubectl. */
+const DELETE_RETRY_MS = 30_000;
+
 /** The few Jobs and Pods calls the executor makes, each retried while its failure is transient. */
 export interface ClusterApi {
   createJob(job: V1Job & { metadata: { name: string; namespace: string } }): Promise<void>;
   listJobs(namespace: string, labelSelector: string): Promise<V1Job[]>;
   listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
-  /** Deletes a Job and (in the background) its pods; one already gone is fine. */
+  /**
+   * Deletes a Job and (in the background) its pods; one already gone is fine. Retried for at most
+   * DELETE_RETRY_MS: a stopped run (Ctrl-C) waits for its deletes, so not for minutes.
+   */
   deleteJob(namespace: string, name: string): Promise<void>;
 }
 
@@ -62,13 +68,19 @@ export function clusterApi(config: KubeConfig, timing: RetryTiming): ClusterApi 
         return list.items;
       }),
     async deleteJob(namespace, name) {
-      await retried({ verb: "delete", kind: "job", name, namespace }, async () => {
-        try {
-          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" }, options());
-        } catch (error) {
-          if ((error as { code?: unknown }).code !== 404) throw error;
-        }
-      });
+      const subject = { verb: "delete", kind: "job", name, namespace } as const;
+      const patience = { ...timing, retryForMs: Math.min(timing.retryForMs, DELETE_RETRY_MS) };
+      await withRetry(
+        subject,
+        async () => {
+          try {
+            await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" }, options());
+          } catch (error) {
+            if ((error as { code?: unknown }).code !== 404) throw error;
+          }
+        },
+        patience,
+      );
     },
   };
 }

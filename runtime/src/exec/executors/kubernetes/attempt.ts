@@ -80,7 +80,7 @@ export class Attempt {
   /** Ends the attempt from outside (@timeout, a stopped run): its Job is deleted. */
   async stop(why: "timeout" | "cancel"): Promise<void> {
     if (this.done) return;
-    const reason = why === "timeout" ? "stopped by @timeout: its Job was deleted" : "cancelled: its Job was deleted";
+    const reason = why === "timeout" ? "stopped by @timeout" : "cancelled";
     await this.abandon({ reason, ...(why === "timeout" ? { timedOut: true } : {}) }, false);
   }
 
@@ -238,7 +238,7 @@ export class Attempt {
     this.abandoning = true;
     this.stopWatching();
     const deleted = apiLost ? Promise.resolve() : this.deps.api.deleteJob(this.job.namespace, this.job.name);
-    let note = "";
+    let note = apiLost ? "" : `; its Job ${this.job.name} was deleted`;
     await deleted.catch((error: unknown) => {
       note = `; its Job ${this.job.name} may still be there: ${error instanceof Error ? error.message : String(error)}`;
     });
