@@ -68,11 +68,6 @@ describe("the Kubernetes executor against a fake API server", () => {
     return { end: await handle.ended, events };
   }
 
-  const crashed = (end: TaskEnd): TaskCrash => {
-    assert.equal(end.kind, "crashed", JSON.stringify(end));
-    return end;
-  };
-
   test("a task that succeeds: one valid Job, placed queued then running on its pod, its log streamed, the outcome read back", async () => {
     const before = context.exits.length;
     const { end, events } = await run("succeeds");
@@ -334,3 +329,63 @@ describe("a kubeconfig that cannot be used: one line when the executor is opened
     );
   });
 });
+
+describe("a pod whose container the fake runs for real (its command, environment and Secrets)", () => {
+  const fake = new FakeKubernetesApi(() => ({ kind: "exec" }), {
+    entryPoint: [process.execPath],
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "tsflow-k8s-exec-"));
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    env = {
+      KUBECONFIG: writeKubeconfig(dir, await fake.start(), "tsflow"),
+      HOME: dir,
+      TSFLOW_KUBERNETES_IMAGE: "node",
+    };
+    fake.secrets.set("s3-credentials", { AWS_ACCESS_KEY_ID: "key", AWS_SECRET_ACCESS_KEY: "secret" });
+  });
+  after(async () => {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** An executor whose step command is `node -e script` (the image's entry point is node here). */
+  function executorRunning(script: string, extraEnv: NodeJS.ProcessEnv = {}) {
+    const context = scriptedContext({ ...env, ...extraEnv });
+    context.stepCommand = (spec) => ({
+      args: ["-e", script],
+      env: { TSFLOW_RUN_ID: spec.runId, AWS_SECRET_ACCESS_KEY: "leak" },
+    });
+    return { context, executor: kubernetesExecutor(context, FAST) };
+  }
+
+  test("the container runs the command with the Job's environment, the pod's name and the Secret's keys, never a credential value of the run", async () => {
+    const script = `const e = process.env;
+      console.log([e.TSFLOW_EXECUTOR, e.TSFLOW_EXECUTOR_ID, e.TSFLOW_RUN_ID, e.AWS_ACCESS_KEY_ID, e.AWS_SECRET_ACCESS_KEY].join(" "));
+      process.exit(5);`;
+    const { context, executor } = executorRunning(script, { TSFLOW_KUBERNETES_SECRETS: "s3-credentials" });
+    const events = recordingEvents();
+    const end = await executor.start(taskLaunch({ name: "real" }), events).ended;
+    const pod = events.placements.at(-1)?.where ?? "";
+    assert.equal(events.output(), `kubernetes ${pod} 1733240000000 key secret\n`, "the Secret's value, not the run's");
+    assert.equal(context.exits.at(-1)?.exitCode, 5);
+    assert.equal(crashed(end).exitCode, 5);
+    await executor.close();
+  });
+
+  test("a Secret that does not exist: the pod cannot start, a crash naming it", async () => {
+    const { executor } = executorRunning("process.exit(0)", { TSFLOW_KUBERNETES_SECRETS: "nowhere" });
+    const end = crashed(await executor.start(taskLaunch({ name: "nosecret" }), recordingEvents()).ended);
+    assert.match(
+      end.reason ?? "",
+      /^CreateContainerConfigError: secret "nowhere" not found \(pod \S+\); gave up after/,
+    );
+    await executor.close();
+  });
+});
+
+const crashed = (end: TaskEnd): TaskCrash => {
+  assert.equal(end.kind, "crashed", JSON.stringify(end));
+  return end;
+};

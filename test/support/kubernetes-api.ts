@@ -1,6 +1,7 @@
 import { DeleteOptions } from "@kubernetes-models/apimachinery/apis/meta/v1";
 import { Job } from "kubernetes-models/batch/v1";
 import { Pod } from "kubernetes-models/v1";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import http from "node:http";
@@ -16,11 +17,22 @@ import { join } from "node:path";
  * - evicted: runs, then the pod fails with reason Evicted and no exit code;
  * - imagePullBackOff: stays Pending, its container waiting on ImagePullBackOff;
  * - unschedulable: stays Pending, PodScheduled False (Unschedulable);
- * - runs: runs until its Job is deleted.
+ * - runs: runs until its Job is deleted;
+ * - exec: runs the container's command for real, as a kubelet would, with the fake's `kubelet`
+ *   (the image's entry point, a local command) and the container's environment, its Secrets
+ *   (`envFrom`) taken from `secrets`: a missing one is CreateContainerConfigError.
  */
 export type PodScript = {
   kind:
-    "succeeds" | "fails" | "oomKilled" | "deadlineExceeded" | "evicted" | "imagePullBackOff" | "unschedulable" | "runs";
+    | "succeeds"
+    | "fails"
+    | "oomKilled"
+    | "deadlineExceeded"
+    | "evicted"
+    | "imagePullBackOff"
+    | "unschedulable"
+    | "runs"
+    | "exec";
   exitCode?: number;
   /** Lines the container writes. */
   logs?: string[];
@@ -50,9 +62,19 @@ interface FakePod {
   name: string;
   object: Record<string, unknown> & { status: Record<string, unknown> };
   logsDropped: boolean;
-  /** Open follows, ended when the pod terminates. */
-  followers: Set<http.ServerResponse>;
-  stamps: string[];
+  /** Open follows (and whether each wants timestamps), ended when the pod terminates. */
+  followers: Map<http.ServerResponse, boolean>;
+  /** What the container wrote so far, each line with the time it came. */
+  lines: Array<{ line: string; stamp: string }>;
+  /** For `exec`: the container's process, and its exit code once it ended. */
+  process?: ChildProcess;
+  exitCode?: number | null;
+}
+
+/** How the fake runs a container for real (`exec`): the image's entry point, and the node's environment. */
+export interface FakeKubelet {
+  entryPoint: string[];
+  env: Record<string, string>;
 }
 
 /** One request as received: the method, path with query, and the parsed body. */
@@ -79,10 +101,15 @@ export class FakeKubernetesApi {
   readonly faults: Fault[] = [];
   private readonly created: Job[] = [];
   namespaces = new Set(["default", "tsflow"]);
+  /** Secrets by name, for `exec` pods' `envFrom`. */
+  readonly secrets = new Map<string, Record<string, string>>();
   private readonly server = http.createServer((request, response) => void this.handle(request, response));
   private clock = Date.parse("2026-01-01T00:00:00Z");
 
-  constructor(private readonly scriptFor: (job: Job) => PodScript = () => ({ kind: "succeeds" })) {}
+  constructor(
+    private readonly scriptFor: (job: Job) => PodScript = () => ({ kind: "succeeds" }),
+    private readonly kubelet?: FakeKubelet,
+  ) {}
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
@@ -90,6 +117,7 @@ export class FakeKubernetesApi {
   }
 
   async stop(): Promise<void> {
+    for (const fake of this.jobs.values()) fake.pod?.process?.kill("SIGKILL");
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -192,6 +220,7 @@ export class FakeKubernetesApi {
       (body as { propagationPolicy?: string } | undefined)?.propagationPolicy;
     this.deleted.push({ namespace, name, ...(propagationPolicy ? { propagationPolicy } : {}) });
     this.jobs.delete(key);
+    fake.pod?.process?.kill("SIGKILL");
     if (fake.pod) this.endFollowers(fake.pod);
     json(response, 200, { apiVersion: "v1", kind: "Status", metadata: {}, status: "Success" });
   }
@@ -203,8 +232,7 @@ export class FakeKubernetesApi {
     if (!fake || !pod) return status(response, 404, `pods "${podName}" not found`);
     if (url.searchParams.get("container") !== "step") return status(response, 400, "container name is required");
     const since = url.searchParams.get("sinceTime");
-    const lines = (fake.script.logs ?? []).map((line, i) => ({ line, stamp: pod.stamps[i] ?? "" }));
-    const shown = lines.filter(({ stamp }) => !since || stamp.slice(0, 19) >= since.slice(0, 19));
+    const shown = pod.lines.filter(({ stamp }) => !since || stamp.slice(0, 19) >= since.slice(0, 19));
     response.writeHead(200, { "content-type": "text/plain" });
     const timestamps = url.searchParams.get("timestamps") === "true";
     const drop = !pod.logsDropped && fake.script.dropLogAfter !== undefined;
@@ -217,7 +245,7 @@ export class FakeKubernetesApi {
       }
       response.write(`${timestamps ? `${stamp} ` : ""}${line}\n`);
     }
-    if (url.searchParams.get("follow") === "true" && !terminal(pod)) pod.followers.add(response);
+    if (url.searchParams.get("follow") === "true" && !terminal(pod)) pod.followers.set(response, timestamps);
     else response.end();
   }
 
@@ -232,6 +260,7 @@ export class FakeKubernetesApi {
     if (!pod || terminal(pod) || fake.job.status.conditions) return;
     const kind = fake.script.kind;
     if (kind === "imagePullBackOff" || kind === "unschedulable") return this.stuck(pod, kind);
+    if (kind === "exec") return this.exec(fake, pod);
     if (stage === 1 || kind === "runs") return this.run(pod);
     this.finish(fake, pod);
   }
@@ -250,6 +279,57 @@ export class FakeKubernetesApi {
     }
     const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "nowhere.invalid/tsflow:0"' };
     pod.object.status.containerStatuses = [containerStatus({ waiting })];
+  }
+
+  /** Starts the container's process once its Secrets are there; ends the pod once it exited. */
+  private exec(fake: FakeJob, pod: FakePod): void {
+    if (pod.process) {
+      if (pod.exitCode !== undefined) this.finish(fake, pod);
+      return;
+    }
+    const container = (pod.object.spec as { containers: Array<Container> }).containers[0];
+    const missing = (container?.envFrom ?? [])
+      .map((e) => e.secretRef?.name ?? "")
+      .find((name) => !this.secrets.has(name));
+    if (missing !== undefined) {
+      const waiting = { reason: "CreateContainerConfigError", message: `secret "${missing}" not found` };
+      pod.object.status = { phase: "Pending", containerStatuses: [containerStatus({ waiting })] };
+      return;
+    }
+    if (!this.kubelet) throw new Error("an exec pod needs the fake's kubelet");
+    const env: Record<string, string> = { ...this.kubelet.env };
+    for (const from of container?.envFrom ?? []) Object.assign(env, this.secrets.get(from.secretRef?.name ?? ""));
+    for (const variable of container?.env ?? []) {
+      env[variable.name] =
+        variable.valueFrom?.fieldRef?.fieldPath === "metadata.name" ? pod.name : (variable.value ?? "");
+    }
+    const [command = "", ...entryArgs] = this.kubelet.entryPoint;
+    const child = spawn(command, [...entryArgs, ...(container?.args ?? [])], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    pod.process = child;
+    let partial = "";
+    const write = (chunk: Buffer) => {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop() ?? "";
+      for (const line of parts) this.append(pod, line);
+    };
+    child.stdout.on("data", write);
+    child.stderr.on("data", write);
+    child.on("close", (code) => {
+      if (partial) this.append(pod, partial);
+      pod.exitCode = code;
+    });
+    this.run(pod);
+  }
+
+  /** A line the container wrote: kept, and sent to every open follow. */
+  private append(pod: FakePod, line: string): void {
+    const entry = { line, stamp: this.now() };
+    pod.lines.push(entry);
+    for (const [response, timestamps] of pod.followers)
+      response.write(`${timestamps ? `${entry.stamp} ` : ""}${line}\n`);
   }
 
   private run(pod: FakePod): void {
@@ -273,7 +353,8 @@ export class FakeKubernetesApi {
         conditions: [{ type: "Failed", status: "True", reason, message, lastTransitionTime: this.now() }],
       };
     };
-    if (kind === "succeeds" || (kind === "fails" && fake.script.exitCode === 0)) {
+    const exitCode = kind === "exec" ? (pod.exitCode ?? 137) : fake.script.exitCode;
+    if (kind === "succeeds" || ((kind === "fails" || kind === "exec") && exitCode === 0)) {
       pod.object.status = {
         phase: "Succeeded",
         containerStatuses: [containerStatus({ terminated: terminated(0, "Completed") })],
@@ -282,8 +363,8 @@ export class FakeKubernetesApi {
         succeeded: 1,
         conditions: [{ type: "Complete", status: "True", lastTransitionTime: this.now() }],
       };
-    } else if (kind === "fails" || kind === "oomKilled") {
-      const [code, reason] = kind === "oomKilled" ? [137, "OOMKilled"] : [fake.script.exitCode ?? 1, "Error"];
+    } else if (kind === "fails" || kind === "oomKilled" || kind === "exec") {
+      const [code, reason] = kind === "oomKilled" ? [137, "OOMKilled"] : [exitCode ?? 1, "Error"];
       pod.object.status = {
         phase: "Failed",
         containerStatuses: [containerStatus({ terminated: terminated(code, reason) })],
@@ -315,12 +396,12 @@ export class FakeKubernetesApi {
       spec: template.spec,
       status: { phase: "Pending" } as Record<string, unknown>,
     };
-    const stamps = (fake.script.logs ?? []).map(() => this.now());
-    return { name, object, logsDropped: false, followers: new Set(), stamps };
+    const lines = (fake.script.logs ?? []).map((line) => ({ line, stamp: this.now() }));
+    return { name, object, logsDropped: false, followers: new Map(), lines };
   }
 
   private endFollowers(pod: FakePod): void {
-    for (const response of pod.followers) response.end();
+    for (const response of pod.followers.keys()) response.end();
     pod.followers.clear();
   }
 
@@ -443,4 +524,11 @@ function readBody(request: http.IncomingMessage): Promise<string> {
     request.on("end", () => resolve(text));
     request.on("error", reject);
   });
+}
+
+/** The parts of a container an `exec` pod reads. */
+interface Container {
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath?: string } } }>;
+  envFrom?: Array<{ secretRef?: { name?: string } }>;
 }
