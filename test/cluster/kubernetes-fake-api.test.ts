@@ -6,7 +6,8 @@ import { after, before, describe, test } from "node:test";
 import type { KubernetesOptions } from "../../runtime/src/authoring/decorators";
 import type { Executor, TaskCrash, TaskEnd } from "../../runtime/src/exec/executor";
 import { kubernetesExecutor, type KubernetesTiming } from "../../runtime/src/exec/executors/kubernetes";
-import { FakeKubernetesApi, writeKubeconfig, type Fault, type PodScript } from "../support/kubernetes-api";
+import { FakeKubernetesApi, type Fault, type PodScript } from "../support/kubernetes-api";
+import { writeKubeconfig } from "../support/kubernetes-rules";
 import { recordingEvents, scriptedContext, taskLaunch, type ScriptedContext } from "../support/kubernetes-launch";
 
 /** Each step of the test flow plays one script on the fake cluster. */

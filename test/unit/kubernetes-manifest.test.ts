@@ -8,7 +8,7 @@ import { jobManifest } from "../../runtime/src/exec/executors/kubernetes/manifes
 import { jobName, labelValue } from "../../runtime/src/exec/executors/kubernetes/names";
 import { podRequest } from "../../runtime/src/exec/executors/kubernetes/options";
 import { kubernetesSettings } from "../../runtime/src/exec/executors/kubernetes/settings";
-import { jobProblem } from "../support/kubernetes-api";
+import { jobProblem } from "../support/kubernetes-rules";
 import { stepCommandOf, taskLaunch } from "../support/kubernetes-launch";
 
 /** The Job for a step shaped by `plan` and `options`, in an environment `env`. */
