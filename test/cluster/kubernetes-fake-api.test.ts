@@ -256,6 +256,19 @@ describe("the Kubernetes executor against a fake API server", () => {
     await own.close();
   });
 
+  test("an observer that throws ends its attempt (its Job deleted), not the run's poller", async () => {
+    const events = recordingEvents();
+    events.placed = (placement) => {
+      if (placement.state === "running") throw new Error("observer broke");
+    };
+    const end = crashed(await executor.start(taskLaunch({ name: "runs" }, {}, { taskId: "observer" }), events).ended);
+    assert.match(
+      end.reason ?? "",
+      /^the Kubernetes executor failed: Error: observer broke; its Job churnflow-\S+ was deleted$/,
+    );
+    assert.equal((await run("succeeds")).end.kind, "outcome", "the run's next task is still followed");
+  });
+
   test("stop('timeout') ends the task as timed out", async () => {
     const events = recordingEvents();
     const handle = executor.start(taskLaunch({ name: "runs" }), events);

@@ -99,11 +99,15 @@ export class Attempt {
         { reason: sighting.error.message, beforeReady: !this.reported.running },
         sighting.error.transient,
       );
-    } else if (!sighting.job && this.jobSeen) {
-      this.advance(this.vanished());
     } else {
-      this.jobSeen ||= sighting.job !== undefined;
-      this.advance(attemptState(sighting.job, sighting.pod));
+      try {
+        const gone = !sighting.job && this.jobSeen;
+        this.jobSeen ||= sighting.job !== undefined;
+        this.advance(gone ? this.vanished() : attemptState(sighting.job, sighting.pod));
+      } catch (error) {
+        // A bug here (or in an observer it reports to) ends this attempt, not the poller of the run.
+        void this.abandon({ reason: `the Kubernetes executor failed: ${String(error)}` }, false);
+      }
     }
     wake?.();
   }
