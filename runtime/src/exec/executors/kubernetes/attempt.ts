@@ -130,43 +130,44 @@ export class Attempt {
 
   private advance(state: AttemptState): void {
     if (this.final) return;
-    if (state.kind === "ended") {
-      this.endingSince ??= Date.now();
-      if (!state.confirmed && Date.now() - this.endingSince < this.deps.timing.logDrainMs) {
-        if (state.started && state.pod) this.startLogs(state.pod);
-        return;
-      }
-      this.final = state;
-      void this.end(state);
+    if (state.kind === "ended") this.ending(state);
+    else if (state.kind === "waiting") this.waiting();
+    else if (state.kind === "queued") this.queued(state);
+    else this.running(state.pod);
+  }
+
+  /** The pod ended: once the Job says so too (or after a while), the attempt ends. */
+  private ending(state: Ended): void {
+    this.endingSince ??= Date.now();
+    if (!state.confirmed && Date.now() - this.endingSince < this.deps.timing.logDrainMs) {
+      if (state.started && state.pod) this.startLogs(state.pod);
       return;
     }
-    if (state.kind === "waiting") {
-      this.giveUpAfter(
-        this.createdAt,
-        this.deps.timing.unschedulableMs,
-        () =>
-          "NoPod: the job controller made no pod (a quota, a missing service account? kubectl describe job " +
-          this.job.name +
-          ")",
-      );
-      return;
-    }
-    if (state.kind === "queued") {
-      if (this.reported.queued !== state.pod)
-        this.events.placed({ state: "queued", executor: "kubernetes", where: state.pod });
-      this.reported.queued = state.pod;
-      const stuck = state.stuck;
-      this.stuckSince = stuck ? (this.stuckSince ?? Date.now()) : undefined;
-      if (stuck && this.stuckSince !== undefined) {
-        const limit =
-          stuck.kind === "unschedulable" ? this.deps.timing.unschedulableMs : this.deps.timing.cannotStartMs;
-        this.giveUpAfter(this.stuckSince, limit, () => `${stuck.reason} (pod ${state.pod})`);
-      }
-      return;
-    }
-    if (!this.reported.running) this.events.placed({ state: "running", executor: "kubernetes", where: state.pod });
+    this.final = state;
+    void this.end(state);
+  }
+
+  /** No pod yet: a quota or a missing service account keeps the job controller from making one. */
+  private waiting(): void {
+    const reason = () =>
+      `NoPod: the job controller made no pod (a quota, a missing service account? kubectl describe job ${this.job.name})`;
+    this.giveUpAfter(this.createdAt, this.deps.timing.unschedulableMs, reason);
+  }
+
+  private queued({ pod, stuck }: Extract<AttemptState, { kind: "queued" }>): void {
+    if (this.reported.queued !== pod) this.events.placed({ state: "queued", executor: "kubernetes", where: pod });
+    this.reported.queued = pod;
+    this.stuckSince = stuck ? (this.stuckSince ?? Date.now()) : undefined;
+    if (!stuck || this.stuckSince === undefined) return;
+    const { unschedulableMs, cannotStartMs } = this.deps.timing;
+    const limit = stuck.kind === "unschedulable" ? unschedulableMs : cannotStartMs;
+    this.giveUpAfter(this.stuckSince, limit, () => `${stuck.reason} (pod ${pod})`);
+  }
+
+  private running(pod: string): void {
+    if (!this.reported.running) this.events.placed({ state: "running", executor: "kubernetes", where: pod });
     this.reported.running = true;
-    this.startLogs(state.pod);
+    this.startLogs(pod);
   }
 
   private giveUpAfter(since: number, limitMs: number, reason: () => string): void {
