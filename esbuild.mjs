@@ -64,6 +64,21 @@ module.exports = new Proxy({}, { get: (_, key) => (key === "constants" ? constan
   },
 };
 
+/**
+ * The Kubernetes client, which the Kubernetes executor uses, is one bundle of its own as well,
+ * dist/kubernetes-sdk.js, required when a run first opens that executor: a local run never loads it.
+ * @type {esbuild.Plugin}
+ */
+const sharedKubernetesSdk = {
+  name: "shared-kubernetes-sdk",
+  setup(build) {
+    const module = resolvePath("runtime/src/exec/executors/kubernetes/sdk");
+    build.onResolve({ filter: /\/sdk$/ }, (args) =>
+      resolvePath(args.resolveDir, args.path) === module ? { path: "./kubernetes-sdk.js", external: true } : undefined,
+    );
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
@@ -73,7 +88,7 @@ const node = {
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-  plugins: [sharedTypescript, sharedAwsSdk],
+  plugins: [sharedTypescript, sharedAwsSdk, sharedKubernetesSdk],
   define: { TSFLOW_VERSION: JSON.stringify(version), TSFLOW_BUILD_ID: JSON.stringify(`${version}-${Date.now()}`) },
 };
 
@@ -112,6 +127,13 @@ const bundles = [
     plugins: [lazyHttp2],
     entryPoints: ["runtime/src/datastore/aws-sdk.ts"],
     outfile: "dist/aws-sdk.js",
+  },
+  // The Kubernetes client (@kubernetes/client-node), loaded when a run first opens the Kubernetes executor.
+  {
+    ...node,
+    plugins: [],
+    entryPoints: ["runtime/src/exec/executors/kubernetes/sdk.ts"],
+    outfile: "dist/kubernetes-sdk.js",
   },
   // A worker process: runs tasks for the scheduler, many over its life.
   { ...node, entryPoints: ["runtime/src/exec/worker/main.ts"], outfile: "dist/worker.js" },

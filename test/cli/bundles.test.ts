@@ -8,10 +8,11 @@ import { test } from "node:test";
 const DIST = join(__dirname, "..", "..", "dist");
 
 /**
- * Bundles that others load by relative path: TypeScript, which the CLI and the server share, and
- * the AWS SDK, which every bundle that may open an S3 datastore shares.
+ * Bundles that others load by relative path: TypeScript, which the CLI and the server share, the
+ * AWS SDK, which every bundle that may open an S3 datastore shares, and the Kubernetes client,
+ * which the Kubernetes executor loads.
  */
-const SHARED = new Set(["./typescript.js", "./aws-sdk.js"]);
+const SHARED = new Set(["./typescript.js", "./aws-sdk.js", "./kubernetes-sdk.js"]);
 
 // The .vsix ships only these bundles: a relative require left in one (a UMD package esbuild could
 // not follow) would fail only at run time, in the user's editor. Only the shared bundles are
@@ -25,7 +26,7 @@ for (const bundle of [
   "client.js",
   "index.js",
 ]) {
-  test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript and AWS SDK`, () => {
+  test(`dist/${bundle} requires no file it does not contain, but the shared TypeScript and SDKs`, () => {
     const path = join(DIST, bundle);
     assert.ok(existsSync(path), `${path} is missing: run \`npm run build\` first`);
     // Any call with a relative path: a bundled UMD factory's `require` is renamed (`require2`, `n`).
@@ -50,11 +51,16 @@ test("TypeScript is in dist/typescript.js alone, which the CLI and the language 
   );
 });
 
-test("the AWS SDK is in dist/aws-sdk.js alone, and a command on a local datastore does not load it", () => {
+test("the AWS SDK and the Kubernetes client are in bundles of their own, and a command on a local datastore loads neither", () => {
   for (const bundle of ["tsflow-cli.js", "worker.js", "blob-reader.js", "client.js", "server.js", "extension.js"]) {
     const text = readFileSync(join(DIST, bundle), "utf8");
     assert.ok(!text.includes("NodeVersionSupportWarning"), `${bundle} holds a copy of the AWS SDK`);
+    assert.ok(!text.includes("inClusterContext"), `${bundle} holds a copy of the Kubernetes client`);
   }
+  assert.ok(
+    readFileSync(join(DIST, "kubernetes-sdk.js"), "utf8").includes("inClusterContext"),
+    "dist/kubernetes-sdk.js is the client",
+  );
   assert.ok(
     readFileSync(join(DIST, "aws-sdk.js"), "utf8").includes("ListObjectsV2Command"),
     "dist/aws-sdk.js is the SDK",
@@ -64,7 +70,7 @@ test("the AWS SDK is in dist/aws-sdk.js alone, and a command on a local datastor
   const script = `const Module = require("node:module");
     const load = Module._load;
     Module._load = function (request, ...rest) {
-      if (request.includes("aws-sdk")) process.stderr.write("loaded " + request + "\\n");
+      if (/aws-sdk|kubernetes-sdk/.test(request)) process.stderr.write("loaded " + request + "\\n");
       return load.call(this, request, ...rest);
     };
     process.argv = [process.argv[0], ${JSON.stringify(cli)}, "runs"];

@@ -23,6 +23,7 @@ test("the .vsix holds the manifest, the README and the bundles the extension run
     "dist/client.js",
     "dist/extension.js",
     "dist/index.js",
+    "dist/kubernetes-sdk.js",
     "dist/preview.css",
     "dist/preview.js",
     "dist/server.js",
