@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -17,6 +17,7 @@ import type { DatastoreLocation } from "../../runtime/src/config";
 import { openDatastore, type Datastore, type RunRecord } from "../../runtime/src/datastore";
 import type { TaskEnd } from "../../runtime/src/exec/executor";
 import { jobManifest, kubernetesSettings, podRequest } from "../../runtime/src/exec/executors/kubernetes";
+import type { KubernetesSettings } from "../../runtime/src/exec/executors/kubernetes/settings";
 import { jobName } from "../../runtime/src/exec/executors/kubernetes/names";
 import { planFlow, type StepPlan } from "../../runtime/src/exec/plan";
 import { remoteOutcome } from "../../runtime/src/exec/remote-outcome";
@@ -24,7 +25,14 @@ import { stepCommand } from "../../runtime/src/exec/step-command";
 import { stepTaskSpec, type StepRun, type StepTask } from "../../runtime/src/exec/step-spec";
 import { analyze } from "../../runtime/src/graph";
 import { CLI } from "../support/cli";
-import { buildTaskImage, podmanSkipReason, runJobInPodman, TASK_IMAGE, type PodRun } from "../support/podman";
+import {
+  buildFlowImage,
+  buildTaskImage,
+  podmanSkipReason,
+  runJobInPodman,
+  TASK_IMAGE,
+  type PodRun,
+} from "../support/podman";
 import { S3RVER_CREDENTIALS, S3RVER_REGION, startS3Server, type S3Server } from "../support/s3-server";
 import { createRun } from "../support/step-runs";
 
@@ -70,9 +78,28 @@ export class BoomFlow extends FlowSpec {
 }
 `;
 
+/** A step that needs an npm package, which the task image built by container/flow-deps.Containerfile has. */
+const DEPS = `import ms from "ms";
+import { FlowSpec, step } from "tsflow";
+
+export class DepsFlow extends FlowSpec {
+  declare twoDays: number;
+
+  @step start() {
+    this.twoDays = ms("2 days");
+    this.next(this.end);
+  }
+
+  @step end() {}
+}
+`;
+
 /** The Secret the Jobs name (TSFLOW_KUBERNETES_SECRETS), holding the datastore's credentials. */
 const SECRET = "tsflow-datastore";
 const USER = "podtester";
+/** A flow project's package.json and package-lock.json: one small package from the npm registry. */
+const DEPS_PROJECT = join(__dirname, "fixtures", "flow-deps");
+const DEPS_IMAGE = "localhost/tsflow-test-deps";
 
 const skip = podmanSkipReason();
 
@@ -145,6 +172,18 @@ describe("a Kubernetes Job's container in podman", { skip }, () => {
       "boom in a pod",
     ]);
   });
+
+  test("a flow's npm packages, in an image built FROM the task image as the guide says, are found by its steps", async () => {
+    const project = join(dir, "deps");
+    cpSync(DEPS_PROJECT, project, { recursive: true });
+    writeFileSync(join(project, "flow.ts"), DEPS);
+    await buildFlowImage(project, DEPS_IMAGE);
+    const pods = await JobRunner.create(server, join(project, "flow.ts"), join(dir, "secret.env"), DEPS_IMAGE);
+    await pods.succeeds({ step: "start", taskId: "1", inputPaths: [], retryCount: 0 });
+    const record = await pods.datastore.tasks.read(pods.run.flow, pods.run.id, "start", "1");
+    assert.ok(record);
+    assert.equal(await pods.datastore.artifacts.load(record.artifacts.twoDays, "start/1: twoDays"), 172_800_000);
+  });
 });
 
 /** A local run of `file` in `dir` on its own prefix of `server`, by the built CLI. */
@@ -176,20 +215,19 @@ function s3(server: S3Server, prefix: string): DatastoreLocation {
  */
 class JobRunner {
   readonly datastore: Datastore;
-  private readonly settings = kubernetesSettings({
-    TSFLOW_KUBERNETES_IMAGE: TASK_IMAGE,
-    TSFLOW_KUBERNETES_SECRETS: SECRET,
-  });
+  private readonly settings: KubernetesSettings;
 
   private constructor(
     private readonly at: StepRun,
     private readonly secretFile: string,
+    image: string,
   ) {
     this.datastore = at.datastore;
+    this.settings = kubernetesSettings({ TSFLOW_KUBERNETES_IMAGE: image, TSFLOW_KUBERNETES_SECRETS: SECRET });
   }
 
   /** A new run of `flowFile` on its own prefix of `server`, and the Secret its Jobs name, as a file. */
-  static async create(server: S3Server, flowFile: string, secretFile: string): Promise<JobRunner> {
+  static async create(server: S3Server, flowFile: string, secretFile: string, image = TASK_IMAGE): Promise<JobRunner> {
     const location = s3(server, `pods-${++runners}`);
     const graph = analyze(flowFile, readFileSync(flowFile, "utf8")).flows[0].graph;
     const run = await createRun(location, flowFile, { user: USER });
@@ -199,7 +237,7 @@ class JobRunner {
       mode: 0o600,
     });
     const datastore = openDatastore(location);
-    return new JobRunner({ datastore, location, run, graph, plan: planFlow(graph), flowFile }, secretFile);
+    return new JobRunner({ datastore, location, run, graph, plan: planFlow(graph), flowFile }, secretFile, image);
   }
 
   get run(): RunRecord {

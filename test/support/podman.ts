@@ -1,6 +1,7 @@
 import type { V1Container, V1EnvVar, V1Job } from "@kubernetes/client-node";
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 const CONTAINER_DIR = join(__dirname, "..", "..", "container");
@@ -41,6 +42,23 @@ function run(command: string, args: string[]): Promise<ProcessResult> {
 export async function buildTaskImage(): Promise<void> {
   const result = await run("bash", [join(CONTAINER_DIR, "build-image.sh")]);
   if (result.code !== 0) throw new Error(`container/build-image.sh failed:\n${result.stdout}${result.stderr}`);
+}
+
+/** The guide's recipe for a flow's npm packages: an image FROM the task image (container/flow-deps.Containerfile). */
+export const FLOW_DEPS_CONTAINERFILE = join(CONTAINER_DIR, "flow-deps.Containerfile");
+
+/**
+ * The CA bundle this machine trusts: a build that fetches npm packages behind a TLS-intercepting
+ * proxy (a CI sandbox's) trusts what the host trusts. Debian's Node.js reads the system's bundle.
+ */
+const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+/** Builds `tag` from the guide's recipe in `project` (its package.json and package-lock.json). */
+export async function buildFlowImage(project: string, tag: string): Promise<void> {
+  const trust = existsSync(HOST_CA_BUNDLE) ? [`--volume=${HOST_CA_BUNDLE}:${HOST_CA_BUNDLE}:ro`] : [];
+  const args = ["build", "--pull=never", ...trust, `--file=${FLOW_DEPS_CONTAINERFILE}`, `--tag=${tag}`, project];
+  const result = await podman(args);
+  if (result.code !== 0) throw new Error(`podman build of ${tag} failed:\n${result.stdout}${result.stderr}`);
 }
 
 /** podman with the project's settings (container/lib.sh): its own storage, cgroupfs, the host's network. */
