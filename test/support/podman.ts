@@ -1,8 +1,8 @@
 import type { V1Container, V1EnvVar, V1Job } from "@kubernetes/client-node";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 const CONTAINER_DIR = join(__dirname, "..", "..", "container");
 
@@ -15,12 +15,23 @@ export const TASK_IMAGE = "localhost/tsflow-task";
  */
 export function podmanSkipReason(): string | undefined {
   for (const tool of ["podman", "runc", "mmdebstrap"]) {
-    if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
-      return `${tool} is not installed (bash container/install.sh installs it)`;
-    }
+    if (!onPath(tool)) return `${tool} is not installed (bash container/install.sh installs it)`;
   }
   if (process.getuid?.() !== 0) return "podman runs the task image as root here, and this is not root";
   return undefined;
+}
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((folder) => folder !== "" && isExecutable(join(folder, tool)));
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface ProcessResult {
