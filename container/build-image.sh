@@ -37,6 +37,7 @@ if [ "$(cat "$IMAGE_CACHE/task.stamp" 2>/dev/null)" = "$stamp" ] && podman image
 fi
 
 t0=$(date +%s.%N)
+previous=$(podman image inspect --format '{{.Id}}' "$TASK_IMAGE" 2>/dev/null || true)
 log=$(mktemp)
 trap 'rm -rf "$context" "$log"' EXIT
 # --pull=never: the base is local, and no registry is asked about it. --layers=false: the package
@@ -48,6 +49,10 @@ if ! podman build --pull=never --layers=false --file "$ROOT/Containerfile" --tag
   exit 1
 fi
 echo "$stamp" >"$IMAGE_CACHE/task.stamp"
-# The image this one replaces, now untagged, would otherwise stay in the cache at every build.
-podman image prune --force >/dev/null
+# The image this one replaces, now untagged, would otherwise stay in the cache at every build (a
+# container still using it keeps it). Only that one: other untagged images are build caches, such
+# as the npm stage of container/flow-deps.Containerfile.
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$TASK_IMAGE")" ]; then
+  podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "image: $TASK_IMAGE built in $(seconds_since "$t0")s, $(podman image inspect --format '{{.Size}}' "$TASK_IMAGE" | numfmt --to=si)B"
