@@ -1,6 +1,6 @@
 /**
  * The exact container of a Kubernetes Job, run for real: each task of a flow becomes the Job the
- * Kubernetes executor would create (jobManifest over the task contract's stepCommand), validated
+ * Kubernetes executor would create (jobForAttempt over the task contract's stepCommand), validated
  * against Kubernetes' schemas, and its pod's one container runs in podman with runc from Debian,
  * in the task image the Containerfile builds, against s3rver on 127.0.0.1. What the tasks store
  * must be what a local run of the same flow stores. Skipped where podman is not installed.
@@ -16,9 +16,7 @@ import { Job } from "kubernetes-models/batch/v1";
 import type { DatastoreLocation } from "../../runtime/src/config";
 import { openDatastore, type Datastore, type RunRecord } from "../../runtime/src/datastore";
 import type { TaskEnd } from "../../runtime/src/exec/executor";
-import { jobManifest, kubernetesSettings, podRequest } from "../../runtime/src/exec/executors/kubernetes";
-import type { KubernetesSettings } from "../../runtime/src/exec/executors/kubernetes/settings";
-import { jobName } from "../../runtime/src/exec/executors/kubernetes/names";
+import { jobForAttempt } from "../../runtime/src/exec/executors/kubernetes/job";
 import { planFlow, type StepPlan } from "../../runtime/src/exec/plan";
 import { remoteOutcome } from "../../runtime/src/exec/remote-outcome";
 import { stepCommand } from "../../runtime/src/exec/step-command";
@@ -215,7 +213,8 @@ function s3(server: S3Server, prefix: string): DatastoreLocation {
  */
 class JobRunner {
   readonly datastore: Datastore;
-  private readonly settings: KubernetesSettings;
+  /** The run's environment, as the Kubernetes executor reads its settings from it. */
+  private readonly env: NodeJS.ProcessEnv;
 
   private constructor(
     private readonly at: StepRun,
@@ -223,7 +222,7 @@ class JobRunner {
     image: string,
   ) {
     this.datastore = at.datastore;
-    this.settings = kubernetesSettings({ TSFLOW_KUBERNETES_IMAGE: image, TSFLOW_KUBERNETES_SECRETS: SECRET });
+    this.env = { TSFLOW_KUBERNETES_IMAGE: image, TSFLOW_KUBERNETES_SECRETS: SECRET, TSFLOW_USER: USER };
   }
 
   /** A new run of `flowFile` on its own prefix of `server`, and the Secret its Jobs name, as a file. */
@@ -251,15 +250,7 @@ class JobRunner {
     assert.ok(stepPlan, `the flow has a step ${task.step}`);
     // What `--with kubernetes` makes of a step without a decorator of its own.
     const plan: StepPlan = { ...stepPlan, remote: { kind: "kubernetes", options: {} } };
-    const job = jobManifest({
-      launch: { spec, plan },
-      command: stepCommand(spec),
-      request: podRequest(plan, {}),
-      settings: this.settings,
-      name: jobName(spec),
-      namespace: "default",
-      user: USER,
-    });
+    const { manifest: job } = jobForAttempt({ spec, plan }, stepCommand(spec), this.env);
     new Job(job as never).validate();
     const pod = await runJobInPodman(job, { [SECRET]: this.secretFile });
     const text = JSON.stringify(job) + pod.argv.join(" ");
