@@ -21,7 +21,7 @@
 
 IMAGE_CACHE=${TSFLOW_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tsflow/image}
 # podman's per-boot state belongs to one storage: a run folder per cache folder.
-PODMAN_RUN_DIR=${TMPDIR:-/tmp}/tsflow-podman-$(printf '%s' "$IMAGE_CACHE" | sha256sum | cut -c1-12)
+PODMAN_RUN_DIR=${TMPDIR:-/tmp}/tsflow-podman-run-$(printf '%s' "$IMAGE_CACHE" | sha256sum | cut -c1-12)
 
 # The settings above as podman's two configuration files, exported for every podman started after.
 podman_env() {

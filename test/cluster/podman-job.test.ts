@@ -107,7 +107,7 @@ describe("a Kubernetes Job's container in podman", { skip }, () => {
 
   before(
     async () => {
-      dir = mkdtempSync(join(tmpdir(), "tsflow-podman-"));
+      dir = mkdtempSync(join(tmpdir(), "tsflow-pods-"));
       await buildTaskImage();
       server = await startS3Server();
       // The datastores this process opens to compare the runs find the dummy credentials here.
