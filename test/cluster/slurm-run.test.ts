@@ -2,6 +2,7 @@
 // task runs as a Slurm job through `tsflow step` on the node, the datastore is the cluster's S3
 // gateway. The environment is the one `npm run cluster:up` writes (TSFLOW_CLUSTER_ENV's file).
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,6 +57,24 @@ export class SlurmFlow extends FlowSpec {
 }
 `;
 
+const MIXED = `
+import { FlowSpec, step, slurm, resources } from "tsflow";
+
+export class MixedFlow extends FlowSpec {
+  declare ranOn: string;
+  @step start() { this.next(this.heavy); }
+
+  @slurm({ time: 5 })
+  @resources({ cpu: 1, memory: 500 })
+  @step heavy() {
+    this.ranOn = \`\${process.env.TSFLOW_EXECUTOR} \${process.env.TSFLOW_EXECUTOR_ID} (job \${process.env.SLURM_JOB_ID})\`;
+    this.next(this.end);
+  }
+
+  @step end() { console.log(\`heavy ran on \${this.ranOn}; end ran on \${process.env.SLURM_JOB_ID ?? "this machine"}\`); }
+}
+`;
+
 interface Placed {
   event: string;
   step: string;
@@ -98,5 +117,21 @@ describe("tsflow run --with slurm", { skip }, () => {
     const resumed = runCli(["resume", "flow.ts", "--with", "slurm", "--max-workers", "10"], dir, env);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
     assert.match(resumed.stdout, /total=12/);
+  });
+
+  test("@slurm on one step: that step is a Slurm job with its resources, the others run here", (t) => {
+    const dir = workspace(t, { "flow.ts": { text: MIXED } });
+    const result = runCli(["run", "flow.ts", "--json"], dir, clusterEnv());
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const placed = events(result.stdout).filter((e) => e.event === "task-placed" && e.state === "queued");
+    assert.deepEqual(
+      placed.map((e) => [e.step, e.executor]),
+      [["heavy", "slurm"]],
+    );
+    const job = placed[0].where;
+    assert.match(result.stdout, new RegExp(`heavy ran on slurm ${job} \\(job ${job}\\); end ran on this machine`));
+    const shown = execFileSync("scontrol", ["--oneliner", "show", "job", job], { encoding: "utf8", env: clusterEnv() });
+    assert.match(shown, /TimeLimit=00:05:00 /);
+    assert.match(shown, /MinMemoryNode=500M /);
   });
 });
