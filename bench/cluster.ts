@@ -44,7 +44,7 @@ async function clusterEnv(): Promise<NodeJS.ProcessEnv | undefined> {
   const vars = Object.fromEntries(
     readFileSync(file, "utf8")
       .split("\n")
-      .filter((line) => /^[A-Z_]+=/.test(line))
+      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
       .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
   );
   const up = await run("bash", [join(REPO, "cluster", "status.sh"), vars.TSFLOW_CLUSTER_DIR ?? ""]).then(
