@@ -94,7 +94,8 @@ class SlurmExecutor implements Executor {
         .catch(() => undefined);
       for (const task of live) task.settle(crash(`cancelled: the run ended (scancel ${task.where})`, {}));
     }
-    if (this.outputDir) await rm(await this.outputDir, { recursive: true, force: true }).catch(() => undefined);
+    // A folder that could not be made (its error was each submission's) has nothing to remove.
+    await this.outputDir?.then((dir) => rm(dir, { recursive: true, force: true })).catch(() => undefined);
   }
 
   /** Adds a task to its step's batch, submitted when the window closes or the batch is full. */
