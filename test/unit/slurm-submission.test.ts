@@ -3,8 +3,13 @@
 // test/cluster/slurm-executor.test.ts.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { StepPlan } from "../../runtime/src/exec/plan";
+import type { TaskSpec } from "../../runtime/src/exec/protocol";
+import { slurmExecutor } from "../../runtime/src/exec/executors/slurm";
 import { sbatchOptions } from "../../runtime/src/exec/executors/slurm/sbatch-options";
 import { batchScript } from "../../runtime/src/exec/executors/slurm/script";
 import { finishedStates, phaseOf, queueStates } from "../../runtime/src/exec/executors/slurm/job-states";
@@ -166,5 +171,25 @@ describe("job states", () => {
     assert.deepEqual(controller, [
       { where: "9", state: "OUT_OF_MEMORY", reason: "OutOfMemory", exitCode: null, signal: 125 },
     ]);
+  });
+});
+
+describe("Slurm executor without a cluster", () => {
+  test("an output folder that cannot be made: each task crashes before it ran, saying why; close() still resolves", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "tsflow-slurm-unit-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "a-file"), "");
+    const executor = slurmExecutor({
+      datastore: undefined as never,
+      env: { ...process.env, TSFLOW_SLURM_OUTPUT_DIR: join(dir, "a-file", "output") },
+      capacity: 4,
+      stepCommand: () => ({ args: ["step"], env: {} }),
+      outcome: () => Promise.reject(new Error("no job ran, so no outcome is read")),
+    });
+    const spec = { flow: "F", runId: "1", step: "s", taskId: "1" } as TaskSpec;
+    const end = await executor.start({ spec, plan: plan({}) }, { log: () => undefined, placed: () => undefined }).ended;
+    await executor.close();
+    assert.equal(end.kind === "crashed" && end.beforeReady, true);
+    assert.match(end.kind === "crashed" ? (end.reason ?? "") : "", /ENOTDIR/);
   });
 });
