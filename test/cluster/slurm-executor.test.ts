@@ -129,7 +129,10 @@ describe("Slurm executor", { skip }, () => {
     assert.equal(end.kind, "outcome");
     const where = seen.placements[0].where ?? "";
     assert.match(where, /^\d+$/);
-    assert.deepEqual(seen.placements[0], { state: "queued", executor: "slurm", where });
+    assert.deepEqual(seen.placements, [
+      { state: "queued", executor: "slurm", where },
+      { state: "running", executor: "slurm", where },
+    ]);
     const ran = record("t1");
     assert.equal(ran.executor, "slurm");
     assert.equal(ran.executorId, where);

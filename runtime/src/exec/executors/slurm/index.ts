@@ -15,6 +15,8 @@ const COALESCE_MS = 50;
 const MAX_ARRAY = 1000;
 /** The queue unreadable for this long: the run's jobs are given up as crashed. */
 const UNREACHABLE_MS = 60_000;
+/** End states of a job that started (its script ran). */
+const RAN = new Set(["COMPLETED", "FAILED", "TIMEOUT", "OUT_OF_MEMORY"]);
 
 /** One attempt, from start() until it settles. */
 interface SlurmTask {
@@ -257,6 +259,11 @@ class SlurmExecutor implements Executor {
   private async finish(task: SlurmTask, state: JobState | undefined) {
     if (task.settled) return;
     if (task.where) this.tracked.delete(task.where);
+    // A job shorter than a poll was never seen running: it did run, and says so before it ends.
+    if (task.phase === "queued" && state && RAN.has(state.state)) {
+      task.phase = "running";
+      task.events.placed({ state: "running", executor: "slurm", where: task.where });
+    }
     await this.stream(task);
     const stderrTail = task.stderr?.tail ?? "";
     const reason = endReason(task, state);
