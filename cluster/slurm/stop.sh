@@ -47,11 +47,19 @@ if daemon_pid slurmctld >/dev/null; then
   fi
 fi
 for name in "${SLURM_DAEMONS[@]}"; do stop_daemon "$name"; done
-# A job step whose slurmd is gone: its slurmstepd (started by slurmd, with its SLURM_CONF) by pid.
-for pid in $(pgrep -x slurmstepd 2>/dev/null || true); do
-  if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$DIR/slurm.conf"; then
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+# A job whose slurmd or controller died first outlives them: its batch script (run from the spool
+# in DIR) and what it started, each by pid. Only processes of this DIR's jobs match.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null || true); do
+    descendants "$child"
+    echo "$child"
+  done
+}
+# ([j]ob: grep's own command line, which holds the pattern, does not match it.)
+for pid in $(grep -ls -- "$DIR/spool/[j]ob" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+  # shellcheck disable=SC2046
+  kill -KILL $(descendants "$pid") "$pid" 2>/dev/null || true
 done
 rm -f "$DIR/env"
 echo "slurm: stopped ($DIR)"
