@@ -16,7 +16,9 @@ const skip = envFile ? false : "no local cluster: npm run test:cluster starts on
 function clusterEnv(): Record<string, string> {
   const lines = readFileSync(envFile ?? "", "utf8").split("\n");
   const env = Object.fromEntries(
-    lines.filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    lines
+      .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
   const bucket = /^s3:\/\/([^/]+)/.exec(env.TSFLOW_DATASTORE_ROOT ?? "")?.[1] ?? "";
   return {
