@@ -61,5 +61,11 @@ for pid in $(grep -ls -- "$DIR/spool/[j]ob" /proc/[0-9]*/cmdline 2>/dev/null | c
   # shellcheck disable=SC2046
   kill -KILL $(descendants "$pid") "$pid" 2>/dev/null || true
 done
+# Their slurmstepd, by pid: started by slurmd, it carries slurmd's SLURM_CONF, this DIR's.
+for pid in $(pgrep -x slurmstepd 2>/dev/null || true); do
+  if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$DIR/slurm.conf"; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+done
 rm -f "$DIR/env"
 echo "slurm: stopped ($DIR)"
