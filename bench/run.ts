@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { coldCheckFigures, reanalysisFigures } from "./analyzer";
 import { clientFigures } from "./client";
+import { clusterFigures } from "./cluster";
 import { explorerFigures } from "./explorer";
 import { explorerS3Figures } from "./explorer-s3";
 import { packageFigures } from "./package";
@@ -21,6 +22,7 @@ const PARTS: Record<string, () => Figure[] | Promise<Figure[]>> = {
   package: packageFigures,
   s3: s3Figures,
   step: stepFigures,
+  cluster: clusterFigures,
 };
 
 // `npm run bench [-- PART...]`: every speed and memory figure beside its target (or only those of
