@@ -42,6 +42,11 @@ export interface RunArgs {
   /** `--name VALUE` pairs that are not the command's own options: the flow's parameters. */
   rest: string[];
   maxWorkers: number;
+  /**
+   * Remote tasks at once: `--max-workers` when given, else REMOTE_WORKERS. A cluster, not this
+   * machine's cores, bounds them: a foreach over 100 goes to Slurm as one job array.
+   */
+  remoteWorkers: number;
   withRetry: boolean;
   /** `--with kubernetes|slurm`: every step without its own `@kubernetes`/`@slurm` runs there. */
   withRemote?: RemoteExecution["kind"];
@@ -79,7 +84,8 @@ export function splitRunArgs(command: string, argv: string[], allowed: string[])
   return {
     positionals,
     rest,
-    maxWorkers: maxWorkers(command, values["max-workers"]?.at(-1)),
+    maxWorkers: maxWorkers(command, values["max-workers"]?.at(-1)) ?? availableParallelism(),
+    remoteWorkers: maxWorkers(command, values["max-workers"]?.at(-1)) ?? REMOTE_WORKERS,
     ...withDecorators(command, values.with ?? []),
     tags: (values.tag ?? []).map(checkUserTag),
     runIdFile: values["run-id-file"]?.at(-1),
@@ -91,8 +97,11 @@ export function splitRunArgs(command: string, argv: string[], allowed: string[])
   };
 }
 
-function maxWorkers(command: string, raw: string | undefined): number {
-  if (raw === undefined) return availableParallelism();
+/** Remote tasks at once when `--max-workers` is not given (Metaflow users pass about as many). */
+export const REMOTE_WORKERS = 100;
+
+function maxWorkers(command: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${command}: --max-workers takes a whole number of at least 1, not '${raw}'`);
@@ -247,7 +256,7 @@ export async function launchRun(
       ...(fileParameters ? { fileParameters } : {}),
       tags: args.tags,
       user,
-      maxWorkers: args.maxWorkers,
+      remoteWorkers: args.remoteWorkers,
       withRetry: args.withRetry,
       local: localExecutor(pool, args.maxWorkers),
       env: io.env,

@@ -25,7 +25,8 @@ export interface RunRequest {
   fileParameters?: Record<string, ArtifactRef>;
   tags: string[];
   user: string;
-  maxWorkers: number;
+  /** At most this many tasks at once on each remote executor (the local one has its own capacity). */
+  remoteWorkers: number;
   withRetry: boolean;
   /** The local pool as an executor (exec/executors/local.ts), warmed and preloaded by the caller. */
   local: Executor;
@@ -67,7 +68,7 @@ export async function runFlow(request: RunRequest, plan: RunPlan = planFlow(requ
     ...(request.resume ? { origin: { runId: request.resume.originRunId, step: request.resume.step } } : {}),
   });
   if (request.runIdFile) writeFileSync(request.runIdFile, run.id);
-  const context = executorContext(datastore, request.env, request.maxWorkers);
+  const context = executorContext(datastore, request.env, request.remoteWorkers);
   const executors = await openExecutors(plan, request.local, context);
   const scheduler = new Scheduler({
     datastore,

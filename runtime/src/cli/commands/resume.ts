@@ -21,7 +21,7 @@ origin's. Resume refuses when the graph changed in a way that makes the cloned r
 Options:
   --origin-run-id ID     the run to resume (default: the latest run of this flow file)
   --tag TAG              tag the new run (repeatable)
-  --max-workers N        tasks to run at once (default: the number of cores)
+  --max-workers N        tasks to run at once (default: the number of cores; 100 on a cluster)
   --with retry           retry every failed step (3 times) unless it has its own @retry
   --with kubernetes      run every step without its own @kubernetes/@slurm as a
                          Kubernetes Job (needs an S3 datastore)

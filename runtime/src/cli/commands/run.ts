@@ -13,7 +13,7 @@ Runs the flow in FILE: each step's tasks run in worker processes, in parallel up
 Options:
   --PARAM VALUE          set a parameter of the flow (see \`tsflow run FILE --help\`)
   --tag TAG              tag the run (repeatable)
-  --max-workers N        tasks to run at once (default: the number of cores)
+  --max-workers N        tasks to run at once (default: the number of cores; 100 on a cluster)
   --with retry           retry every failed step (3 times) unless it has its own @retry
   --with kubernetes      run every step without its own @kubernetes/@slurm as a
                          Kubernetes Job (needs an S3 datastore)
