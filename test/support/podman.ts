@@ -64,6 +64,21 @@ export const FLOW_DEPS_CONTAINERFILE = join(CONTAINER_DIR, "flow-deps.Containerf
  */
 const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+/** A flow project's package.json and package-lock.json: one small package from the npm registry. */
+export const FLOW_DEPS_FIXTURE = join(__dirname, "..", "cluster", "fixtures", "flow-deps");
+/** The image the podman test builds from FLOW_DEPS_FIXTURE with the guide's recipe. */
+export const FLOW_DEPS_IMAGE = "localhost/tsflow-test-deps";
+
+/**
+ * Builds the images the podman test uses, with the arguments it builds them with: the tier runs
+ * this before it enters its private network namespace (test/cluster/run.sh), where the Debian
+ * mirror and the npm registry are out of reach, so that the test's own builds are cached no-ops.
+ */
+export async function prepareImages(): Promise<void> {
+  await buildTaskImage();
+  await buildFlowImage(FLOW_DEPS_FIXTURE, FLOW_DEPS_IMAGE);
+}
+
 /** Builds `tag` from the guide's recipe in `project` (its package.json and package-lock.json). */
 export async function buildFlowImage(project: string, tag: string): Promise<void> {
   const trust = existsSync(HOST_CA_BUNDLE) ? [`--volume=${HOST_CA_BUNDLE}:${HOST_CA_BUNDLE}:ro`] : [];

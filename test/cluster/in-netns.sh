@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The cluster tier inside its private network namespace (test/cluster/run.sh starts it with
+# `unshare --net`; not meant to be run by hand): only loopback, so slurmctld and slurmd, which
+# listen on all interfaces, are reachable on 127.0.0.1 and from nowhere else.
+#
+#   usage: unshare --net bash test/cluster/in-netns.sh TEST_FILE...
+#
+#   start   loopback up, then cluster/up.sh into $TSFLOW_CLUSTER_ENV: Slurm with munge, the Ceph S3
+#           gateway (their packages are installed already: nothing here reaches the network)
+#   tests   node --test TEST_FILE..., with in their environment: SLURM_CONF, TSFLOW_TEST_S3_*
+#           (test/support/rgw.ts reads them), and TSFLOW_CLUSTER_ENV (the env file: TSFLOW_DATASTORE_ROOT,
+#           credentials, ... as users get it)
+#   stop    always, each daemon by its pid (cluster/down.sh), even when the tests fail or on Ctrl-C;
+#           the namespace goes when its last process does
+#
+# Exit status: the tests' (non-zero when any fails), or 1 when the cluster did not start.
+set -euo pipefail
+CLUSTER_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$CLUSTER_TEST_DIR/../.." && pwd)
+cd "$REPO"
+seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+: "${TSFLOW_CLUSTER_ENV:?in-netns.sh is run by test/cluster/run.sh, which sets TSFLOW_CLUSTER_ENV}"
+
+TEST_PID=""
+finish() {
+  local rc=$? t0
+  trap - EXIT INT TERM
+  set +e
+  # Interrupted during the tests: end them first, so none talks to a cluster being stopped.
+  if [ -n "$TEST_PID" ]; then
+    kill -TERM "$TEST_PID" 2>/dev/null
+    wait "$TEST_PID" 2>/dev/null
+  fi
+  t0=$(date +%s.%N)
+  if [ "$rc" != 0 ]; then TSFLOW_CLUSTER_KEEP=1 bash "$REPO/cluster/down.sh"; else bash "$REPO/cluster/down.sh" >/dev/null; fi
+  echo "cluster: stop    $(seconds_since "$t0")s"
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A new network namespace has one interface, lo, and it is down.
+ip link set lo up
+others=$(ip -o link show | awk -F': ' '$2 != "lo" { print $2 }')
+[ -z "$others" ] || { echo "cluster: the namespace has interfaces besides loopback: $others" >&2; exit 1; }
+
+t0=$(date +%s.%N)
+bash "$REPO/cluster/up.sh"
+echo "cluster: start   $(seconds_since "$t0")s (in a network namespace with only loopback)"
+
+DIR=$(sed -n 's/^TSFLOW_CLUSTER_DIR=//p' "$TSFLOW_CLUSTER_ENV")
+set -a
+# shellcheck source=/dev/null
+source "$DIR/ceph/env"
+# shellcheck source=/dev/null
+source "$DIR/slurm/env"
+set +a
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+t0=$(date +%s.%N)
+rc=0
+# In the background, so that a signal reaches the trap now, not when the tests are over.
+node --import tsx --test --test-timeout=180000 "$@" &
+TEST_PID=$!
+wait "$TEST_PID" || rc=$?
+TEST_PID=""
+echo "cluster: tests   $(seconds_since "$t0")s"
+exit "$rc"
