@@ -42,6 +42,11 @@ trap 'exit 143' TERM
 
 # A new network namespace has one interface, lo, and it is down.
 ip link set lo up
+# Slurm finds its listening address with getaddrinfo(NULL, port) for IPv4 with AI_ADDRCONFIG, which
+# glibc answers only where an IPv4 address other than 127.0.0.1 is configured ("Unable to resolve
+# (null)", then no socket). A second loopback address satisfies it: still lo, still unreachable
+# from outside the namespace.
+ip addr add 127.0.0.2/32 dev lo
 others=$(ip -o link show | awk -F': ' '$2 != "lo" { print $2 }')
 [ -z "$others" ] || { echo "cluster: the namespace has interfaces besides loopback: $others" >&2; exit 1; }
 
