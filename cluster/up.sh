@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `npm run cluster:up`: what remote runs need, on this machine and on loopback only.
+# `npm run cluster:up`: what remote runs need, on this machine. The S3 gateway listens on 127.0.0.1;
+# slurmctld and slurmd on all interfaces (Slurm has no bind address), munge-authenticated with a
+# fresh key (cluster/README.md, "Network"). The test tier runs this in a loopback-only namespace.
 #
 #   Slurm    a single-node cluster with its own munge (cluster/slurm/start.sh)
 #   S3       a Ceph RADOS Gateway (test/ceph/start-rgw.sh) with a bucket for the datastore
