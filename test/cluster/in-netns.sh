@@ -21,6 +21,11 @@ cd "$REPO"
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 : "${TSFLOW_CLUSTER_ENV:?in-netns.sh is run by test/cluster/run.sh, which sets TSFLOW_CLUSTER_ENV}"
 
+# A new network namespace has one interface, lo, and it is down. Anything else: this is not one (the
+# host's loopback is not for this script to change).
+others=$(ip -o link show | awk -F': ' '$2 != "lo" { print $2 }' | paste -sd ' ')
+[ -z "$others" ] || { echo "cluster: not in a private network namespace (interfaces besides loopback: $others)" >&2; exit 1; }
+
 TEST_PID=""
 finish() {
   local rc=$? t0
@@ -40,15 +45,12 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A new network namespace has one interface, lo, and it is down.
 ip link set lo up
 # Slurm finds its listening address with getaddrinfo(NULL, port) for IPv4 with AI_ADDRCONFIG, which
 # glibc answers only where an IPv4 address other than 127.0.0.1 is configured ("Unable to resolve
 # (null)", then no socket). A second loopback address satisfies it: still lo, still unreachable
 # from outside the namespace.
 ip addr add 127.0.0.2/32 dev lo
-others=$(ip -o link show | awk -F': ' '$2 != "lo" { print $2 }')
-[ -z "$others" ] || { echo "cluster: the namespace has interfaces besides loopback: $others" >&2; exit 1; }
 
 t0=$(date +%s.%N)
 bash "$REPO/cluster/up.sh"
