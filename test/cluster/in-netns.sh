@@ -69,7 +69,10 @@ rc=0
 # In the background, so that a signal reaches the trap now, not when the tests are over.
 node --import tsx --test --test-timeout=180000 "$@" &
 TEST_PID=$!
+# For run.sh, should this script be killed outright while the tests run.
+echo "$TEST_PID" >"$TSFLOW_CLUSTER_ENV.tests.pid"
 wait "$TEST_PID" || rc=$?
 TEST_PID=""
+rm -f "$TSFLOW_CLUSTER_ENV.tests.pid"
 echo "cluster: tests   $(seconds_since "$t0")s"
 exit "$rc"

@@ -21,8 +21,9 @@
 # kubernetes-live.test.ts runs here, in the host's network (it starts no server).
 #
 # Cleanup: in-netns.sh stops each daemon by its pid when the tests end, fail or are interrupted;
-# should it die without doing so, this script stops what its env file names (pids work across
-# network namespaces). Temp folders are removed.
+# should it be killed without doing so, this script stops the tests and what the env file names,
+# by pid (pids work across network namespaces). The env file's folder is removed; the cluster's
+# folder too, unless the run failed (then its logs stay, as cluster/down.sh says).
 # Exit status: the tests' (non-zero when any fails), or 1 when the cluster did not start.
 # Environment: TSFLOW_CLUSTER_KEEP=1 keeps the cluster's folder (logs) after the run.
 set -euo pipefail
@@ -50,7 +51,10 @@ finish() {
     kill -TERM "$INNER_PID" 2>/dev/null
     wait "$INNER_PID" 2>/dev/null
   fi
-  # It died without stopping the cluster (its env file is still there): stop it from here, by pid.
+  # It died without stopping its tests or the cluster (SIGKILL): stop them from here, by pid.
+  if [ -f "$TSFLOW_CLUSTER_ENV.tests.pid" ]; then
+    kill -TERM "$(cat "$TSFLOW_CLUSTER_ENV.tests.pid")" 2>/dev/null
+  fi
   if [ -f "$TSFLOW_CLUSTER_ENV" ]; then
     echo "cluster: stopping what the namespace left running" >&2
     TSFLOW_CLUSTER_KEEP=1 bash "$REPO/cluster/down.sh"
