@@ -7,36 +7,11 @@
 #
 # Installing starts no daemon here that this project uses: Debian's units would read /etc/slurm,
 # which the cluster's own start script never does (its configuration lives in a temp folder).
+# policy-rc.d is not ours to write: Debian's postinst may start munge and slurm with the system's
+# configuration (and fail without one); neither is used or stopped by this project.
 # Environment: APT_GET_UPDATE=0 skips the index refresh (for a machine whose index is current).
 set -euo pipefail
 
 SLURM_APT_PACKAGES=(slurm-wlm munge)
 
-missing=()
-for p in "${SLURM_APT_PACKAGES[@]}"; do
-  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-command -v apt-get >/dev/null || { echo "slurm: ${missing[*]} missing and no apt-get here: install Slurm and munge by hand" >&2; exit 1; }
-echo "slurm: installing Debian packages: ${missing[*]}"
-sudo=()
-if [ "$(id -u)" != 0 ]; then
-  command -v sudo >/dev/null || { echo "slurm: need root (or sudo) to apt-get install ${missing[*]}" >&2; exit 1; }
-  sudo=(sudo)
-fi
-if [ "${APT_GET_UPDATE:-1}" != 0 ]; then
-  "${sudo[@]}" apt-get update -qq -o DPkg::Lock::Timeout=300
-fi
-log=$(mktemp)
-# policy-rc.d is not ours to write: Debian's postinst may start munge and slurm with the system's
-# configuration (and fail without one); neither is used or stopped by this project.
-if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-  -o DPkg::Lock::Timeout=300 "${missing[@]}" >"$log" 2>&1; then
-  tail -40 "$log" >&2
-  echo "slurm: apt-get install ${missing[*]} failed (log above)" >&2
-  rm -f "$log"
-  exit 1
-fi
-grep -E '^(Need to get|After this operation)' "$log" || true
-rm -f "$log"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/../../scripts/apt-install.sh" slurm "${SLURM_APT_PACKAGES[@]}"

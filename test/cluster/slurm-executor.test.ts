@@ -14,6 +14,7 @@ import type { TaskSpec } from "../../runtime/src/exec/protocol";
 import type { SlurmOptions } from "../../runtime/src/authoring/decorators";
 import { slurmExecutor } from "../../runtime/src/exec/executors/slurm";
 import { closedPort } from "../support/closed-port";
+import { stepPlan, taskSpec } from "../support/task-launch";
 
 const FAKE_STEP = join(__dirname, "fixtures", "fake-step.mjs");
 const SECRET = "not-in-any-script-0123";
@@ -62,39 +63,18 @@ function harness(env: Record<string, string> = {}) {
 }
 
 function spec(step: string, taskId: string): TaskSpec {
-  return {
+  return taskSpec({
     flow: "SlurmTestFlow",
     runId: "1",
     step,
     taskId,
-    attempt: 0,
-    previousAttempts: [],
-    finalAttempt: true,
     datastore: { kind: "local", path: "/unused" },
     flowFile: "/unused/flow.ts",
-    className: "SlurmTestFlow",
-    parameters: {},
-    parents: [],
-    reads: [],
-    join: false,
-    foreach: [],
-    transition: { type: "end", targets: [] },
-    current: { namespace: "user:test", username: "test", tags: [] },
-  };
+  });
 }
 
 function plan(step: string, extra: Partial<StepPlan> = {}, slurm: SlurmOptions = {}): StepPlan {
-  return {
-    name: step,
-    join: false,
-    reads: [],
-    transition: { type: "end", targets: [] },
-    secondsBetweenRetries: 0,
-    printException: true,
-    decorators: [],
-    remote: { kind: "slurm", options: slurm },
-    ...extra,
-  };
+  return stepPlan(step, { remote: { kind: "slurm", options: slurm }, ...extra });
 }
 
 /** Events as a list, with a promise for the first placement in state `running`. */

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TaskSpec } from "../../runtime/src/exec/protocol";
-import type { StepPlan } from "../../runtime/src/exec/plan";
 import { slurmExecutor } from "../../runtime/src/exec/executors/slurm";
+import { stepPlan } from "../support/task-launch";
 
 const skip = process.env.SLURM_CONF ? false : "no Slurm cluster: npm run test:cluster starts one";
 
@@ -32,16 +32,7 @@ test(
         }),
     });
     const spec = { flow: "TimeFlow", runId: "1", step: "slow", taskId: "1" } as TaskSpec;
-    const plan: StepPlan = {
-      name: "slow",
-      join: false,
-      reads: [],
-      transition: { type: "end", targets: [] },
-      secondsBetweenRetries: 0,
-      printException: true,
-      decorators: [],
-      remote: { kind: "slurm", options: { time: 1 } },
-    };
+    const plan = stepPlan("slow", { remote: { kind: "slurm", options: { time: 1 } } });
     const end = await executor.start({ spec, plan }, { log: () => undefined, placed: () => undefined }).ended;
     await executor.close();
     assert.equal(end.kind, "crashed");

@@ -1,7 +1,16 @@
 import type { KubernetesOptions } from "../../runtime/src/authoring/decorators";
-import type { ExecutorContext, TaskEnd, TaskEvents, TaskLaunch, TaskPlacement } from "../../runtime/src/exec/executor";
+import type {
+  ExecutorContext,
+  StepCommand,
+  TaskEnd,
+  TaskEvents,
+  TaskLaunch,
+  TaskPlacement,
+} from "../../runtime/src/exec/executor";
+import { stepCommand } from "../../runtime/src/exec/step-command";
 import type { StepPlan } from "../../runtime/src/exec/plan";
 import type { TaskSpec } from "../../runtime/src/exec/protocol";
+import { stepPlan, taskSpec } from "./task-launch";
 
 /** One attempt of a task of a flow on an S3 datastore, with a step plan the test shapes. */
 export function taskLaunch(
@@ -11,62 +20,27 @@ export function taskLaunch(
 ): TaskLaunch {
   const step = plan.name ?? "train";
   return {
-    spec: {
+    spec: taskSpec({
       flow: "ChurnFlow",
       runId: "1733240000000",
       step,
       taskId: "7",
-      attempt: 0,
-      previousAttempts: [],
-      finalAttempt: true,
-      datastore: { kind: "s3", bucket: "team", prefix: "flows" },
+      datastore: { kind: "s3", bucket: "team", prefix: "flows", endpoint: "http://s3.example:9000" },
       flowFile: "churn.ts",
-      className: "ChurnFlow",
-      parameters: {},
-      parents: [],
-      reads: [],
-      join: false,
-      foreach: [],
-      transition: { type: "end", targets: [] },
       current: { namespace: "user:alice", username: "alice", tags: [] },
       ...spec,
-    },
-    plan: {
-      name: step,
-      join: false,
-      reads: [],
-      transition: { type: "end", targets: [] },
-      secondsBetweenRetries: 0,
-      printException: true,
-      decorators: [],
-      ...(options ? { remote: { kind: "kubernetes" as const, options } } : {}),
-      ...plan,
-    },
+    }),
+    plan: stepPlan(step, { ...(options ? { remote: { kind: "kubernetes" as const, options } } : {}), ...plan }),
   };
 }
 
-/** The step command a scripted context gives: what helper step's stepCommand will make. */
-export function stepCommandOf(spec: TaskSpec) {
-  return {
-    args: [
-      "step",
-      spec.flowFile,
-      spec.step,
-      "--run-id",
-      spec.runId,
-      "--task-id",
-      spec.taskId,
-      "--retry-count",
-      String(spec.attempt),
-    ],
-    env: {
-      TSFLOW_DATASTORE_ROOT: "s3://team/flows",
-      TSFLOW_S3_ENDPOINT_URL: "http://s3.example:9000",
-      TSFLOW_USER: "alice",
-      // A credential that slipped into the environment: the Job must never carry it.
-      AWS_SECRET_ACCESS_KEY: "do-not-ship-me",
-    },
-  };
+/**
+ * The task contract's command for `spec` (exec/step-command.ts), with a credential that slipped into
+ * its environment: the Job must never carry it.
+ */
+export function stepCommandOf(spec: TaskSpec): StepCommand {
+  const command = stepCommand(spec);
+  return { ...command, env: { ...command.env, AWS_SECRET_ACCESS_KEY: "do-not-ship-me" } };
 }
 
 /** What a scripted context was asked: the exits it was told of. */

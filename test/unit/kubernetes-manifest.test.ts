@@ -130,8 +130,8 @@ describe("the Job for one attempt", () => {
       "1733240000000",
       "--task-id",
       "7",
-      "--retry-count",
-      "0",
+      "--flow",
+      "ChurnFlow",
     ]);
     assert.equal(step?.image, "registry.example/tsflow:1");
     assert.equal(container(manifest({}, { image: "mine:2" }))?.image, "mine:2");

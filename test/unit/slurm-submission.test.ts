@@ -14,18 +14,10 @@ import { sbatchOptions } from "../../runtime/src/exec/executors/slurm/sbatch-opt
 import { batchScript } from "../../runtime/src/exec/executors/slurm/script";
 import { finishedStates, phaseOf, queueStates } from "../../runtime/src/exec/executors/slurm/job-states";
 import { SlurmCommandError, type SlurmCommands, type SlurmTool } from "../../runtime/src/exec/executors/slurm/commands";
+import { stepPlan } from "../support/task-launch";
 
 function plan(extra: Partial<StepPlan>): StepPlan {
-  return {
-    name: "train",
-    join: false,
-    reads: [],
-    transition: { type: "end", targets: [] },
-    secondsBetweenRetries: 0,
-    printException: true,
-    decorators: [],
-    ...extra,
-  };
+  return stepPlan("train", extra);
 }
 
 describe("sbatch options", () => {

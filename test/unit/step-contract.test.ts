@@ -8,6 +8,7 @@ import { formatInputPaths, parseInputPaths, type InputPath } from "../../runtime
 import type { TaskSpec } from "../../runtime/src/exec/protocol";
 import { remoteOutcome } from "../../runtime/src/exec/remote-outcome";
 import { stepCommand } from "../../runtime/src/exec/step-command";
+import { taskSpec } from "../support/task-launch";
 
 const paths = (step: string, ids: number[]): InputPath[] => ids.map((id) => ({ step, id: String(id) }));
 
@@ -51,26 +52,13 @@ describe("input paths", () => {
 
 /** A TaskSpec as the scheduler builds it, with what the step command reads. */
 function spec(over: Partial<TaskSpec> = {}): TaskSpec {
-  return {
-    flow: "TrainFlow",
-    runId: "1764755432118",
-    step: "fit",
+  return taskSpec({
     taskId: "4",
-    attempt: 0,
-    previousAttempts: [],
-    finalAttempt: true,
-    datastore: { kind: "s3", bucket: "team", prefix: "tsflow", endpoint: "http://127.0.0.1:9000" },
-    flowFile: "/home/ana/project/flows/train.ts",
-    className: "TrainFlow",
     parameters: { alpha: 0.5 },
     parents: [{ step: "start", id: "1", artifacts: {} }],
-    reads: [],
-    join: false,
-    foreach: [],
     transition: { type: "linear", targets: ["end"] },
-    current: { namespace: "user:ana", username: "ana", tags: [] },
     ...over,
-  };
+  });
 }
 
 describe("stepCommand", () => {

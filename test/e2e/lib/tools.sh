@@ -27,21 +27,7 @@ E2E_CODE_SERVER=$E2E_CODE_SERVER_PREFIX/node_modules/code-server/out/node/entry.
 E2E_CHROMIUM=${TSFLOW_E2E_CHROMIUM:-/usr/bin/chromium}
 
 e2e_apt_packages() {
-  local missing=() p
-  for p in "${E2E_APT_PACKAGES[@]}"; do
-    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "e2e: installing Debian packages: ${missing[*]}"
-  local sudo=()
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { echo "e2e: need root (or sudo) to apt-get install ${missing[*]}" >&2; return 1; }
-    sudo=(sudo)
-  fi
-  # An empty or stale package index cannot find them: refresh it once, then install.
-  "${sudo[@]}" apt-get update -qq -o DPkg::Lock::Timeout=300
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=300 "${missing[@]}" >/dev/null
+  bash "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/apt-install.sh" e2e "${E2E_APT_PACKAGES[@]}"
 }
 
 e2e_node24() {

@@ -1,23 +1,18 @@
 import type { Datastore } from "../../datastore";
 import { DATASTORE_FORMAT, type ArtifactRef, type RunRecord, type TaskRecord } from "../../datastore/records";
-import type { JsonValue } from "../../graph/model";
 import type { StepPlan } from "../plan";
 import type { TaskSpec } from "../protocol";
 import type { PendingTask, SplitFrame } from "./pending-task";
-import { buildTaskSpec } from "../task-spec";
+import { buildTaskSpec, type RunSpecContext } from "../task-spec";
 
-/** What every task of a run shares: the flow, its file and parameters, the run's identity. */
-export interface RunContext {
+/**
+ * What every task of a run shares, as the scheduler holds it: the datastore it opened and the run's
+ * record (whose tags the run's tasks change as it goes) in place of their names.
+ */
+export type RunContext = Omit<RunSpecContext, "flow" | "runId" | "datastore"> & {
   datastore: Datastore;
   run: RunRecord;
-  flowFile: string;
-  className: string;
-  parameters: Record<string, JsonValue>;
-  /** File parameters' stored content, by parameter name. */
-  fileParameters?: Record<string, ArtifactRef>;
-  current: TaskSpec["current"];
-  withRetry: boolean;
-}
+};
 
 export { retriesOf } from "../task-spec";
 

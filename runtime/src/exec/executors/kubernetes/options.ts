@@ -7,18 +7,8 @@ import type { StepPlan } from "../../plan";
  * from the analyzer's reading of the source, so a value it could not read as a literal (or one of
  * the wrong type) is named here in one line rather than sent to the cluster to be refused.
  */
-export interface PodRequest {
-  cpu: number;
-  /** Megabytes (Mi). */
-  memory: number;
-  gpu?: number;
-  image?: string;
-  namespace?: string;
-  nodeSelector?: Record<string, string>;
-  tolerations?: Toleration[];
-  serviceAccount?: string;
-  secrets: string[];
-}
+export type PodRequest = Omit<KubernetesOptions, "cpu" | "memory" | "secrets"> &
+  Required<Pick<KubernetesOptions, "cpu" | "memory" | "secrets">>;
 
 /** Metaflow's defaults for a step that names no resources: one CPU and 4 GB. */
 export const DEFAULT_CPU = 1;
