@@ -191,7 +191,13 @@ describe("buffered appends", () => {
     appends.append("log", "a\n");
     appends.append("log", Buffer.from("b\n"));
     assert.equal(values.get("log")?.toString(), "old\n", "nothing is written at once");
-    await written;
+    // The rewrite's timer is unref'd (it must not keep a finished process alive): a timer of the
+    // test's own keeps this process alive until it fires, and bounds the wait.
+    let guard: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      guard = setTimeout(() => reject(new Error("the appends were not written within 5 s")), 5000);
+    });
+    await Promise.race([written, late]).finally(() => clearTimeout(guard));
     assert.equal(values.get("log")?.toString(), "old\na\nb\n");
   });
 
