@@ -1,13 +1,11 @@
-import * as client from "../client";
 import type { Datastore, TaskRecord } from "../datastore";
-import * as authoring from "../index";
-import { RUNTIME_GLOBAL, type CompiledFlow } from "./compile";
+import type { CompiledFlow } from "./compile";
 import { exitCalledLine } from "./exit-called";
 import type { TaskOutcome, TaskSpec } from "./protocol";
 import { failedTaskRecord, taskRecord } from "./task-record";
 import { describeError } from "./worker/describe-error";
-import { loadLocalModule } from "./worker/flow-module";
 import { LogCapture } from "./worker/log-capture";
+import { installStepRuntime } from "./worker/runtime-global";
 import { TaskRunner } from "./worker/task-runner";
 
 /** Where `tsflow step` runs, as its engine says (TSFLOW_EXECUTOR, TSFLOW_EXECUTOR_ID). */
@@ -25,8 +23,7 @@ export async function runStepTask(
   datastore: Datastore,
   ranOn: RanOn | undefined,
 ): Promise<TaskOutcome> {
-  (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring, client, load: loadLocalModule };
-  process.setSourceMapsEnabled(true);
+  installStepRuntime();
   const logs = new LogCapture();
   const runner = new TaskRunner(logs, (_key, stream, text) => logs.writeRaw(stream, text));
   // One S3 client and connection pool for the whole task, not one to read the run and one to run it.

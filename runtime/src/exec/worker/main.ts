@@ -1,11 +1,10 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import * as client from "../../client";
-import * as authoring from "../../index";
-import { RUNTIME_GLOBAL, type CompiledFlow } from "../compile";
+import type { CompiledFlow } from "../compile";
 import type { FromWorker, TaskOutcome, ToWorker } from "../protocol";
 import { taskKey } from "../protocol";
-import { loadFlowModule, loadLocalModule } from "./flow-module";
+import { loadFlowModule } from "./flow-module";
+import { installStepRuntime } from "./runtime-global";
 import { describeError } from "./describe-error";
 import { LogCapture } from "./log-capture";
 import { TaskRunner } from "./task-runner";
@@ -14,8 +13,7 @@ import { TaskRunner } from "./task-runner";
 // forked with an IPC channel; everything it learns and reports goes through that channel.
 
 const send = (message: FromWorker) => process.send!(message);
-(globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = { authoring, client, load: loadLocalModule };
-process.setSourceMapsEnabled(true);
+installStepRuntime();
 
 const logs = new LogCapture();
 const runner = new TaskRunner(logs, (taskKey, stream, text) => send({ type: "log", taskKey, stream, text }));
